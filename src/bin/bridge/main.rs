@@ -1,0 +1,34 @@
+//! `bridge`, the command line (SPEC section 4). Native only: on wasm32 this is an empty stub
+//! so that every target of the package builds for the browser tests.
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli;
+#[cfg(not(target_arch = "wasm32"))]
+mod gen;
+#[cfg(not(target_arch = "wasm32"))]
+mod instance_args;
+#[cfg(not(target_arch = "wasm32"))]
+mod output;
+#[cfg(not(target_arch = "wasm32"))]
+mod solve;
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    use clap::Parser;
+    let args = cli::Cli::parse();
+    let result = match args.command {
+        cli::Command::Gen(a) => gen::run(a),
+        cli::Command::Solve(a) => solve::run(a),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // Every error here comes from what the user gave: one line, exit code 2.
+            eprintln!("bridge: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}

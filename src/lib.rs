@@ -1,0 +1,12 @@
+//! BRIDGE Lab: bi-level reinforcement learning for coalition formation (the BRIDGE paper), as a
+//! library shared by the `bridge` command line and the browser app.
+//!
+//! Layers, each importing only those above it (see `ARCHITECTURE.md`):
+//! - [`core`]: coalitions, structures, value functions, files;
+//! - [`algorithms`]: the exact solver and the baselines;
+//! - `web` (wasm32 only): the browser page and its web worker.
+
+pub mod algorithms;
+pub mod core;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
