@@ -1,0 +1,441 @@
+//! The `bridge` command line: results on good input, exit code 2 and one clear line on bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use bridge_lab::core::Solution;
+
+fn bridge(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bridge"))
+        .args(args)
+        .output()
+        .expect("the bridge binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).expect("utf-8 output")
+}
+
+fn solve(args: &[&str]) -> Solution {
+    Solution::from_json(&stdout(&bridge(args))).expect("a solution file")
+}
+
+/// A scratch directory that lives as long as the test.
+struct Scratch(tempfile::TempDir);
+
+impl Scratch {
+    fn new() -> Self {
+        Self(tempfile::tempdir().expect("a temporary directory"))
+    }
+
+    fn file(&self, name: &str, content: &str) -> PathBuf {
+        let path = self.0.path().join(name);
+        std::fs::write(&path, content).expect("writable temp dir");
+        path
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.path().join(name)
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}
+
+/// Every partition of `0..n` (restricted growth strings), for a brute-force optimum.
+fn best_partition_value(values: &[f64], n: usize) -> f64 {
+    fn go(i: usize, n: usize, blocks: &mut Vec<usize>, values: &[f64]) -> f64 {
+        if i == n {
+            return blocks.iter().map(|&m| values[m]).sum();
+        }
+        let bit = 1 << i;
+        let mut best = f64::NEG_INFINITY;
+        for b in 0..blocks.len() {
+            blocks[b] |= bit;
+            best = best.max(go(i + 1, n, blocks, values));
+            blocks[b] &= !bit;
+        }
+        blocks.push(bit);
+        best = best.max(go(i + 1, n, blocks, values));
+        blocks.pop();
+        best
+    }
+    go(0, n, &mut Vec::new(), values)
+}
+
+#[test]
+fn gen_then_solve_exact_finds_the_true_optimum() {
+    let dir = Scratch::new();
+    for dist in [
+        "modified_normal",
+        "agent_based",
+        "hard_modified_normal",
+        "combined",
+    ] {
+        let file = dir.path(&format!("{dist}.json"));
+        stdout(&bridge(&[
+            "gen",
+            "--dist",
+            dist,
+            "--agents",
+            "8",
+            "--seed",
+            "3",
+            "--out",
+            s(&file),
+        ]));
+        let text = std::fs::read_to_string(&file).expect("gen wrote the file");
+        let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let values: Vec<f64> = json["values"]
+            .as_array()
+            .expect("values")
+            .iter()
+            .map(|v| v.as_f64().expect("number"))
+            .collect();
+        assert_eq!(json["n"], 8);
+        assert_eq!(json["distribution"], dist);
+        let solution = solve(&["solve", "--algo", "exact", "--instance", s(&file)]);
+        assert!(solution.optimal);
+        let expected = best_partition_value(&values, 8);
+        assert!(
+            (solution.value - expected).abs() < 1e-9,
+            "{dist}: {} vs brute force {expected}",
+            solution.value
+        );
+        let cs = solution.structure(8).expect("a partition of the 8 agents");
+        let recomputed: f64 = cs
+            .coalitions()
+            .iter()
+            .map(|c| values[c.as_mask().expect("small") as usize])
+            .sum();
+        assert!((recomputed - solution.value).abs() < 1e-9);
+        assert!(solution.seconds >= 0.0 && solution.seconds < 60.0);
+    }
+}
+
+#[test]
+fn a_generated_instance_solves_the_same_from_a_file_and_from_the_flags() {
+    let dir = Scratch::new();
+    let flags = [
+        "--dist",
+        "hard_modified_uniform",
+        "--agents",
+        "9",
+        "--seed",
+        "12",
+        "--param",
+        "gamma=0.05",
+    ];
+    let json = dir.path("i.json");
+    let odpip = dir.path("i.txt");
+    stdout(&bridge(
+        &[&["gen"][..], &flags, &["--out", s(&json)]].concat(),
+    ));
+    stdout(&bridge(
+        &[
+            &["gen"][..],
+            &flags,
+            &["--format", "odpip", "--out", s(&odpip)],
+        ]
+        .concat(),
+    ));
+    let direct = solve(&[&["solve", "--algo", "exact"][..], &flags].concat());
+    for file in [&json, &odpip] {
+        let from_file = solve(&["solve", "--algo", "exact", "--instance", s(file)]);
+        assert_eq!(from_file.value.to_bits(), direct.value.to_bits());
+        assert_eq!(from_file.coalitions, direct.coalitions);
+    }
+    let text = std::fs::read_to_string(&json).expect("written");
+    assert!(
+        text.contains("\"gamma\":0.05"),
+        "provenance records the parameter: {text}"
+    );
+}
+
+#[test]
+fn the_simple_baselines_run_at_a_thousand_agents() {
+    for algo in ["singleton", "grand", "random"] {
+        let s = solve(&[
+            "solve",
+            "--algo",
+            algo,
+            "--dist",
+            "modified_uniform",
+            "--agents",
+            "1000",
+            "--seed",
+            "1",
+        ]);
+        let cs = s.structure(1000).expect("a partition");
+        assert_eq!(s.algorithm, algo);
+        match algo {
+            "singleton" => assert_eq!(cs.len(), 1000),
+            "grand" => assert_eq!(cs.len(), 1),
+            _ => assert!(cs.len() >= 1),
+        }
+    }
+    let a = solve(&[
+        "solve", "--algo", "random", "--dist", "combined", "--agents", "30", "--seed", "4",
+    ]);
+    let b = solve(&[
+        "solve", "--algo", "random", "--dist", "combined", "--agents", "30", "--seed", "4",
+    ]);
+    assert_eq!(a.coalitions, b.coalitions, "the same seed repeats");
+}
+
+#[test]
+fn solve_writes_to_out() {
+    let dir = Scratch::new();
+    let out = dir.path("s.json");
+    let o = bridge(&[
+        "solve",
+        "--algo",
+        "grand",
+        "--dist",
+        "agent_based",
+        "--agents",
+        "5",
+        "--seed",
+        "1",
+        "--out",
+        s(&out),
+    ]);
+    assert!(o.status.success() && o.stdout.is_empty());
+    let solution =
+        Solution::from_json(&std::fs::read_to_string(&out).expect("written")).expect("a solution");
+    assert_eq!(solution.coalitions, vec![vec![0, 1, 2, 3, 4]]);
+}
+
+/// Runs `args`; asserts exit code 2, nothing on stdout, one line on stderr containing `expected`.
+fn check_refused(args: &[&str], expected: &str) {
+    let out = bridge(args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{args:?} gave {:?}: {err}",
+        out.status
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "{args:?} printed {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+    assert!(
+        err.contains(expected),
+        "{args:?}: `{err}` lacks `{expected}`"
+    );
+}
+
+#[test]
+fn bad_instance_files_are_refused_with_the_file_and_key_named() {
+    let dir = Scratch::new();
+    let cases = [
+        (
+            "bad.json",
+            "{\"n\": 2, \"values\": [0, 1, 2",
+            "not valid JSON",
+        ),
+        (
+            "short.json",
+            "{\"n\": 2, \"values\": [0, 1, 2]}",
+            "values: expected 2^2 = 4 numbers for n = 2, found 3",
+        ),
+        ("nan.txt", "0\nNaN\n", "values must be finite"),
+        (
+            "huge.json",
+            "{\"n\": 1, \"values\": [0, 1e400]}",
+            "not valid JSON",
+        ),
+        (
+            "empty0.json",
+            "{\"n\": 1, \"values\": [2, 1]}",
+            "entry 0 (the empty coalition) must be 0",
+        ),
+        (
+            "string.json",
+            "{\"n\": 1, \"values\": [0, \"one\"]}",
+            "values[1]: \"one\" is not a number",
+        ),
+        (
+            "n.json",
+            "{\"n\": 25, \"values\": [0, 1]}",
+            "n: 25 is not a whole number from 1 to 20",
+        ),
+        ("text.txt", "hello\n", "line 1: `hello` is not a number"),
+        ("empty.txt", "", "expected 2^n numbers"),
+    ];
+    for (name, content, expected) in cases {
+        let file = dir.file(name, content);
+        check_refused(&["solve", "--algo", "exact", "--instance", s(&file)], name);
+        check_refused(
+            &["solve", "--algo", "exact", "--instance", s(&file)],
+            expected,
+        );
+    }
+    check_refused(
+        &[
+            "solve",
+            "--algo",
+            "exact",
+            "--instance",
+            "/nonexistent/instance.json",
+        ],
+        "cannot read instance file /nonexistent/instance.json",
+    );
+}
+
+#[test]
+fn bad_flags_are_refused() {
+    let inst = ["--agents", "5", "--seed", "1"];
+    let with = |head: &[&'static str], tail: &[&'static str]| [head, tail].concat();
+    check_refused(
+        &with(&["solve", "--algo", "exact", "--dist", "gaussian"], &inst),
+        "unknown distribution `gaussian`; expected one of modified_uniform",
+    );
+    check_refused(
+        &with(
+            &["solve", "--algo", "magic", "--dist", "modified_normal"],
+            &inst,
+        ),
+        "unknown algorithm `magic`",
+    );
+    check_refused(
+        &with(
+            &["solve", "--algo", "clink", "--dist", "modified_normal"],
+            &inst,
+        ),
+        "not available in this version yet",
+    );
+    check_refused(
+        &[
+            "solve",
+            "--algo",
+            "exact",
+            "--dist",
+            "modified_normal",
+            "--agents",
+            "0",
+            "--seed",
+            "1",
+        ],
+        "--agents 0 is out of range: give 1 to 1024",
+    );
+    check_refused(
+        &[
+            "solve",
+            "--algo",
+            "exact",
+            "--dist",
+            "modified_normal",
+            "--agents",
+            "1025",
+            "--seed",
+            "1",
+        ],
+        "out of range",
+    );
+    check_refused(
+        &[
+            "solve",
+            "--algo",
+            "exact",
+            "--dist",
+            "modified_normal",
+            "--agents",
+            "21",
+            "--seed",
+            "1",
+        ],
+        "exact takes at most 20 agents",
+    );
+    check_refused(
+        &[
+            "gen",
+            "--dist",
+            "modified_normal",
+            "--agents",
+            "21",
+            "--seed",
+            "1",
+        ],
+        "--agents 21 is out of range: give 1 to 20",
+    );
+    check_refused(
+        &[
+            "gen",
+            "--dist",
+            "modified_normal",
+            "--agents",
+            "-3",
+            "--seed",
+            "1",
+        ],
+        "-3",
+    );
+    check_refused(
+        &[
+            "gen",
+            "--dist",
+            "modified_normal",
+            "--agents",
+            "4",
+            "--seed",
+            "x",
+        ],
+        "invalid value 'x'",
+    );
+    check_refused(
+        &with(
+            &["gen", "--dist", "modified_normal", "--param", "beta=1"],
+            &inst,
+        ),
+        "unknown parameter `beta` for modified_normal; expected one of scale, sd, p, boost",
+    );
+    check_refused(
+        &with(&["gen", "--dist", "combined", "--param", "p=2"], &inst),
+        "parameter `p` = 2 is out of range",
+    );
+    check_refused(
+        &with(&["gen", "--dist", "combined", "--param", "p"], &inst),
+        "parameter `p` is not of the form name=number",
+    );
+    check_refused(
+        &with(
+            &["gen", "--dist", "combined", "--param", "alpha=inf"],
+            &inst,
+        ),
+        "must be a finite number",
+    );
+    check_refused(
+        &["gen", "--agents", "4", "--seed", "1"],
+        "--dist NAME is required",
+    );
+    check_refused(
+        &["gen", "--dist", "combined", "--seed", "1"],
+        "--agents N is required",
+    );
+    check_refused(&["solve", "--algo", "exact"], "give an instance");
+    check_refused(&["solve", "--dist", "combined"], "--algo");
+    check_refused(&["frobnicate"], "unrecognized subcommand");
+    check_refused(
+        &with(
+            &[
+                "gen",
+                "--dist",
+                "combined",
+                "--out",
+                "/nonexistent/dir/x.json",
+            ],
+            &inst,
+        ),
+        "cannot write /nonexistent/dir/x.json",
+    );
+}
