@@ -48,7 +48,7 @@ impl Coalition {
         for w in c.words.iter_mut().take(full) {
             *w = u64::MAX;
         }
-        if n % 64 != 0 {
+        if !n.is_multiple_of(64) {
             c.words[full] = (1u64 << (n % 64)) - 1;
         }
         c
