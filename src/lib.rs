@@ -8,5 +8,6 @@
 
 pub mod algorithms;
 pub mod core;
+pub mod leader;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

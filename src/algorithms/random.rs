@@ -8,47 +8,26 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::core::{CharacteristicFunction, CoalitionStructure};
+use crate::leader::{Action, Episode, Horizon};
 
 /// The structure a uniform random policy reaches with `seed`.
 pub fn random<F: CharacteristicFunction + ?Sized>(f: &F, seed: u64) -> CoalitionStructure {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let mut cs = CoalitionStructure::singletons(f.agents());
-    while cs.len() > 1 {
-        let m = cs.len();
-        let pairs = m * (m - 1) / 2;
-        let action = rng.random_range(0..=pairs);
-        if action == pairs {
-            break;
-        }
-        let (i, j) = pair_of(action, m);
-        cs.merge(i, j)
-            .expect("a pair index below m(m-1)/2 names two coalitions");
+    let mut episode = Episode::new(f, Horizon::Full);
+    while !episode.is_done() {
+        let m = episode.structure().len();
+        let action = Action::nth(rng.random_range(0..Action::count(m)), m);
+        episode
+            .step(action)
+            .expect("Action::nth gives a legal action");
     }
-    cs
-}
-
-/// The `k`-th pair `(i, j)`, `i < j < m`, in row order: (0,1), (0,2), ..., (1,2), ...
-fn pair_of(mut k: usize, m: usize) -> (usize, usize) {
-    for i in 0..m {
-        let row = m - 1 - i;
-        if k < row {
-            return (i, i + 1 + k);
-        }
-        k -= row;
-    }
-    unreachable!("k is below m(m-1)/2")
+    episode.structure().clone()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::{Distribution, Instance};
-
-    #[test]
-    fn pairs_are_enumerated_once_each() {
-        let pairs: Vec<_> = (0..6).map(|k| pair_of(k, 4)).collect();
-        assert_eq!(pairs, vec![(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]);
-    }
 
     #[test]
     fn the_same_seed_repeats_and_structures_vary() {

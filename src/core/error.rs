@@ -59,6 +59,10 @@ pub enum Error {
         coalitions: usize,
     },
 
+    /// An action taken after the leader's episode ended.
+    #[error("the episode is over: no action can be taken after stopping, at one coalition or at the horizon")]
+    EpisodeOver,
+
     /// A matrix that does not encode a coalition structure.
     #[error("not an adjacency matrix of a coalition structure: {0}")]
     BadAdjacency(String),

@@ -1,0 +1,532 @@
+//! DQN training of the leader (Algorithm 1 lines 1-7 and 21-24; appendix D.4; SPEC section 5).
+//!
+//! ε-greedy episodes from all singletons; every step is stored in the replay buffer and, once a
+//! minibatch's worth is held, one update is made: `y = r + γ·max_{a' legal} Q̄(s', a')` from the
+//! target network (masked to the coalitions that exist), MSE against `Q(s, a)` = the action's
+//! two-hot vector dotted with `z`, gradients clipped to norm 40, Adam. The target network is
+//! synced every 100 updates. The leader's reward telescopes, so `γ = 1` (undiscounted) makes the
+//! return exactly `v(final CS) − v(singletons)`; `γ` is settable.
+//!
+//! Progress goes through [`Progress`], which the CLI prints, the worker posts and tests record;
+//! returning `false` stops training cleanly, keeping what was learned.
+
+use candle_core::{Device, Tensor};
+use candle_nn::{AdamW, Optimizer, ParamsAdamW};
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use serde::{Deserialize, Serialize};
+
+use super::error::{Error, Result};
+use super::mdp::{Action, Episode, Horizon};
+use super::network::{best_legal_value, QNetwork};
+use super::replay::{labels, write_adjacency, ReplayBuffer, Transition};
+use crate::core::{CharacteristicFunction, CoalitionStructure};
+
+/// The DQN's hyperparameters; `Default` holds the paper's (appendix D.4).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DqnParams {
+    /// Adam's learning rate, 1e-3.
+    pub learning_rate: f64,
+    /// Replay buffer capacity, 10 000.
+    pub replay_capacity: usize,
+    /// Minibatch size, 128.
+    pub batch_size: usize,
+    /// Updates between target-network syncs, 100.
+    pub target_sync: usize,
+    /// ε at the start, 1.0.
+    pub epsilon_start: f64,
+    /// ε after the decay, 0.01.
+    pub epsilon_end: f64,
+    /// Environment steps over which ε decays linearly, 10 000.
+    pub epsilon_decay_steps: usize,
+    /// Gradient norm clip, 40.
+    pub grad_clip: f64,
+    /// Discount, 1 (the return is then the gain of the final structure).
+    pub gamma: f64,
+    /// Episode length.
+    pub horizon: Horizon,
+    /// Episodes whose rewards must agree for early stopping, 20 (0 disables it).
+    pub early_stop_window: usize,
+    /// Early stop when the window's reward standard deviation is at most this share of the
+    /// mean's magnitude, 0.01.
+    pub early_stop_tolerance: f64,
+    /// Seed of exploration and minibatch sampling.
+    pub seed: u64,
+}
+
+impl Default for DqnParams {
+    fn default() -> Self {
+        Self {
+            learning_rate: 1e-3,
+            replay_capacity: 10_000,
+            batch_size: 128,
+            target_sync: 100,
+            epsilon_start: 1.0,
+            epsilon_end: 0.01,
+            epsilon_decay_steps: 10_000,
+            grad_clip: 40.0,
+            gamma: 1.0,
+            horizon: Horizon::Full,
+            early_stop_window: 20,
+            early_stop_tolerance: 0.01,
+            seed: 0,
+        }
+    }
+}
+
+impl DqnParams {
+    /// Checks every value is usable, naming the first that is not.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |what: &str| Err(Error::BadParams(what.to_string()));
+        if !self.learning_rate.is_finite() || self.learning_rate <= 0.0 {
+            return bad("the learning rate must be a positive number");
+        }
+        if self.batch_size == 0 || self.replay_capacity < self.batch_size {
+            return bad(
+                "the minibatch must hold at least 1 transition and fit in the replay buffer",
+            );
+        }
+        if self.target_sync == 0 {
+            return bad("the target sync interval must be at least 1 update");
+        }
+        let eps = [self.epsilon_start, self.epsilon_end];
+        if eps.iter().any(|e| !(0.0..=1.0).contains(e)) {
+            return bad("ε must lie in [0, 1]");
+        }
+        if self.grad_clip.is_nan() || self.grad_clip <= 0.0 || !(0.0..=1.0).contains(&self.gamma) {
+            return bad("the gradient clip must be positive and γ in [0, 1]");
+        }
+        if self.early_stop_tolerance.is_nan() || self.early_stop_tolerance < 0.0 {
+            return bad("the early-stop tolerance must be >= 0");
+        }
+        Ok(())
+    }
+}
+
+/// What the leader reports after each episode.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EpisodeStats {
+    /// 1-based episode number within this call to [`Trainer::train`].
+    pub episode: usize,
+    /// Episodes asked for.
+    pub episodes: usize,
+    /// The episode's return: `v(final CS) − v(singletons)`.
+    pub reward: f64,
+    /// Mean loss of the episode's updates, if any were made.
+    pub loss: Option<f64>,
+    /// ε at the episode's end.
+    pub epsilon: f64,
+    /// `v` of the episode's final structure.
+    pub value: f64,
+    /// The best `v(CS)` of any structure visited so far.
+    pub best_value: f64,
+}
+
+/// Receives training progress; returning `false` stops training after this episode.
+pub trait Progress {
+    /// Called after every episode.
+    fn on_episode(&mut self, stats: &EpisodeStats) -> bool;
+}
+
+impl<F: FnMut(&EpisodeStats) -> bool> Progress for F {
+    fn on_episode(&mut self, stats: &EpisodeStats) -> bool {
+        self(stats)
+    }
+}
+
+/// Why training ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StopReason {
+    /// All episodes ran.
+    Finished,
+    /// The reward variance stayed under the tolerance for the window.
+    EarlyStop,
+    /// The progress callback asked to stop.
+    Cancelled,
+}
+
+/// The outcome of a training run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainReport {
+    /// Episodes run.
+    pub episodes: usize,
+    /// Why it ended.
+    pub stop: StopReason,
+    /// The best structure visited, and its value.
+    pub best: CoalitionStructure,
+    /// `v(best)`.
+    pub best_value: f64,
+}
+
+/// A leader in training: online and target networks, optimiser, replay buffer, exploration.
+pub struct Trainer {
+    online: QNetwork,
+    target: QNetwork,
+    optimizer: AdamW,
+    replay: ReplayBuffer,
+    rng: Xoshiro256PlusPlus,
+    params: DqnParams,
+    env_steps: usize,
+    updates: usize,
+}
+
+impl Trainer {
+    /// Starts training `network` (fresh, or loaded to continue: the few-shot case).
+    pub fn new(network: QNetwork, params: DqnParams) -> Result<Self> {
+        params.validate()?;
+        let optimizer = AdamW::new(
+            network.vars(),
+            ParamsAdamW {
+                lr: params.learning_rate,
+                beta1: 0.9,
+                beta2: 0.999,
+                eps: 1e-8,
+                weight_decay: 0.0,
+            },
+        )?;
+        Ok(Self {
+            target: network.deep_copy()?,
+            online: network,
+            optimizer,
+            replay: ReplayBuffer::new(params.replay_capacity),
+            rng: Xoshiro256PlusPlus::seed_from_u64(params.seed),
+            params,
+            env_steps: 0,
+            updates: 0,
+        })
+    }
+
+    /// The network being trained.
+    pub fn network(&self) -> &QNetwork {
+        &self.online
+    }
+
+    /// The current exploration rate.
+    pub fn epsilon(&self) -> f64 {
+        let p = &self.params;
+        let t = (self.env_steps as f64 / p.epsilon_decay_steps.max(1) as f64).min(1.0);
+        p.epsilon_start + (p.epsilon_end - p.epsilon_start) * t
+    }
+
+    fn max_agents(&self) -> usize {
+        self.online.config().max_agents
+    }
+
+    /// `z` of one structure from the online network.
+    fn z(&self, cs: &CoalitionStructure) -> Result<Vec<f32>> {
+        let m = self.max_agents();
+        let x = Tensor::from_vec(cs.to_adjacency(m)?, (1, m * m), &Device::Cpu)?;
+        Ok(self.online.forward(&x)?.squeeze(0)?.to_vec1::<f32>()?)
+    }
+
+    /// ε-greedy: a uniformly random legal action with probability ε, else the greedy one.
+    fn act(&mut self, cs: &CoalitionStructure) -> Result<Action> {
+        let m = cs.len();
+        if self.rng.random::<f64>() < self.epsilon() {
+            return Ok(Action::nth(self.rng.random_range(0..Action::count(m)), m));
+        }
+        Ok(super::greedy::greedy_action(&self.z(cs)?, m))
+    }
+
+    /// One minibatch update; returns the loss.
+    fn update(&mut self) -> Result<f64> {
+        let m = self.max_agents();
+        let b = self.params.batch_size;
+        let batch = self.replay.sample(b, &mut self.rng);
+        let mut states = vec![0.0f32; b * m * m];
+        let mut nexts = vec![0.0f32; b * m * m];
+        let mut actions = vec![0.0f32; b * (m + 1)];
+        for (k, t) in batch.iter().enumerate() {
+            write_adjacency(&t.state, m, &mut states[k * m * m..(k + 1) * m * m]);
+            write_adjacency(&t.next, m, &mut nexts[k * m * m..(k + 1) * m * m]);
+            let row = &mut actions[k * (m + 1)..(k + 1) * (m + 1)];
+            match t.action {
+                Action::Merge(i, j) => {
+                    row[i] = 1.0;
+                    row[j] = 1.0;
+                }
+                Action::Stop => row[m] = 1.0,
+            }
+        }
+        let next_z = self
+            .target
+            .forward(&Tensor::from_vec(nexts, (b, m * m), &Device::Cpu)?)?
+            .to_vec2::<f32>()?;
+        let targets: Vec<f32> = batch
+            .iter()
+            .zip(&next_z)
+            .map(|(t, z)| {
+                let future = if t.done {
+                    0.0
+                } else {
+                    self.params.gamma * f64::from(best_legal_value(z, t.next_coalitions))
+                };
+                (t.reward + future) as f32
+            })
+            .collect();
+        let states = Tensor::from_vec(states, (b, m * m), &Device::Cpu)?;
+        let actions = Tensor::from_vec(actions, (b, m + 1), &Device::Cpu)?;
+        let targets = Tensor::from_vec(targets, b, &Device::Cpu)?;
+        let q = (self.online.forward(&states)? * actions)?.sum(1)?;
+        let loss = (q - targets)?.sqr()?.mean_all()?;
+        let mut grads = loss.backward()?;
+        // Clip the global gradient norm.
+        let vars = self.online.vars();
+        let mut norm2 = 0.0f64;
+        for v in &vars {
+            if let Some(g) = grads.get(v.as_tensor()) {
+                norm2 += f64::from(g.sqr()?.sum_all()?.to_scalar::<f32>()?);
+            }
+        }
+        let norm = norm2.sqrt();
+        if norm > self.params.grad_clip {
+            let scale = self.params.grad_clip / norm;
+            for v in &vars {
+                if let Some(g) = grads.remove(v.as_tensor()) {
+                    grads.insert(v.as_tensor(), (g * scale)?);
+                }
+            }
+        }
+        self.optimizer.step(&grads)?;
+        self.updates += 1;
+        if self.updates.is_multiple_of(self.params.target_sync) {
+            self.target.copy_from(&self.online)?;
+        }
+        Ok(f64::from(loss.to_scalar::<f32>()?))
+    }
+
+    /// Trains for up to `episodes` episodes on `f`, reporting each to `progress`.
+    pub fn train<F: CharacteristicFunction + ?Sized>(
+        &mut self,
+        f: &F,
+        episodes: usize,
+        progress: &mut dyn Progress,
+    ) -> Result<TrainReport> {
+        let n = f.agents();
+        if n > self.max_agents() {
+            return Err(Error::TooManyAgents {
+                n,
+                max: self.max_agents(),
+            });
+        }
+        let mut best = CoalitionStructure::singletons(n);
+        let mut best_value = best.value(f);
+        let mut returns: Vec<f64> = Vec::new();
+        let mut stop = StopReason::Finished;
+        let mut ran = 0;
+        for episode_no in 1..=episodes {
+            let mut episode = Episode::new(f, self.params.horizon);
+            let start = episode.value();
+            let (mut loss_sum, mut loss_count) = (0.0, 0usize);
+            while !episode.is_done() {
+                let state = labels(episode.structure());
+                let action = self.act(episode.structure())?;
+                let reward = episode.step(action)?;
+                self.env_steps += 1;
+                if episode.value() > best_value {
+                    best_value = episode.value();
+                    best = episode.structure().clone();
+                }
+                self.replay.push(Transition {
+                    state,
+                    action,
+                    reward,
+                    next: labels(episode.structure()),
+                    next_coalitions: episode.structure().len(),
+                    done: episode.is_done(),
+                });
+                if self.replay.len() >= self.params.batch_size {
+                    loss_sum += self.update()?;
+                    loss_count += 1;
+                }
+            }
+            ran = episode_no;
+            let reward = episode.value() - start;
+            returns.push(reward);
+            let stats = EpisodeStats {
+                episode: episode_no,
+                episodes,
+                reward,
+                loss: (loss_count > 0).then(|| loss_sum / loss_count as f64),
+                epsilon: self.epsilon(),
+                value: episode.value(),
+                best_value,
+            };
+            if !progress.on_episode(&stats) {
+                stop = StopReason::Cancelled;
+                break;
+            }
+            if self.settled(&returns) {
+                stop = StopReason::EarlyStop;
+                break;
+            }
+        }
+        Ok(TrainReport {
+            episodes: ran,
+            stop,
+            best,
+            best_value,
+        })
+    }
+
+    /// Whether the last `window` returns vary by at most the tolerance (early stopping).
+    fn settled(&self, returns: &[f64]) -> bool {
+        let w = self.params.early_stop_window;
+        if w < 2 || returns.len() < w {
+            return false;
+        }
+        let tail = &returns[returns.len() - w..];
+        let mean = tail.iter().sum::<f64>() / w as f64;
+        let var = tail.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (w - 1) as f64;
+        var.sqrt() <= self.params.early_stop_tolerance * mean.abs()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::algorithms::exact;
+    use crate::core::Instance;
+    use crate::leader::greedy::{greedy, PlainNetwork};
+    use crate::leader::network::NetworkConfig;
+
+    fn small_params(seed: u64) -> DqnParams {
+        DqnParams {
+            batch_size: 32,
+            epsilon_decay_steps: 600,
+            early_stop_window: 0,
+            seed,
+            ..Default::default()
+        }
+    }
+
+    /// A 4-agent table whose optimum {0,1},{2,3} = 20 beats singletons (4), pairs with one
+    /// singleton left over (at most 12) and the grand coalition (6).
+    fn pairs_instance() -> Instance {
+        let v = (0..16usize)
+            .map(|mask| match mask {
+                0 => 0.0,
+                0b0011 | 0b1100 => 10.0,
+                m if m.count_ones() == 1 => 1.0,
+                m if m.count_ones() == 4 => 6.0,
+                _ => 0.5,
+            })
+            .collect();
+        Instance::from_table(v).expect("valid table")
+    }
+
+    #[test]
+    fn training_finds_the_optimum_of_a_small_instance() {
+        let inst = pairs_instance();
+        let (_, optimum) = exact(&inst).expect("small");
+        let net = QNetwork::new(
+            NetworkConfig {
+                max_agents: 5,
+                hidden: vec![32, 32],
+            },
+            1,
+        )
+        .expect("valid");
+        let mut trainer = Trainer::new(net, small_params(1)).expect("valid params");
+        let mut seen = Vec::new();
+        let report = trainer
+            .train(&inst, 400, &mut |s: &EpisodeStats| {
+                seen.push(s.clone());
+                true
+            })
+            .expect("trains");
+        assert_eq!(report.episodes, 400);
+        assert_eq!(seen.len(), 400);
+        assert!(seen.last().is_some_and(|s| s.epsilon < 0.05));
+        assert_eq!(report.best_value, optimum, "the optimum was visited");
+        let rollout = greedy(
+            &PlainNetwork::new(trainer.network()).expect("f32"),
+            &inst,
+            Horizon::Full,
+        )
+        .expect("fits");
+        assert_eq!(
+            rollout.value, optimum,
+            "the greedy leader reaches it: {:?}",
+            rollout.structure
+        );
+    }
+
+    #[test]
+    fn the_same_seed_trains_the_same_network() {
+        let inst = pairs_instance();
+        let run = |seed| {
+            let net = QNetwork::new(
+                NetworkConfig {
+                    max_agents: 4,
+                    hidden: vec![8],
+                },
+                2,
+            )
+            .expect("valid");
+            let mut trainer = Trainer::new(net, small_params(seed)).expect("valid");
+            let mut rewards = Vec::new();
+            trainer
+                .train(&inst, 40, &mut |s: &EpisodeStats| {
+                    rewards.push(s.reward);
+                    true
+                })
+                .expect("trains");
+            rewards
+        };
+        assert_eq!(run(3), run(3));
+    }
+
+    #[test]
+    fn progress_can_stop_training_and_early_stop_triggers() {
+        let inst = pairs_instance();
+        let net = QNetwork::new(NetworkConfig::new(4), 0).expect("valid");
+        let mut trainer = Trainer::new(net.clone(), small_params(0)).expect("valid");
+        let report = trainer
+            .train(&inst, 100, &mut |s: &EpisodeStats| s.episode < 7)
+            .expect("trains");
+        assert_eq!((report.episodes, report.stop), (7, StopReason::Cancelled));
+        // With no exploration, a fixed policy repeats its return: the variance is 0.
+        let params = DqnParams {
+            epsilon_start: 0.0,
+            epsilon_end: 0.0,
+            early_stop_window: 20,
+            ..small_params(0)
+        };
+        let mut trainer = Trainer::new(net, params).expect("valid");
+        let report = trainer
+            .train(&inst, 100, &mut |_: &EpisodeStats| true)
+            .expect("trains");
+        assert_eq!(report.stop, StopReason::EarlyStop);
+        assert!(
+            report.episodes >= 20 && report.episodes < 100,
+            "{}",
+            report.episodes
+        );
+    }
+
+    #[test]
+    fn bad_params_are_refused() {
+        let net = QNetwork::new(NetworkConfig::new(4), 0).expect("valid");
+        for p in [
+            DqnParams {
+                learning_rate: 0.0,
+                ..Default::default()
+            },
+            DqnParams {
+                batch_size: 0,
+                ..Default::default()
+            },
+            DqnParams {
+                epsilon_end: 1.5,
+                ..Default::default()
+            },
+            DqnParams {
+                gamma: f64::NAN,
+                ..Default::default()
+            },
+        ] {
+            assert!(Trainer::new(net.clone(), p).is_err());
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! The leader's errors: the core's, the tensor library's, and bad weight files.
+
+/// Errors from training, inference and weight files.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad input caught by the core (sizes, merges, instances).
+    #[error(transparent)]
+    Core(#[from] crate::core::Error),
+    /// A failure inside candle (shapes, memory).
+    #[error("tensor computation failed: {0}")]
+    Candle(#[from] candle_core::Error),
+    /// A weights file that is not a leader's, or does not match what it claims.
+    #[error("bad weights: {0}")]
+    Weights(String),
+    /// An instance the network cannot take.
+    #[error("the network is sized for at most {max} agents, the instance has {n}; train a network with --max-agents {n} or more")]
+    TooManyAgents {
+        /// The instance's agents.
+        n: usize,
+        /// The network's `max_agents`.
+        max: usize,
+    },
+    /// A hyperparameter outside its domain.
+    #[error("{0}")]
+    BadParams(String),
+}
+
+/// The leader's result type.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,232 @@
+//! The leader's MDP (paper section 4.1, Algorithm 1 lines 1-7): the state is the coalition
+//! structure, an action merges two current coalitions or is the null action (stop), and the
+//! reward is the change of `v(CS)`. Episodes start at all singletons and last at most the horizon.
+//!
+//! Rewards telescope (Lemma F.1): an episode's rewards sum to `v(final CS) − v(singletons)`, so
+//! maximising the undiscounted return is maximising `v(CS)`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::{CharacteristicFunction, CoalitionStructure, Error, Result};
+
+/// How many steps an episode may take (paper appendix E, Table 7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Horizon {
+    /// `n − 1`, enough to reach the grand coalition; the paper's best and the default.
+    #[default]
+    Full,
+    /// `n / 2`.
+    Half,
+    /// `n − 5` (at least 1).
+    MinusFive,
+    /// `n − 10` (at least 1).
+    MinusTen,
+}
+
+impl Horizon {
+    /// Every horizon, by name: `n-1`, `n/2`, `n-5`, `n-10`.
+    pub const NAMES: [&'static str; 4] = ["n-1", "n/2", "n-5", "n-10"];
+
+    /// The horizon called `name`.
+    pub fn from_name(name: &str) -> Result<Self> {
+        match name {
+            "n-1" => Ok(Self::Full),
+            "n/2" => Ok(Self::Half),
+            "n-5" => Ok(Self::MinusFive),
+            "n-10" => Ok(Self::MinusTen),
+            other => Err(Error::BadParameter {
+                name: format!("horizon {other}"),
+                value: f64::NAN,
+                why: "expected one of n-1, n/2, n-5, n-10",
+            }),
+        }
+    }
+
+    /// This horizon's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Full => "n-1",
+            Self::Half => "n/2",
+            Self::MinusFive => "n-5",
+            Self::MinusTen => "n-10",
+        }
+    }
+
+    /// The number of steps for `n` agents; never more than `n − 1` merges are possible.
+    pub fn steps(self, n: usize) -> usize {
+        let full = n.saturating_sub(1);
+        match self {
+            Self::Full => full,
+            Self::Half => n / 2,
+            Self::MinusFive => n.saturating_sub(5).max(1).min(full),
+            Self::MinusTen => n.saturating_sub(10).max(1).min(full),
+        }
+    }
+}
+
+/// A leader action: merge coalitions `i < j` of the current structure, or stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Merge the coalitions at indices `i < j` (order of smallest member).
+    Merge(usize, usize),
+    /// The null action: keep the structure and end the episode.
+    Stop,
+}
+
+impl Action {
+    /// The number of legal actions in a structure of `m` coalitions: every pair, and stopping.
+    pub fn count(m: usize) -> usize {
+        m * m.saturating_sub(1) / 2 + 1
+    }
+
+    /// The `k`-th legal action of a structure of `m` coalitions: pairs in row order
+    /// (0,1), (0,2), ..., (1,2), ..., then `Stop` last.
+    pub fn nth(k: usize, m: usize) -> Self {
+        let mut k = k;
+        for i in 0..m {
+            let row = m - 1 - i;
+            if k < row {
+                return Self::Merge(i, i + 1 + k);
+            }
+            k -= row;
+        }
+        Self::Stop
+    }
+}
+
+/// One episode of the leader's MDP on an instance.
+#[derive(Clone, Debug)]
+pub struct Episode<'f, F: CharacteristicFunction + ?Sized> {
+    f: &'f F,
+    cs: CoalitionStructure,
+    value: f64,
+    steps_left: usize,
+    stopped: bool,
+}
+
+impl<'f, F: CharacteristicFunction + ?Sized> Episode<'f, F> {
+    /// A new episode at all singletons, lasting at most `horizon` steps.
+    pub fn new(f: &'f F, horizon: Horizon) -> Self {
+        let cs = CoalitionStructure::singletons(f.agents());
+        let value = cs.value(f);
+        Self {
+            f,
+            cs,
+            value,
+            steps_left: horizon.steps(f.agents()),
+            stopped: false,
+        }
+    }
+
+    /// The current structure (the state).
+    pub fn structure(&self) -> &CoalitionStructure {
+        &self.cs
+    }
+
+    /// `v(CS)` of the current structure.
+    pub fn value(&self) -> f64 {
+        self.value
+    }
+
+    /// Whether the episode is over: the null action was taken, the horizon reached, or only one
+    /// coalition is left.
+    pub fn is_done(&self) -> bool {
+        self.stopped || self.steps_left == 0 || self.cs.len() < 2
+    }
+
+    /// Takes `action`; returns the reward `v(CS') − v(CS)`. Only the two coalitions involved are
+    /// re-evaluated, since the others keep their values.
+    pub fn step(&mut self, action: Action) -> Result<f64> {
+        if self.is_done() {
+            return Err(Error::EpisodeOver);
+        }
+        let Action::Merge(i, j) = action else {
+            self.steps_left -= 1;
+            self.stopped = true;
+            return Ok(0.0);
+        };
+        let len = self.cs.len();
+        if i >= j || j >= len {
+            return Err(Error::IllegalMerge {
+                i,
+                j,
+                coalitions: len,
+            });
+        }
+        self.steps_left -= 1;
+        let (a, b) = (self.cs.coalitions()[i], self.cs.coalitions()[j]);
+        let reward = self.f.value(&a.union(&b)) - self.f.value(&a) - self.f.value(&b);
+        self.cs.merge(i, j)?;
+        self.value += reward;
+        Ok(reward)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{Distribution, Instance};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Lemma F.1: the rewards of any episode sum to v(final CS) − v(singletons).
+        #[test]
+        fn rewards_telescope(d in 0usize..6, n in 1usize..40, seed in any::<u64>(), picks in prop::collection::vec(any::<usize>(), 0..60)) {
+            let inst = Instance::generate(Distribution::from_name(Distribution::NAMES[d]).expect("known"), n, seed).expect("valid");
+            let mut ep = Episode::new(&inst, Horizon::Full);
+            let start = ep.value();
+            let mut total = 0.0;
+            for k in picks {
+                if ep.is_done() { break; }
+                let m = ep.structure().len();
+                total += ep.step(Action::nth(k % Action::count(m), m)).expect("a legal action");
+            }
+            let end = ep.structure().value(&inst);
+            prop_assert!((total - (end - start)).abs() <= 1e-9 * end.abs().max(1.0));
+            prop_assert!((ep.value() - end).abs() <= 1e-9 * end.abs().max(1.0));
+        }
+    }
+
+    #[test]
+    fn horizons_bound_the_steps() {
+        assert_eq!(Horizon::Full.steps(10), 9);
+        assert_eq!(Horizon::Half.steps(10), 5);
+        assert_eq!(Horizon::MinusFive.steps(10), 5);
+        assert_eq!(Horizon::MinusTen.steps(10), 1);
+        assert_eq!(Horizon::MinusTen.steps(3), 1);
+        for name in Horizon::NAMES {
+            assert_eq!(Horizon::from_name(name).expect("listed").name(), name);
+        }
+        assert!(Horizon::from_name("n").is_err());
+    }
+
+    #[test]
+    fn actions_enumerate_pairs_then_stop() {
+        let all: Vec<Action> = (0..Action::count(3)).map(|k| Action::nth(k, 3)).collect();
+        assert_eq!(
+            all,
+            vec![
+                Action::Merge(0, 1),
+                Action::Merge(0, 2),
+                Action::Merge(1, 2),
+                Action::Stop
+            ]
+        );
+    }
+
+    #[test]
+    fn illegal_steps_are_errors() {
+        let inst = Instance::generate(
+            Distribution::from_name("modified_normal").expect("known"),
+            3,
+            1,
+        )
+        .expect("valid");
+        let mut ep = Episode::new(&inst, Horizon::Full);
+        assert!(ep.step(Action::Merge(1, 1)).is_err());
+        assert!(ep.step(Action::Merge(0, 3)).is_err());
+        ep.step(Action::Stop).expect("legal");
+        assert!(ep.is_done());
+        assert!(ep.step(Action::Merge(0, 1)).is_err());
+    }
+}

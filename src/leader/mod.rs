@@ -1,0 +1,16 @@
+//! The leader (paper section 4.1): the upper level of BRIDGE, a DQN that builds a coalition
+//! structure by merging coalitions, trained on candle and run by a fast incremental rollout.
+
+pub mod dqn;
+pub mod error;
+pub mod greedy;
+pub mod mdp;
+pub mod network;
+pub mod replay;
+pub mod weights;
+
+pub use dqn::{DqnParams, EpisodeStats, Progress, StopReason, TrainReport, Trainer};
+pub use error::{Error, Result};
+pub use greedy::{beam, greedy, PlainNetwork, Rollout};
+pub use mdp::{Action, Episode, Horizon};
+pub use network::{NetworkConfig, QNetwork};
