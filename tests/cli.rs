@@ -439,3 +439,328 @@ fn bad_flags_are_refused() {
         "cannot write /nonexistent/dir/x.json",
     );
 }
+
+#[test]
+fn train_then_solve_with_the_leader() {
+    let dir = Scratch::new();
+    let w = dir.path("leader.safetensors");
+    let inst = ["--dist", "modified_normal", "--agents", "6", "--seed", "2"];
+    let summary = stdout(&bridge(
+        &[
+            &["train"][..],
+            &inst,
+            &[
+                "--episodes",
+                "30",
+                "--batch",
+                "16",
+                "--max-agents",
+                "8",
+                "--hidden",
+                "16,16",
+                "--out",
+                s(&w),
+            ],
+        ]
+        .concat(),
+    ));
+    let summary: serde_json::Value = serde_json::from_str(&summary).expect("a JSON summary");
+    assert_eq!(summary["episodes"], 30);
+    assert_eq!(summary["max_agents"], 8);
+    let solution = solve(
+        &[
+            &["solve", "--algo", "bridge", "--weights", s(&w)][..],
+            &inst,
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        solution.value,
+        summary["greedy_value"].as_f64().expect("number"),
+        "solve reproduces train's greedy rollout"
+    );
+    let steps = solution.steps.as_ref().expect("the merge trace");
+    let merges = steps
+        .iter()
+        .filter(|s| matches!(s, bridge_lab::core::Step::Merge { .. }))
+        .count();
+    assert_eq!(solution.coalitions.len(), 6 - merges);
+    // Generalisation: the network sized for 8 agents solves 8, and fine-tunes on 8.
+    let bigger = ["--dist", "modified_normal", "--agents", "8", "--seed", "3"];
+    let s8 = solve(
+        &[
+            &[
+                "solve",
+                "--algo",
+                "bridge",
+                "--weights",
+                s(&w),
+                "--beam",
+                "3",
+            ][..],
+            &bigger,
+        ]
+        .concat(),
+    );
+    assert!(s8.structure(8).is_ok());
+    let tuned = dir.path("tuned.safetensors");
+    stdout(&bridge(
+        &[
+            &["train"][..],
+            &bigger,
+            &[
+                "--episodes",
+                "10",
+                "--batch",
+                "16",
+                "--init",
+                s(&w),
+                "--out",
+                s(&tuned),
+            ],
+        ]
+        .concat(),
+    ));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&bridge(
+        &[
+            &["train"][..],
+            &bigger,
+            &[
+                "--episodes",
+                "5",
+                "--batch",
+                "16",
+                "--init",
+                s(&tuned),
+                "--out",
+                s(&tuned),
+            ],
+        ]
+        .concat(),
+    )))
+    .expect("JSON");
+    let trained_on = summary["trained_on"].as_str().expect("text");
+    assert!(
+        trained_on.starts_with("modified_normal, 6 agents, seed 2, 30 episodes; then"),
+        "{trained_on}"
+    );
+}
+
+#[test]
+fn bad_leader_input_is_refused() {
+    let dir = Scratch::new();
+    let w = dir.path("small.safetensors");
+    stdout(&bridge(&[
+        "train",
+        "--dist",
+        "agent_based",
+        "--agents",
+        "4",
+        "--seed",
+        "1",
+        "--episodes",
+        "2",
+        "--batch",
+        "4",
+        "--hidden",
+        "8",
+        "--out",
+        s(&w),
+    ]));
+    let junk = dir.file("junk.safetensors", "this is not a weights file");
+    check_refused(
+        &[
+            "solve",
+            "--algo",
+            "bridge",
+            "--dist",
+            "agent_based",
+            "--agents",
+            "5",
+            "--seed",
+            "1",
+            "--weights",
+            s(&w),
+        ],
+        "the network is sized for at most 4 agents, the instance has 5",
+    );
+    check_refused(
+        &[
+            "solve",
+            "--algo",
+            "bridge",
+            "--dist",
+            "agent_based",
+            "--agents",
+            "4",
+            "--seed",
+            "1",
+            "--weights",
+            s(&junk),
+        ],
+        "bad weights file",
+    );
+    check_refused(
+        &[
+            "solve",
+            "--algo",
+            "bridge",
+            "--dist",
+            "agent_based",
+            "--agents",
+            "4",
+            "--seed",
+            "1",
+        ],
+        "bridge needs a trained leader: give --weights FILE",
+    );
+    check_refused(
+        &[
+            "solve",
+            "--algo",
+            "bridge",
+            "--dist",
+            "agent_based",
+            "--agents",
+            "4",
+            "--seed",
+            "1",
+            "--weights",
+            s(&w),
+            "--horizon",
+            "n-2",
+        ],
+        "expected one of n-1, n/2, n-5, n-10",
+    );
+    check_refused(
+        &[
+            "solve",
+            "--algo",
+            "bridge",
+            "--dist",
+            "agent_based",
+            "--agents",
+            "4",
+            "--seed",
+            "1",
+            "--weights",
+            s(&w),
+            "--beam",
+            "0",
+        ],
+        "--beam",
+    );
+    check_refused(
+        &[
+            "train",
+            "--dist",
+            "agent_based",
+            "--agents",
+            "4",
+            "--seed",
+            "1",
+            "--max-agents",
+            "3",
+            "--out",
+            s(&w),
+        ],
+        "--max-agents 3 is smaller than the instance's 4 agents",
+    );
+    check_refused(
+        &[
+            "train",
+            "--dist",
+            "agent_based",
+            "--agents",
+            "4",
+            "--seed",
+            "1",
+            "--episodes",
+            "0",
+            "--out",
+            s(&w),
+        ],
+        "--episodes must be at least 1",
+    );
+    check_refused(
+        &[
+            "train",
+            "--dist",
+            "agent_based",
+            "--agents",
+            "4",
+            "--seed",
+            "1",
+            "--lr=0",
+            "--out",
+            s(&w),
+        ],
+        "learning rate",
+    );
+    check_refused(
+        &[
+            "train",
+            "--dist",
+            "agent_based",
+            "--agents",
+            "4",
+            "--seed",
+            "1",
+            "--hidden",
+            "0",
+            "--out",
+            s(&w),
+        ],
+        "hidden layer sizes [0]",
+    );
+    check_refused(
+        &[
+            "train",
+            "--dist",
+            "agent_based",
+            "--agents",
+            "4",
+            "--seed",
+            "1",
+            "--init",
+            s(&junk),
+            "--out",
+            s(&w),
+        ],
+        "bad weights file",
+    );
+    check_refused(
+        &[
+            "train",
+            "--dist",
+            "agent_based",
+            "--agents",
+            "4",
+            "--seed",
+            "1",
+            "--init",
+            s(&w),
+            "--max-agents",
+            "9",
+            "--out",
+            s(&w),
+        ],
+        "--max-agents 9 differs",
+    );
+    // The refused commands left the good weights file as it was.
+    assert!(solve(&[
+        "solve",
+        "--algo",
+        "bridge",
+        "--dist",
+        "agent_based",
+        "--agents",
+        "4",
+        "--seed",
+        "1",
+        "--weights",
+        s(&w)
+    ])
+    .structure(4)
+    .is_ok());
+}

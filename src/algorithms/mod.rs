@@ -13,7 +13,35 @@ pub use grand::grand;
 pub use random::random;
 pub use singleton::singleton;
 
-use crate::core::{CharacteristicFunction, Instance, Result, Solution};
+use crate::core::{CharacteristicFunction, Instance, Solution};
+use crate::leader::{beam, greedy, Horizon, PlainNetwork};
+
+/// Errors of any algorithm: the core's, and the leader's (weights, sizes).
+pub use crate::leader::{Error, Result};
+
+/// What an algorithm may need besides the instance.
+#[derive(Clone, Copy, Debug)]
+pub struct SolveOptions<'a> {
+    /// Seed of randomised algorithms.
+    pub seed: u64,
+    /// The trained leader, for `bridge`.
+    pub leader: Option<&'a PlainNetwork>,
+    /// Beam width for `bridge`; 1 is the paper's greedy rollout.
+    pub beam: usize,
+    /// The leader's horizon.
+    pub horizon: Horizon,
+}
+
+impl Default for SolveOptions<'_> {
+    fn default() -> Self {
+        Self {
+            seed: 0,
+            leader: None,
+            beam: 1,
+            horizon: Horizon::Full,
+        }
+    }
+}
 
 /// An algorithm as named by `bridge solve --algo` and the UI.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +54,8 @@ pub enum Algorithm {
     Grand,
     /// The uniform random policy over merges and stopping.
     Random,
+    /// The trained leader's rollout (BRIDGE).
+    Bridge,
 }
 
 /// Why an algorithm name was refused.
@@ -41,10 +71,10 @@ pub enum UnknownAlgorithm {
 
 impl Algorithm {
     /// Every algorithm this build provides, by name.
-    pub const NAMES: [&'static str; 4] = ["exact", "singleton", "grand", "random"];
+    pub const NAMES: [&'static str; 5] = ["exact", "bridge", "singleton", "grand", "random"];
 
     /// Names SPEC section 4 defines that later versions provide.
-    const PLANNED: [&'static str; 5] = ["bridge", "clink", "grasp", "uct", "saldae"];
+    const PLANNED: [&'static str; 4] = ["clink", "grasp", "uct", "saldae"];
 
     /// The algorithm called `name`.
     pub fn from_name(name: &str) -> std::result::Result<Self, UnknownAlgorithm> {
@@ -53,6 +83,7 @@ impl Algorithm {
             "singleton" => Ok(Self::Singleton),
             "grand" => Ok(Self::Grand),
             "random" => Ok(Self::Random),
+            "bridge" => Ok(Self::Bridge),
             n if Self::PLANNED.contains(&n) => {
                 Err(UnknownAlgorithm::NotYetAvailable(n.to_string()))
             }
@@ -67,20 +98,32 @@ impl Algorithm {
             Self::Singleton => "singleton",
             Self::Grand => "grand",
             Self::Random => "random",
+            Self::Bridge => "bridge",
         }
     }
 
-    /// Runs the algorithm on `instance`; `seed` drives the randomised ones. `seconds` is left 0
-    /// for the caller to fill in.
-    pub fn solve(self, instance: &Instance, seed: u64) -> Result<Solution> {
-        let (cs, optimal) = match self {
-            Self::Exact => (exact(instance)?.0, true),
-            Self::Singleton => (singleton(instance), false),
-            Self::Grand => (grand(instance), false),
-            Self::Random => (random(instance, seed), false),
+    /// Runs the algorithm on `instance`. `seconds` is left 0 for the caller to fill in.
+    pub fn solve(self, instance: &Instance, options: &SolveOptions) -> Result<Solution> {
+        if self == Self::Bridge {
+            let leader = options.leader.ok_or(Error::NoWeights)?;
+            let rollout = if options.beam > 1 {
+                beam(leader, instance, options.horizon, options.beam)?
+            } else {
+                greedy(leader, instance, options.horizon)?
+            };
+            let mut solution = Solution::new(self.name(), &rollout.structure, instance);
+            solution.steps = Some(rollout.steps);
+            return Ok(solution);
+        }
+        let cs = match self {
+            Self::Exact => exact(instance)?.0,
+            Self::Singleton => singleton(instance),
+            Self::Grand => grand(instance),
+            Self::Random => random(instance, options.seed),
+            Self::Bridge => unreachable!("handled above"),
         };
         let mut solution = Solution::new(self.name(), &cs, instance);
-        solution.optimal = optimal && instance.agents() > 0;
+        solution.optimal = self == Self::Exact && instance.agents() > 0;
         Ok(solution)
     }
 }
@@ -120,14 +163,33 @@ mod tests {
         let err = Algorithm::from_name("dijkstra")
             .expect_err("unknown")
             .to_string();
-        assert!(err.contains("exact, singleton, grand, random"), "{err}");
+        assert!(
+            err.contains("exact, bridge, singleton, grand, random"),
+            "{err}"
+        );
     }
 
     #[test]
     fn only_the_exact_solver_claims_optimality() {
         let inst = Instance::generate(Distribution::from_name("agent_based").expect("known"), 5, 1)
             .expect("valid");
-        assert!(Algorithm::Exact.solve(&inst, 0).expect("small").optimal);
-        assert!(!Algorithm::Random.solve(&inst, 0).expect("small").optimal);
+        let options = SolveOptions::default();
+        assert!(
+            Algorithm::Exact
+                .solve(&inst, &options)
+                .expect("small")
+                .optimal
+        );
+        assert!(
+            !Algorithm::Random
+                .solve(&inst, &options)
+                .expect("small")
+                .optimal
+        );
+        let err = Algorithm::Bridge
+            .solve(&inst, &options)
+            .expect_err("no weights")
+            .to_string();
+        assert!(err.contains("--weights"), "{err}");
     }
 }

@@ -228,8 +228,14 @@ impl Trainer {
         Ok(super::greedy::greedy_action(&self.z(cs)?, m))
     }
 
-    /// One minibatch update; returns the loss.
-    fn update(&mut self) -> Result<f64> {
+    /// One minibatch update from the replay buffer; returns the loss. Training calls it after
+    /// every step once a minibatch's worth is held; benchmarks call it directly.
+    pub fn update(&mut self) -> Result<f64> {
+        if self.replay.is_empty() {
+            return Err(Error::BadParams(
+                "no experience to learn from yet: train for an episode first".into(),
+            ));
+        }
         let m = self.max_agents();
         let b = self.params.batch_size;
         let batch = self.replay.sample(b, &mut self.rng);

@@ -20,6 +20,9 @@ pub enum Error {
         /// The network's `max_agents`.
         max: usize,
     },
+    /// `bridge` was asked to solve without a trained leader.
+    #[error("bridge needs a trained leader: give --weights FILE (made by `bridge train`)")]
+    NoWeights,
     /// A hyperparameter outside its domain.
     #[error("{0}")]
     BadParams(String),

@@ -188,9 +188,11 @@ pub fn greedy<F: CharacteristicFunction + ?Sized>(
             }
         }
     }
+    // v(CS) summed over coalitions, as every solution reports it, not the running total.
+    let value = episode.structure().value(f);
     Ok(Rollout {
         structure: episode.structure().clone(),
-        value: episode.value(),
+        value,
         steps,
     })
 }
@@ -280,6 +282,7 @@ pub fn beam<F: CharacteristicFunction + ?Sized>(
         }
         frontier = candidates.into_iter().map(|(_, n)| n).collect();
     }
+    best.value = best.structure.value(f);
     Ok(best)
 }
 

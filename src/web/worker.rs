@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::protocol::{decode, encode, ExactReport, FromWorker, InstanceSpec, ToWorker};
-use crate::algorithms::{singleton, Algorithm};
+use crate::algorithms::{singleton, Algorithm, SolveOptions};
 use crate::core::{
     instance_file, CharacteristicFunction, Distribution, Instance, MAX_TABLE_AGENTS,
 };

@@ -18,6 +18,8 @@ pub enum Command {
     Gen(GenArgs),
     /// Solve an instance with one algorithm and print the solution as JSON.
     Solve(SolveArgs),
+    /// Train the leader (DQN) on an instance and write its weights (safetensors).
+    Train(TrainArgs),
 }
 
 /// An instance given by its distribution, size and seed.
@@ -61,9 +63,18 @@ pub enum Format {
 
 #[derive(Args, Debug)]
 pub struct SolveArgs {
-    /// Algorithm: exact, singleton, grand, random.
+    /// Algorithm: exact, bridge, singleton, grand, random.
     #[arg(long)]
     pub algo: String,
+    /// The trained leader's weights, for --algo bridge.
+    #[arg(long)]
+    pub weights: Option<PathBuf>,
+    /// Beam width for --algo bridge (1 = the paper's greedy rollout).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub beam: u64,
+    /// The leader's horizon: n-1, n/2, n-5 or n-10.
+    #[arg(long, default_value = "n-1")]
+    pub horizon: String,
     /// Instance file (JSON or ODP-IP text); or give --dist, --agents and --seed.
     #[arg(long, conflicts_with = "dist")]
     pub instance: Option<PathBuf>,
@@ -72,4 +83,52 @@ pub struct SolveArgs {
     /// Write the solution here instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    /// Instance file (JSON or ODP-IP text); or give --dist, --agents and --seed.
+    #[arg(long, conflicts_with = "dist")]
+    pub instance: Option<PathBuf>,
+    #[command(flatten)]
+    pub dist: DistArgs,
+    /// The most agents the network takes (M); defaults to the instance's n, or --init's.
+    #[arg(long)]
+    pub max_agents: Option<usize>,
+    /// Hidden layer widths, comma-separated (the paper's 3 layers: 128,128).
+    #[arg(long, default_value = "128,128", value_delimiter = ',')]
+    pub hidden: Vec<usize>,
+    /// Training episodes (training may stop early when the reward settles).
+    #[arg(long, default_value_t = 300)]
+    pub episodes: usize,
+    /// Continue from these weights (few-shot fine-tuning) instead of a fresh network.
+    #[arg(long)]
+    pub init: Option<PathBuf>,
+    /// Where to write the trained weights (safetensors).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The leader's horizon: n-1, n/2, n-5 or n-10.
+    #[arg(long, default_value = "n-1")]
+    pub horizon: String,
+    /// Adam's learning rate.
+    #[arg(long, default_value_t = 1e-3)]
+    pub lr: f64,
+    /// Minibatch size.
+    #[arg(long, default_value_t = 128)]
+    pub batch: usize,
+    /// Replay buffer capacity.
+    #[arg(long, default_value_t = 10_000)]
+    pub replay: usize,
+    /// Environment steps over which ε decays from 1.0 to 0.01.
+    #[arg(long, default_value_t = 10_000)]
+    pub epsilon_decay: usize,
+    /// Discount γ (1 = the return is the gain of the final structure).
+    #[arg(long, default_value_t = 1.0)]
+    pub gamma: f64,
+    /// Episodes of settled reward for early stopping (0 disables it).
+    #[arg(long, default_value_t = 20)]
+    pub early_stop: usize,
+    /// Seed of the network's initial weights, exploration and minibatches (default: --seed, or 0).
+    #[arg(long)]
+    pub train_seed: Option<u64>,
 }

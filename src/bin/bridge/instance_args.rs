@@ -4,6 +4,8 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use bridge_lab::core::{instance_file, Distribution, Instance, MAX_AGENTS};
+use bridge_lab::leader::weights::{self, WeightsInfo};
+use bridge_lab::leader::QNetwork;
 
 use crate::cli::DistArgs;
 
@@ -37,4 +39,11 @@ pub fn generated_instance(args: &DistArgs, max_agents: usize) -> Result<Instance
         .collect::<std::result::Result<Vec<_>, _>>()?;
     let distribution = Distribution::with_params(name, &params)?;
     Ok(Instance::generate(distribution, n, seed)?)
+}
+
+/// Reads leader weights (safetensors); errors name the file.
+pub fn read_weights(path: &Path) -> Result<(QNetwork, WeightsInfo)> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read weights file {}", path.display()))?;
+    weights::from_bytes(&bytes).with_context(|| format!("bad weights file {}", path.display()))
 }

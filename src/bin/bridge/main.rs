@@ -11,6 +11,8 @@ mod instance_args;
 mod output;
 #[cfg(not(target_arch = "wasm32"))]
 mod solve;
+#[cfg(not(target_arch = "wasm32"))]
+mod train;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -19,6 +21,7 @@ fn main() -> std::process::ExitCode {
     let result = match args.command {
         cli::Command::Gen(a) => gen::run(a),
         cli::Command::Solve(a) => solve::run(a),
+        cli::Command::Train(a) => train::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -3,23 +3,34 @@
 use std::time::Instant;
 
 use anyhow::Result;
-use bridge_lab::algorithms::Algorithm;
+use bridge_lab::algorithms::{Algorithm, SolveOptions};
 use bridge_lab::core::MAX_AGENTS;
+use bridge_lab::leader::{Horizon, PlainNetwork};
 
 use crate::cli::SolveArgs;
-use crate::instance_args::{generated_instance, read_instance};
+use crate::instance_args::{generated_instance, read_instance, read_weights};
 use crate::output;
 
 /// Runs `bridge solve`.
 pub fn run(args: SolveArgs) -> Result<()> {
     let algorithm = Algorithm::from_name(&args.algo)?;
+    let horizon = Horizon::from_name(&args.horizon)?;
     let instance = match &args.instance {
         Some(path) => read_instance(path)?,
         None => generated_instance(&args.dist, MAX_AGENTS)?,
     };
-    let seed = args.dist.seed.unwrap_or(0);
+    let leader = match &args.weights {
+        Some(path) => Some(PlainNetwork::new(&read_weights(path)?.0)?),
+        None => None,
+    };
+    let options = SolveOptions {
+        seed: args.dist.seed.unwrap_or(0),
+        leader: leader.as_ref(),
+        beam: args.beam as usize,
+        horizon,
+    };
     let start = Instant::now();
-    let mut solution = algorithm.solve(&instance, seed)?;
+    let mut solution = algorithm.solve(&instance, &options)?;
     solution.seconds = start.elapsed().as_secs_f64();
     output::write(args.out.as_deref(), &solution.to_json())
 }

@@ -1,0 +1,62 @@
+//! The leader's speed: one DQN update at M = 10 and 100 (minibatch 128), and the greedy
+//! rollout (incremental first layer) at n = 30, 50, 100 and 1000 with the paper's 3×128 network.
+
+use bridge_lab::core::{Distribution, Instance};
+use bridge_lab::leader::{
+    greedy, DqnParams, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork, Trainer,
+};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+
+fn instance(n: usize) -> Instance {
+    Instance::generate(
+        Distribution::from_name("modified_normal").expect("known"),
+        n,
+        1,
+    )
+    .expect("valid")
+}
+
+fn dqn_update(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dqn_update");
+    group.sample_size(10);
+    for m in [10, 100] {
+        let net = QNetwork::new(NetworkConfig::new(m), 1).expect("valid");
+        let mut trainer = Trainer::new(
+            net,
+            DqnParams {
+                early_stop_window: 0,
+                ..Default::default()
+            },
+        )
+        .expect("valid");
+        // Fill the replay buffer past one minibatch (updates start once it holds 128 steps).
+        let episodes = 128 / (m - 1) + 2;
+        trainer
+            .train(&instance(m), episodes, &mut |_: &EpisodeStats| true)
+            .expect("trains");
+        group.bench_function(BenchmarkId::new("batch128", m), |b| {
+            b.iter(|| trainer.update().expect("updates"))
+        });
+    }
+    group.finish();
+}
+
+fn greedy_rollout(c: &mut Criterion) {
+    let mut group = c.benchmark_group("greedy");
+    for n in [30, 50, 100, 1000] {
+        if n == 1000 {
+            group.sample_size(10);
+        }
+        let net = QNetwork::new(NetworkConfig::new(n), 2).expect("valid");
+        let plain = PlainNetwork::new(&net).expect("f32");
+        drop(net);
+        let inst = instance(n);
+        group.bench_function(BenchmarkId::new("rollout", n), |b| {
+            b.iter(|| greedy(&plain, &inst, Horizon::Full).expect("fits"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, dqn_update, greedy_rollout);
+criterion_main!(benches);
