@@ -764,3 +764,51 @@ fn bad_leader_input_is_refused() {
     .structure(4)
     .is_ok());
 }
+
+#[test]
+fn repro_table1_writes_its_tables_and_plot() {
+    let dir = Scratch::new();
+    let results = dir.path("results");
+    let out = bridge(&[
+        "repro",
+        "table1",
+        "--results",
+        s(&results),
+        "--seeds",
+        "1",
+        "--pretrain-episodes",
+        "3",
+        "--few-shot-short",
+        "2",
+        "--few-shot-long",
+        "3",
+    ]);
+    let md = stdout(&out);
+    assert!(md.contains("| Random policy | "), "{md}");
+    assert!(
+        md.contains("(97.2)"),
+        "the paper's figures stand beside ours: {md}"
+    );
+    let csv = std::fs::read_to_string(results.join("table1.csv")).expect("CSV written");
+    // 3 metrics × 4 methods × 6 sizes, plus the header.
+    assert_eq!(csv.lines().count(), 1 + 3 * 4 * 6);
+    let svg = std::fs::read_to_string(results.join("table1_training.svg")).expect("SVG written");
+    assert!(svg.starts_with("<svg") && svg.contains("10 agents"));
+    check_refused(
+        &["repro", "table9", "--results", s(&results)],
+        "unknown experiment `table9`",
+    );
+    check_refused(
+        &[
+            "repro",
+            "table1",
+            "--results",
+            s(&results),
+            "--few-shot-short",
+            "5",
+            "--few-shot-long",
+            "4",
+        ],
+        "--few-shot-long",
+    );
+}

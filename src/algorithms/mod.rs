@@ -138,11 +138,22 @@ mod tests {
         for name in Distribution::NAMES {
             let inst = Instance::generate(Distribution::from_name(name).expect("known"), 8, 1)
                 .expect("valid");
-            let optimum = Algorithm::Exact.solve(&inst, 0).expect("small").value;
+            let optimum = Algorithm::Exact
+                .solve(&inst, &SolveOptions::default())
+                .expect("small")
+                .value;
+            let net = crate::leader::QNetwork::new(crate::leader::NetworkConfig::new(8), 1)
+                .expect("valid");
+            let leader = PlainNetwork::new(&net).expect("f32");
+            let options = SolveOptions {
+                seed: 4,
+                leader: Some(&leader),
+                ..Default::default()
+            };
             for algo in Algorithm::NAMES {
                 let s = Algorithm::from_name(algo)
                     .expect("listed")
-                    .solve(&inst, 4)
+                    .solve(&inst, &options)
                     .expect("small");
                 let cs = s.structure(8).expect("a partition");
                 assert_eq!(cs.value(&inst), s.value);

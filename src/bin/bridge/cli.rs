@@ -20,6 +20,8 @@ pub enum Command {
     Solve(SolveArgs),
     /// Train the leader (DQN) on an instance and write its weights (safetensors).
     Train(TrainArgs),
+    /// Regenerate one of the paper's tables under results/ (table1).
+    Repro(ReproArgs),
 }
 
 /// An instance given by its distribution, size and seed.
@@ -131,4 +133,28 @@ pub struct TrainArgs {
     /// Seed of the network's initial weights, exploration and minibatches (default: --seed, or 0).
     #[arg(long)]
     pub train_seed: Option<u64>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReproArgs {
+    /// The experiment: table1.
+    pub name: String,
+    /// Directory for the Markdown, CSV and SVG files.
+    #[arg(long, default_value = "results")]
+    pub results: PathBuf,
+    /// Seeds (instances and networks) to average over.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub seeds: u64,
+    /// Pretraining episodes (table1).
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub pretrain_episodes: u64,
+    /// The shorter few-shot budget (table1).
+    #[arg(long, default_value_t = 100)]
+    pub few_shot_short: usize,
+    /// The longer few-shot budget (table1); at least the shorter one.
+    #[arg(long, default_value_t = 200)]
+    pub few_shot_long: usize,
+    /// Environment steps over which ε decays (the paper: 10 000).
+    #[arg(long, default_value_t = 10_000)]
+    pub epsilon_decay: usize,
 }

@@ -10,6 +10,8 @@ mod instance_args;
 #[cfg(not(target_arch = "wasm32"))]
 mod output;
 #[cfg(not(target_arch = "wasm32"))]
+mod repro;
+#[cfg(not(target_arch = "wasm32"))]
 mod solve;
 #[cfg(not(target_arch = "wasm32"))]
 mod train;
@@ -22,6 +24,7 @@ fn main() -> std::process::ExitCode {
         cli::Command::Gen(a) => gen::run(a),
         cli::Command::Solve(a) => solve::run(a),
         cli::Command::Train(a) => train::run(a),
+        cli::Command::Repro(a) => repro::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

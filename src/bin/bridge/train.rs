@@ -112,7 +112,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
                 bar.set_position(s.episode as u64);
                 bar.set_message(line);
             }
-            None if s.episode % every == 0 || s.episode == s.episodes => {
+            None if s.episode.is_multiple_of(every) || s.episode == s.episodes => {
                 eprintln!("episode {} / {}  {line}", s.episode, s.episodes)
             }
             None => {}

@@ -1,0 +1,50 @@
+//! `bridge repro NAME`: regenerates one of the paper's tables (SPEC section 7) under `results/`,
+//! as Markdown with the paper's figures beside ours, CSV, and an SVG plot.
+
+mod plot;
+mod table1;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use crate::cli::ReproArgs;
+
+/// The experiments this version can regenerate.
+pub const NAMES: [&str; 1] = ["table1"];
+
+/// Runs `bridge repro`.
+pub fn run(args: ReproArgs) -> Result<()> {
+    std::fs::create_dir_all(&args.results)
+        .with_context(|| format!("cannot create {}", args.results.display()))?;
+    match args.name.as_str() {
+        "table1" => table1::run(&args),
+        other => bail!(
+            "unknown experiment `{other}`; this version regenerates {}",
+            NAMES.join(", ")
+        ),
+    }
+}
+
+/// Writes `text` to `dir/name` and says so on stderr.
+pub fn write(dir: &Path, name: &str, text: &str) -> Result<PathBuf> {
+    let path = dir.join(name);
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!("wrote {}", path.display());
+    Ok(path)
+}
+
+/// Mean and sample standard deviation.
+pub fn mean_std(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len() as f64;
+    if xs.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = if xs.len() > 1 {
+        xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
+    } else {
+        0.0
+    };
+    (mean, var.sqrt())
+}
