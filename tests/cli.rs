@@ -160,7 +160,7 @@ fn a_generated_instance_solves_the_same_from_a_file_and_from_the_flags() {
 
 #[test]
 fn the_simple_baselines_run_at_a_thousand_agents() {
-    for algo in ["singleton", "grand", "random"] {
+    for algo in ["singleton", "grand", "random", "clink"] {
         let s = solve(&[
             "solve",
             "--algo",
@@ -309,7 +309,7 @@ fn bad_flags_are_refused() {
     );
     check_refused(
         &with(
-            &["solve", "--algo", "clink", "--dist", "modified_normal"],
+            &["solve", "--algo", "uct", "--dist", "modified_normal"],
             &inst,
         ),
         "not available in this version yet",
@@ -790,8 +790,8 @@ fn repro_table1_writes_its_tables_and_plot() {
         "the paper's figures stand beside ours: {md}"
     );
     let csv = std::fs::read_to_string(results.join("table1.csv")).expect("CSV written");
-    // 3 metrics × 4 methods × 6 sizes, plus the header.
-    assert_eq!(csv.lines().count(), 1 + 3 * 4 * 6);
+    // 3 metrics × 6 methods × 6 sizes, plus the header.
+    assert_eq!(csv.lines().count(), 1 + 3 * 6 * 6);
     let svg = std::fs::read_to_string(results.join("table1_training.svg")).expect("SVG written");
     assert!(svg.starts_with("<svg") && svg.contains("10 agents"));
     check_refused(

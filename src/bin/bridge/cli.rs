@@ -65,7 +65,7 @@ pub enum Format {
 
 #[derive(Args, Debug)]
 pub struct SolveArgs {
-    /// Algorithm: exact, bridge, singleton, grand, random.
+    /// Algorithm: exact, bridge, clink, singleton, grand, random.
     #[arg(long)]
     pub algo: String,
     /// The trained leader's weights, for --algo bridge.

@@ -12,10 +12,10 @@
 use std::fmt::Write as _;
 
 use anyhow::Result;
-use bridge_lab::algorithms::{exact_table, random};
+use bridge_lab::algorithms::{clink, exact_table, random};
 use bridge_lab::core::{CharacteristicFunction, CoalitionStructure, Distribution, Instance};
 use bridge_lab::leader::{
-    greedy, DqnParams, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork, Trainer,
+    beam, greedy, DqnParams, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork, Trainer,
 };
 
 use super::plot::{lines, Series};
@@ -27,6 +27,8 @@ const PAPER_RANDOM: [f64; 6] = [44.42, 36.59, 36.32, 30.97, 25.05, 21.01];
 const PAPER_FS100: [f64; 6] = [88.83, 66.17, 59.67, 55.62, 47.18, 41.61];
 const PAPER_FS200: [f64; 6] = [97.2, 80.33, 78.68, 63.52, 58.15, 48.24];
 const RANDOM_ROLLOUTS: u64 = 100;
+/// Beam width of the extra row: a search over the learned Q with true rewards (not in the paper).
+const BEAM: usize = 8;
 
 /// The three readings of "% of the optimum" for one value.
 #[derive(Clone, Copy, Default)]
@@ -105,6 +107,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
     }
     let (mut random_s, mut fs1, mut fs2, mut best_seen) =
         (Scores::new(), Scores::new(), Scores::new(), Scores::new());
+    let (mut clink_s, mut beam_s) = (Scores::new(), Scores::new());
     // The mean training curve (each ε-greedy episode's value share) of the long few-shot, per n.
     let mut curves: Vec<Vec<f64>> = vec![vec![0.0; fs_long]; AGENTS.len()];
     for seed in 0..args.seeds {
@@ -140,7 +143,11 @@ pub fn run(args: &ReproArgs) -> Result<()> {
             tuner.train(&inst, fs_short, &mut on_episode)?;
             let v1 = greedy(&PlainNetwork::new(tuner.network())?, &inst, Horizon::Full)?.value;
             let report = tuner.train(&inst, fs_long - fs_short, &mut on_episode)?;
-            let v2 = greedy(&PlainNetwork::new(tuner.network())?, &inst, Horizon::Full)?.value;
+            let plain = PlainNetwork::new(tuner.network())?;
+            let v2 = greedy(&plain, &inst, Horizon::Full)?.value;
+            let vb = beam(&plain, &inst, Horizon::Full, BEAM)?.value;
+            beam_s.per_n[k].push(reference.shares(vb));
+            clink_s.per_n[k].push(reference.shares(clink(&inst).value(&inst)));
             fs1.per_n[k].push(reference.shares(v1));
             fs2.per_n[k].push(reference.shares(v2));
             best_seen.per_n[k].push(reference.shares(report.best_value.max(v2)));
@@ -156,7 +163,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
         }
     }
 
-    let rows: [(String, &Scores, Option<&[f64; 6]>); 4] = [
+    let rows: [(String, &Scores, Option<&[f64; 6]>); 6] = [
         ("Random policy".to_string(), &random_s, Some(&PAPER_RANDOM)),
         (
             format!("Few-shot ({fs_short} episodes)"),
@@ -169,10 +176,16 @@ pub fn run(args: &ReproArgs) -> Result<()> {
             Some(&PAPER_FS200),
         ),
         (
+            format!("Few-shot ({fs_long} episodes), beam {BEAM} over Q (ours)"),
+            &beam_s,
+            None,
+        ),
+        (
             "Best structure seen while few-shot training".to_string(),
             &best_seen,
             None,
         ),
+        ("C-Link (no training)".to_string(), &clink_s, None),
     ];
     let metrics: [(&str, Metric); 3] = [
         ("share of the optimal value v/v*", |s| s.value),

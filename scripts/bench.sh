@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs the benchmarks: criterion natively (exact solver, value look-ups, leader) and the leader's
+# wasm benchmark in headless Chromium, then prints the leader's wasm/native ratios measured in
+# this one run. Figures go to target/bench-summary.md.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+"$root/scripts/install.sh" --tests
+export PATH="$HOME/.cargo/bin:$PATH"
+cd "$root"
+out=target/bench-summary.md
+mkdir -p target
+
+cargo bench --bench exact -- --warm-up-time 1 --measurement-time 4 | tee target/bench-exact.txt
+cargo bench --bench values -- --warm-up-time 1 --measurement-time 2 | tee target/bench-values.txt
+cargo bench --bench leader -- --warm-up-time 1 --measurement-time 4 | tee target/bench-leader.txt
+WASM_BINDGEN_TEST_TIMEOUT=600 cargo test --release --target wasm32-unknown-unknown --test wasm_bench -- --nocapture | tee target/bench-wasm.txt
+
+python3 - "$out" <<'PY'
+import re, sys
+unit = {"ns": 1e-6, "µs": 1e-3, "us": 1e-3, "ms": 1.0, "s": 1e3}
+native = {}
+for line in open("target/bench-leader.txt", encoding="utf-8"):
+    m = re.match(r"^(\S+)\s+time:\s+\[\S+ \S+ (\S+) (\S+)", line)
+    if m:
+        native[m.group(1)] = float(m.group(2)) * unit[m.group(3)]
+wasm = {}
+for line in open("target/bench-wasm.txt", encoding="utf-8"):
+    m = re.search(r"bench (\S+) ([0-9.]+)", line)
+    if m:
+        wasm[m.group(1)] = float(m.group(2))
+rows = ["| benchmark | native ms | wasm ms | wasm / native |", "|---|---|---|---|"]
+for name in sorted(set(native) | set(wasm)):
+    n, w = native.get(name), wasm.get(name)
+    show = lambda x: "-" if x is None else f"{x:.4g}"
+    ratio = f"{w / n:.2f}" if n and w else "-"
+    rows.append(f"| {name} | {show(n)} | {show(w)} | {ratio} |")
+open(sys.argv[1], "w").write("\n".join(rows) + "\n")
+print("\n".join(rows))
+PY
+echo "summary in $out" >&2
