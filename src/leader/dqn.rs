@@ -158,7 +158,12 @@ pub struct TrainReport {
     pub best_value: f64,
 }
 
-/// A leader in training: online and target networks, optimiser, replay buffer, exploration.
+/// A leader in training on one instance: online and target networks, optimiser, replay
+/// buffer, exploration, and the run's statistics.
+///
+/// The best structure seen and the recent returns (for early stopping) accumulate over calls to
+/// [`train`](Self::train), so a run can be split into chunks (the browser's worker yields to its
+/// event loop between them); start a new trainer for a new instance.
 pub struct Trainer {
     online: QNetwork,
     target: QNetwork,
@@ -168,6 +173,9 @@ pub struct Trainer {
     params: DqnParams,
     env_steps: usize,
     updates: usize,
+    episodes_done: usize,
+    returns: Vec<f64>,
+    best: Option<(CoalitionStructure, f64)>,
 }
 
 impl Trainer {
@@ -193,6 +201,9 @@ impl Trainer {
             params,
             env_steps: 0,
             updates: 0,
+            episodes_done: 0,
+            returns: Vec::new(),
+            best: None,
         })
     }
 
@@ -315,9 +326,14 @@ impl Trainer {
                 max: self.max_agents(),
             });
         }
-        let mut best = CoalitionStructure::singletons(n);
-        let mut best_value = best.value(f);
-        let mut returns: Vec<f64> = Vec::new();
+        let (mut best, mut best_value) = match self.best.take() {
+            Some((cs, v)) if cs.agents() == n => (cs, v),
+            _ => {
+                let cs = CoalitionStructure::singletons(n);
+                let v = cs.value(f);
+                (cs, v)
+            }
+        };
         let mut stop = StopReason::Finished;
         let mut ran = 0;
         for episode_no in 1..=episodes {
@@ -348,7 +364,8 @@ impl Trainer {
             }
             ran = episode_no;
             let reward = episode.value() - start;
-            returns.push(reward);
+            self.returns.push(reward);
+            self.episodes_done += 1;
             let stats = EpisodeStats {
                 episode: episode_no,
                 episodes,
@@ -362,11 +379,12 @@ impl Trainer {
                 stop = StopReason::Cancelled;
                 break;
             }
-            if self.settled(&returns) {
+            if self.settled() {
                 stop = StopReason::EarlyStop;
                 break;
             }
         }
+        self.best = Some((best.clone(), best_value));
         Ok(TrainReport {
             episodes: ran,
             stop,
@@ -375,8 +393,14 @@ impl Trainer {
         })
     }
 
+    /// Episodes trained so far by this trainer, over all calls.
+    pub fn episodes_done(&self) -> usize {
+        self.episodes_done
+    }
+
     /// Whether the last `window` returns vary by at most the tolerance (early stopping).
-    fn settled(&self, returns: &[f64]) -> bool {
+    fn settled(&self) -> bool {
+        let returns = &self.returns;
         let w = self.params.early_stop_window;
         if w < 2 || returns.len() < w {
             return false;
@@ -509,6 +533,45 @@ mod tests {
             "{}",
             report.episodes
         );
+    }
+
+    #[test]
+    fn training_in_chunks_equals_one_run() {
+        let inst = pairs_instance();
+        let net = QNetwork::new(
+            NetworkConfig {
+                max_agents: 4,
+                hidden: vec![8],
+            },
+            2,
+        )
+        .expect("valid");
+        let record = |chunks: &[usize]| {
+            let mut trainer = Trainer::new(
+                net.deep_copy().expect("copy"),
+                DqnParams {
+                    early_stop_window: 20,
+                    ..small_params(5)
+                },
+            )
+            .expect("valid");
+            let mut rewards = Vec::new();
+            let mut last = None;
+            for &c in chunks {
+                let report = trainer
+                    .train(&inst, c, &mut |s: &EpisodeStats| {
+                        rewards.push(s.reward);
+                        true
+                    })
+                    .expect("trains");
+                last = Some((report.stop, report.best_value));
+                if report.stop == StopReason::EarlyStop {
+                    break;
+                }
+            }
+            (rewards, last, trainer.episodes_done())
+        };
+        assert_eq!(record(&[60]), record(&[7, 13, 1, 39]));
     }
 
     #[test]
