@@ -39,7 +39,9 @@ fn worker_requests_survive_the_message_encoding() {
     };
     let back: ToWorker = decode(&encode(&request)).expect("own encoding");
     assert_eq!(back, request);
-    let ToWorker::SolveExact { instance } = back;
+    let ToWorker::SolveExact { instance } = back else {
+        unreachable!("a SolveExact request decoded as another request");
+    };
     let (inst, described) = build_instance(&instance).expect("valid spec");
     assert_eq!(inst.agents(), 12);
     assert_eq!(inst.seed(), Some(u64::MAX));

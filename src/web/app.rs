@@ -1,15 +1,17 @@
-//! The page (Leptos, client-side rendered): pick a distribution, `n` and a seed, or upload an
-//! instance file; the worker computes the exact optimum and the singleton value; the page shows
-//! the optimal partition. Inputs are checked here and refused with a message, never clamped.
-
-use std::rc::Rc;
+//! The page (Leptos, client-side rendered): the instance panel with the exact optimum, the
+//! training panel with live plots, the merge viewer and the comparison of algorithms. Inputs
+//! are checked here and refused with a message, never clamped; every computation runs in the
+//! worker.
 
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::HtmlInputElement;
 
-use super::protocol::{decode, encode, ExactReport, FromWorker, InstanceSpec, ToWorker};
+use super::compare::ComparePanel;
+use super::protocol::{ExactReport, ToWorker};
+use super::state::{AppState, Upload, WorkerState};
+use super::train::TrainPanel;
+use super::viewer::Viewer;
 use super::worker::MAX_BROWSER_EXACT_AGENTS;
 use crate::core::Distribution;
 
@@ -19,176 +21,112 @@ pub fn start() {
     leptos::mount::mount_to_body(App);
 }
 
-/// Where the worker is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum WorkerState {
-    Starting,
-    Idle,
-    Busy,
-    Crashed,
-}
-
-/// An uploaded instance file.
-#[derive(Clone, Debug, PartialEq)]
-struct Upload {
-    name: String,
-    text: String,
-}
-
-/// Starts the worker and routes its answers into the page's signals.
-fn spawn_worker(
-    state: RwSignal<WorkerState>,
-    report: RwSignal<Option<ExactReport>>,
-    error: RwSignal<Option<String>>,
-) -> Result<Rc<Worker>, String> {
-    let options = WorkerOptions::new();
-    options.set_type(WorkerType::Classic);
-    let worker = Worker::new_with_options("./worker_loader.js", &options)
-        .map_err(|e| format!("the browser refused to start the worker: {e:?}"))?;
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let text = event.data().as_string().unwrap_or_default();
-        match decode::<FromWorker>(&text) {
-            Ok(FromWorker::Ready) => state.set(WorkerState::Idle),
-            Ok(FromWorker::Solved(Ok(r))) => {
-                error.set(None);
-                report.set(Some(r));
-                state.set(WorkerState::Idle);
-            }
-            Ok(FromWorker::Solved(Err(e))) | Err(e) => {
-                error.set(Some(e));
-                state.set(WorkerState::Idle);
-            }
-        }
-    });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    on_message.forget();
-    let on_error =
-        Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
-            let what = event.message();
-            let what = if what.is_empty() {
-                "unknown error".to_string()
-            } else {
-                what
-            };
-            error.set(Some(format!(
-                "the worker crashed ({what}); reload the page to start a new one"
-            )));
-            state.set(WorkerState::Crashed);
-        });
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    on_error.forget();
-    Ok(Rc::new(worker))
-}
-
-/// Checks the form and builds the request, or says what is wrong.
-fn request(
-    dist: &str,
-    agents: &str,
-    seed: &str,
-    upload: Option<Upload>,
-) -> Result<ToWorker, String> {
-    let instance = match upload {
-        Some(Upload { name, text }) => InstanceSpec::File { name, text },
-        None => {
-            let agents: usize = agents
-                .trim()
-                .parse()
-                .map_err(|_| format!("number of agents: `{agents}` is not a whole number"))?;
-            if !(1..=MAX_BROWSER_EXACT_AGENTS).contains(&agents) {
-                return Err(format!(
-                    "number of agents: {agents} is out of range; the page solves 1 to {MAX_BROWSER_EXACT_AGENTS} exactly"
-                ));
-            }
-            let seed: u64 = seed.trim().parse().map_err(|_| {
-                format!(
-                    "seed: `{seed}` is not a whole number from 0 to {}",
-                    u64::MAX
-                )
-            })?;
-            InstanceSpec::Generated {
-                distribution: dist.to_string(),
-                params: Vec::new(),
-                agents,
-                seed,
-            }
-        }
-    };
-    Ok(ToWorker::SolveExact { instance })
-}
-
 /// A number exactly as the CLI's JSON prints it (shortest round-trip form).
-fn plain(x: f64) -> String {
+pub fn plain(x: f64) -> String {
     serde_json::to_string(&x).unwrap_or_else(|_| x.to_string())
+}
+
+/// A coalition as the page shows it: 1-based agents in braces.
+pub fn coalition_label(c: &[usize]) -> String {
+    format!(
+        "{{{}}}",
+        c.iter()
+            .map(|a| (a + 1).to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// Coalitions as coloured chips.
+pub fn chips(coalitions: Vec<Vec<usize>>) -> impl IntoView {
+    coalitions
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| view! { <li class=format!("coalition c{}", i % 12)>{coalition_label(&c)}</li> })
+        .collect_view()
 }
 
 #[component]
 fn App() -> impl IntoView {
-    let state = RwSignal::new(WorkerState::Starting);
-    let report = RwSignal::new(None::<ExactReport>);
-    let error = RwSignal::new(None::<String>);
-    let dist = RwSignal::new("modified_normal".to_string());
-    let agents = RwSignal::new("10".to_string());
-    let seed = RwSignal::new("1".to_string());
-    let upload = RwSignal::new(None::<Upload>);
-
-    let worker = match spawn_worker(state, report, error) {
-        Ok(w) => Some(w),
-        Err(e) => {
-            error.set(Some(e));
-            state.set(WorkerState::Crashed);
-            None
-        }
+    let state = AppState::start();
+    let status = move || match state.worker_state.get() {
+        WorkerState::Starting => "starting the worker…",
+        WorkerState::Idle => "ready",
+        WorkerState::Busy => "working…",
+        WorkerState::Crashed => "worker stopped",
     };
-    let worker = StoredValue::new_local(worker);
+    view! {
+        <header>
+            <h1>"BRIDGE Lab"</h1>
+            <p class="tagline">
+                "Coalition formation learned by a leader network that merges coalitions step by step, "
+                "beside the exact optimum and the classic baselines. Everything runs in a web worker in your browser."
+            </p>
+            <p class="status">"worker: " <span data-testid="worker-status">{status}</span></p>
+        </header>
+        <main>
+            <Show when=move || state.error.get().is_some()>
+                <div class="error" data-testid="error" role="alert">
+                    {move || state.error.get().unwrap_or_default()}
+                </div>
+            </Show>
+            <InstancePanel state />
+            <TrainPanel state />
+            <Viewer state />
+            <ComparePanel state />
+        </main>
+    }
+}
 
+/// The instance form, the upload, and the exact optimum.
+#[component]
+fn InstancePanel(state: AppState) -> impl IntoView {
     let run_exact = move |_| {
-        let req = match request(&dist.get(), &agents.get(), &seed.get(), upload.get()) {
-            Ok(r) => r,
-            Err(e) => {
-                error.set(Some(e));
-                return;
-            }
+        let spec = match state.instance_spec() {
+            Ok(s) => s,
+            Err(e) => return state.fail(e),
         };
-        worker.with_value(|w| {
-            if let Some(w) = w {
-                error.set(None);
-                report.set(None);
-                state.set(WorkerState::Busy);
-                if let Err(e) = w.post_message(&JsValue::from_str(&encode(&req))) {
-                    error.set(Some(format!(
-                        "could not send the instance to the worker: {e:?}"
-                    )));
-                    state.set(WorkerState::Idle);
+        if state.upload.get().is_none() {
+            match state.agents_count() {
+                Ok(n) if n > MAX_BROWSER_EXACT_AGENTS => {
+                    return state.fail(format!(
+                        "number of agents: {n} is out of range; the page solves 1 to {MAX_BROWSER_EXACT_AGENTS} exactly"
+                    ))
                 }
+                Err(e) => return state.fail(e),
+                _ => {}
             }
-        });
+        }
+        state.error.set(None);
+        state.exact.set(None);
+        state.send(&ToWorker::SolveExact { instance: spec }, true);
     };
 
     let on_upload = move |ev: leptos::ev::Event| {
         let input: HtmlInputElement = event_target(&ev);
         let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            upload.set(None);
+            state.upload.set(None);
             return;
         };
         let name = file.name();
         wasm_bindgen_futures::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(file.text()).await {
                 Ok(text) => {
-                    error.set(None);
-                    upload.set(Some(Upload {
+                    state.error.set(None);
+                    state.upload.set(Some(Upload {
                         name,
                         text: text.as_string().unwrap_or_default(),
                     }));
                 }
-                Err(e) => error.set(Some(format!(
+                Err(e) => state.fail(format!(
                     "{name}: the browser could not read the file: {e:?}"
-                ))),
+                )),
             }
         });
     };
 
     let clear_upload = move |_| {
-        upload.set(None);
+        state.upload.set(None);
         if let Some(input) = document()
             .query_selector("[data-testid=instance-upload]")
             .ok()
@@ -198,136 +136,92 @@ fn App() -> impl IntoView {
             input.set_value("");
         }
     };
-
-    let status = move || match state.get() {
-        WorkerState::Starting => "starting the worker…",
-        WorkerState::Idle => "ready",
-        WorkerState::Busy => "solving…",
-        WorkerState::Crashed => "worker stopped",
-    };
+    let uploaded = move || state.upload.get().is_some();
 
     view! {
-        <header>
-            <h1>"BRIDGE Lab"</h1>
-            <p class="tagline">
-                "Coalition structure generation: the exact optimum of a characteristic function, "
-                "computed in a web worker in your browser."
-            </p>
-        </header>
-        <main>
-            <section class="panel">
-                <h2>"Instance"</h2>
-                <div class="row">
-                    <label>
-                        "Value distribution"
-                        <select
-                            data-testid="dist-select"
-                            prop:value=move || dist.get()
-                            on:change=move |ev| dist.set(event_target_value(&ev))
-                            disabled=move || upload.get().is_some()
-                        >
-                            {Distribution::NAMES
-                                .iter()
-                                .map(|name| view! { <option value=*name>{*name}</option> })
-                                .collect_view()}
-                        </select>
-                    </label>
-                    <label>
-                        "Agents (1–" {MAX_BROWSER_EXACT_AGENTS} ")"
-                        <input
-                            data-testid="agents-input"
-                            type="number"
-                            min="1"
-                            max=MAX_BROWSER_EXACT_AGENTS
-                            prop:value=move || agents.get()
-                            on:input=move |ev| agents.set(event_target_value(&ev))
-                            disabled=move || upload.get().is_some()
-                        />
-                    </label>
-                    <label>
-                        "Seed"
-                        <input
-                            data-testid="seed-input"
-                            type="text"
-                            inputmode="numeric"
-                            prop:value=move || seed.get()
-                            on:input=move |ev| seed.set(event_target_value(&ev))
-                            disabled=move || upload.get().is_some()
-                        />
-                    </label>
-                </div>
-                <div class="row">
-                    <label>
-                        "…or upload an instance (JSON or ODP-IP text)"
-                        <input data-testid="instance-upload" type="file" accept=".json,.txt,text/plain,application/json" on:change=on_upload />
-                    </label>
-                    <Show when=move || upload.get().is_some()>
-                        <span class="upload-name">
-                            {move || upload.get().map(|u| u.name).unwrap_or_default()}
-                        </span>
-                        <button class="secondary" on:click=clear_upload>"Use the distribution instead"</button>
-                    </Show>
-                </div>
-                <div class="row">
-                    <button
-                        data-testid="exact-run"
-                        on:click=run_exact
-                        disabled=move || state.get() != WorkerState::Idle
+        <section class="panel">
+            <h2>"1. Instance"</h2>
+            <div class="row">
+                <label>
+                    "Value distribution"
+                    <select
+                        data-testid="dist-select"
+                        prop:value=move || state.dist.get()
+                        on:change=move |ev| state.dist.set(event_target_value(&ev))
+                        disabled=uploaded
                     >
-                        "Solve exactly"
-                    </button>
-                    <span class="status" data-testid="worker-status">{status}</span>
-                </div>
-            </section>
-            <Show when=move || error.get().is_some()>
-                <div class="error" data-testid="error" role="alert">
-                    {move || error.get().unwrap_or_default()}
-                </div>
-            </Show>
-            {move || report.get().map(|r| view! { <Report report=r /> })}
-        </main>
+                        {Distribution::NAMES
+                            .iter()
+                            .map(|name| view! { <option value=*name>{*name}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    "Agents"
+                    <input
+                        data-testid="agents-input"
+                        type="number"
+                        min="1"
+                        prop:value=move || state.agents.get()
+                        on:input=move |ev| state.agents.set(event_target_value(&ev))
+                        disabled=uploaded
+                    />
+                </label>
+                <label>
+                    "Seed"
+                    <input
+                        data-testid="seed-input"
+                        type="text"
+                        inputmode="numeric"
+                        prop:value=move || state.seed.get()
+                        on:input=move |ev| state.seed.set(event_target_value(&ev))
+                        disabled=uploaded
+                    />
+                </label>
+            </div>
+            <div class="row">
+                <label>
+                    "…or upload an instance (JSON or ODP-IP text)"
+                    <input data-testid="instance-upload" type="file" accept=".json,.txt,text/plain,application/json" on:change=on_upload />
+                </label>
+                <Show when=uploaded>
+                    <span class="upload-name">{move || state.upload.get().map(|u| u.name).unwrap_or_default()}</span>
+                    <button class="secondary" on:click=clear_upload>"Use the distribution instead"</button>
+                </Show>
+            </div>
+            <div class="row">
+                <button
+                    data-testid="exact-run"
+                    on:click=run_exact
+                    disabled=move || state.worker_state.get() != WorkerState::Idle
+                >
+                    "Solve exactly (up to " {MAX_BROWSER_EXACT_AGENTS} " agents)"
+                </button>
+            </div>
+            {move || state.exact.get().map(|r| view! { <ExactView report=r /> })}
+        </section>
     }
 }
 
 /// The exact optimum beside the singleton structure, and the optimal partition.
 #[component]
-fn Report(report: ExactReport) -> impl IntoView {
+fn ExactView(report: ExactReport) -> impl IntoView {
     let gain = report.exact_value - report.singleton_value;
     let coalitions = report.coalitions.clone();
+    let count = coalitions.len();
     view! {
-        <section class="panel">
-            <h2>"Exact optimum"</h2>
+        <div class="result">
+            <h3>"Exact optimum"</h3>
             <p class="described">{report.described.clone()}</p>
             <table class="values">
-                <tr>
-                    <th>"optimal v(CS)"</th>
-                    <td data-testid="exact-value">{plain(report.exact_value)}</td>
-                </tr>
-                <tr>
-                    <th>"all singletons v(CS)"</th>
-                    <td data-testid="singleton-value">{plain(report.singleton_value)}</td>
-                </tr>
-                <tr>
-                    <th>"baseline gain of the optimum"</th>
-                    <td>{format!("{gain:.4}")}</td>
-                </tr>
-                <tr>
-                    <th>"solver time"</th>
-                    <td>{format!("{:.1} ms", report.seconds * 1000.0)}</td>
-                </tr>
+                <tr><th>"optimal v(CS)"</th><td data-testid="exact-value">{plain(report.exact_value)}</td></tr>
+                <tr><th>"all singletons v(CS)"</th><td data-testid="singleton-value">{plain(report.singleton_value)}</td></tr>
+                <tr><th>"baseline gain of the optimum"</th><td>{format!("{gain:.4}")}</td></tr>
+                <tr><th>"solver time"</th><td>{format!("{:.1} ms", report.seconds * 1000.0)}</td></tr>
             </table>
-            <h3>{format!("Optimal coalition structure: {} coalitions", coalitions.len())}</h3>
-            <ul class="partition" data-testid="exact-partition">
-                {coalitions
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, c)| {
-                        let label = c.iter().map(|a| (a + 1).to_string()).collect::<Vec<_>>().join(", ");
-                        view! { <li class=format!("coalition c{}", i % 12)>"{" {label} "}"</li> }
-                    })
-                    .collect_view()}
-            </ul>
+            <p>{format!("Optimal coalition structure: {count} coalitions")}</p>
+            <ul class="partition" data-testid="exact-partition">{chips(coalitions)}</ul>
             <p class="note">"Agents are numbered from 1 here; files and the command line number them from 0."</p>
-        </section>
+        </div>
     }
 }

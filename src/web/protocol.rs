@@ -1,10 +1,11 @@
 //! The messages between the page and the worker: closed enums with named fields, sent as JSON
 //! text so that every `u64` seed and `f64` value crosses exactly (JavaScript numbers cannot hold
-//! every `u64`, and JSON with shortest round-trip floats loses no bits).
+//! every `u64`, and JSON with shortest round-trip floats loses no bits). Weight files travel as
+//! base64 text inside them.
 
 use serde::{Deserialize, Serialize};
 
-/// Where the instance to solve comes from.
+/// Where the instance comes from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum InstanceSpec {
     /// A lazy instance of a distribution (SPEC section 2).
@@ -27,11 +28,50 @@ pub enum InstanceSpec {
     },
 }
 
+/// How to train the leader.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainSpec {
+    /// The instance to train on.
+    pub instance: InstanceSpec,
+    /// `M`, the most agents the network takes (ignored when continuing from weights).
+    pub max_agents: usize,
+    /// Episodes to train.
+    pub episodes: usize,
+    /// Seed of the network's initialisation, exploration and minibatches.
+    pub seed: u64,
+    /// Environment steps over which ε decays.
+    pub epsilon_decay: usize,
+    /// Continue from the current leader (few-shot) instead of a fresh network.
+    pub continue_current: bool,
+}
+
 /// What the page asks the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
     /// Solve the instance exactly and report the singleton structure's value beside it.
     SolveExact {
+        /// The instance.
+        instance: InstanceSpec,
+    },
+    /// Train the leader; the worker streams [`FromWorker::Episode`] and ends with
+    /// [`FromWorker::Trained`].
+    Train(TrainSpec),
+    /// Stop training after the current episode, keeping the leader trained so far.
+    StopTraining,
+    /// Run the current leader's greedy rollout on the instance, with the Q-values of each step.
+    Infer {
+        /// The instance.
+        instance: InstanceSpec,
+    },
+    /// Make these safetensors weights the current leader.
+    LoadWeights {
+        /// The file's name.
+        name: String,
+        /// The file, base64.
+        base64: String,
+    },
+    /// Run every baseline (and the exact solver when it can) on the instance.
+    Compare {
         /// The instance.
         instance: InstanceSpec,
     },
@@ -54,13 +94,143 @@ pub struct ExactReport {
     pub seconds: f64,
 }
 
+/// One training episode, as the plots need it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EpisodeReport {
+    /// 1-based episode number.
+    pub episode: usize,
+    /// Episodes asked for.
+    pub episodes: usize,
+    /// The episode's return.
+    pub reward: f64,
+    /// Mean loss of its updates.
+    pub loss: Option<f64>,
+    /// ε at its end.
+    pub epsilon: f64,
+    /// `v` of its final structure.
+    pub value: f64,
+    /// The best `v(CS)` seen so far.
+    pub best_value: f64,
+}
+
+/// The end of a training run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainedReport {
+    /// Episodes run.
+    pub episodes: usize,
+    /// `finished`, `early stop` or `stopped`.
+    pub stop: String,
+    /// Wall time of the run.
+    pub seconds: f64,
+    /// The leader's network size `M`.
+    pub max_agents: usize,
+    /// What the weights say they were trained on.
+    pub trained_on: String,
+}
+
+/// One candidate merge and its learned Q-value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CandidateQ {
+    /// The first coalition (0-based agents).
+    pub a: Vec<usize>,
+    /// The second.
+    pub b: Vec<usize>,
+    /// `Q(s, (a, b))`.
+    pub q: f32,
+    /// The true reward of the merge, `v(a ∪ b) − v(a) − v(b)`.
+    pub reward: f64,
+}
+
+/// One state of a rollout, for the merge viewer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ViewerStep {
+    /// The structure at this point.
+    pub coalitions: Vec<Vec<usize>>,
+    /// `v(CS)`.
+    pub value: f64,
+    /// The action taken from here: the two merged coalitions, or `None` to stop.
+    pub chosen: Option<(Vec<usize>, Vec<usize>)>,
+    /// The reward of that action.
+    pub reward: f64,
+    /// The best candidate merges by Q (at most 8).
+    pub candidates: Vec<CandidateQ>,
+    /// `Q(s, stop)`.
+    pub q_stop: f32,
+    /// Whether this is the final structure.
+    pub last: bool,
+}
+
+/// The current leader's rollout on an instance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RolloutReport {
+    /// `n`.
+    pub agents: usize,
+    /// The instance, in words.
+    pub described: String,
+    /// Every state from singletons to the final structure.
+    pub steps: Vec<ViewerStep>,
+    /// `v` of the final structure.
+    pub value: f64,
+    /// `v` of all singletons.
+    pub singleton_value: f64,
+}
+
+/// The leader the worker now holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LeaderSummary {
+    /// Where it came from: "trained here" or the uploaded file's name.
+    pub source: String,
+    /// `M`.
+    pub max_agents: usize,
+    /// Hidden widths.
+    pub hidden: Vec<usize>,
+    /// The weights' own account of their training.
+    pub trained_on: String,
+    /// The weights, base64 safetensors, for download.
+    pub base64: String,
+}
+
+/// One algorithm's result in a comparison.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlgorithmResult {
+    /// The algorithm's name.
+    pub algorithm: String,
+    /// `v(CS)`.
+    pub value: f64,
+    /// Coalitions in its structure.
+    pub coalitions: usize,
+    /// Its wall time in the worker.
+    pub seconds: f64,
+}
+
+/// A comparison of algorithms on one instance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// The instance, in words.
+    pub described: String,
+    /// `v` of all singletons (the baseline gain's reference).
+    pub singleton_value: f64,
+    /// The results, best first.
+    pub results: Vec<AlgorithmResult>,
+}
+
 /// What the worker tells the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum FromWorker {
     /// The worker has started; messages sent before this are lost, so the page waits for it.
     Ready,
-    /// The answer to [`ToWorker::SolveExact`]: the report, or what was wrong.
+    /// The answer to [`ToWorker::SolveExact`].
     Solved(Result<ExactReport, String>),
+    /// Progress of a training run.
+    Episode(EpisodeReport),
+    /// A training run ended (or could not start).
+    Trained(Result<TrainedReport, String>),
+    /// The current leader changed (after training or an upload), or an upload was refused.
+    Leader(Result<LeaderSummary, String>),
+    /// The answer to [`ToWorker::Infer`].
+    Inferred(Result<RolloutReport, String>),
+    /// The answer to [`ToWorker::Compare`].
+    Compared(Result<Comparison, String>),
 }
 
 /// Encodes a message for `postMessage`.

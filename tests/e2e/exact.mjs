@@ -80,7 +80,7 @@ try {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   const foreign = [];
   context.on('request', (req) => {
@@ -171,6 +171,86 @@ try {
     await byId('seed-input').fill('3');
     await solveInPage();
     assert.equal(await byId('error').count(), 0, 'the error hook is gone once the input is fixed');
+  });
+
+
+  await check('training in the worker streams progress, stops on request and keeps the leader', async () => {
+    await byId('dist-select').selectOption('modified_normal');
+    await byId('agents-input').fill('6');
+    await byId('seed-input').fill('4');
+    await byId('network-input').fill('8');
+    await byId('episodes-input').fill('5000');
+    await byId('train-start').click();
+    await byId('train-status').filter({ hasText: /episode \d+ \/ 5000/ }).waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => /episode (\d+)/.test(document.querySelector('[data-testid="train-status"]').textContent)
+      && Number(document.querySelector('[data-testid="train-status"]').textContent.match(/episode (\d+)/)[1]) >= 20, null, { timeout: 60_000 });
+    await byId('train-stop').click();
+    await byId('train-status').filter({ hasText: 'done' }).waitFor({ timeout: 30_000 });
+    const status = await byId('train-status').textContent();
+    assert.match(status, /done: stopped after \d+ episodes/);
+    assert.match(await byId('leader-info').textContent(), /trained here — network for 8 agents/);
+  });
+
+  await check('a full training run ends with done', async () => {
+    await byId('episodes-input').fill('80');
+    await byId('train-start').click();
+    await byId('train-status').filter({ hasText: 'done: finished after 80 episodes' }).waitFor({ timeout: 120_000 });
+    await page.screenshot({ path: join(artifacts, 'trained.png'), fullPage: true });
+  });
+
+  let downloaded;
+  await check('the leader trained in the page gives the CLI the same rollout', async () => {
+    await byId('infer-run').click();
+    await byId('cs-value').waitFor({ timeout: 30_000 });
+    const inPage = (await byId('cs-value').textContent()).trim();
+    const [download] = await Promise.all([page.waitForEvent('download'), byId('weights-download').click()]);
+    downloaded = join(artifacts, 'page-leader.safetensors');
+    await download.saveAs(downloaded);
+    const out = execFileSync(bridge, ['solve', '--algo', 'bridge', '--weights', downloaded, '--dist', 'modified_normal', '--agents', '6', '--seed', '4'], { encoding: 'utf8' });
+    assert.equal(inPage, out.match(/"value":([^,}]+)/)[1]);
+  });
+
+  await check('the merge viewer steps forward and back through the rollout', async () => {
+    const states = Number((await byId('merge-step').textContent()).match(/of (\d+)/)[1]);
+    assert.match(await byId('merge-step').textContent(), /state 1 of/);
+    if (states > 1) {
+      await byId('merge-step-next').click();
+      assert.match(await byId('merge-step').textContent(), /state 2 of/);
+      await byId('merge-step-back').click();
+    }
+    assert.match(await byId('merge-step').textContent(), /state 1 of/);
+    assert.ok(await byId('merge-candidates').locator('tr').count() >= 2);
+    assert.equal(await byId('adjacency').locator('rect').count(), 36);
+  });
+
+  await check('uploaded weights become the leader; bad weights are refused with a message', async () => {
+    await byId('weights-upload').setInputFiles({ name: 'junk.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('not weights') });
+    await byId('error').waitFor({ timeout: 30_000 });
+    assert.match(await byId('error').textContent(), /junk\.safetensors: bad weights/);
+    const cliWeights = join(artifacts, 'cli-leader.safetensors');
+    execFileSync(bridge, ['train', '--dist', 'agent_based', '--agents', '5', '--seed', '2', '--episodes', '20', '--batch', '16', '--max-agents', '7', '--out', cliWeights], { stdio: 'ignore' });
+    await byId('weights-upload').setInputFiles(cliWeights);
+    await byId('leader-info').filter({ hasText: 'cli-leader.safetensors' }).waitFor({ timeout: 30_000 });
+    await byId('dist-select').selectOption('agent_based');
+    await byId('agents-input').fill('5');
+    await byId('seed-input').fill('2');
+    await byId('infer-run').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="cs-value"]')?.closest('span')?.textContent.includes('agent_based'));
+    const out = execFileSync(bridge, ['solve', '--algo', 'bridge', '--weights', cliWeights, '--dist', 'agent_based', '--agents', '5', '--seed', '2'], { encoding: 'utf8' });
+    assert.equal((await byId('cs-value').textContent()).trim(), out.match(/"value":([^,}]+)/)[1]);
+    assert.equal(await byId('error').count(), 0);
+  });
+
+  await check('the comparison runs every algorithm, the exact one on top', async () => {
+    await byId('compare-run').click();
+    await byId('compare-table').waitFor({ timeout: 30_000 });
+    const rows = await byId('compare-table').locator('tr').count();
+    assert.equal(rows, 1 + 6, 'exact, bridge, clink, singleton, grand, random');
+    const exact = (await byId('compare-exact').textContent()).trim();
+    assert.equal(exact, cliValueText(['--dist', 'agent_based', '--agents', '5', '--seed', '2']));
+    const first = (await byId('compare-table').locator('tr').nth(1).locator('td').first().textContent()).trim();
+    assert.ok(['exact'].includes(first) || (await byId(`compare-${first}`).textContent()).trim() === exact, `${first} heads the table`);
+    await page.screenshot({ path: join(artifacts, 'compare.png'), fullPage: true });
   });
 
   await check('no request leaves 127.0.0.1 and the console has no errors', async () => {

@@ -1,0 +1,255 @@
+//! The page's state: every signal the panels share, and the link to the worker that routes its
+//! answers into them. Only this module and the worker speak the message protocol.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use super::protocol::*;
+use crate::core::MAX_AGENTS;
+
+/// Where the worker is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkerState {
+    /// Loading; requests would be lost.
+    Starting,
+    /// Ready for a request.
+    Idle,
+    /// Computing a solve, rollout or comparison.
+    Busy,
+    /// It crashed; the page must be reloaded.
+    Crashed,
+}
+
+/// An uploaded instance file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Upload {
+    /// The file's name.
+    pub name: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// Every signal of the page (all `Copy`, so closures take the whole state).
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// Where the worker is.
+    pub worker_state: RwSignal<WorkerState>,
+    /// The message in the error box, if any.
+    pub error: RwSignal<Option<String>>,
+    /// The distribution's name.
+    pub dist: RwSignal<String>,
+    /// The agents field, as typed.
+    pub agents: RwSignal<String>,
+    /// The seed field, as typed.
+    pub seed: RwSignal<String>,
+    /// An uploaded instance, which replaces the distribution.
+    pub upload: RwSignal<Option<Upload>>,
+    /// The last exact optimum.
+    pub exact: RwSignal<Option<ExactReport>>,
+    /// The episodes field, as typed.
+    pub episodes: RwSignal<String>,
+    /// The network size field (M), as typed.
+    pub network: RwSignal<String>,
+    /// The ε decay field, as typed.
+    pub epsilon_decay: RwSignal<String>,
+    /// Whether a training run is going.
+    pub training: RwSignal<bool>,
+    /// The current run's episodes.
+    pub history: RwSignal<Vec<EpisodeReport>>,
+    /// How the last run ended.
+    pub trained: RwSignal<Option<TrainedReport>>,
+    /// The leader the worker holds.
+    pub leader: RwSignal<Option<LeaderSummary>>,
+    /// The last rollout, for the viewer.
+    pub rollout: RwSignal<Option<RolloutReport>>,
+    /// The viewer's position in it.
+    pub step: RwSignal<usize>,
+    /// The last comparison.
+    pub comparison: RwSignal<Option<Comparison>>,
+    worker: StoredValue<Option<Rc<Worker>>, LocalStorage>,
+}
+
+impl AppState {
+    /// Fresh state, with the worker started.
+    pub fn start() -> Self {
+        let state = Self {
+            worker_state: RwSignal::new(WorkerState::Starting),
+            error: RwSignal::new(None),
+            dist: RwSignal::new("modified_normal".to_string()),
+            agents: RwSignal::new("8".to_string()),
+            seed: RwSignal::new("1".to_string()),
+            upload: RwSignal::new(None),
+            exact: RwSignal::new(None),
+            episodes: RwSignal::new("200".to_string()),
+            network: RwSignal::new("10".to_string()),
+            epsilon_decay: RwSignal::new("1000".to_string()),
+            training: RwSignal::new(false),
+            history: RwSignal::new(Vec::new()),
+            trained: RwSignal::new(None),
+            leader: RwSignal::new(None),
+            rollout: RwSignal::new(None),
+            step: RwSignal::new(0),
+            comparison: RwSignal::new(None),
+            worker: StoredValue::new_local(None),
+        };
+        match spawn_worker(state) {
+            Ok(w) => state.worker.set_value(Some(w)),
+            Err(e) => {
+                state.error.set(Some(e));
+                state.worker_state.set(WorkerState::Crashed);
+            }
+        }
+        state
+    }
+
+    /// Sends a request; `busy` marks the worker busy until the answer comes.
+    pub fn send(&self, request: &ToWorker, busy: bool) {
+        let error = self.error;
+        let worker_state = self.worker_state;
+        self.worker.with_value(|w| match w {
+            Some(w) => {
+                if busy {
+                    worker_state.set(WorkerState::Busy);
+                }
+                if let Err(e) = w.post_message(&JsValue::from_str(&encode(request))) {
+                    error.set(Some(format!("could not reach the worker: {e:?}")));
+                    worker_state.set(WorkerState::Idle);
+                }
+            }
+            None => error.set(Some("the worker is not running; reload the page".into())),
+        });
+    }
+
+    /// The instance the form describes, or what is wrong with the form.
+    pub fn instance_spec(&self) -> Result<InstanceSpec, String> {
+        if let Some(Upload { name, text }) = self.upload.get() {
+            return Ok(InstanceSpec::File { name, text });
+        }
+        let agents = self.agents_count()?;
+        let seed_text = self.seed.get();
+        let seed: u64 = seed_text.trim().parse().map_err(|_| {
+            format!(
+                "seed: `{seed_text}` is not a whole number from 0 to {}",
+                u64::MAX
+            )
+        })?;
+        Ok(InstanceSpec::Generated {
+            distribution: self.dist.get(),
+            params: Vec::new(),
+            agents,
+            seed,
+        })
+    }
+
+    /// The number of agents in the form, checked.
+    pub fn agents_count(&self) -> Result<usize, String> {
+        let text = self.agents.get();
+        let n: usize = text
+            .trim()
+            .parse()
+            .map_err(|_| format!("number of agents: `{text}` is not a whole number"))?;
+        if !(1..=MAX_AGENTS).contains(&n) {
+            return Err(format!(
+                "number of agents: {n} is out of range; give 1 to {MAX_AGENTS}"
+            ));
+        }
+        Ok(n)
+    }
+
+    /// Shows `message` in the error box.
+    pub fn fail(&self, message: String) {
+        self.error.set(Some(message));
+    }
+}
+
+/// Starts the worker and routes its answers into the state.
+fn spawn_worker(state: AppState) -> Result<Rc<Worker>, String> {
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Classic);
+    let worker = Worker::new_with_options("./worker_loader.js", &options)
+        .map_err(|e| format!("the browser refused to start the worker: {e:?}"))?;
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let text = event.data().as_string().unwrap_or_default();
+        match decode::<FromWorker>(&text) {
+            Ok(message) => route(state, message),
+            Err(e) => state.fail(e),
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    let on_error =
+        Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+            let what = event.message();
+            let what = if what.is_empty() {
+                "unknown error".to_string()
+            } else {
+                what
+            };
+            state.fail(format!(
+                "the worker crashed ({what}); reload the page to start a new one"
+            ));
+            state.worker_state.set(WorkerState::Crashed);
+            state.training.set(false);
+        });
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_error.forget();
+    Ok(Rc::new(worker))
+}
+
+/// Puts one answer of the worker where the page shows it.
+fn route(state: AppState, message: FromWorker) {
+    let idle = || state.worker_state.set(WorkerState::Idle);
+    match message {
+        FromWorker::Ready => idle(),
+        FromWorker::Solved(result) => {
+            idle();
+            match result {
+                Ok(r) => {
+                    state.error.set(None);
+                    state.exact.set(Some(r));
+                }
+                Err(e) => state.fail(e),
+            }
+        }
+        FromWorker::Episode(e) => state.history.update(|h| h.push(e)),
+        FromWorker::Trained(result) => {
+            state.training.set(false);
+            match result {
+                Ok(r) => state.trained.set(Some(r)),
+                Err(e) => state.fail(e),
+            }
+        }
+        FromWorker::Leader(result) => match result {
+            Ok(l) => {
+                state.error.set(None);
+                state.leader.set(Some(l));
+            }
+            Err(e) => state.fail(e),
+        },
+        FromWorker::Inferred(result) => {
+            idle();
+            match result {
+                Ok(r) => {
+                    state.error.set(None);
+                    state.step.set(0);
+                    state.rollout.set(Some(r));
+                }
+                Err(e) => state.fail(e),
+            }
+        }
+        FromWorker::Compared(result) => {
+            idle();
+            match result {
+                Ok(c) => {
+                    state.error.set(None);
+                    state.comparison.set(Some(c));
+                }
+                Err(e) => state.fail(e),
+            }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! The training panel: train the leader in the worker with live plots of episode reward, loss,
+//! ε and `v(CS)`; stop it (keeping what was learned); download the weights or upload others.
+
+use base64::Engine as _;
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlInputElement;
+
+use super::protocol::{EpisodeReport, ToWorker, TrainSpec};
+use super::state::AppState;
+use super::worker::MAX_BROWSER_NETWORK;
+
+/// Reads a whole-number field, or says which field is wrong and why.
+fn whole(field: &str, text: &str, min: usize, max: usize) -> Result<usize, String> {
+    let n: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{field}: `{text}` is not a whole number"))?;
+    if !(min..=max).contains(&n) {
+        return Err(format!("{field}: {n} is out of range; give {min} to {max}"));
+    }
+    Ok(n)
+}
+
+/// The training request the form describes.
+fn train_spec(state: &AppState, continue_current: bool) -> Result<TrainSpec, String> {
+    let instance = state.instance_spec()?;
+    let episodes = whole("episodes", &state.episodes.get(), 1, 100_000)?;
+    let max_agents = whole("network size", &state.network.get(), 2, MAX_BROWSER_NETWORK)?;
+    let epsilon_decay = whole("ε decay steps", &state.epsilon_decay.get(), 1, 10_000_000)?;
+    let seed = match &instance {
+        super::protocol::InstanceSpec::Generated { seed, .. } => *seed,
+        super::protocol::InstanceSpec::File { .. } => 0,
+    };
+    Ok(TrainSpec {
+        instance,
+        max_agents,
+        episodes,
+        seed,
+        epsilon_decay,
+        continue_current,
+    })
+}
+
+/// Draws one series into a canvas; silently skips a canvas that is not there yet.
+fn draw(
+    canvas: Option<web_sys::HtmlCanvasElement>,
+    title: &str,
+    points: &[(f64, f64)],
+    extra: Option<&[(f64, f64)]>,
+) {
+    let Some(backend) = canvas.and_then(CanvasBackend::with_canvas_object) else {
+        return;
+    };
+    let root = backend.into_drawing_area();
+    let _ = root.fill(&WHITE);
+    let all = points.iter().chain(extra.unwrap_or(&[]));
+    let (mut y0, mut y1) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+        (a.min(p.1), b.max(p.1))
+    });
+    if !y0.is_finite() {
+        (y0, y1) = (0.0, 1.0);
+    }
+    let pad = ((y1 - y0) * 0.08).max(1e-3);
+    let x1 = points.last().map_or(1.0, |p| p.0).max(2.0);
+    let Ok(mut chart) = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 14))
+        .margin(6)
+        .x_label_area_size(22)
+        .y_label_area_size(44)
+        .build_cartesian_2d(1.0..x1, (y0 - pad)..(y1 + pad))
+    else {
+        return;
+    };
+    let _ = chart
+        .configure_mesh()
+        .x_labels(5)
+        .y_labels(5)
+        .label_style(("sans-serif", 10))
+        .draw();
+    let _ = chart.draw_series(LineSeries::new(
+        points.iter().copied(),
+        BLUE.stroke_width(1),
+    ));
+    if let Some(extra) = extra {
+        let _ = chart.draw_series(LineSeries::new(extra.iter().copied(), RED.stroke_width(2)));
+    }
+    let _ = root.present();
+}
+
+/// The four live plots.
+#[component]
+fn Plots(history: RwSignal<Vec<EpisodeReport>>) -> impl IntoView {
+    let [reward, loss, epsilon, value] = [
+        NodeRef::<Canvas>::new(),
+        NodeRef::new(),
+        NodeRef::new(),
+        NodeRef::new(),
+    ];
+    Effect::new(move |_| {
+        history.with(|h| {
+            let Some(last) = h.last() else { return };
+            // Redraw about 100 times a run, and at its end.
+            let every = (last.episodes / 100).max(1);
+            if last.episode % every != 0 && last.episode != last.episodes && h.len() > 1 {
+                return;
+            }
+            let series = |f: fn(&EpisodeReport) -> Option<f64>| -> Vec<(f64, f64)> {
+                h.iter()
+                    .filter_map(|e| f(e).map(|y| (e.episode as f64, y)))
+                    .collect()
+            };
+            draw(
+                reward.get(),
+                "episode reward",
+                &series(|e| Some(e.reward)),
+                None,
+            );
+            draw(loss.get(), "loss", &series(|e| e.loss), None);
+            draw(epsilon.get(), "ε", &series(|e| Some(e.epsilon)), None);
+            draw(
+                value.get(),
+                "v(CS) of the episode (blue), best so far (red)",
+                &series(|e| Some(e.value)),
+                Some(&series(|e| Some(e.best_value))),
+            );
+        });
+    });
+    view! {
+        <div class="plots">
+            <canvas node_ref=reward width="330" height="190" data-testid="plot-reward"></canvas>
+            <canvas node_ref=loss width="330" height="190" data-testid="plot-loss"></canvas>
+            <canvas node_ref=epsilon width="330" height="190" data-testid="plot-epsilon"></canvas>
+            <canvas node_ref=value width="330" height="190" data-testid="plot-value"></canvas>
+        </div>
+    }
+}
+
+/// An object URL for the current leader's weights, for the download link.
+fn weights_url(base64_text: &str) -> Option<String> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(base64_text)
+        .ok()?;
+    let array = js_sys::Uint8Array::from(bytes.as_slice());
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/octet-stream");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+#[component]
+pub fn TrainPanel(state: AppState) -> impl IntoView {
+    let start = move |continue_current: bool| {
+        let spec = match train_spec(&state, continue_current) {
+            Ok(s) => s,
+            Err(e) => return state.fail(e),
+        };
+        state.error.set(None);
+        state.history.set(Vec::new());
+        state.trained.set(None);
+        state.training.set(true);
+        state.send(&ToWorker::Train(spec), false);
+    };
+    let stop = move |_| state.send(&ToWorker::StopTraining, false);
+
+    let status = move || {
+        if state.training.get() {
+            return state.history.with(|h| match h.last() {
+                Some(e) => format!("training: episode {} / {}", e.episode, e.episodes),
+                None => "training: starting…".to_string(),
+            });
+        }
+        match state.trained.get() {
+            Some(t) => format!(
+                "done: {} after {} episodes in {:.1} s",
+                t.stop, t.episodes, t.seconds
+            ),
+            None => "not trained yet".to_string(),
+        }
+    };
+
+    let on_weights = move |ev: leptos::ev::Event| {
+        let input: HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        let name = file.name();
+        wasm_bindgen_futures::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => {
+                    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                    let text = base64::engine::general_purpose::STANDARD.encode(bytes);
+                    state.send(&ToWorker::LoadWeights { name, base64: text }, false);
+                }
+                Err(e) => state.fail(format!(
+                    "{name}: the browser could not read the file: {e:?}"
+                )),
+            }
+        });
+        input.set_value("");
+    };
+
+    let download = Memo::new(move |_| {
+        state
+            .leader
+            .with(|l| l.as_ref().and_then(|l| weights_url(&l.base64)))
+    });
+    let leader_text = move || match state.leader.get() {
+        Some(l) => format!(
+            "leader: {} — network for {} agents, hidden {:?}; trained on {}",
+            l.source, l.max_agents, l.hidden, l.trained_on
+        ),
+        None => "no leader yet".to_string(),
+    };
+
+    view! {
+        <section class="panel">
+            <h2>"2. Train the leader"</h2>
+            <p class="note">
+                "A DQN (the paper's 3 layers of 128) reads the coalition structure as an adjacency matrix and "
+                "learns which two coalitions to merge, or to stop. Paper settings: ε decays over 10 000 steps; "
+                "a shorter decay suits short runs."
+            </p>
+            <div class="row">
+                <label>
+                    "Episodes"
+                    <input data-testid="episodes-input" type="number" min="1"
+                        prop:value=move || state.episodes.get()
+                        on:input=move |ev| state.episodes.set(event_target_value(&ev)) />
+                </label>
+                <label>
+                    "Network size M (agents, ≤ " {MAX_BROWSER_NETWORK} ")"
+                    <input data-testid="network-input" type="number" min="2"
+                        prop:value=move || state.network.get()
+                        on:input=move |ev| state.network.set(event_target_value(&ev)) />
+                </label>
+                <label>
+                    "ε decay steps"
+                    <input data-testid="epsilon-input" type="number" min="1"
+                        prop:value=move || state.epsilon_decay.get()
+                        on:input=move |ev| state.epsilon_decay.set(event_target_value(&ev)) />
+                </label>
+            </div>
+            <div class="row">
+                <button data-testid="train-start" on:click=move |_| start(false) disabled=move || state.training.get()>
+                    "Train a new leader"
+                </button>
+                <button class="secondary" data-testid="train-continue" on:click=move |_| start(true)
+                    disabled=move || state.training.get() || state.leader.get().is_none()>
+                    "Continue training (few-shot)"
+                </button>
+                <button class="secondary" data-testid="train-stop" on:click=stop disabled=move || !state.training.get()>
+                    "Stop"
+                </button>
+                <span class="status" data-testid="train-status">{status}</span>
+            </div>
+            <Plots history=state.history />
+            <div class="row">
+                <span class="note" data-testid="leader-info">{leader_text}</span>
+            </div>
+            <div class="row">
+                {move || match download.get() {
+                    Some(url) => view! {
+                        <a class="button" data-testid="weights-download" href=url download="bridge-leader.safetensors">
+                            "Download weights (safetensors)"
+                        </a>
+                    }.into_any(),
+                    None => view! {
+                        <span class="button disabled" data-testid="weights-download" aria-disabled="true">
+                            "Download weights (train or upload first)"
+                        </span>
+                    }.into_any(),
+                }}
+                <label>
+                    "Upload leader weights"
+                    <input data-testid="weights-upload" type="file" accept=".safetensors" on:change=on_weights />
+                </label>
+            </div>
+        </section>
+    }
+}

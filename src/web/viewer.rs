@@ -1,0 +1,197 @@
+//! The merge viewer: the leader's rollout step by step. Agents are nodes coloured by coalition,
+//! the adjacency matrix is the network's input, and each candidate merge shows its learned
+//! Q-value beside its true reward, so one can see where the network is right and where not.
+
+use leptos::prelude::*;
+
+use super::app::{coalition_label, plain};
+use super::protocol::{ToWorker, ViewerStep};
+use super::state::{AppState, WorkerState};
+
+const PALETTE: [&str; 12] = [
+    "#4f7fe0", "#f08a4b", "#57b25a", "#c25bb8", "#e8c33a", "#3fb4b4", "#8d6be0", "#e06060",
+    "#8aa24a", "#6f8cab", "#d99a62", "#9a9a9a",
+];
+
+/// The largest `n` whose adjacency matrix is drawn.
+const MAX_MATRIX: usize = 40;
+
+/// Agents as nodes on a circle, coloured by their coalition, members joined by lines.
+fn graph(step: &ViewerStep, n: usize) -> impl IntoView {
+    let size = 260.0;
+    let r = size / 2.0 - 24.0;
+    let pos = |a: usize| {
+        let t = std::f64::consts::TAU * a as f64 / n.max(1) as f64 - std::f64::consts::FRAC_PI_2;
+        (size / 2.0 + r * t.cos(), size / 2.0 + r * t.sin())
+    };
+    let mut colour = vec![0usize; n];
+    let mut lines = Vec::new();
+    for (k, c) in step.coalitions.iter().enumerate() {
+        for &a in c {
+            colour[a] = k;
+        }
+        for w in c.windows(2) {
+            let ((x1, y1), (x2, y2)) = (pos(w[0]), pos(w[1]));
+            lines.push(
+                view! { <line x1=x1 y1=y1 x2=x2 y2=y2 stroke=PALETTE[k % 12] stroke-width="3" /> },
+            );
+        }
+    }
+    let node_r = if n > 40 { 4.0 } else { 11.0 };
+    let nodes = (0..n)
+        .map(|a| {
+            let (x, y) = pos(a);
+            let label = (n <= 40).then(|| view! { <text x=x y=y + 4.0 text-anchor="middle" font-size="10" fill="white">{a + 1}</text> });
+            view! { <g><circle cx=x cy=y r=node_r fill=PALETTE[colour[a] % 12] />{label}</g> }
+        })
+        .collect_view();
+    view! { <svg class="graph" width=size height=size viewBox=format!("0 0 {size} {size}")>{lines}{nodes}</svg> }
+}
+
+/// The adjacency matrix of the structure (the network's input), for `n ≤ 40`.
+fn matrix(step: &ViewerStep, n: usize) -> AnyView {
+    if n > MAX_MATRIX {
+        return view! { <p class="note">{format!("The {n}×{n} adjacency matrix is not drawn above {MAX_MATRIX} agents.")}</p> }.into_any();
+    }
+    let cell = (200.0 / n as f64).min(16.0);
+    let mut label = vec![0usize; n];
+    for (k, c) in step.coalitions.iter().enumerate() {
+        for &a in c {
+            label[a] = k;
+        }
+    }
+    let cells = (0..n)
+        .flat_map(|a| (0..n).map(move |b| (a, b)))
+        .map(|(a, b)| {
+            let on = label[a] == label[b];
+            let fill = if on { PALETTE[label[a] % 12] } else { "#eef1f6" };
+            view! { <rect x=b as f64 * cell y=a as f64 * cell width=cell - 1.0 height=cell - 1.0 fill=fill /> }
+        })
+        .collect_view();
+    let side = cell * n as f64;
+    view! { <svg class="matrix" width=side height=side data-testid="adjacency">{cells}</svg> }
+        .into_any()
+}
+
+#[component]
+pub fn Viewer(state: AppState) -> impl IntoView {
+    let run = move |_| {
+        let spec = match state.instance_spec() {
+            Ok(s) => s,
+            Err(e) => return state.fail(e),
+        };
+        if state.leader.get().is_none() {
+            return state.fail("there is no leader yet: train one or upload weights".into());
+        }
+        state.error.set(None);
+        state.send(&ToWorker::Infer { instance: spec }, true);
+    };
+    let count = move || {
+        state
+            .rollout
+            .with(|r| r.as_ref().map_or(0, |r| r.steps.len()))
+    };
+    let back = move |_| state.step.update(|s| *s = s.saturating_sub(1));
+    let next = move |_| {
+        let last = count().saturating_sub(1);
+        state.step.update(|s| *s = (*s + 1).min(last));
+    };
+    let playing = RwSignal::new(false);
+    let timer = StoredValue::new_local(None::<leptos::prelude::IntervalHandle>);
+    let stop_playing = move || {
+        playing.set(false);
+        timer.update_value(|t| {
+            if let Some(t) = t.take() {
+                t.clear();
+            }
+        });
+    };
+    let toggle_play = move |_| {
+        if playing.get() {
+            return stop_playing();
+        }
+        if state.step.get() + 1 >= count() {
+            state.step.set(0);
+        }
+        playing.set(true);
+        let handle = set_interval_with_handle(
+            move || {
+                if state.step.get() + 1 >= count() {
+                    stop_playing();
+                } else {
+                    state.step.update(|s| *s += 1);
+                }
+            },
+            std::time::Duration::from_millis(700),
+        );
+        if let Ok(h) = handle {
+            timer.set_value(Some(h));
+        }
+    };
+
+    let current = move || {
+        state.rollout.with(|r| {
+            let r = r.as_ref()?;
+            let k = state.step.get().min(r.steps.len().saturating_sub(1));
+            Some((r.agents, k, r.steps.len(), r.steps[k].clone()))
+        })
+    };
+
+    view! {
+        <section class="panel">
+            <h2>"3. Watch the leader merge"</h2>
+            <div class="row">
+                <button data-testid="infer-run" on:click=run disabled=move || state.worker_state.get() != WorkerState::Idle>
+                    "Run the leader on this instance"
+                </button>
+                {move || state.rollout.get().map(|r| view! {
+                    <span>
+                        "v(CS) = " <strong data-testid="cs-value">{plain(r.value)}</strong>
+                        {format!("  (all singletons {}, gain {:.4}) — {}", plain(r.singleton_value), r.value - r.singleton_value, r.described)}
+                    </span>
+                })}
+            </div>
+            <div class="row">
+                <button class="secondary" data-testid="merge-step-back" on:click=back disabled=move || state.step.get() == 0>"◀ back"</button>
+                <button class="secondary" data-testid="merge-play" on:click=toggle_play disabled=move || count() == 0>
+                    {move || if playing.get() { "❚❚ pause" } else { "▶ play" }}
+                </button>
+                <button class="secondary" data-testid="merge-step-next" on:click=next
+                    disabled=move || { state.step.get() + 1 >= count() }>"step ▶"</button>
+                <span class="status" data-testid="merge-step">{move || current().map(|(_, k, len, _)| format!("state {} of {}", k + 1, len)).unwrap_or_default()}</span>
+            </div>
+            {move || current().map(|(n, _, _, step)| {
+                let action = match (&step.chosen, step.last) {
+                    (Some((a, b)), _) => format!("next: merge {} and {} (reward {:+.4})", coalition_label(a), coalition_label(b), step.reward),
+                    (None, true) => "final structure".to_string(),
+                    (None, false) => "next: stop (the null action)".to_string(),
+                };
+                let candidates = step.candidates.iter().map(|c| {
+                    let chosen = step.chosen.as_ref().is_some_and(|(a, b)| *a == c.a && *b == c.b);
+                    view! {
+                        <tr class:chosen=chosen>
+                            <td>{format!("{} + {}", coalition_label(&c.a), coalition_label(&c.b))}</td>
+                            <td>{format!("{:.3}", c.q)}</td>
+                            <td>{format!("{:+.3}", c.reward)}</td>
+                        </tr>
+                    }
+                }).collect_view();
+                view! {
+                    <div class="viewer">
+                        <div>{graph(&step, n)}</div>
+                        <div>{matrix(&step, n)}</div>
+                        <div>
+                            <p><strong>{format!("v(CS) = {:.4}", step.value)}</strong></p>
+                            <p data-testid="merge-action">{action}</p>
+                            <table class="candidates" data-testid="merge-candidates">
+                                <tr><th>"candidate merge"</th><th>"Q"</th><th>"true reward"</th></tr>
+                                {candidates}
+                                <tr class:chosen=step.chosen.is_none() && !step.last><td>"stop"</td><td>{format!("{:.3}", step.q_stop)}</td><td>"0"</td></tr>
+                            </table>
+                        </div>
+                    </div>
+                }
+            })}
+        </section>
+    }
+}
