@@ -13,6 +13,7 @@ mkdir -p target
 cargo bench --bench exact -- --warm-up-time 1 --measurement-time 4 | tee target/bench-exact.txt
 cargo bench --bench values -- --warm-up-time 1 --measurement-time 2 | tee target/bench-values.txt
 cargo bench --bench leader -- --warm-up-time 1 --measurement-time 4 | tee target/bench-leader.txt
+cargo bench --bench baselines -- --warm-up-time 1 --measurement-time 3 | tee target/bench-baselines.txt
 WASM_BINDGEN_TEST_TIMEOUT=600 cargo test --release --target wasm32-unknown-unknown --test wasm_bench -- --nocapture | tee target/bench-wasm.txt
 
 python3 - "$out" <<'PY'
