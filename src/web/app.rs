@@ -147,7 +147,11 @@ fn InstancePanel(state: AppState) -> impl IntoView {
                     <select
                         data-testid="dist-select"
                         prop:value=move || state.dist.get()
-                        on:change=move |ev| state.dist.set(event_target_value(&ev))
+                        on:change=move |ev| {
+                            let name = event_target_value(&ev);
+                            state.params.set(super::state::default_params(&name));
+                            state.dist.set(name);
+                        }
                         disabled=uploaded
                     >
                         {Distribution::NAMES
@@ -178,6 +182,39 @@ fn InstancePanel(state: AppState) -> impl IntoView {
                         disabled=uploaded
                     />
                 </label>
+            </div>
+            <div class="row params" data-testid="params">
+                {move || {
+                    // Rebuilt when the distribution changes, not on every keystroke (which
+                    // would recreate the input being typed in).
+                    let specs = Distribution::from_name(&state.dist.get()).map(|d| d.param_specs()).unwrap_or_default();
+                    state
+                        .params
+                        .get_untracked()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(k, (name, text))| {
+                            let meaning = specs.iter().find(|s| s.name == name).map_or("", |s| s.meaning);
+                            view! {
+                                <label title=meaning>
+                                    {name.clone()}
+                                    <input
+                                        class="param"
+                                        data-testid=format!("param-{name}")
+                                        type="text"
+                                        inputmode="decimal"
+                                        prop:value=text
+                                        disabled=uploaded
+                                        on:input=move |ev| {
+                                            let v = event_target_value(&ev);
+                                            state.params.update(|p| p[k].1 = v);
+                                        }
+                                    />
+                                </label>
+                            }
+                        })
+                        .collect_view()
+                }}
             </div>
             <div class="row">
                 <label>

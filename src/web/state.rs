@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::protocol::*;
-use crate::core::MAX_AGENTS;
+use crate::core::{Distribution, MAX_AGENTS};
 
 /// Where the worker is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +42,9 @@ pub struct AppState {
     pub error: RwSignal<Option<String>>,
     /// The distribution's name.
     pub dist: RwSignal<String>,
+    /// The distribution's parameters as typed, `(name, text)`, reset to the defaults when the
+    /// distribution changes.
+    pub params: RwSignal<Vec<(String, String)>>,
     /// The agents field, as typed.
     pub agents: RwSignal<String>,
     /// The seed field, as typed.
@@ -80,6 +83,7 @@ impl AppState {
             worker_state: RwSignal::new(WorkerState::Starting),
             error: RwSignal::new(None),
             dist: RwSignal::new("modified_normal".to_string()),
+            params: RwSignal::new(default_params("modified_normal")),
             agents: RwSignal::new("8".to_string()),
             seed: RwSignal::new("1".to_string()),
             upload: RwSignal::new(None),
@@ -137,9 +141,17 @@ impl AppState {
                 u64::MAX
             )
         })?;
+        let mut params = Vec::new();
+        for (name, text) in self.params.get() {
+            let value: f64 = text
+                .trim()
+                .parse()
+                .map_err(|_| format!("parameter {name}: `{text}` is not a number"))?;
+            params.push((name, value));
+        }
         Ok(InstanceSpec::Generated {
             distribution: self.dist.get(),
-            params: Vec::new(),
+            params,
             agents,
             seed,
         })
@@ -164,6 +176,18 @@ impl AppState {
     pub fn fail(&self, message: String) {
         self.error.set(Some(message));
     }
+}
+
+/// The parameters of distribution `name` at their defaults, as text for the form.
+pub fn default_params(name: &str) -> Vec<(String, String)> {
+    Distribution::from_name(name)
+        .map(|d| {
+            d.params()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Starts the worker and routes its answers into the state.

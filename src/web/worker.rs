@@ -123,10 +123,23 @@ pub fn build_instance(spec: &InstanceSpec) -> Result<(Instance, String), String>
             seed,
         } => {
             let d = Distribution::with_params(distribution, params).map_err(|e| e.to_string())?;
+            // Parameters away from their defaults are part of the instance's name.
+            let changed: Vec<String> = d
+                .param_specs()
+                .iter()
+                .zip(d.params())
+                .filter(|(spec, (_, v))| *v != spec.default)
+                .map(|(_, (k, v))| format!("{k}={v}"))
+                .collect();
+            let with = if changed.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", changed.join(", "))
+            };
             let inst = Instance::generate(d, *agents, *seed).map_err(|e| e.to_string())?;
             Ok((
                 inst,
-                format!("{distribution}, {agents} agents, seed {seed}"),
+                format!("{distribution}{with}, {agents} agents, seed {seed}"),
             ))
         }
         InstanceSpec::File { name, text } => {

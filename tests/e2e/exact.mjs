@@ -159,6 +159,25 @@ try {
     await page.getByText('Use the distribution instead').click();
   });
 
+  await check('distribution parameters from the form reach the instance, bad ones are refused', async () => {
+    await byId('dist-select').selectOption('hard_modified_uniform');
+    await byId('agents-input').fill('8');
+    await byId('seed-input').fill('6');
+    await byId('param-gamma').fill('0.03');
+    await byId('param-alpha').fill('12');
+    const inPage = await solveInPage();
+    assert.equal(inPage, cliValueText(['--dist', 'hard_modified_uniform', '--agents', '8', '--seed', '6', '--param', 'gamma=0.03', '--param', 'alpha=12']));
+    await byId('param-p').fill('1.5');
+    await byId('exact-run').click();
+    await byId('error').waitFor({ timeout: 30_000 });
+    assert.match(await byId('error').textContent(), /parameter `p` = 1.5 is out of range/);
+    await byId('param-p').fill('zero');
+    await byId('exact-run').click();
+    assert.match(await byId('error').textContent(), /parameter p: `zero` is not a number/);
+    await byId('dist-select').selectOption('agent_based');
+    assert.equal(await byId('param-power').inputValue(), '10', 'a new distribution starts at its defaults');
+  });
+
   await check('out-of-range agents and a bad seed are refused, not clamped', async () => {
     await byId('agents-input').fill('40');
     await byId('exact-run').click();
