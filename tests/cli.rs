@@ -812,3 +812,34 @@ fn repro_table1_writes_its_tables_and_plot() {
         "--few-shot-long",
     );
 }
+
+#[test]
+fn repro_table5_times_every_network_size() {
+    let dir = Scratch::new();
+    let results = dir.path("results");
+    let md = stdout(&bridge(&[
+        "repro",
+        "table5",
+        "--results",
+        s(&results),
+        "--seeds",
+        "1",
+    ]));
+    assert!(
+        md.contains("| 3 layers (128, 128) |") && md.contains("(8.72 s)"),
+        "{md}"
+    );
+    let csv = std::fs::read_to_string(results.join("table5.csv")).expect("CSV written");
+    assert_eq!(csv.lines().count(), 1 + 4 * 8);
+    // A rollout makes at most n − 1 merges (fields counted from the right, since the network's
+    // name holds a comma).
+    for line in csv.lines().skip(1) {
+        let f: Vec<&str> = line.rsplitn(6, ',').collect();
+        let merges: f64 = f[1].parse().expect("merges");
+        let agents: f64 = f[4].parse().expect("agents");
+        assert!((0.0..=agents - 1.0).contains(&merges), "{line}");
+    }
+    assert!(std::fs::read_to_string(results.join("table5.svg"))
+        .expect("SVG")
+        .starts_with("<svg"));
+}

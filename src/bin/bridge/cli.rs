@@ -20,7 +20,7 @@ pub enum Command {
     Solve(SolveArgs),
     /// Train the leader (DQN) on an instance and write its weights (safetensors).
     Train(TrainArgs),
-    /// Regenerate one of the paper's tables under results/ (table1).
+    /// Regenerate one of the paper's tables under results/ (table1, table5).
     Repro(ReproArgs),
 }
 
@@ -137,7 +137,7 @@ pub struct TrainArgs {
 
 #[derive(Args, Debug)]
 pub struct ReproArgs {
-    /// The experiment: table1.
+    /// The experiment: table1 (generalisation), table5 (inference time by network size).
     pub name: String,
     /// Directory for the Markdown, CSV and SVG files.
     #[arg(long, default_value = "results")]

@@ -3,6 +3,7 @@
 
 mod plot;
 mod table1;
+mod table5;
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +12,7 @@ use anyhow::{bail, Context, Result};
 use crate::cli::ReproArgs;
 
 /// The experiments this version can regenerate.
-pub const NAMES: [&str; 1] = ["table1"];
+pub const NAMES: [&str; 2] = ["table1", "table5"];
 
 /// Runs `bridge repro`.
 pub fn run(args: ReproArgs) -> Result<()> {
@@ -19,6 +20,7 @@ pub fn run(args: ReproArgs) -> Result<()> {
         .with_context(|| format!("cannot create {}", args.results.display()))?;
     match args.name.as_str() {
         "table1" => table1::run(&args),
+        "table5" => table5::run(&args),
         other => bail!(
             "unknown experiment `{other}`; this version regenerates {}",
             NAMES.join(", ")
