@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{Error, Result};
 use super::mdp::{Action, Episode, Horizon};
-use super::network::{best_legal_value, QNetwork};
+use super::network::QNetwork;
 use super::replay::{labels, write_adjacency, ReplayBuffer, Transition};
 use crate::core::{CharacteristicFunction, CoalitionStructure};
 
@@ -236,7 +236,8 @@ impl Trainer {
         if self.rng.random::<f64>() < self.epsilon() {
             return Ok(Action::nth(self.rng.random_range(0..Action::count(m)), m));
         }
-        Ok(super::greedy::greedy_action(&self.z(cs)?, m))
+        let scorer = self.online.plain_scorer()?;
+        Ok(super::greedy::greedy_action(&scorer, &self.z(cs)?, m))
     }
 
     /// One minibatch update from the replay buffer; returns the loss. Training calls it after
@@ -253,6 +254,8 @@ impl Trainer {
         let mut states = vec![0.0f32; b * m * m];
         let mut nexts = vec![0.0f32; b * m * m];
         let mut actions = vec![0.0f32; b * (m + 1)];
+        // For a learned scorer: the two coalitions' indices, and 1 for the null action.
+        let (mut first, mut second, mut stops) = (vec![0u32; b], vec![0u32; b], vec![0.0f32; b]);
         for (k, t) in batch.iter().enumerate() {
             write_adjacency(&t.state, m, &mut states[k * m * m..(k + 1) * m * m]);
             write_adjacency(&t.next, m, &mut nexts[k * m * m..(k + 1) * m * m]);
@@ -261,14 +264,19 @@ impl Trainer {
                 Action::Merge(i, j) => {
                     row[i] = 1.0;
                     row[j] = 1.0;
+                    (first[k], second[k]) = (i as u32, j as u32);
                 }
-                Action::Stop => row[m] = 1.0,
+                Action::Stop => {
+                    row[m] = 1.0;
+                    stops[k] = 1.0;
+                }
             }
         }
         let next_z = self
             .target
             .forward(&Tensor::from_vec(nexts, (b, m * m), &Device::Cpu)?)?
             .to_vec2::<f32>()?;
+        let scorer = self.target.plain_scorer()?;
         let targets: Vec<f32> = batch
             .iter()
             .zip(&next_z)
@@ -276,7 +284,7 @@ impl Trainer {
                 let future = if t.done {
                     0.0
                 } else {
-                    self.params.gamma * f64::from(best_legal_value(z, t.next_coalitions))
+                    self.params.gamma * f64::from(scorer.best_legal_value(z, t.next_coalitions))
                 };
                 (t.reward + future) as f32
             })
@@ -284,7 +292,19 @@ impl Trainer {
         let states = Tensor::from_vec(states, (b, m * m), &Device::Cpu)?;
         let actions = Tensor::from_vec(actions, (b, m + 1), &Device::Cpu)?;
         let targets = Tensor::from_vec(targets, b, &Device::Cpu)?;
-        let q = (self.online.forward(&states)? * actions)?.sum(1)?;
+        let z = self.online.forward(&states)?;
+        let q = if self.online.scorer_layers().is_empty() {
+            // Additive ψ: the action's two-hot vector dotted with z (paper appendix D.1).
+            (z * actions)?.sum(1)?
+        } else {
+            let column = |v: Vec<u32>| Tensor::from_vec(v, (b, 1), &Device::Cpu);
+            let zi = z.gather(&column(first)?, 1)?;
+            let zj = z.gather(&column(second)?, 1)?;
+            let psi = self.online.score_pairs(&zi, &zj)?;
+            let stop = Tensor::from_vec(stops, (b, 1), &Device::Cpu)?;
+            let z_null = z.narrow(1, m, 1)?;
+            ((&stop * z_null)? + ((1.0 - &stop)? * psi)?)?.squeeze(1)?
+        };
         let loss = (q - targets)?.sqr()?.mean_all()?;
         let mut grads = loss.backward()?;
         // Clip the global gradient norm.
@@ -453,6 +473,7 @@ mod tests {
             NetworkConfig {
                 max_agents: 5,
                 hidden: vec![32, 32],
+                scorer: Default::default(),
             },
             1,
         )
@@ -483,6 +504,30 @@ mod tests {
     }
 
     #[test]
+    fn a_learned_scorer_trains_too() {
+        let inst = pairs_instance();
+        let (_, optimum) = exact(&inst).expect("small");
+        let config = NetworkConfig {
+            max_agents: 5,
+            hidden: vec![32, 32],
+            scorer: crate::leader::network::Scorer::Learned { hidden: 8 },
+        };
+        let mut trainer =
+            Trainer::new(QNetwork::new(config, 1).expect("valid"), small_params(1)).expect("valid");
+        let report = trainer
+            .train(&inst, 400, &mut |_: &EpisodeStats| true)
+            .expect("trains");
+        assert_eq!(report.best_value, optimum);
+        let rollout = greedy(
+            &PlainNetwork::new(trainer.network()).expect("f32"),
+            &inst,
+            Horizon::Full,
+        )
+        .expect("fits");
+        assert_eq!(rollout.value, optimum, "{:?}", rollout.structure);
+    }
+
+    #[test]
     fn the_same_seed_trains_the_same_network() {
         let inst = pairs_instance();
         let run = |seed| {
@@ -490,6 +535,7 @@ mod tests {
                 NetworkConfig {
                     max_agents: 4,
                     hidden: vec![8],
+                    scorer: Default::default(),
                 },
                 2,
             )
@@ -542,6 +588,7 @@ mod tests {
             NetworkConfig {
                 max_agents: 4,
                 hidden: vec![8],
+                scorer: Default::default(),
             },
             2,
         )

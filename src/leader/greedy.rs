@@ -8,7 +8,7 @@
 
 use super::error::{Error, Result};
 use super::mdp::{Action, Episode, Horizon};
-use super::network::{best_legal_value, top_two, QNetwork};
+use super::network::{PlainScorer, QNetwork};
 use crate::core::{CharacteristicFunction, CoalitionStructure, Step};
 
 /// The network's weights as plain arrays, laid out for incremental inference.
@@ -21,12 +21,14 @@ pub struct PlainNetwork {
     hidden1: usize,
     /// The other layers as `(W [out, in], b, in, out)`.
     rest: Vec<(Vec<f32>, Vec<f32>, usize, usize)>,
+    /// The pairwise scorer ψ.
+    scorer: PlainScorer,
 }
 
 impl PlainNetwork {
     /// Copies `net`'s weights out of candle.
     pub fn new(net: &QNetwork) -> Result<Self> {
-        let layers = net.layers();
+        let layers = net.trunk();
         let m = net.config().max_agents;
         let w1 = layers[0].weight.as_tensor();
         let (hidden1, inputs) = w1.dims2()?;
@@ -49,12 +51,18 @@ impl PlainNetwork {
             first_bias,
             hidden1,
             rest,
+            scorer: net.plain_scorer()?,
         })
     }
 
     /// `M`, the most agents the network takes.
     pub fn max_agents(&self) -> usize {
         self.m
+    }
+
+    /// The pairwise scorer ψ.
+    pub fn scorer(&self) -> &PlainScorer {
+        &self.scorer
     }
 
     /// Adds the first-layer columns of adjacency entries `(a, b)` and `(b, a)` to `h`.
@@ -131,17 +139,12 @@ pub struct Rollout {
     pub steps: Vec<Step>,
 }
 
-/// The greedy action in `cs` given `z`: the best pair by `z_i + z_j`, or stop if `z_M` is at
-/// least as good.
-pub fn greedy_action(z: &[f32], m: usize) -> Action {
-    if m < 2 {
-        return Action::Stop;
-    }
-    let (i, j) = top_two(&z[..m]);
-    if z[z.len() - 1] >= z[i] + z[j] {
-        Action::Stop
-    } else {
-        Action::Merge(i, j)
+/// The greedy action given `z` for a structure of `m` coalitions: the best pair by `ψ`, or stop
+/// if `z_M` is at least as good.
+pub fn greedy_action(scorer: &PlainScorer, z: &[f32], m: usize) -> Action {
+    match scorer.best_pair(z, m) {
+        Some((i, j, q)) if q > z[z.len() - 1] => Action::Merge(i, j),
+        _ => Action::Stop,
     }
 }
 
@@ -175,7 +178,7 @@ pub fn greedy<F: CharacteristicFunction + ?Sized>(
     while !episode.is_done() {
         let z = net.output(&pre);
         let cs = episode.structure();
-        match greedy_action(&z, cs.len()) {
+        match greedy_action(&net.scorer, &z, cs.len()) {
             Action::Stop => {
                 episode.step(Action::Stop)?;
                 steps.push(Step::Stop { stop: true });
@@ -238,7 +241,7 @@ pub fn beam<F: CharacteristicFunction + ?Sized>(
             let mut pairs: Vec<(f32, usize, usize)> = Vec::with_capacity(m * (m - 1) / 2);
             for i in 0..m {
                 for j in i + 1..m {
-                    pairs.push((z[i] + z[j], i, j));
+                    pairs.push((net.scorer.score(z[i], z[j]), i, j));
                 }
             }
             pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -258,8 +261,11 @@ pub fn beam<F: CharacteristicFunction + ?Sized>(
                     pre,
                     steps,
                 };
-                let to_come =
-                    f64::from(best_legal_value(&net.output(&child.pre), child.cs.len()).max(0.0));
+                let to_come = f64::from(
+                    net.scorer
+                        .best_legal_value(&net.output(&child.pre), child.cs.len())
+                        .max(0.0),
+                );
                 candidates.push((child.value + to_come, child));
             }
         }
@@ -318,6 +324,7 @@ mod tests {
             NetworkConfig {
                 max_agents: 12,
                 hidden: vec![16, 8],
+                scorer: Default::default(),
             },
             5,
         )
@@ -342,13 +349,18 @@ mod tests {
                     let i = cs.coalition_of(a[0]).expect("present");
                     let j = cs.coalition_of(b[0]).expect("present");
                     assert_eq!(
-                        greedy_action(&z_plain, cs.len()),
+                        greedy_action(plain.scorer(), &z_plain, cs.len()),
                         Action::Merge(i.min(j), i.max(j))
                     );
                     plain.add_merge(&mut pre, &cs, i, j);
                     cs.merge(i, j).expect("legal");
                 }
-                Step::Stop { .. } => assert_eq!(greedy_action(&z_plain, cs.len()), Action::Stop),
+                Step::Stop { .. } => {
+                    assert_eq!(
+                        greedy_action(plain.scorer(), &z_plain, cs.len()),
+                        Action::Stop
+                    )
+                }
             }
         }
         assert_eq!(cs, rollout.structure);

@@ -6,6 +6,10 @@
 //! the action's two-hot vector dotted with `z`) and that of the null action is `z_M`. Indices of
 //! coalitions that do not exist are masked in both the choice and the backup.
 //!
+//! A learned scorer is available too: `ψ(a, b) = g(a, b) + g(b, a)` with `g` a one-hidden-layer
+//! MLP on `(a, b)`, symmetric so that a pair's value does not depend on its order. It can rank
+//! pairs an additive score cannot, at the cost of scoring every pair (`O(m²)` per step).
+//!
 //! Weights are initialised from our own seeded RNG (candle's CPU generator cannot be seeded),
 //! with PyTorch's default `U(−1/√fan_in, 1/√fan_in)`, so training repeats for a seed.
 
@@ -23,6 +27,57 @@ pub struct NetworkConfig {
     pub max_agents: usize,
     /// Hidden layer widths; `[128, 128]` is the paper's "3 layers (128, 128)".
     pub hidden: Vec<usize>,
+    /// The pairwise scorer ψ.
+    #[serde(default)]
+    pub scorer: Scorer,
+}
+
+/// The pairwise scorer ψ that turns `z_i, z_j` into `Q(s, (C_i, C_j))`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Scorer {
+    /// `ψ(a, b) = a + b`: the paper's default; the best pair is the two largest entries.
+    #[default]
+    Additive,
+    /// `ψ(a, b) = g(a, b) + g(b, a)`, `g` an MLP `2 → hidden → 1` with ReLU.
+    Learned {
+        /// Width of `g`'s hidden layer.
+        hidden: usize,
+    },
+}
+
+impl Scorer {
+    /// The name used by `--scorer` and in weight files: `additive` or `learned:H`.
+    pub fn name(self) -> String {
+        match self {
+            Self::Additive => "additive".to_string(),
+            Self::Learned { hidden } => format!("learned:{hidden}"),
+        }
+    }
+
+    /// The scorer called `name` (`additive`, `learned` for 16 hidden units, or `learned:H`).
+    pub fn from_name(name: &str) -> Result<Self> {
+        let bad = || {
+            Error::BadParams(format!(
+                "scorer `{name}` is not one of additive, learned, learned:H (H from 1 to 1024)"
+            ))
+        };
+        match name {
+            "additive" => Ok(Self::Additive),
+            "learned" => Ok(Self::Learned { hidden: 16 }),
+            other => {
+                let h: usize = other
+                    .strip_prefix("learned:")
+                    .ok_or_else(bad)?
+                    .parse()
+                    .map_err(|_| bad())?;
+                if (1..=1024).contains(&h) {
+                    Ok(Self::Learned { hidden: h })
+                } else {
+                    Err(bad())
+                }
+            }
+        }
+    }
 }
 
 impl NetworkConfig {
@@ -31,10 +86,26 @@ impl NetworkConfig {
         Self {
             max_agents,
             hidden: vec![128, 128],
+            scorer: Scorer::Additive,
         }
     }
 
-    /// Every layer's `(inputs, outputs)`, first to last.
+    /// The scorer's layers' `(inputs, outputs)`: none for the additive scorer.
+    pub fn scorer_sizes(&self) -> Vec<(usize, usize)> {
+        match self.scorer {
+            Scorer::Additive => Vec::new(),
+            Scorer::Learned { hidden } => vec![(2, hidden), (hidden, 1)],
+        }
+    }
+
+    /// Every layer's `(inputs, outputs)`: the trunk's, then the scorer's.
+    pub fn all_sizes(&self) -> Vec<(usize, usize)> {
+        let mut sizes = self.layer_sizes();
+        sizes.extend(self.scorer_sizes());
+        sizes
+    }
+
+    /// The trunk's layers' `(inputs, outputs)`, first to last: adjacency in, `z` out.
     pub fn layer_sizes(&self) -> Vec<(usize, usize)> {
         let m = self.max_agents;
         let mut sizes = Vec::with_capacity(self.hidden.len() + 1);
@@ -88,7 +159,7 @@ impl QNetwork {
         config.validate()?;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
         let mut layers = Vec::new();
-        for (inputs, outputs) in config.layer_sizes() {
+        for (inputs, outputs) in config.all_sizes() {
             let bound = 1.0 / (inputs as f32).sqrt();
             let mut draw = |len: usize| -> Vec<f32> {
                 (0..len).map(|_| rng.random_range(-bound..bound)).collect()
@@ -106,7 +177,7 @@ impl QNetwork {
     /// A network from given layer tensors, checked against `config`'s shapes.
     pub fn from_tensors(config: NetworkConfig, tensors: Vec<(Tensor, Tensor)>) -> Result<Self> {
         config.validate()?;
-        let sizes = config.layer_sizes();
+        let sizes = config.all_sizes();
         if tensors.len() != sizes.len() {
             return Err(Error::Weights(format!(
                 "expected {} layers, found {}",
@@ -141,6 +212,52 @@ impl QNetwork {
         &self.layers
     }
 
+    /// The trunk's layers: adjacency matrix in, `z` out.
+    pub fn trunk(&self) -> &[Layer] {
+        &self.layers[..self.config.layer_sizes().len()]
+    }
+
+    /// The learned scorer's two layers (empty for the additive scorer).
+    pub fn scorer_layers(&self) -> &[Layer] {
+        &self.layers[self.config.layer_sizes().len()..]
+    }
+
+    /// `ψ(z_i, z_j)` for a batch of `[B, 1]` columns, differentiably (for training).
+    pub fn score_pairs(&self, zi: &Tensor, zj: &Tensor) -> Result<Tensor> {
+        let [l1, l2] = self.scorer_layers() else {
+            return Ok((zi + zj)?);
+        };
+        let g = |a: &Tensor, b: &Tensor| -> Result<Tensor> {
+            let x = Tensor::cat(&[a, b], 1)?;
+            let h = x
+                .matmul(&l1.weight.as_tensor().t()?)?
+                .broadcast_add(l1.bias.as_tensor())?
+                .relu()?;
+            Ok(h.matmul(&l2.weight.as_tensor().t()?)?
+                .broadcast_add(l2.bias.as_tensor())?)
+        };
+        Ok((g(zi, zj)? + g(zj, zi)?)?)
+    }
+
+    /// The scorer as plain numbers, for choosing actions and for the backup.
+    pub fn plain_scorer(&self) -> Result<PlainScorer> {
+        let [l1, l2] = self.scorer_layers() else {
+            return Ok(PlainScorer::Additive);
+        };
+        Ok(PlainScorer::Learned {
+            w1: l1.weight.as_tensor().flatten_all()?.to_vec1::<f32>()?,
+            b1: l1.bias.as_tensor().to_vec1::<f32>()?,
+            w2: l2.weight.as_tensor().flatten_all()?.to_vec1::<f32>()?,
+            b2: l2
+                .bias
+                .as_tensor()
+                .to_vec1::<f32>()?
+                .first()
+                .copied()
+                .unwrap_or(0.0),
+        })
+    }
+
     /// Every trainable variable, for the optimiser.
     pub fn vars(&self) -> Vec<Var> {
         self.layers
@@ -152,8 +269,9 @@ impl QNetwork {
     /// `z` for a batch of flattened adjacency matrices `[B, M²]`: `[B, M + 1]`.
     pub fn forward(&self, states: &Tensor) -> Result<Tensor> {
         let mut x = states.clone();
-        let last = self.layers.len() - 1;
-        for (k, layer) in self.layers.iter().enumerate() {
+        let trunk = self.trunk();
+        let last = trunk.len() - 1;
+        for (k, layer) in trunk.iter().enumerate() {
             x = x
                 .matmul(&layer.weight.as_tensor().t()?)?
                 .broadcast_add(layer.bias.as_tensor())?;
@@ -192,16 +310,70 @@ impl QNetwork {
     }
 }
 
-/// The best legal action's value from `z`, for a structure of `m` coalitions: the larger of
-/// the null action's `z_M` and the best pair's `z_i + z_j` over `i < j < m` (the sum of the two
-/// largest entries, since ψ is additive). Indices `m..M` are masked.
-pub fn best_legal_value(z: &[f32], m: usize) -> f32 {
-    let null = z[z.len() - 1];
-    if m < 2 {
-        return null;
+/// The scorer ψ as plain numbers: what action choice, the DQN's backup and inference use.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PlainScorer {
+    /// `ψ(a, b) = a + b`.
+    Additive,
+    /// `ψ(a, b) = g(a, b) + g(b, a)`, `g(x) = w2 · relu(W1 x + b1) + b2`.
+    Learned {
+        /// `W1`, `[H, 2]` row-major.
+        w1: Vec<f32>,
+        /// `b1`, `[H]`.
+        b1: Vec<f32>,
+        /// `w2`, `[H]`.
+        w2: Vec<f32>,
+        /// `b2`.
+        b2: f32,
+    },
+}
+
+impl PlainScorer {
+    /// `ψ(a, b)`.
+    pub fn score(&self, a: f32, b: f32) -> f32 {
+        match self {
+            Self::Additive => a + b,
+            Self::Learned { w1, b1, w2, b2 } => {
+                let g = |x: f32, y: f32| {
+                    let mut out = *b2;
+                    for k in 0..b1.len() {
+                        out += w2[k] * (w1[2 * k] * x + w1[2 * k + 1] * y + b1[k]).max(0.0);
+                    }
+                    out
+                };
+                g(a, b) + g(b, a)
+            }
+        }
     }
-    let (a, b) = top_two(&z[..m]);
-    null.max(z[a] + z[b])
+
+    /// The best pair `i < j < m` by `ψ(z_i, z_j)` and its score; `None` below two coalitions.
+    /// Indices `m..M` are masked. Additive: the two largest entries; learned: every pair.
+    pub fn best_pair(&self, z: &[f32], m: usize) -> Option<(usize, usize, f32)> {
+        if m < 2 {
+            return None;
+        }
+        if *self == Self::Additive {
+            let (i, j) = top_two(&z[..m]);
+            return Some((i, j, z[i] + z[j]));
+        }
+        let mut best = (0, 1, self.score(z[0], z[1]));
+        for i in 0..m {
+            for j in i + 1..m {
+                let q = self.score(z[i], z[j]);
+                if q > best.2 {
+                    best = (i, j, q);
+                }
+            }
+        }
+        Some(best)
+    }
+
+    /// The best legal action's value from `z` for a structure of `m` coalitions: the larger of
+    /// the null action's `z_M` and the best pair's `ψ`.
+    pub fn best_legal_value(&self, z: &[f32], m: usize) -> f32 {
+        let null = z[z.len() - 1];
+        self.best_pair(z, m).map_or(null, |(_, _, q)| null.max(q))
+    }
 }
 
 /// The indices of the two largest entries (first-found on ties), `a < b`.
@@ -245,6 +417,7 @@ mod tests {
             NetworkConfig {
                 max_agents: 4,
                 hidden: vec![8, 8, 8],
+                scorer: Default::default(),
             },
             1,
         )
@@ -257,10 +430,11 @@ mod tests {
     fn masking_ignores_absent_coalitions() {
         // z_0..z_3 for coalitions, z_4 the null action; only 2 coalitions exist.
         let z = [1.0, 2.0, 50.0, 60.0, 0.5];
-        assert_eq!(best_legal_value(&z, 2), 3.0);
-        assert_eq!(best_legal_value(&z, 1), 0.5);
-        assert_eq!(best_legal_value(&[-1.0, -2.0, 5.0, -0.5], 2), -0.5);
-        assert_eq!(best_legal_value(&[-1.0, -2.0, 5.0, -0.5], 3), 4.0);
+        let additive = PlainScorer::Additive;
+        assert_eq!(additive.best_legal_value(&z, 2), 3.0);
+        assert_eq!(additive.best_legal_value(&z, 1), 0.5);
+        assert_eq!(additive.best_legal_value(&[-1.0, -2.0, 5.0, -0.5], 2), -0.5);
+        assert_eq!(additive.best_legal_value(&[-1.0, -2.0, 5.0, -0.5], 3), 4.0);
         assert_eq!(top_two(&[3.0, 1.0, 3.0]), (0, 2));
     }
 
@@ -270,7 +444,8 @@ mod tests {
         assert!(QNetwork::new(
             NetworkConfig {
                 max_agents: 4,
-                hidden: vec![]
+                hidden: vec![],
+                scorer: Default::default()
             },
             0
         )
@@ -278,7 +453,8 @@ mod tests {
         assert!(QNetwork::new(
             NetworkConfig {
                 max_agents: 4,
-                hidden: vec![0]
+                hidden: vec![0],
+                scorer: Default::default()
             },
             0
         )
@@ -306,5 +482,53 @@ mod tests {
         assert!(w0(&target) > 0.0);
         target.copy_from(&online).expect("same shapes");
         assert_eq!(w0(&target), 0.0);
+    }
+
+    #[test]
+    fn the_learned_scorer_is_symmetric_and_agrees_with_candle() {
+        let config = NetworkConfig {
+            scorer: Scorer::Learned { hidden: 5 },
+            ..NetworkConfig::new(4)
+        };
+        let net = QNetwork::new(config, 3).expect("valid");
+        assert_eq!(net.layers().len(), 5);
+        let plain = net.plain_scorer().expect("f32");
+        let zi = Tensor::new(&[[0.3f32], [-1.2], [2.0]], &Device::Cpu).expect("tensor");
+        let zj = Tensor::new(&[[1.1f32], [0.4], [-0.7]], &Device::Cpu).expect("tensor");
+        let q = net
+            .score_pairs(&zi, &zj)
+            .and_then(|q| Ok(q.flatten_all()?.to_vec1::<f32>()?))
+            .expect("scores");
+        for (k, (a, b)) in [(0.3, 1.1), (-1.2, 0.4), (2.0, -0.7)]
+            .into_iter()
+            .enumerate()
+        {
+            assert!((plain.score(a, b) - q[k]).abs() < 1e-5);
+            assert_eq!(plain.score(a, b), plain.score(b, a));
+        }
+        let z = [0.1, 0.9, -0.3, 0.5, 0.0];
+        let (i, j, q) = plain.best_pair(&z, 4).expect("4 coalitions");
+        for a in 0..4 {
+            for b in a + 1..4 {
+                assert!(
+                    plain.score(z[a], z[b]) <= q,
+                    "({a}, {b}) beats the best pair ({i}, {j})"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn scorer_names_round_trip() {
+        for name in ["additive", "learned:16", "learned:3"] {
+            assert_eq!(Scorer::from_name(name).expect("valid").name(), name);
+        }
+        assert_eq!(
+            Scorer::from_name("learned").expect("valid"),
+            Scorer::Learned { hidden: 16 }
+        );
+        for bad in ["learned:0", "learned:x", "mlp", "learned:5000"] {
+            assert!(Scorer::from_name(bad).is_err(), "{bad}");
+        }
     }
 }

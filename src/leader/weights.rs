@@ -1,7 +1,8 @@
 //! Leader weights as safetensors (SPEC section 3): the format PyTorch and candle share, read and
 //! written as bytes so the browser can download and upload them.
 //!
-//! Tensors are `layers.K.weight` (`[out, in]`) and `layers.K.bias` (`[out]`), all `f32`. The
+//! Tensors are `layers.K.weight` (`[out, in]`) and `layers.K.bias` (`[out]`), all `f32`, plus
+//! `scorer.0.*` and `scorer.1.*` for a learned scorer. The
 //! header's `__metadata__` holds `format = bridge-leader/1`, `max_agents`, `hidden` (comma-separated
 //! widths), `scorer` and `trained_on`. Loading checks all of it and names the first mismatch.
 
@@ -11,7 +12,7 @@ use candle_core::{Device, Tensor};
 use safetensors::{Dtype, SafeTensors};
 
 use super::error::{Error, Result};
-use super::network::{NetworkConfig, QNetwork};
+use super::network::{NetworkConfig, QNetwork, Scorer};
 
 /// The `format` value of leader weight files.
 pub const FORMAT: &str = "bridge-leader/1";
@@ -23,6 +24,16 @@ pub struct WeightsInfo {
     pub config: NetworkConfig,
     /// What it was trained on, in words (distribution, agents, seed, episodes).
     pub trained_on: String,
+}
+
+/// The name of layer `k` (counting the trunk, then the scorer): `layers.K` or `scorer.K`.
+fn tensor_prefix(config: &NetworkConfig, k: usize) -> String {
+    let trunk = config.layer_sizes().len();
+    if k < trunk {
+        format!("layers.{k}")
+    } else {
+        format!("scorer.{}", k - trunk)
+    }
 }
 
 /// Serialises `net` with its metadata.
@@ -40,7 +51,7 @@ pub fn to_bytes(net: &QNetwork, trained_on: &str) -> Result<Vec<u8>> {
             .collect::<Vec<_>>()
             .join(","),
     );
-    metadata.insert("scorer".to_string(), "additive".to_string());
+    metadata.insert("scorer".to_string(), config.scorer.name());
     metadata.insert("trained_on".to_string(), trained_on.to_string());
     let mut buffers: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
     for (k, layer) in net.layers().iter().enumerate() {
@@ -50,7 +61,11 @@ pub fn to_bytes(net: &QNetwork, trained_on: &str) -> Result<Vec<u8>> {
         ] {
             let values = t.flatten_all()?.to_vec1::<f32>()?;
             let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-            buffers.push((format!("layers.{k}.{name}"), t.dims().to_vec(), bytes));
+            buffers.push((
+                format!("{}.{name}", tensor_prefix(config, k)),
+                t.dims().to_vec(),
+                bytes,
+            ));
         }
     }
     let views = buffers
@@ -90,21 +105,20 @@ pub fn from_bytes(bytes: &[u8]) -> Result<(QNetwork, WeightsInfo)> {
         .map(|h| h.trim().parse::<usize>())
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|_| bad("`hidden` is not a list of whole numbers".into()))?;
-    let scorer = get("scorer")?;
-    if scorer != "additive" {
-        return Err(bad(format!(
-            "scorer `{scorer}` is not supported; expected `additive`"
-        )));
-    }
+    let scorer = Scorer::from_name(get("scorer")?).map_err(|e| bad(format!("metadata: {e}")))?;
     let trained_on = meta.get("trained_on").cloned().unwrap_or_default();
-    let config = NetworkConfig { max_agents, hidden };
+    let config = NetworkConfig {
+        max_agents,
+        hidden,
+        scorer,
+    };
     config
         .validate()
         .map_err(|e| bad(format!("metadata: {e}")))?;
 
     let tensors =
         SafeTensors::deserialize(bytes).map_err(|e| bad(format!("corrupted tensor data ({e})")))?;
-    let sizes = config.layer_sizes();
+    let sizes = config.all_sizes();
     let expected: usize = sizes.len() * 2;
     if tensors.len() != expected {
         return Err(bad(format!(
@@ -143,8 +157,9 @@ pub fn from_bytes(bytes: &[u8]) -> Result<(QNetwork, WeightsInfo)> {
             }
             Ok(Tensor::from_vec(values, shape, &Device::Cpu)?)
         };
-        let w = read(format!("layers.{k}.weight"), vec![outputs, inputs])?;
-        let b = read(format!("layers.{k}.bias"), vec![outputs])?;
+        let prefix = tensor_prefix(&config, k);
+        let w = read(format!("{prefix}.weight"), vec![outputs, inputs])?;
+        let b = read(format!("{prefix}.bias"), vec![outputs])?;
         layers.push((w, b));
     }
     let net = QNetwork::from_tensors(config.clone(), layers)?;
@@ -160,6 +175,7 @@ mod tests {
             NetworkConfig {
                 max_agents: 4,
                 hidden: vec![6, 5],
+                scorer: Default::default(),
             },
             9,
         )
@@ -192,10 +208,27 @@ mod tests {
             info.config,
             NetworkConfig {
                 max_agents: 4,
-                hidden: vec![6, 5]
+                hidden: vec![6, 5],
+                scorer: Default::default()
             }
         );
         assert_eq!(info.trained_on, "modified_normal, 3 agents, seed 1");
+    }
+
+    #[test]
+    fn a_learned_scorer_round_trips() {
+        let config = NetworkConfig {
+            scorer: Scorer::Learned { hidden: 3 },
+            ..NetworkConfig::new(3)
+        };
+        let net = QNetwork::new(config.clone(), 1).expect("valid");
+        let (back, info) = from_bytes(&to_bytes(&net, "x").expect("serialises")).expect("reads");
+        assert_eq!(info.config, config);
+        assert_eq!(flat(&back), flat(&net));
+        assert_eq!(
+            back.plain_scorer().expect("f32"),
+            net.plain_scorer().expect("f32")
+        );
     }
 
     fn refused(bytes: &[u8], expected: &str) {

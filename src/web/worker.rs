@@ -367,7 +367,7 @@ fn viewer_step(plain: &PlainNetwork, f: &Instance, cs: &CoalitionStructure) -> V
             candidates.push(CandidateQ {
                 a: lists[i].clone(),
                 b: lists[j].clone(),
-                q: z[i] + z[j],
+                q: plain.scorer().score(z[i], z[j]),
                 reward,
             });
         }

@@ -100,6 +100,10 @@ pub struct TrainArgs {
     /// Hidden layer widths, comma-separated (the paper's 3 layers: 128,128).
     #[arg(long, default_value = "128,128", value_delimiter = ',')]
     pub hidden: Vec<usize>,
+    /// The pairwise scorer ψ: additive (the paper's default), learned (an MLP of 16), or
+    /// learned:H.
+    #[arg(long, default_value = "additive")]
+    pub scorer: String,
     /// Training episodes (training may stop early when the reward settles).
     #[arg(long, default_value_t = 300)]
     pub episodes: usize,

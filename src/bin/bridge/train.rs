@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use bridge_lab::core::{CharacteristicFunction, Instance, MAX_AGENTS};
+use bridge_lab::leader::network::Scorer;
 use bridge_lab::leader::{
     greedy, weights, DqnParams, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork,
     Trainer,
@@ -62,6 +63,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
                     NetworkConfig {
                         max_agents: m,
                         hidden: args.hidden.clone(),
+                        scorer: Scorer::from_name(&args.scorer)?,
                     },
                     seed,
                 )?,

@@ -80,6 +80,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
                     NetworkConfig {
                         max_agents: n,
                         hidden: hidden.to_vec(),
+                        scorer: Default::default(),
                     },
                     seed,
                 )?;
