@@ -843,3 +843,40 @@ fn repro_table5_times_every_network_size() {
         .expect("SVG")
         .starts_with("<svg"));
 }
+
+#[test]
+fn budgets_are_checked() {
+    let inst = ["--dist", "combined", "--agents", "12", "--seed", "3"];
+    let one = solve(&[&["solve", "--algo", "grasp", "--budget", "1"][..], &inst].concat());
+    let five = solve(&[&["solve", "--algo", "grasp", "--budget", "5"][..], &inst].concat());
+    assert!(
+        five.value >= one.value,
+        "more restarts never lose: {} < {}",
+        five.value,
+        one.value
+    );
+    check_refused(
+        &[&["solve", "--algo", "grasp", "--budget", "0"][..], &inst].concat(),
+        "--budget must be at least 1",
+    );
+    check_refused(
+        &[&["solve", "--algo", "clink", "--budget", "3"][..], &inst].concat(),
+        "clink takes no --budget",
+    );
+    check_refused(
+        &[&["solve", "--algo", "grasp", "--budget=-2"][..], &inst].concat(),
+        "--budget",
+    );
+}
+
+#[test]
+fn grasp_gives_a_partition_at_two_hundred_agents() {
+    for dist in ["modified_normal", "hard_modified_normal"] {
+        let s = solve(&[
+            "solve", "--algo", "grasp", "--budget", "1", "--dist", dist, "--agents", "200",
+            "--seed", "1",
+        ]);
+        assert!(s.structure(200).is_ok());
+        assert_eq!(s.algorithm, "grasp");
+    }
+}

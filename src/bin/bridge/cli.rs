@@ -65,7 +65,7 @@ pub enum Format {
 
 #[derive(Args, Debug)]
 pub struct SolveArgs {
-    /// Algorithm: exact, bridge, clink, singleton, grand, random.
+    /// Algorithm: exact, bridge, clink, grasp, singleton, grand, random.
     #[arg(long)]
     pub algo: String,
     /// The trained leader's weights, for --algo bridge.
@@ -77,6 +77,9 @@ pub struct SolveArgs {
     /// The leader's horizon: n-1, n/2, n-5 or n-10.
     #[arg(long, default_value = "n-1")]
     pub horizon: String,
+    /// Iterations of an anytime algorithm (grasp: restarts, default 5).
+    #[arg(long)]
+    pub budget: Option<usize>,
     /// Instance file (JSON or ODP-IP text); or give --dist, --agents and --seed.
     #[arg(long, conflicts_with = "dist")]
     pub instance: Option<PathBuf>,

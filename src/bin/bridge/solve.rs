@@ -28,6 +28,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
         leader: leader.as_ref(),
         beam: args.beam as usize,
         horizon,
+        budget: args.budget,
     };
     let start = Instant::now();
     let mut solution = algorithm.solve(&instance, &options)?;
