@@ -747,6 +747,25 @@ fn bad_leader_input_is_refused() {
         ],
         "--max-agents 9 differs",
     );
+    // A network continued from weights keeps their shape: asking for another one is refused.
+    check_refused(
+        &[
+            "train",
+            "--dist",
+            "agent_based",
+            "--agents",
+            "4",
+            "--seed",
+            "1",
+            "--init",
+            s(&w),
+            "--hidden",
+            "16",
+            "--out",
+            s(&w),
+        ],
+        "cannot be used with",
+    );
     // The refused commands left the good weights file as it was.
     assert!(solve(&[
         "solve",

@@ -42,7 +42,7 @@ pub fn ComparePanel(state: AppState) -> impl IntoView {
                         <tr><th>"algorithm"</th><th>"v(CS)"</th><th>"baseline gain"</th><th>"of the best"</th><th>"coalitions"</th><th>"time"</th></tr>
                         {rows}
                     </table>
-                    <p class="note">"bridge appears once a leader is trained or uploaded; exact up to 16 agents."</p>
+                    <p class="note">"bridge appears once a leader is trained or uploaded; exact up to 16 agents; grasp up to 200."</p>
                 }
             })}
         </section>

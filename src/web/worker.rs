@@ -27,6 +27,10 @@ use crate::leader::{
 /// The largest `n` the page solves exactly: `3^16 / 2` DP steps take well under a second in wasm.
 pub const MAX_BROWSER_EXACT_AGENTS: usize = 16;
 
+/// The largest `n` the comparison runs GRASP on: its local search grows as about `n³` per
+/// step, seconds at 200 agents and minutes at 1000.
+pub const MAX_BROWSER_GRASP_AGENTS: usize = 200;
+
 /// The largest leader network the page trains: at `M = 100` one DQN update already takes tens
 /// of milliseconds in wasm, and the first layer holds `M² × 128` weights.
 pub const MAX_BROWSER_NETWORK: usize = 100;
@@ -434,6 +438,7 @@ fn compare(spec: &InstanceSpec) -> Result<Comparison, String> {
     for name in Algorithm::NAMES {
         let algorithm = Algorithm::from_name(name).map_err(|e| e.to_string())?;
         if (algorithm == Algorithm::Exact && instance.agents() > MAX_BROWSER_EXACT_AGENTS)
+            || (algorithm == Algorithm::Grasp && instance.agents() > MAX_BROWSER_GRASP_AGENTS)
             || (algorithm == Algorithm::Bridge && plain.is_none())
         {
             continue;

@@ -101,11 +101,16 @@ pub struct TrainArgs {
     #[arg(long)]
     pub max_agents: Option<usize>,
     /// Hidden layer widths, comma-separated (the paper's 3 layers: 128,128).
-    #[arg(long, default_value = "128,128", value_delimiter = ',')]
+    #[arg(
+        long,
+        default_value = "128,128",
+        value_delimiter = ',',
+        conflicts_with = "init"
+    )]
     pub hidden: Vec<usize>,
     /// The pairwise scorer ψ: additive (the paper's default), learned (an MLP of 16), or
     /// learned:H.
-    #[arg(long, default_value = "additive")]
+    #[arg(long, default_value = "additive", conflicts_with = "init")]
     pub scorer: String,
     /// Training episodes (training may stop early when the reward settles).
     #[arg(long, default_value_t = 300)]
