@@ -100,6 +100,20 @@ impl AppState {
             comparison: RwSignal::new(None),
             worker: StoredValue::new_local(None),
         };
+        // Results shown always belong to the instance in the form: a change of the form clears
+        // the exact optimum, the rollout and the comparison of the previous one.
+        Effect::new(move |previous: Option<()>| {
+            state.dist.track();
+            state.agents.track();
+            state.seed.track();
+            state.params.track();
+            state.upload.track();
+            if previous.is_some() {
+                state.exact.set(None);
+                state.rollout.set(None);
+                state.comparison.set(None);
+            }
+        });
         match spawn_worker(state) {
             Ok(w) => state.worker.set_value(Some(w)),
             Err(e) => {

@@ -129,6 +129,12 @@ try {
   }
   await page.screenshot({ path: join(artifacts, 'exact.png'), fullPage: true });
 
+  await check('results of an earlier instance disappear when the form changes', async () => {
+    assert.equal(await byId('exact-value').count(), 1);
+    await byId('seed-input').fill('12345');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="exact-value"]'), null, { timeout: 5_000 });
+  });
+
   await check('an uploaded instance file is solved like the CLI solves it', async () => {
     const file = join(artifacts, 'upload.json');
     const text = execFileSync(bridge, ['gen', '--dist', 'hard_modified_normal', '--agents', '8', '--seed', '5'], { encoding: 'utf8' });
