@@ -156,9 +156,10 @@ fn check_size(net: &PlainNetwork, n: usize) -> Result<()> {
 }
 
 fn merge_step(cs: &CoalitionStructure, i: usize, j: usize, reward: f64, value: f64) -> Step {
-    let lists = cs.to_lists();
+    // Only the two merged coalitions: listing the whole structure each step would cost O(n).
+    let list = |k: usize| cs.coalitions()[k].agents().collect();
     Step::Merge {
-        merge: [lists[i].clone(), lists[j].clone()],
+        merge: [list(i), list(j)],
         reward,
         value,
     }

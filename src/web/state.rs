@@ -173,17 +173,7 @@ impl AppState {
 
     /// The number of agents in the form, checked.
     pub fn agents_count(&self) -> Result<usize, String> {
-        let text = self.agents.get();
-        let n: usize = text
-            .trim()
-            .parse()
-            .map_err(|_| format!("number of agents: `{text}` is not a whole number"))?;
-        if !(1..=MAX_AGENTS).contains(&n) {
-            return Err(format!(
-                "number of agents: {n} is out of range; give 1 to {MAX_AGENTS}"
-            ));
-        }
-        Ok(n)
+        whole_number("number of agents", &self.agents.get(), 1, MAX_AGENTS)
     }
 
     /// Shows `message` in the error box.
@@ -202,6 +192,18 @@ pub fn default_params(name: &str) -> Vec<(String, String)> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Reads a whole-number field within `min..=max`, or says which field is wrong and why.
+pub fn whole_number(field: &str, text: &str, min: usize, max: usize) -> Result<usize, String> {
+    let n: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{field}: `{text}` is not a whole number"))?;
+    if !(min..=max).contains(&n) {
+        return Err(format!("{field}: {n} is out of range; give {min} to {max}"));
+    }
+    Ok(n)
 }
 
 /// Starts the worker and routes its answers into the state.

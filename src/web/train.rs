@@ -9,27 +9,15 @@ use plotters_canvas::CanvasBackend;
 use web_sys::HtmlInputElement;
 
 use super::protocol::{EpisodeReport, ToWorker, TrainSpec};
-use super::state::AppState;
+use super::state::{whole_number, AppState};
 use super::worker::MAX_BROWSER_NETWORK;
-
-/// Reads a whole-number field, or says which field is wrong and why.
-fn whole(field: &str, text: &str, min: usize, max: usize) -> Result<usize, String> {
-    let n: usize = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{field}: `{text}` is not a whole number"))?;
-    if !(min..=max).contains(&n) {
-        return Err(format!("{field}: {n} is out of range; give {min} to {max}"));
-    }
-    Ok(n)
-}
 
 /// The training request the form describes.
 fn train_spec(state: &AppState, continue_current: bool) -> Result<TrainSpec, String> {
     let instance = state.instance_spec()?;
-    let episodes = whole("episodes", &state.episodes.get(), 1, 100_000)?;
-    let max_agents = whole("network size", &state.network.get(), 2, MAX_BROWSER_NETWORK)?;
-    let epsilon_decay = whole("ε decay steps", &state.epsilon_decay.get(), 1, 10_000_000)?;
+    let episodes = whole_number("episodes", &state.episodes.get(), 1, 100_000)?;
+    let max_agents = whole_number("network size", &state.network.get(), 2, MAX_BROWSER_NETWORK)?;
+    let epsilon_decay = whole_number("ε decay steps", &state.epsilon_decay.get(), 1, 10_000_000)?;
     let seed = match &instance {
         super::protocol::InstanceSpec::Generated { seed, .. } => *seed,
         super::protocol::InstanceSpec::File { .. } => 0,
