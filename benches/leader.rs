@@ -1,4 +1,5 @@
-//! The leader's speed: one DQN update at M = 10 and 100 (minibatch 128), and the greedy
+//! The leader's speed: one DQN update at M = 10 and 100 (minibatch 128; at M = 100 also on
+//! 30-agent structures, the generalisation setting), and the greedy
 //! rollout (incremental first layer) at n = 30, 50, 100 and 1000 with the paper's 3×128 network.
 
 use bridge_lab::core::{Distribution, Instance};
@@ -19,7 +20,9 @@ fn instance(n: usize) -> Instance {
 fn dqn_update(c: &mut Criterion) {
     let mut group = c.benchmark_group("dqn_update");
     group.sample_size(10);
-    for m in [10, 100] {
+    // (M, n): the network's size and the agents of the structures it learns from; n < M is the
+    // generalisation setting, where only the first n² inputs can be non-zero.
+    for (m, n) in [(10, 10), (100, 30), (100, 100)] {
         let net = QNetwork::new(NetworkConfig::new(m), 1).expect("valid");
         let mut trainer = Trainer::new(
             net,
@@ -30,13 +33,16 @@ fn dqn_update(c: &mut Criterion) {
         )
         .expect("valid");
         // Fill the replay buffer past one minibatch (updates start once it holds 128 steps).
-        let episodes = 128 / (m - 1) + 2;
+        let episodes = 128 / (n - 1) + 2;
         trainer
-            .train(&instance(m), episodes, &mut |_: &EpisodeStats| true)
+            .train(&instance(n), episodes, &mut |_: &EpisodeStats| true)
             .expect("trains");
-        group.bench_function(BenchmarkId::new("batch128", m), |b| {
-            b.iter(|| trainer.update().expect("updates"))
-        });
+        let id = if n == m {
+            BenchmarkId::new("batch128", m)
+        } else {
+            BenchmarkId::new(format!("batch128_n{n}"), m)
+        };
+        group.bench_function(id, |b| b.iter(|| trainer.update().expect("updates")));
     }
     group.finish();
 }

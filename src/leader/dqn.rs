@@ -11,15 +11,15 @@
 //! returning `false` stops training cleanly, keeping what was learned.
 
 use candle_core::{Device, Tensor};
-use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
+use super::adam::{Adam, AdamParams};
 use super::error::{Error, Result};
 use super::mdp::{Action, Episode, Horizon};
 use super::network::QNetwork;
-use super::replay::{labels, write_adjacency, ReplayBuffer, Transition};
+use super::replay::{labels, ReplayBuffer, Transition};
 use crate::core::{CharacteristicFunction, CoalitionStructure};
 
 /// The DQN's hyperparameters; `Default` holds the paper's (appendix D.4).
@@ -167,7 +167,7 @@ pub struct TrainReport {
 pub struct Trainer {
     online: QNetwork,
     target: QNetwork,
-    optimizer: AdamW,
+    optimizer: Adam,
     replay: ReplayBuffer,
     rng: Xoshiro256PlusPlus,
     params: DqnParams,
@@ -182,16 +182,14 @@ impl Trainer {
     /// Starts training `network` (fresh, or loaded to continue: the few-shot case).
     pub fn new(network: QNetwork, params: DqnParams) -> Result<Self> {
         params.validate()?;
-        let optimizer = AdamW::new(
+        let optimizer = Adam::new(
             network.vars(),
-            ParamsAdamW {
-                lr: params.learning_rate,
-                beta1: 0.9,
-                beta2: 0.999,
-                eps: 1e-8,
-                weight_decay: 0.0,
+            AdamParams {
+                learning_rate: params.learning_rate,
+                grad_clip: params.grad_clip,
+                ..Default::default()
             },
-        )?;
+        );
         Ok(Self {
             target: network.deep_copy()?,
             online: network,
@@ -225,9 +223,11 @@ impl Trainer {
 
     /// `z` of one structure from the online network.
     fn z(&self, cs: &CoalitionStructure) -> Result<Vec<f32>> {
-        let m = self.max_agents();
-        let x = Tensor::from_vec(cs.to_adjacency(m)?, (1, m * m), &Device::Cpu)?;
-        Ok(self.online.forward(&x)?.squeeze(0)?.to_vec1::<f32>()?)
+        Ok(self
+            .online
+            .forward_labels(&[&labels(cs)])?
+            .squeeze(0)?
+            .to_vec1::<f32>()?)
     }
 
     /// ε-greedy: a uniformly random legal action with probability ε, else the greedy one.
@@ -251,14 +251,10 @@ impl Trainer {
         let m = self.max_agents();
         let b = self.params.batch_size;
         let batch = self.replay.sample(b, &mut self.rng);
-        let mut states = vec![0.0f32; b * m * m];
-        let mut nexts = vec![0.0f32; b * m * m];
         let mut actions = vec![0.0f32; b * (m + 1)];
         // For a learned scorer: the two coalitions' indices, and 1 for the null action.
         let (mut first, mut second, mut stops) = (vec![0u32; b], vec![0u32; b], vec![0.0f32; b]);
         for (k, t) in batch.iter().enumerate() {
-            write_adjacency(&t.state, m, &mut states[k * m * m..(k + 1) * m * m]);
-            write_adjacency(&t.next, m, &mut nexts[k * m * m..(k + 1) * m * m]);
             let row = &mut actions[k * (m + 1)..(k + 1) * (m + 1)];
             match t.action {
                 Action::Merge(i, j) => {
@@ -274,7 +270,7 @@ impl Trainer {
         }
         let next_z = self
             .target
-            .forward(&Tensor::from_vec(nexts, (b, m * m), &Device::Cpu)?)?
+            .forward_labels(&batch.iter().map(|t| &t.next).collect::<Vec<_>>())?
             .to_vec2::<f32>()?;
         let scorer = self.target.plain_scorer()?;
         let targets: Vec<f32> = batch
@@ -289,10 +285,11 @@ impl Trainer {
                 (t.reward + future) as f32
             })
             .collect();
-        let states = Tensor::from_vec(states, (b, m * m), &Device::Cpu)?;
         let actions = Tensor::from_vec(actions, (b, m + 1), &Device::Cpu)?;
         let targets = Tensor::from_vec(targets, b, &Device::Cpu)?;
-        let z = self.online.forward(&states)?;
+        let z = self
+            .online
+            .forward_labels(&batch.iter().map(|t| &t.state).collect::<Vec<_>>())?;
         let q = if self.online.scorer_layers().is_empty() {
             // Additive ψ: the action's two-hot vector dotted with z (paper appendix D.1).
             (z * actions)?.sum(1)?
@@ -306,25 +303,7 @@ impl Trainer {
             ((&stop * z_null)? + ((1.0 - &stop)? * psi)?)?.squeeze(1)?
         };
         let loss = (q - targets)?.sqr()?.mean_all()?;
-        let mut grads = loss.backward()?;
-        // Clip the global gradient norm.
-        let vars = self.online.vars();
-        let mut norm2 = 0.0f64;
-        for v in &vars {
-            if let Some(g) = grads.get(v.as_tensor()) {
-                norm2 += f64::from(g.sqr()?.sum_all()?.to_scalar::<f32>()?);
-            }
-        }
-        let norm = norm2.sqrt();
-        if norm > self.params.grad_clip {
-            let scale = self.params.grad_clip / norm;
-            for v in &vars {
-                if let Some(g) = grads.remove(v.as_tensor()) {
-                    grads.insert(v.as_tensor(), (g * scale)?);
-                }
-            }
-        }
-        self.optimizer.step(&grads)?;
+        self.optimizer.step(&loss.backward()?)?;
         self.updates += 1;
         if self.updates.is_multiple_of(self.params.target_sync) {
             self.target.copy_from(&self.online)?;

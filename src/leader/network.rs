@@ -19,6 +19,8 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 use super::error::{Error, Result};
+use super::first_layer::{first_layer, BlockInput};
+use super::replay::Labels;
 
 /// The shape of a leader network.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -278,6 +280,23 @@ impl QNetwork {
             if k < last {
                 x = x.relu()?;
             }
+        }
+        Ok(x)
+    }
+
+    /// `z` for a batch of structures given as their agents' coalition labels: the same as
+    /// [`forward`](Self::forward) on their adjacency matrices, computed on the agents that exist
+    /// (the trainer's fast path; see [`first_layer`](super::first_layer)).
+    pub fn forward_labels(&self, batch: &[&Labels]) -> Result<Tensor> {
+        let trunk = self.trunk();
+        let input = BlockInput::new(batch)?;
+        let mut x =
+            first_layer(&trunk[0].weight, &input)?.broadcast_add(trunk[0].bias.as_tensor())?;
+        for layer in &trunk[1..] {
+            x = x
+                .relu()?
+                .matmul(&layer.weight.as_tensor().t()?)?
+                .broadcast_add(layer.bias.as_tensor())?;
         }
         Ok(x)
     }
