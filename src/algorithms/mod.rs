@@ -9,6 +9,7 @@ mod grand;
 mod grasp;
 mod random;
 mod singleton;
+mod uct;
 
 pub use clink::clink;
 pub use exact::{exact, exact_table};
@@ -16,6 +17,7 @@ pub use grand::grand;
 pub use grasp::{grasp, GraspParams};
 pub use random::random;
 pub use singleton::singleton;
+pub use uct::{uct, UctParams};
 
 use crate::core::{CharacteristicFunction, Instance, Solution};
 use crate::leader::{beam, greedy, Horizon, PlainNetwork};
