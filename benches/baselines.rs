@@ -1,8 +1,9 @@
 //! The baselines on modified normal: C-Link at n = 30, 100, 300, 1000 (targets: under 2 ms at
-//! 100, under 1 s at 1000) and GRASP with 5 iterations at n = 30, 100, 300 (target: under 0.2 s
-//! at 100).
+//! 100, under 1 s at 1000), GRASP with 5 iterations at n = 30, 100, 300 (target: under 0.2 s
+//! at 100), CSG-UCT's single playout and default 1000 iterations at n = 30, 100, 300 (targets:
+//! a playout under 5 ms and the default budget within 1 s at 100).
 
-use bridge_lab::algorithms::{clink, grasp, GraspParams};
+use bridge_lab::algorithms::{clink, grasp, uct, GraspParams, UctParams};
 use bridge_lab::core::{Distribution, Instance};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
@@ -19,6 +20,17 @@ fn baselines(c: &mut Criterion) {
             let params = GraspParams::default();
             group.bench_with_input(BenchmarkId::new("grasp5", n), &inst, |b, i| {
                 b.iter(|| grasp(i, &params))
+            });
+            let one = UctParams {
+                iterations: 1,
+                ..Default::default()
+            };
+            group.bench_with_input(BenchmarkId::new("uct_playout", n), &inst, |b, i| {
+                b.iter(|| uct(i, &one))
+            });
+            let default = UctParams::default();
+            group.bench_with_input(BenchmarkId::new("uct1000", n), &inst, |b, i| {
+                b.iter(|| uct(i, &default))
             });
         }
     }

@@ -889,6 +889,31 @@ fn budgets_are_checked() {
 }
 
 #[test]
+fn uct_takes_a_budget_of_playouts() {
+    let args = |budget: &str| {
+        [
+            "solve",
+            "--algo",
+            "uct",
+            "--budget",
+            budget,
+            "--dist",
+            "agent_based",
+            "--agents",
+            "12",
+            "--seed",
+            "4",
+        ]
+        .map(String::from)
+    };
+    let short = solve(&args("1").each_ref().map(String::as_str));
+    let long = solve(&args("300").each_ref().map(String::as_str));
+    assert_eq!(short.algorithm, "uct");
+    assert!(long.value >= short.value, "more playouts found less");
+    check_refused(&args("0").each_ref().map(String::as_str), "--budget");
+}
+
+#[test]
 fn grasp_gives_a_partition_at_two_hundred_agents() {
     for dist in ["modified_normal", "hard_modified_normal"] {
         let s = solve(&[

@@ -4,5 +4,6 @@
 #[path = "common/golden.rs"]
 mod golden;
 
+mod algorithms;
 mod cli;
 mod golden_native;

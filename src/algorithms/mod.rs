@@ -36,7 +36,8 @@ pub struct SolveOptions<'a> {
     pub beam: usize,
     /// The leader's horizon.
     pub horizon: Horizon,
-    /// Iterations of an anytime algorithm (GRASP's restarts); `None` for its default.
+    /// Iterations of an anytime algorithm (GRASP's restarts, CSG-UCT's playouts); `None` for its
+    /// default.
     pub budget: Option<usize>,
 }
 
@@ -69,6 +70,8 @@ pub enum Algorithm {
     Clink,
     /// GRASP: randomised greedy construction and local search, restarted.
     Grasp,
+    /// CSG-UCT: Monte-Carlo tree search over merges with greedy playouts.
+    Uct,
 }
 
 /// Why an algorithm name was refused.
@@ -84,18 +87,19 @@ pub enum UnknownAlgorithm {
 
 impl Algorithm {
     /// Every algorithm this build provides, by name.
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 8] = [
         "exact",
         "bridge",
         "clink",
         "grasp",
+        "uct",
         "singleton",
         "grand",
         "random",
     ];
 
     /// Names SPEC section 4 defines that later versions provide.
-    const PLANNED: [&'static str; 2] = ["uct", "saldae"];
+    const PLANNED: [&'static str; 1] = ["saldae"];
 
     /// The algorithm called `name`.
     pub fn from_name(name: &str) -> std::result::Result<Self, UnknownAlgorithm> {
@@ -107,6 +111,7 @@ impl Algorithm {
             "bridge" => Ok(Self::Bridge),
             "clink" => Ok(Self::Clink),
             "grasp" => Ok(Self::Grasp),
+            "uct" => Ok(Self::Uct),
             n if Self::PLANNED.contains(&n) => {
                 Err(UnknownAlgorithm::NotYetAvailable(n.to_string()))
             }
@@ -124,15 +129,32 @@ impl Algorithm {
             Self::Bridge => "bridge",
             Self::Clink => "clink",
             Self::Grasp => "grasp",
+            Self::Uct => "uct",
         }
+    }
+
+    /// Whether `--budget` applies: the anytime algorithms, whose budget is a number of
+    /// iterations.
+    pub fn is_anytime(self) -> bool {
+        matches!(self, Self::Grasp | Self::Uct)
+    }
+
+    /// The names of the anytime algorithms, for messages.
+    pub fn anytime_names() -> Vec<&'static str> {
+        Self::NAMES
+            .iter()
+            .filter(|n| Self::from_name(n).is_ok_and(Self::is_anytime))
+            .copied()
+            .collect()
     }
 
     /// Runs the algorithm on `instance`. `seconds` is left 0 for the caller to fill in.
     pub fn solve(self, instance: &Instance, options: &SolveOptions) -> Result<Solution> {
-        if options.budget.is_some() && self != Self::Grasp {
+        if options.budget.is_some() && !self.is_anytime() {
             return Err(Error::BadParams(format!(
-                "{} takes no --budget; only the anytime algorithms (grasp) do",
-                self.name()
+                "{} takes no --budget; only the anytime algorithms ({}) do",
+                self.name(),
+                Self::anytime_names().join(", ")
             )));
         }
         if options.budget == Some(0) {
@@ -162,6 +184,14 @@ impl Algorithm {
                 &GraspParams {
                     iterations: options.budget.unwrap_or(GraspParams::default().iterations),
                     seed: options.seed,
+                },
+            ),
+            Self::Uct => uct(
+                instance,
+                &UctParams {
+                    iterations: options.budget.unwrap_or(UctParams::default().iterations),
+                    seed: options.seed,
+                    ..Default::default()
                 },
             ),
             Self::Bridge => unreachable!("handled above"),
@@ -212,14 +242,14 @@ mod tests {
     #[test]
     fn names_are_checked() {
         assert!(matches!(
-            Algorithm::from_name("uct"),
+            Algorithm::from_name("saldae"),
             Err(UnknownAlgorithm::NotYetAvailable(_))
         ));
         let err = Algorithm::from_name("dijkstra")
             .expect_err("unknown")
             .to_string();
         assert!(
-            err.contains("exact, bridge, clink, grasp, singleton, grand, random"),
+            err.contains("exact, bridge, clink, grasp, uct, singleton, grand, random"),
             "{err}"
         );
     }

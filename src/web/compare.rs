@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use super::app::plain;
 use super::protocol::ToWorker;
 use super::state::{AppState, WorkerState};
+use super::worker::browser_limit;
+use crate::algorithms::Algorithm;
 
 #[component]
 pub fn ComparePanel(state: AppState) -> impl IntoView {
@@ -42,9 +44,24 @@ pub fn ComparePanel(state: AppState) -> impl IntoView {
                         <tr><th>"algorithm"</th><th>"v(CS)"</th><th>"baseline gain"</th><th>"of the best"</th><th>"coalitions"</th><th>"time"</th></tr>
                         {rows}
                     </table>
-                    <p class="note">"bridge appears once a leader is trained or uploaded; exact up to 16 agents; grasp up to 200."</p>
+                    <p class="note">{limits_note()}</p>
                 }
             })}
         </section>
     }
+}
+
+/// Which algorithms the comparison leaves out, and when.
+fn limits_note() -> String {
+    let limits: Vec<String> = Algorithm::NAMES
+        .iter()
+        .filter_map(|name| {
+            let algorithm = Algorithm::from_name(name).ok()?;
+            browser_limit(algorithm).map(|n| format!("{name} up to {n} agents"))
+        })
+        .collect();
+    format!(
+        "bridge appears once a leader is trained or uploaded; {}.",
+        limits.join(", ")
+    )
 }

@@ -31,6 +31,20 @@ pub const MAX_BROWSER_EXACT_AGENTS: usize = 16;
 /// step, seconds at 200 agents and minutes at 1000.
 pub const MAX_BROWSER_GRASP_AGENTS: usize = 200;
 
+/// The largest `n` the comparison runs CSG-UCT on: its 1000 playouts grow as about `n²` each,
+/// a second at 200 agents and a minute at 1000.
+pub const MAX_BROWSER_UCT_AGENTS: usize = 200;
+
+/// The most agents the comparison runs `algorithm` on, if it is limited.
+pub fn browser_limit(algorithm: Algorithm) -> Option<usize> {
+    match algorithm {
+        Algorithm::Exact => Some(MAX_BROWSER_EXACT_AGENTS),
+        Algorithm::Grasp => Some(MAX_BROWSER_GRASP_AGENTS),
+        Algorithm::Uct => Some(MAX_BROWSER_UCT_AGENTS),
+        _ => None,
+    }
+}
+
 /// The largest leader network the page trains: at `M = 100` one DQN update already takes tens
 /// of milliseconds in wasm, and the first layer holds `M² × 128` weights.
 pub const MAX_BROWSER_NETWORK: usize = 100;
@@ -437,8 +451,7 @@ fn compare(spec: &InstanceSpec) -> Result<Comparison, String> {
     let mut results = Vec::new();
     for name in Algorithm::NAMES {
         let algorithm = Algorithm::from_name(name).map_err(|e| e.to_string())?;
-        if (algorithm == Algorithm::Exact && instance.agents() > MAX_BROWSER_EXACT_AGENTS)
-            || (algorithm == Algorithm::Grasp && instance.agents() > MAX_BROWSER_GRASP_AGENTS)
+        if browser_limit(algorithm).is_some_and(|limit| instance.agents() > limit)
             || (algorithm == Algorithm::Bridge && plain.is_none())
         {
             continue;

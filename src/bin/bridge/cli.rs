@@ -77,7 +77,7 @@ pub struct SolveArgs {
     /// The leader's horizon: n-1, n/2, n-5 or n-10.
     #[arg(long, default_value = "n-1")]
     pub horizon: String,
-    /// Iterations of an anytime algorithm (grasp: restarts, default 5).
+    /// Iterations of an anytime algorithm (grasp: restarts, default 5; uct: playouts, default 1000).
     #[arg(long)]
     pub budget: Option<usize>,
     /// Instance file (JSON or ODP-IP text); or give --dist, --agents and --seed.
