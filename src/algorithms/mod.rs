@@ -8,6 +8,7 @@ mod exact;
 mod grand;
 mod grasp;
 mod random;
+mod saldae;
 mod singleton;
 
 pub use clink::clink;
@@ -15,6 +16,7 @@ pub use exact::{exact, exact_table};
 pub use grand::grand;
 pub use grasp::{grasp, GraspParams};
 pub use random::random;
+pub use saldae::{saldae, SaldaeParams};
 pub use singleton::singleton;
 
 use crate::core::{CharacteristicFunction, Instance, Solution};
