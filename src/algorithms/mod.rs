@@ -8,6 +8,7 @@ mod exact;
 mod grand;
 mod grasp;
 mod random;
+mod saldae;
 mod singleton;
 mod uct;
 
@@ -16,6 +17,7 @@ pub use exact::{exact, exact_table};
 pub use grand::grand;
 pub use grasp::{grasp, GraspParams};
 pub use random::random;
+pub use saldae::{saldae, SaldaeParams};
 pub use singleton::singleton;
 pub use uct::{uct, UctParams};
 
