@@ -13,7 +13,7 @@ fn sizes() -> impl Iterator<Item = usize> {
 }
 
 /// Algorithms whose result is at least the all-singletons structure's value by construction.
-const NEVER_BELOW_SINGLETONS: [&str; 3] = ["clink", "grasp", "uct"];
+const NEVER_BELOW_SINGLETONS: [&str; 4] = ["clink", "grasp", "uct", "saldae"];
 
 #[test]
 fn every_algorithm_gives_a_partition_from_1_to_200_agents() {

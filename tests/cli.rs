@@ -308,13 +308,6 @@ fn bad_flags_are_refused() {
         "unknown algorithm `magic`",
     );
     check_refused(
-        &with(
-            &["solve", "--algo", "uct", "--dist", "modified_normal"],
-            &inst,
-        ),
-        "not available in this version yet",
-    );
-    check_refused(
         &[
             "solve",
             "--algo",

@@ -38,8 +38,8 @@ pub struct SolveOptions<'a> {
     pub beam: usize,
     /// The leader's horizon.
     pub horizon: Horizon,
-    /// Iterations of an anytime algorithm (GRASP's restarts, CSG-UCT's playouts); `None` for its
-    /// default.
+    /// Iterations of an anytime algorithm (GRASP's restarts, CSG-UCT's playouts, SALDAE's
+    /// expansions); `None` for its default.
     pub budget: Option<usize>,
 }
 
@@ -74,14 +74,13 @@ pub enum Algorithm {
     Grasp,
     /// CSG-UCT: Monte-Carlo tree search over merges with greedy playouts.
     Uct,
+    /// SALDAE: several searchers walking the graph of coalition structures.
+    Saldae,
 }
 
 /// Why an algorithm name was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum UnknownAlgorithm {
-    /// A name of SPEC section 4 that this build does not provide yet.
-    #[error("algorithm `{0}` is not available in this version yet; available: {list}", list = Algorithm::NAMES.join(", "))]
-    NotYetAvailable(String),
     /// A name nobody defined.
     #[error("unknown algorithm `{0}`; expected one of {list}", list = Algorithm::NAMES.join(", "))]
     Unknown(String),
@@ -89,19 +88,17 @@ pub enum UnknownAlgorithm {
 
 impl Algorithm {
     /// Every algorithm this build provides, by name.
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 9] = [
         "exact",
         "bridge",
         "clink",
         "grasp",
         "uct",
+        "saldae",
         "singleton",
         "grand",
         "random",
     ];
-
-    /// Names SPEC section 4 defines that later versions provide.
-    const PLANNED: [&'static str; 1] = ["saldae"];
 
     /// The algorithm called `name`.
     pub fn from_name(name: &str) -> std::result::Result<Self, UnknownAlgorithm> {
@@ -114,9 +111,7 @@ impl Algorithm {
             "clink" => Ok(Self::Clink),
             "grasp" => Ok(Self::Grasp),
             "uct" => Ok(Self::Uct),
-            n if Self::PLANNED.contains(&n) => {
-                Err(UnknownAlgorithm::NotYetAvailable(n.to_string()))
-            }
+            "saldae" => Ok(Self::Saldae),
             n => Err(UnknownAlgorithm::Unknown(n.to_string())),
         }
     }
@@ -132,13 +127,14 @@ impl Algorithm {
             Self::Clink => "clink",
             Self::Grasp => "grasp",
             Self::Uct => "uct",
+            Self::Saldae => "saldae",
         }
     }
 
     /// Whether `--budget` applies: the anytime algorithms, whose budget is a number of
     /// iterations.
     pub fn is_anytime(self) -> bool {
-        matches!(self, Self::Grasp | Self::Uct)
+        matches!(self, Self::Grasp | Self::Uct | Self::Saldae)
     }
 
     /// The names of the anytime algorithms, for messages.
@@ -196,6 +192,14 @@ impl Algorithm {
                     ..Default::default()
                 },
             ),
+            Self::Saldae => saldae(
+                instance,
+                &SaldaeParams {
+                    expansions: options.budget.unwrap_or(SaldaeParams::default().expansions),
+                    seed: options.seed,
+                    ..Default::default()
+                },
+            ),
             Self::Bridge => unreachable!("handled above"),
         };
         let mut solution = Solution::new(self.name(), &cs, instance);
@@ -243,15 +247,11 @@ mod tests {
 
     #[test]
     fn names_are_checked() {
-        assert!(matches!(
-            Algorithm::from_name("saldae"),
-            Err(UnknownAlgorithm::NotYetAvailable(_))
-        ));
         let err = Algorithm::from_name("dijkstra")
             .expect_err("unknown")
             .to_string();
         assert!(
-            err.contains("exact, bridge, clink, grasp, uct, singleton, grand, random"),
+            err.contains("exact, bridge, clink, grasp, uct, saldae, singleton, grand, random"),
             "{err}"
         );
     }

@@ -35,12 +35,17 @@ pub const MAX_BROWSER_GRASP_AGENTS: usize = 200;
 /// a second at 200 agents and a minute at 1000.
 pub const MAX_BROWSER_UCT_AGENTS: usize = 200;
 
+/// The largest `n` the comparison runs SALDAE on: its 5000 expansions take about a second at
+/// 300 agents natively.
+pub const MAX_BROWSER_SALDAE_AGENTS: usize = 300;
+
 /// The most agents the comparison runs `algorithm` on, if it is limited.
 pub fn browser_limit(algorithm: Algorithm) -> Option<usize> {
     match algorithm {
         Algorithm::Exact => Some(MAX_BROWSER_EXACT_AGENTS),
         Algorithm::Grasp => Some(MAX_BROWSER_GRASP_AGENTS),
         Algorithm::Uct => Some(MAX_BROWSER_UCT_AGENTS),
+        Algorithm::Saldae => Some(MAX_BROWSER_SALDAE_AGENTS),
         _ => None,
     }
 }

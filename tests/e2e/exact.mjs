@@ -270,7 +270,7 @@ try {
     await byId('compare-run').click();
     await byId('compare-table').waitFor({ timeout: 30_000 });
     const rows = await byId('compare-table').locator('tr').count();
-    assert.equal(rows, 1 + 8, 'exact, bridge, clink, grasp, uct, singleton, grand, random');
+    assert.equal(rows, 1 + 9, 'exact, bridge, clink, grasp, uct, saldae, singleton, grand, random');
     const exact = (await byId('compare-exact').textContent()).trim();
     assert.equal(exact, cliValueText(['--dist', 'agent_based', '--agents', '5', '--seed', '2']));
     const first = (await byId('compare-table').locator('tr').nth(1).locator('td').first().textContent()).trim();
