@@ -77,7 +77,8 @@ pub struct SolveArgs {
     /// The leader's horizon: n-1, n/2, n-5 or n-10.
     #[arg(long, default_value = "n-1")]
     pub horizon: String,
-    /// Iterations of an anytime algorithm (grasp: restarts, default 5; uct: playouts, default 1000).
+    /// Iterations of an anytime algorithm (grasp: restarts, default 5; uct: playouts, default 1000;
+    /// saldae: expansions, default 5000).
     #[arg(long)]
     pub budget: Option<usize>,
     /// Instance file (JSON or ODP-IP text); or give --dist, --agents and --seed.
@@ -149,7 +150,9 @@ pub struct TrainArgs {
 
 #[derive(Args, Debug)]
 pub struct ReproArgs {
-    /// The experiment: table1 (generalisation), table5 (inference time by network size).
+    /// The experiment: table1 (generalisation), table2 (inference time of every algorithm),
+    /// table3 (baselines on a 200-episode budget), table4 (network sizes), table5 (inference time
+    /// by network size), table7 (horizons), fig2 (every algorithm on the six distributions).
     pub name: String,
     /// Directory for the Markdown, CSV and SVG files.
     #[arg(long, default_value = "results")]
@@ -157,9 +160,14 @@ pub struct ReproArgs {
     /// Seeds (instances and networks) to average over.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub seeds: u64,
-    /// Pretraining episodes (table1).
+    /// Pretraining episodes (table1; and fig2, table2, table4, table7, whose leaders are
+    /// pretrained once per setting).
     #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub pretrain_episodes: u64,
+    /// Agents of the pretraining instance of fig2, table2, table4 and table7 (their networks
+    /// take 100 agents).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(2..=100))]
+    pub pretrain_agents: u64,
     /// The shorter few-shot budget (table1).
     #[arg(long, default_value_t = 100)]
     pub few_shot_short: usize,

@@ -1,8 +1,13 @@
 //! `bridge repro NAME`: regenerates one of the paper's tables (SPEC section 7) under `results/`,
 //! as Markdown with the paper's figures beside ours, CSV, and an SVG plot.
 
+mod ablation;
+mod fig2;
 mod plot;
+mod scale;
 mod table1;
+mod table2;
+mod table3;
 mod table5;
 
 use std::path::{Path, PathBuf};
@@ -12,7 +17,9 @@ use anyhow::{bail, Context, Result};
 use crate::cli::ReproArgs;
 
 /// The experiments this version can regenerate.
-pub const NAMES: [&str; 2] = ["table1", "table5"];
+pub const NAMES: [&str; 7] = [
+    "table1", "table2", "table3", "table4", "table5", "table7", "fig2",
+];
 
 /// Runs `bridge repro`.
 pub fn run(args: ReproArgs) -> Result<()> {
@@ -20,7 +27,12 @@ pub fn run(args: ReproArgs) -> Result<()> {
         .with_context(|| format!("cannot create {}", args.results.display()))?;
     match args.name.as_str() {
         "table1" => table1::run(&args),
+        "table2" => table2::run(&args),
+        "table3" => table3::run(&args),
+        "table4" => ablation::table4(&args),
         "table5" => table5::run(&args),
+        "table7" => ablation::table7(&args),
+        "fig2" => fig2::run(&args),
         other => bail!(
             "unknown experiment `{other}`; this version regenerates {}",
             NAMES.join(", ")

@@ -1,0 +1,177 @@
+//! Table 3: every method on a budget of 200 "episodes", 5..10 agents, modified normal, as a
+//! share of the exact optimum (and of the optimal gain over all singletons).
+//!
+//! The paper gives each baseline "the approximate number of samples" of 200 BRIDGE episodes
+//! without saying how; ours: GRASP 200 restarts, CSG-UCT 200 playouts, SALDAE 200 expansions,
+//! random the best of 200 rollouts; C-Link has no budget (one deterministic pass). BRIDGE is
+//! trained for 200 episodes from scratch, and (the paper's row, from Table 1) pretrained on 3
+//! agents then fine-tuned for 200 episodes. The paper's baselines score 21-41 % of the optimum;
+//! ours are far higher, which the Markdown says plainly.
+
+use std::fmt::Write as _;
+
+use anyhow::Result;
+use bridge_lab::algorithms::{random, Algorithm, SolveOptions};
+use bridge_lab::core::{CoalitionStructure, Distribution, Instance};
+use bridge_lab::leader::{
+    greedy, DqnParams, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork, Trainer,
+};
+
+use super::mean_std;
+use super::write;
+use crate::cli::ReproArgs;
+
+const AGENTS: [usize; 6] = [5, 6, 7, 8, 9, 10];
+const BUDGET: usize = 200;
+
+/// The paper's Table 3, % of the optimum.
+const PAPER: [(&str, [f64; 6]); 5] = [
+    ("C-Link", [24.65, 22.85, 25.65, 32.41, 29.00, 34.70]),
+    ("GRASP", [25.53, 29.55, 27.58, 29.46, 32.83, 36.72]),
+    ("SALDAE", [25.54, 25.59, 30.84, 36.80, 36.27, 37.58]),
+    ("CSG-UCT", [23.38, 21.13, 26.77, 38.72, 37.65, 40.81]),
+    ("BRIDGE", [97.20, 80.33, 78.68, 63.52, 58.12, 48.24]),
+];
+
+/// Our rows, in order, each with the paper's row it matches.
+const ROWS: [(&str, Option<usize>); 7] = [
+    ("C-Link (no budget)", Some(0)),
+    ("GRASP (200 restarts)", Some(1)),
+    ("SALDAE (200 expansions)", Some(2)),
+    ("CSG-UCT (200 playouts)", Some(3)),
+    ("Random (best of 200 rollouts)", None),
+    ("BRIDGE (200 episodes from scratch)", None),
+    ("BRIDGE (pretrained on 3, few-shot 200)", Some(4)),
+];
+
+fn dqn(seed: u64, early_stop: usize, epsilon_decay: usize) -> DqnParams {
+    DqnParams {
+        seed,
+        early_stop_window: early_stop,
+        epsilon_decay_steps: epsilon_decay,
+        ..Default::default()
+    }
+}
+
+/// Runs the experiment and writes `table3.md` and `table3.csv`.
+pub fn run(args: &ReproArgs) -> Result<()> {
+    let dist = Distribution::from_name("modified_normal")?;
+    // shares[row][k] = (value share, gain share) per seed
+    let mut shares = vec![vec![Vec::<(f64, f64)>::new(); AGENTS.len()]; ROWS.len()];
+    let mut csv = String::from("method,agents,seed,value,optimum,singletons\n");
+    for seed in 0..args.seeds {
+        let mut pre = Trainer::new(
+            QNetwork::new(NetworkConfig::new(10), seed)?,
+            dqn(seed, 20, args.epsilon_decay),
+        )?;
+        let pre_inst = Instance::generate(dist.clone(), 3, 1000 + seed)?;
+        pre.train(
+            &pre_inst,
+            args.pretrain_episodes as usize,
+            &mut |_: &EpisodeStats| true,
+        )?;
+        for (k, &n) in AGENTS.iter().enumerate() {
+            let inst = Instance::generate(dist.clone(), n, seed)?;
+            let solve = |algo: &str, budget: Option<usize>| -> Result<f64> {
+                let options = SolveOptions {
+                    seed,
+                    budget,
+                    ..Default::default()
+                };
+                Ok(Algorithm::from_name(algo)?.solve(&inst, &options)?.value)
+            };
+            let optimum = solve("exact", None)?;
+            let singletons = CoalitionStructure::singletons(n).value(&inst);
+            let random_best = (0..BUDGET as u64)
+                .map(|r| random(&inst, seed * 1000 + r).value(&inst))
+                .fold(f64::NEG_INFINITY, f64::max);
+            let mut scratch = Trainer::new(
+                QNetwork::new(NetworkConfig::new(10), seed)?,
+                dqn(seed, 0, args.epsilon_decay),
+            )?;
+            scratch.train(&inst, BUDGET, &mut |_: &EpisodeStats| true)?;
+            let mut tuned =
+                Trainer::new(pre.network().deep_copy()?, dqn(seed, 0, args.epsilon_decay))?;
+            tuned.train(&inst, BUDGET, &mut |_: &EpisodeStats| true)?;
+            let rollout = |t: &Trainer| -> Result<f64> {
+                Ok(greedy(&PlainNetwork::new(t.network())?, &inst, Horizon::Full)?.value)
+            };
+            let values = [
+                solve("clink", None)?,
+                solve("grasp", Some(BUDGET))?,
+                solve("saldae", Some(BUDGET))?,
+                solve("uct", Some(BUDGET))?,
+                random_best,
+                rollout(&scratch)?,
+                rollout(&tuned)?,
+            ];
+            for (r, v) in values.iter().enumerate() {
+                shares[r][k].push((
+                    100.0 * v / optimum,
+                    100.0 * (v - singletons) / (optimum - singletons),
+                ));
+                let _ = writeln!(
+                    csv,
+                    "\"{}\",{n},{seed},{v},{optimum},{singletons}",
+                    ROWS[r].0
+                );
+            }
+        }
+        eprintln!("seed {seed}: done");
+    }
+    let header = format!(
+        "| method | {} |\n|---|{}\n",
+        AGENTS.map(|n| format!("{n} agents")).join(" | "),
+        "---|".repeat(AGENTS.len())
+    );
+    let mut md = format!(
+        "# Table 3: a budget of 200 episodes (modified normal, {} seeds)\n\n\
+         Share of the exact optimum's value, mean ± std; the paper's figure in parentheses.\n\n{header}",
+        args.seeds
+    );
+    let mut gain_md = format!(
+        "\nShare of the optimal gain over all singletons, (v − v_sing)/(v* − v_sing):\n\n{header}"
+    );
+    for (r, (name, paper)) in ROWS.iter().enumerate() {
+        let cell = |k: usize, pick: fn(&(f64, f64)) -> f64| {
+            mean_std(&shares[r][k].iter().map(pick).collect::<Vec<_>>())
+        };
+        let values: Vec<String> = (0..AGENTS.len())
+            .map(|k| {
+                let (m, s) = cell(k, |x| x.0);
+                match paper {
+                    Some(p) => format!("{m:.1} ± {s:.1} ({})", PAPER[*p].1[k]),
+                    None => format!("{m:.1} ± {s:.1}"),
+                }
+            })
+            .collect();
+        let gains: Vec<String> = (0..AGENTS.len())
+            .map(|k| {
+                let (m, s) = cell(k, |x| x.1);
+                format!("{m:.1} ± {s:.1}")
+            })
+            .collect();
+        let _ = writeln!(md, "| {name} | {} |", values.join(" | "));
+        let _ = writeln!(gain_md, "| {name} | {} |", gains.join(" | "));
+    }
+    md += &gain_md;
+    let clink_means: Vec<f64> = (0..AGENTS.len())
+        .map(|k| mean_std(&shares[0][k].iter().map(|x| x.0).collect::<Vec<_>>()).0)
+        .collect();
+    let (lo, hi) = clink_means
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        });
+    let _ = writeln!(
+        md,
+        "\nThe paper's baselines reach 21-41 % of the optimum with this budget. On these \
+         instances all singletons alone already reach about half of it (see table1), and one \
+         greedy C-Link pass reaches {lo:.1}-{hi:.1} % on average, so we cannot reproduce the \
+         paper's baseline figures: what they measured is not stated."
+    );
+    write(&args.results, "table3.md", &md)?;
+    write(&args.results, "table3.csv", &csv)?;
+    print!("{md}");
+    Ok(())
+}
