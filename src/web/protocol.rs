@@ -35,6 +35,11 @@ pub struct TrainSpec {
     pub instance: InstanceSpec,
     /// `M`, the most agents the network takes (ignored when continuing from weights).
     pub max_agents: usize,
+    /// Hidden layer widths of a new network (ignored when continuing).
+    pub hidden: Vec<usize>,
+    /// The pairwise scorer of a new network by name: `additive` or `learned[:H]` (ignored when
+    /// continuing).
+    pub scorer: String,
     /// Episodes to train.
     pub episodes: usize,
     /// Seed of the network's initialisation, exploration and minibatches.
@@ -184,6 +189,8 @@ pub struct LeaderSummary {
     pub max_agents: usize,
     /// Hidden widths.
     pub hidden: Vec<usize>,
+    /// The pairwise scorer's name.
+    pub scorer: String,
     /// The weights' own account of their training.
     pub trained_on: String,
     /// The weights, base64 safetensors, for download.

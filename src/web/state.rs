@@ -59,6 +59,10 @@ pub struct AppState {
     pub network: RwSignal<String>,
     /// The ε decay field, as typed.
     pub epsilon_decay: RwSignal<String>,
+    /// The hidden widths field, as typed (comma-separated).
+    pub hidden: RwSignal<String>,
+    /// The pairwise scorer chosen.
+    pub scorer: RwSignal<String>,
     /// Whether a training run is going.
     pub training: RwSignal<bool>,
     /// The current run's episodes.
@@ -91,6 +95,8 @@ impl AppState {
             episodes: RwSignal::new("200".to_string()),
             network: RwSignal::new("10".to_string()),
             epsilon_decay: RwSignal::new("1000".to_string()),
+            hidden: RwSignal::new("128,128".to_string()),
+            scorer: RwSignal::new("additive".to_string()),
             training: RwSignal::new(false),
             history: RwSignal::new(Vec::new()),
             trained: RwSignal::new(None),
@@ -265,7 +271,10 @@ fn route(state: AppState, message: FromWorker) {
         }
         FromWorker::Leader(result) => match result {
             Ok(l) => {
+                // A rollout or comparison shown belongs to the leader that made it.
                 state.error.set(None);
+                state.rollout.set(None);
+                state.comparison.set(None);
                 state.leader.set(Some(l));
             }
             Err(e) => state.fail(e),

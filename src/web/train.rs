@@ -18,6 +18,7 @@ fn train_spec(state: &AppState, continue_current: bool) -> Result<TrainSpec, Str
     let episodes = whole_number("episodes", &state.episodes.get(), 1, 100_000)?;
     let max_agents = whole_number("network size", &state.network.get(), 2, MAX_BROWSER_NETWORK)?;
     let epsilon_decay = whole_number("ε decay steps", &state.epsilon_decay.get(), 1, 10_000_000)?;
+    let hidden = hidden_widths(&state.hidden.get())?;
     let seed = match &instance {
         super::protocol::InstanceSpec::Generated { seed, .. } => *seed,
         super::protocol::InstanceSpec::File { .. } => 0,
@@ -25,11 +26,32 @@ fn train_spec(state: &AppState, continue_current: bool) -> Result<TrainSpec, Str
     Ok(TrainSpec {
         instance,
         max_agents,
+        hidden,
+        scorer: state.scorer.get(),
         episodes,
         seed,
         epsilon_decay,
         continue_current,
     })
+}
+
+/// The most hidden layers and the widest layer the page trains.
+const MAX_BROWSER_LAYERS: usize = 6;
+const MAX_BROWSER_WIDTH: usize = 512;
+
+/// The hidden widths typed as comma-separated whole numbers, e.g. `128,128`.
+fn hidden_widths(text: &str) -> Result<Vec<usize>, String> {
+    let widths = text
+        .split(',')
+        .map(|w| whole_number("hidden layer width", w.trim(), 1, MAX_BROWSER_WIDTH))
+        .collect::<Result<Vec<_>, _>>()?;
+    if widths.len() > MAX_BROWSER_LAYERS {
+        return Err(format!(
+            "hidden layers: {} given; the page trains at most {MAX_BROWSER_LAYERS}",
+            widths.len()
+        ));
+    }
+    Ok(widths)
 }
 
 /// Draws one series into a canvas; silently skips a canvas that is not there yet.
@@ -198,8 +220,8 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
     });
     let leader_text = move || match state.leader.get() {
         Some(l) => format!(
-            "leader: {} — network for {} agents, hidden {:?}; trained on {}",
-            l.source, l.max_agents, l.hidden, l.trained_on
+            "leader: {} — network for {} agents, hidden {:?}, {} scorer; trained on {}",
+            l.source, l.max_agents, l.hidden, l.scorer, l.trained_on
         ),
         None => "no leader yet".to_string(),
     };
@@ -224,6 +246,21 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                     <input data-testid="network-input" type="number" min="2"
                         prop:value=move || state.network.get()
                         on:input=move |ev| state.network.set(event_target_value(&ev)) />
+                </label>
+                <label>
+                    "Hidden layers"
+                    <input data-testid="hidden-input" type="text"
+                        prop:value=move || state.hidden.get()
+                        on:input=move |ev| state.hidden.set(event_target_value(&ev)) />
+                </label>
+                <label>
+                    "Pair scorer ψ"
+                    <select data-testid="scorer-select"
+                        prop:value=move || state.scorer.get()
+                        on:change=move |ev| state.scorer.set(event_target_value(&ev))>
+                        <option value="additive">"additive (the paper's)"</option>
+                        <option value="learned">"learned (an MLP of 16)"</option>
+                    </select>
                 </label>
                 <label>
                     "ε decay steps"

@@ -19,6 +19,7 @@ use crate::core::{
     instance_file, CharacteristicFunction, CoalitionStructure, Distribution, Instance, Step,
     MAX_TABLE_AGENTS,
 };
+use crate::leader::network::Scorer;
 use crate::leader::{
     greedy, weights, DqnParams, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork,
     StopReason, Trainer,
@@ -215,7 +216,12 @@ fn start_training(spec: TrainSpec) -> Result<(), String> {
         if !(2..=MAX_BROWSER_NETWORK).contains(&spec.max_agents) {
             return Err(format!("network size: {} is out of range; the page trains networks for 2 to {MAX_BROWSER_NETWORK} agents", spec.max_agents));
         }
-        let net = QNetwork::new(NetworkConfig::new(spec.max_agents), spec.seed).map_err(|e| e.to_string())?;
+        let config = NetworkConfig {
+            max_agents: spec.max_agents,
+            hidden: spec.hidden.clone(),
+            scorer: Scorer::from_name(&spec.scorer).map_err(|e| e.to_string())?,
+        };
+        let net = QNetwork::new(config, spec.seed).map_err(|e| e.to_string())?;
         Ok((net, None))
     })?;
     let m = net.config().max_agents;
@@ -345,6 +351,7 @@ fn summarise(leader: &Leader) -> Result<LeaderSummary, String> {
         source: leader.source.clone(),
         max_agents: leader.net.config().max_agents,
         hidden: leader.net.config().hidden.clone(),
+        scorer: leader.net.config().scorer.name(),
         trained_on: leader.trained_on.clone(),
         base64: base64::engine::general_purpose::STANDARD.encode(bytes),
     })

@@ -248,6 +248,30 @@ try {
     assert.equal(await byId('adjacency').locator('rect').count(), 36);
   });
 
+  await check('the page trains other networks (hidden widths, the learned scorer) and refuses bad widths', async () => {
+    await byId('hidden-input').fill('64,x');
+    await byId('train-start').click();
+    await byId('error').waitFor({ timeout: 10_000 });
+    assert.match(await byId('error').textContent(), /hidden layer width: `x` is not a whole number/);
+    await byId('hidden-input').fill('32,32,32');
+    await byId('scorer-select').selectOption('learned');
+    await byId('episodes-input').fill('10');
+    await byId('train-start').click();
+    await byId('train-status').filter({ hasText: 'done: finished after 10 episodes' }).waitFor({ timeout: 60_000 });
+    await byId('leader-info').filter({ hasText: /hidden \[32, 32, 32\], learned:16 scorer/ }).waitFor({ timeout: 10_000 });
+    assert.equal(await byId('cs-value').count(), 0, 'the previous leader\'s rollout is gone');
+    await byId('infer-run').click();
+    await byId('cs-value').waitFor({ timeout: 30_000 });
+    const inPage = (await byId('cs-value').textContent()).trim();
+    const [download] = await Promise.all([page.waitForEvent('download'), byId('weights-download').click()]);
+    const learned = join(artifacts, 'page-learned-leader.safetensors');
+    await download.saveAs(learned);
+    const out = execFileSync(bridge, ['solve', '--algo', 'bridge', '--weights', learned, '--dist', 'modified_normal', '--agents', '6', '--seed', '4'], { encoding: 'utf8' });
+    assert.equal(inPage, out.match(/"value":([^,}]+)/)[1]);
+    await byId('hidden-input').fill('128,128');
+    await byId('scorer-select').selectOption('additive');
+  });
+
   await check('uploaded weights become the leader; bad weights are refused with a message', async () => {
     await byId('weights-upload').setInputFiles({ name: 'junk.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('not weights') });
     await byId('error').waitFor({ timeout: 30_000 });
