@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::adam::{Adam, AdamParams};
 use super::error::{Error, Result};
+use super::greedy::greedy_action;
 use super::mdp::{Action, Episode, Horizon};
 use super::network::QNetwork;
 use super::replay::{labels, ReplayBuffer, Transition};
@@ -52,6 +53,17 @@ pub struct DqnParams {
     pub early_stop_tolerance: f64,
     /// Seed of exploration and minibatch sampling.
     pub seed: u64,
+    /// Double DQN (van Hasselt et al. 2016): the backup takes the online network's best action
+    /// and the target network's value of it, against the max's overestimation. Off in the paper.
+    #[serde(default)]
+    pub double_dqn: bool,
+    /// Minibatch updates per environment step (the replay ratio), 1 in the paper.
+    #[serde(default = "one")]
+    pub updates_per_step: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 impl Default for DqnParams {
@@ -70,6 +82,8 @@ impl Default for DqnParams {
             early_stop_window: 20,
             early_stop_tolerance: 0.01,
             seed: 0,
+            double_dqn: false,
+            updates_per_step: 1,
         }
     }
 }
@@ -85,6 +99,9 @@ impl DqnParams {
             return bad(
                 "the minibatch must hold at least 1 transition and fit in the replay buffer",
             );
+        }
+        if self.updates_per_step == 0 {
+            return bad("give at least 1 update per environment step");
         }
         if self.target_sync == 0 {
             return bad("the target sync interval must be at least 1 update");
@@ -237,7 +254,7 @@ impl Trainer {
             return Ok(Action::nth(self.rng.random_range(0..Action::count(m)), m));
         }
         let scorer = self.online.plain_scorer()?;
-        Ok(super::greedy::greedy_action(&scorer, &self.z(cs)?, m))
+        Ok(greedy_action(&scorer, &self.z(cs)?, m))
     }
 
     /// One minibatch update from the replay buffer; returns the loss. Training calls it after
@@ -273,14 +290,35 @@ impl Trainer {
             .forward_labels(&batch.iter().map(|t| &t.next).collect::<Vec<_>>())?
             .to_vec2::<f32>()?;
         let scorer = self.target.plain_scorer()?;
+        // Double DQN: the online network picks the next action, the target network values it.
+        let chooser = if self.params.double_dqn {
+            let z = self
+                .online
+                .forward_labels(&batch.iter().map(|t| &t.next).collect::<Vec<_>>())?
+                .detach()
+                .to_vec2::<f32>()?;
+            Some((self.online.plain_scorer()?, z))
+        } else {
+            None
+        };
         let targets: Vec<f32> = batch
             .iter()
             .zip(&next_z)
-            .map(|(t, z)| {
+            .enumerate()
+            .map(|(k, (t, z))| {
                 let future = if t.done {
                     0.0
                 } else {
-                    self.params.gamma * f64::from(scorer.best_legal_value(z, t.next_coalitions))
+                    let value = match &chooser {
+                        Some((online, online_z)) => {
+                            match greedy_action(online, &online_z[k], t.next_coalitions) {
+                                Action::Merge(i, j) => scorer.score(z[i], z[j]),
+                                Action::Stop => z[z.len() - 1],
+                            }
+                        }
+                        None => scorer.best_legal_value(z, t.next_coalitions),
+                    };
+                    self.params.gamma * f64::from(value)
                 };
                 (t.reward + future) as f32
             })
@@ -357,8 +395,10 @@ impl Trainer {
                     done: episode.is_done(),
                 });
                 if self.replay.len() >= self.params.batch_size {
-                    loss_sum += self.update()?;
-                    loss_count += 1;
+                    for _ in 0..self.params.updates_per_step {
+                        loss_sum += self.update()?;
+                        loss_count += 1;
+                    }
                 }
             }
             ran = episode_no;
@@ -480,6 +520,43 @@ mod tests {
             "the greedy leader reaches it: {:?}",
             rollout.structure
         );
+    }
+
+    #[test]
+    fn double_dqn_with_several_updates_per_step_finds_the_optimum_too() {
+        let inst = pairs_instance();
+        let (_, optimum) = exact(&inst).expect("small");
+        let net = QNetwork::new(
+            NetworkConfig {
+                max_agents: 5,
+                hidden: vec![32, 32],
+                scorer: Default::default(),
+            },
+            2,
+        )
+        .expect("valid");
+        let params = DqnParams {
+            double_dqn: true,
+            updates_per_step: 2,
+            ..small_params(2)
+        };
+        let mut trainer = Trainer::new(net, params).expect("valid params");
+        let mut losses = 0;
+        trainer
+            .train(&inst, 300, &mut |s: &EpisodeStats| {
+                losses += usize::from(s.loss.is_some());
+                true
+            })
+            .expect("trains");
+        assert!(losses > 250, "updates ran in most episodes: {losses}");
+        let plain = PlainNetwork::new(trainer.network()).expect("f32");
+        let rollout = greedy(&plain, &inst, Horizon::Full).expect("fits");
+        assert_eq!(rollout.value, optimum, "{:?}", rollout.structure);
+        let zero = DqnParams {
+            updates_per_step: 0,
+            ..small_params(2)
+        };
+        assert!(zero.validate().is_err());
     }
 
     #[test]

@@ -146,6 +146,12 @@ pub struct TrainArgs {
     /// Seed of the network's initial weights, exploration and minibatches (default: --seed, or 0).
     #[arg(long)]
     pub train_seed: Option<u64>,
+    /// Double DQN backups (the online network picks, the target network values); not in the paper.
+    #[arg(long)]
+    pub double_dqn: bool,
+    /// Minibatch updates per environment step (the replay ratio; the paper: 1).
+    #[arg(long, default_value_t = 1, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
+    pub updates_per_step: usize,
 }
 
 #[derive(Args, Debug)]
@@ -177,4 +183,10 @@ pub struct ReproArgs {
     /// Environment steps over which ε decays (the paper: 10 000).
     #[arg(long, default_value_t = 10_000)]
     pub epsilon_decay: usize,
+    /// Double DQN backups for every leader trained (not in the paper).
+    #[arg(long)]
+    pub double_dqn: bool,
+    /// Minibatch updates per environment step for every leader trained (the paper: 1).
+    #[arg(long, default_value_t = 1, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
+    pub updates_per_step: usize,
 }

@@ -86,6 +86,8 @@ pub fn run(args: TrainArgs) -> Result<()> {
         horizon,
         early_stop_window: args.early_stop,
         seed,
+        double_dqn: args.double_dqn,
+        updates_per_step: args.updates_per_step,
         ..Default::default()
     };
     let mut trainer = Trainer::new(network, params)?;

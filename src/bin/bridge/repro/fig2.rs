@@ -94,5 +94,20 @@ fn verdict(values: &Grid) -> String {
             format!("{n}: {top}")
         })
         .collect();
-    format!("Best mean per size: {}.\n", best.join(", "))
+    let mut text = format!("Best mean per size: {}.\n", best.join(", "));
+    for ours in ["bridge", "bridge+beam8"] {
+        let wins: Vec<String> = values
+            .rows()
+            .iter()
+            .filter(|r| !r.starts_with("bridge"))
+            .map(|other| {
+                let k = (0..AGENTS.len())
+                    .filter(|&k| values.stats(ours, k).0 > values.stats(other, k).0)
+                    .count();
+                format!("{other} at {k}/{}", AGENTS.len())
+            })
+            .collect();
+        text += &format!("{ours} beats {}.\n", wins.join(", "));
+    }
+    text
 }

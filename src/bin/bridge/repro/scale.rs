@@ -92,6 +92,8 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
         DqnParams {
             horizon: setting.horizon,
             epsilon_decay_steps: args.epsilon_decay,
+            double_dqn: args.double_dqn,
+            updates_per_step: args.updates_per_step,
             ..Default::default()
         },
     )?;

@@ -89,11 +89,13 @@ impl Scores {
     }
 }
 
-fn params(seed: u64, early_stop: usize, epsilon_decay_steps: usize) -> DqnParams {
+fn params(args: &ReproArgs, seed: u64, early_stop: usize) -> DqnParams {
     DqnParams {
         seed,
         early_stop_window: early_stop,
-        epsilon_decay_steps,
+        epsilon_decay_steps: args.epsilon_decay,
+        double_dqn: args.double_dqn,
+        updates_per_step: args.updates_per_step,
         ..Default::default()
     }
 }
@@ -115,7 +117,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
     for seed in 0..args.seeds {
         let pre_inst = Instance::generate(dist.clone(), 3, 1000 + seed)?;
         let net = QNetwork::new(NetworkConfig::new(10), seed)?;
-        let mut trainer = Trainer::new(net, params(seed, 20, args.epsilon_decay))?;
+        let mut trainer = Trainer::new(net, params(args, seed, 20))?;
         let pre = trainer.train(
             &pre_inst,
             args.pretrain_episodes as usize,
@@ -136,8 +138,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
                 / RANDOM_ROLLOUTS as f64;
             random_s.per_n[k].push(reference.shares(random_mean));
 
-            let mut tuner =
-                Trainer::new(pretrained.deep_copy()?, params(seed, 0, args.epsilon_decay))?;
+            let mut tuner = Trainer::new(pretrained.deep_copy()?, params(args, seed, 0))?;
             let mut values_seen = Vec::with_capacity(fs_long);
             let mut on_episode = |s: &EpisodeStats| {
                 values_seen.push(s.value);

@@ -44,11 +44,13 @@ const ROWS: [(&str, Option<usize>); 7] = [
     ("BRIDGE (pretrained on 3, few-shot 200)", Some(4)),
 ];
 
-fn dqn(seed: u64, early_stop: usize, epsilon_decay: usize) -> DqnParams {
+fn dqn(args: &ReproArgs, seed: u64, early_stop: usize) -> DqnParams {
     DqnParams {
         seed,
         early_stop_window: early_stop,
-        epsilon_decay_steps: epsilon_decay,
+        epsilon_decay_steps: args.epsilon_decay,
+        double_dqn: args.double_dqn,
+        updates_per_step: args.updates_per_step,
         ..Default::default()
     }
 }
@@ -62,7 +64,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
     for seed in 0..args.seeds {
         let mut pre = Trainer::new(
             QNetwork::new(NetworkConfig::new(10), seed)?,
-            dqn(seed, 20, args.epsilon_decay),
+            dqn(args, seed, 20),
         )?;
         let pre_inst = Instance::generate(dist.clone(), 3, 1000 + seed)?;
         pre.train(
@@ -87,11 +89,10 @@ pub fn run(args: &ReproArgs) -> Result<()> {
                 .fold(f64::NEG_INFINITY, f64::max);
             let mut scratch = Trainer::new(
                 QNetwork::new(NetworkConfig::new(10), seed)?,
-                dqn(seed, 0, args.epsilon_decay),
+                dqn(args, seed, 0),
             )?;
             scratch.train(&inst, BUDGET, &mut |_: &EpisodeStats| true)?;
-            let mut tuned =
-                Trainer::new(pre.network().deep_copy()?, dqn(seed, 0, args.epsilon_decay))?;
+            let mut tuned = Trainer::new(pre.network().deep_copy()?, dqn(args, seed, 0))?;
             tuned.train(&inst, BUDGET, &mut |_: &EpisodeStats| true)?;
             let rollout = |t: &Trainer| -> Result<f64> {
                 Ok(greedy(&PlainNetwork::new(t.network())?, &inst, Horizon::Full)?.value)
