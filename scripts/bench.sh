@@ -20,10 +20,14 @@ python3 - "$out" <<'PY'
 import re, sys
 unit = {"ns": 1e-6, "µs": 1e-3, "us": 1e-3, "ms": 1.0, "s": 1e3}
 native = {}
+name = None
 for line in open("target/bench-leader.txt", encoding="utf-8"):
-    m = re.match(r"^(\S+)\s+time:\s+\[\S+ \S+ (\S+) (\S+)", line)
+    # criterion prints a long benchmark id on a line of its own, before the time.
+    m = re.match(r"^(\S*)\s+time:\s+\[\S+ \S+ (\S+) (\S+)", line)
     if m:
-        native[m.group(1)] = float(m.group(2)) * unit[m.group(3)]
+        native[m.group(1) or name] = float(m.group(2)) * unit[m.group(3)]
+    elif re.match(r"^\S+$", line.strip()) and not line.startswith(" "):
+        name = line.strip()
 wasm = {}
 for line in open("target/bench-wasm.txt", encoding="utf-8"):
     m = re.search(r"bench (\S+) ([0-9.]+)", line)
