@@ -3,7 +3,7 @@
 //! that is computed, and never below all singletons for the algorithms that start from them
 //! and only accept improvements.
 
-use bridge_lab::algorithms::{Algorithm, SolveOptions};
+use bridge_lab::algorithms::{Algorithm, Budget, SolveOptions};
 use bridge_lab::core::{Distribution, Instance};
 use bridge_lab::leader::{NetworkConfig, PlainNetwork, QNetwork};
 
@@ -40,7 +40,7 @@ fn every_algorithm_gives_a_partition_from_1_to_200_agents() {
                 }
                 // Two iterations of the anytime algorithms above 25 agents keep the test quick;
                 // their defaults are exercised by the unit tests and the benchmarks.
-                let budget = (algorithm.is_anytime() && n > 25).then_some(2);
+                let budget = (algorithm.is_anytime() && n > 25).then_some(Budget::Iterations(2));
                 let options = SolveOptions {
                     seed: 5,
                     leader: Some(&leader),

@@ -907,6 +907,49 @@ fn uct_takes_a_budget_of_playouts() {
 }
 
 #[test]
+fn anytime_algorithms_take_a_budget_in_seconds() {
+    for algo in ["grasp", "uct", "saldae"] {
+        let s = solve(&[
+            "solve",
+            "--algo",
+            algo,
+            "--budget",
+            "0.05s",
+            "--dist",
+            "modified_normal",
+            "--agents",
+            "60",
+            "--seed",
+            "2",
+        ]);
+        assert!(s.structure(60).is_ok(), "{algo}");
+        assert!(
+            s.seconds < 5.0,
+            "{algo} ran {} s on a 0.05 s budget",
+            s.seconds
+        );
+    }
+    let inst = ["--dist", "modified_normal", "--agents", "8", "--seed", "1"];
+    for (budget, expected) in [
+        ("--budget=0s", "give a positive number of seconds"),
+        ("--budget=-1s", "give a positive number of seconds"),
+        (
+            "--budget=fast",
+            "neither a number of iterations (e.g. 500) nor of seconds (e.g. 2.5s)",
+        ),
+        (
+            "--budget=2xs",
+            "`2xs` is not a number of seconds such as 2.5s",
+        ),
+    ] {
+        check_refused(
+            &[&["solve", "--algo", "uct", budget][..], &inst].concat(),
+            expected,
+        );
+    }
+}
+
+#[test]
 fn grasp_gives_a_partition_at_two_hundred_agents() {
     for dist in ["modified_normal", "hard_modified_normal"] {
         let s = solve(&[

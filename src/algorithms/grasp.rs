@@ -85,27 +85,40 @@ enum Move {
     Merge { i: usize, j: usize },
 }
 
-/// The structure GRASP finds on `f`.
+/// The structure GRASP finds on `f` in `params.iterations` iterations.
 pub fn grasp<F: CharacteristicFunction + ?Sized>(
     f: &F,
     params: &GraspParams,
 ) -> CoalitionStructure {
+    grasp_while(f, params, &mut |done| done < params.iterations)
+}
+
+/// The structure GRASP finds on `f`, starting a new iteration while `more(iterations done)`
+/// says so (always at least one); `params.iterations` is ignored. For time budgets.
+pub fn grasp_while<F: CharacteristicFunction + ?Sized>(
+    f: &F,
+    params: &GraspParams,
+    more: &mut dyn FnMut(usize) -> bool,
+) -> CoalitionStructure {
     let n = f.agents();
-    let (_, coalitions) = best_of_iterations(f, params);
+    let (_, coalitions) = best_of_iterations(f, params.seed, more);
     CoalitionStructure::from_coalitions(n, coalitions).expect("moves keep a partition")
 }
 
 /// The best iteration's total and coalitions, in slot order.
 fn best_of_iterations<F: CharacteristicFunction + ?Sized>(
     f: &F,
-    params: &GraspParams,
+    seed: u64,
+    more: &mut dyn FnMut(usize) -> bool,
 ) -> (f64, Vec<Coalition>) {
     let single: Vec<f64> = (0..f.agents())
         .map(|a| f.value(&Coalition::singleton(a)))
         .collect();
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(params.seed);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut best: Option<(f64, Vec<Coalition>)> = None;
-    for _ in 0..params.iterations.max(1) {
+    let mut done = 0;
+    while done == 0 || more(done) {
+        done += 1;
         let alpha: f64 = rng.random();
         let mut cs = construct(f, &single, alpha, &mut rng);
         local_search(&mut cs, &single);
@@ -633,7 +646,8 @@ mod tests {
                             seed: seed + 10,
                         },
                     ] {
-                        let (value, coalitions) = best_of_iterations(&inst, &params);
+                        let (value, coalitions) =
+                            best_of_iterations(&inst, params.seed, &mut |d| d < params.iterations);
                         let (ref_value, ref_coalitions) =
                             reference::best_of_iterations(&inst, &params);
                         let at = format!("{name}, n = {n}, seed {seed}, {params:?}");
@@ -663,7 +677,8 @@ mod tests {
             inner: &inst,
             calls: Cell::new(0),
         };
-        let (_, found) = best_of_iterations(&incremental, &params);
+        let (_, found) =
+            best_of_iterations(&incremental, params.seed, &mut |d| d < params.iterations);
         let (_, expected) = reference::best_of_iterations(&plain, &params);
         assert_eq!(found, expected);
         let (new, old) = (incremental.calls.get(), plain.calls.get());

@@ -15,11 +15,11 @@ mod uct;
 pub use clink::clink;
 pub use exact::{exact, exact_table};
 pub use grand::grand;
-pub use grasp::{grasp, GraspParams};
+pub use grasp::{grasp, grasp_while, GraspParams};
 pub use random::random;
-pub use saldae::{saldae, SaldaeParams};
+pub use saldae::{saldae, saldae_while, SaldaeParams};
 pub use singleton::singleton;
-pub use uct::{uct, UctParams};
+pub use uct::{uct, uct_while, UctParams};
 
 use crate::core::{CharacteristicFunction, Instance, Solution};
 use crate::leader::{beam, greedy, Horizon, PlainNetwork};
@@ -38,9 +38,49 @@ pub struct SolveOptions<'a> {
     pub beam: usize,
     /// The leader's horizon.
     pub horizon: Horizon,
-    /// Iterations of an anytime algorithm (GRASP's restarts, CSG-UCT's playouts, SALDAE's
-    /// expansions); `None` for its default.
-    pub budget: Option<usize>,
+    /// How much an anytime algorithm may do; `None` for its default number of iterations.
+    pub budget: Option<Budget<'a>>,
+}
+
+/// How much an anytime algorithm (GRASP, CSG-UCT, SALDAE) may do.
+#[derive(Clone, Copy)]
+pub enum Budget<'a> {
+    /// A number of its iterations (GRASP's restarts, CSG-UCT's playouts, SALDAE's expansions):
+    /// the result repeats for a seed.
+    Iterations(usize),
+    /// Wall-clock seconds on the caller's clock, which returns seconds from any origin (the
+    /// core never reads a clock itself: the browser has no `std::time::Instant`). The result
+    /// then depends on the machine's speed; at least one iteration always runs.
+    Seconds {
+        /// The time allowed.
+        limit: f64,
+        /// The clock.
+        clock: &'a dyn Fn() -> f64,
+    },
+}
+
+impl std::fmt::Debug for Budget<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Iterations(k) => write!(f, "Iterations({k})"),
+            Self::Seconds { limit, .. } => write!(f, "Seconds({limit})"),
+        }
+    }
+}
+
+impl<'a> Budget<'a> {
+    /// The test an anytime algorithm asks before each iteration, given how many it has done;
+    /// `default` iterations when there is no budget.
+    fn more(budget: Option<Self>, default: usize) -> Box<dyn FnMut(usize) -> bool + 'a> {
+        match budget {
+            None => Box::new(move |done| done < default),
+            Some(Self::Iterations(k)) => Box::new(move |done| done < k),
+            Some(Self::Seconds { limit, clock }) => {
+                let start = clock();
+                Box::new(move |_| clock() - start < limit)
+            }
+        }
+    }
 }
 
 impl Default for SolveOptions<'_> {
@@ -155,10 +195,18 @@ impl Algorithm {
                 Self::anytime_names().join(", ")
             )));
         }
-        if options.budget == Some(0) {
-            return Err(Error::BadParams(
-                "--budget must be at least 1 iteration".into(),
-            ));
+        match options.budget {
+            Some(Budget::Iterations(0)) => {
+                return Err(Error::BadParams(
+                    "--budget must be at least 1 iteration".into(),
+                ))
+            }
+            Some(Budget::Seconds { limit, .. }) if !(limit.is_finite() && limit > 0.0) => {
+                return Err(Error::BadParams(format!(
+                    "--budget of {limit} seconds: give a positive number of seconds"
+                )))
+            }
+            _ => {}
         }
         if self == Self::Bridge {
             let leader = options.leader.ok_or(Error::NoWeights)?;
@@ -177,29 +225,30 @@ impl Algorithm {
             Self::Grand => grand(instance),
             Self::Random => random(instance, options.seed),
             Self::Clink => clink(instance),
-            Self::Grasp => grasp(
-                instance,
-                &GraspParams {
-                    iterations: options.budget.unwrap_or(GraspParams::default().iterations),
-                    seed: options.seed,
-                },
-            ),
-            Self::Uct => uct(
-                instance,
-                &UctParams {
-                    iterations: options.budget.unwrap_or(UctParams::default().iterations),
+            Self::Grasp => {
+                let params = GraspParams {
                     seed: options.seed,
                     ..Default::default()
-                },
-            ),
-            Self::Saldae => saldae(
-                instance,
-                &SaldaeParams {
-                    expansions: options.budget.unwrap_or(SaldaeParams::default().expansions),
+                };
+                let mut more = Budget::more(options.budget, params.iterations);
+                grasp_while(instance, &params, &mut *more)
+            }
+            Self::Uct => {
+                let params = UctParams {
                     seed: options.seed,
                     ..Default::default()
-                },
-            ),
+                };
+                let mut more = Budget::more(options.budget, params.iterations);
+                uct_while(instance, &params, &mut *more)
+            }
+            Self::Saldae => {
+                let params = SaldaeParams {
+                    seed: options.seed,
+                    ..Default::default()
+                };
+                let mut more = Budget::more(options.budget, params.expansions);
+                saldae_while(instance, &params, &mut *more)
+            }
             Self::Bridge => unreachable!("handled above"),
         };
         let mut solution = Solution::new(self.name(), &cs, instance);
@@ -243,6 +292,47 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_time_budget_stops_on_the_callers_clock() {
+        // A clock that advances one second per reading: the budget's start is the first.
+        let now = std::cell::Cell::new(0.0);
+        let clock = || {
+            now.set(now.get() + 1.0);
+            now.get()
+        };
+        let budget = Budget::Seconds {
+            limit: 2.5,
+            clock: &clock,
+        };
+        let mut more = Budget::more(Some(budget), 99);
+        assert_eq!([more(1), more(2), more(3)], [true, true, false]);
+        let inst = Instance::generate(Distribution::from_name("combined").expect("known"), 12, 2)
+            .expect("valid");
+        for algo in Algorithm::anytime_names() {
+            let options = SolveOptions {
+                budget: Some(budget),
+                ..Default::default()
+            };
+            let s = Algorithm::from_name(algo)
+                .expect("listed")
+                .solve(&inst, &options)
+                .expect("solves");
+            assert!(s.structure(12).is_ok(), "{algo}");
+        }
+        let bad = SolveOptions {
+            budget: Some(Budget::Seconds {
+                limit: f64::NAN,
+                clock: &clock,
+            }),
+            ..Default::default()
+        };
+        let err = Algorithm::Uct.solve(&inst, &bad).expect_err("NaN seconds");
+        assert!(
+            err.to_string().contains("positive number of seconds"),
+            "{err}"
+        );
     }
 
     #[test]

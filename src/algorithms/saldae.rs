@@ -96,6 +96,17 @@ pub fn saldae<F: CharacteristicFunction + ?Sized>(
     f: &F,
     params: &SaldaeParams,
 ) -> CoalitionStructure {
+    let budget = params.expansions.max(1);
+    saldae_while(f, params, &mut |spent| spent < budget)
+}
+
+/// The structure SALDAE finds on `f`, expanding while `more(expansions spent)` says so (always
+/// at least once); `params.expansions` is ignored. For time budgets.
+pub fn saldae_while<F: CharacteristicFunction + ?Sized>(
+    f: &F,
+    params: &SaldaeParams,
+    more: &mut dyn FnMut(usize) -> bool,
+) -> CoalitionStructure {
     let n = f.agents();
     if n == 0 {
         return CoalitionStructure::singletons(0);
@@ -112,13 +123,13 @@ pub fn saldae<F: CharacteristicFunction + ?Sized>(
         },
         patience: params.patience,
     };
-    let budget = params.expansions.max(1);
     let mut spent = 0;
+    let mut more = |spent: usize| spent == 0 || more(spent);
     // The merger walks C-Link's greedy path alone, so that nobody else's memory diverts it.
     let singletons = (0..n).map(Coalition::singleton).collect();
     let mut searchers =
         vec![search.start(Node::new(&ctx, singletons), Phase::Greedy(Kinds::Merges))];
-    while spent < budget && matches!(searchers[0].phase, Phase::Greedy(_)) {
+    while more(spent) && matches!(searchers[0].phase, Phase::Greedy(_)) {
         search.expand(&mut searchers[0], &mut rng);
         spent += 1;
     }
@@ -133,9 +144,9 @@ pub fn saldae<F: CharacteristicFunction + ?Sized>(
         };
         searchers.push(searcher);
     }
-    'rounds: while spent < budget {
+    'rounds: while more(spent) {
         for searcher in searchers.iter_mut() {
-            if spent == budget {
+            if !more(spent) {
                 break 'rounds;
             }
             search.expand(searcher, &mut rng);

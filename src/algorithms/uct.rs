@@ -326,8 +326,18 @@ fn select(
 
 /// The best structure CSG-UCT finds on `f` in `params.iterations` iterations.
 pub fn uct<F: CharacteristicFunction + ?Sized>(f: &F, params: &UctParams) -> CoalitionStructure {
+    uct_while(f, params, &mut |done| done < params.iterations)
+}
+
+/// The best structure CSG-UCT finds on `f`, starting a new iteration while `more(iterations
+/// done)` says so (always at least one); `params.iterations` is ignored. For time budgets.
+pub fn uct_while<F: CharacteristicFunction + ?Sized>(
+    f: &F,
+    params: &UctParams,
+    more: &mut dyn FnMut(usize) -> bool,
+) -> CoalitionStructure {
     let n = f.agents();
-    let (best_moves, _) = search(f, params);
+    let (best_moves, _) = search(f, params, more);
     CoalitionStructure::from_coalitions(n, replay(n, &best_moves)).expect("merges keep a partition")
 }
 
@@ -336,6 +346,7 @@ pub fn uct<F: CharacteristicFunction + ?Sized>(f: &F, params: &UctParams) -> Coa
 fn search<F: CharacteristicFunction + ?Sized>(
     f: &F,
     params: &UctParams,
+    more: &mut dyn FnMut(usize) -> bool,
 ) -> (Vec<(usize, usize)>, usize) {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(params.seed);
     let root = Merging::singletons(f);
@@ -345,7 +356,9 @@ fn search<F: CharacteristicFunction + ?Sized>(
     let mut path: Vec<usize> = Vec::new();
     let mut moves: Vec<(usize, usize)> = Vec::new();
     let mut live: Vec<usize> = Vec::new();
-    for _ in 0..params.iterations.max(1) {
+    let mut done = 0;
+    while done == 0 || more(done) {
+        done += 1;
         let mut state = root.clone();
         path.clear();
         moves.clear();
@@ -517,7 +530,7 @@ mod tests {
                     exploration: 1e6,
                     seed,
                 };
-                let (moves, nodes) = search(&inst, &params);
+                let (moves, nodes) = search(&inst, &params, &mut |d| d < params.iterations);
                 assert_eq!(nodes, 6466, "{name} seed {seed}");
                 let found = CoalitionStructure::from_coalitions(6, replay(6, &moves))
                     .expect("a partition")

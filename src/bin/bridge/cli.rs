@@ -77,10 +77,11 @@ pub struct SolveArgs {
     /// The leader's horizon: n-1, n/2, n-5 or n-10.
     #[arg(long, default_value = "n-1")]
     pub horizon: String,
-    /// Iterations of an anytime algorithm (grasp: restarts, default 5; uct: playouts, default 1000;
-    /// saldae: expansions, default 5000).
-    #[arg(long)]
-    pub budget: Option<usize>,
+    /// How much an anytime algorithm may do: iterations (grasp: restarts, default 5; uct:
+    /// playouts, default 1000; saldae: expansions, default 5000), or seconds with an `s`, e.g.
+    /// 2.5s (then the result depends on the machine).
+    #[arg(long, value_parser = parse_budget)]
+    pub budget: Option<BudgetArg>,
     /// Instance file (JSON or ODP-IP text); or give --dist, --agents and --seed.
     #[arg(long, conflicts_with = "dist")]
     pub instance: Option<PathBuf>,
@@ -189,4 +190,33 @@ pub struct ReproArgs {
     /// Minibatch updates per environment step for every leader trained (the paper: 1).
     #[arg(long, default_value_t = 1, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
     pub updates_per_step: usize,
+}
+
+/// `--budget`: a number of iterations, or of seconds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum BudgetArg {
+    /// `500`.
+    Iterations(usize),
+    /// `2.5s`.
+    Seconds(f64),
+}
+
+/// Reads `500` as iterations and `2.5s` as seconds.
+fn parse_budget(text: &str) -> Result<BudgetArg, String> {
+    if let Some(seconds) = text.strip_suffix('s') {
+        let s: f64 = seconds
+            .parse()
+            .map_err(|_| format!("`{text}` is not a number of seconds such as 2.5s"))?;
+        if !(s.is_finite() && s > 0.0) {
+            return Err(format!("`{text}`: give a positive number of seconds"));
+        }
+        return Ok(BudgetArg::Seconds(s));
+    }
+    let k: usize = text.parse().map_err(|_| {
+        format!("`{text}` is neither a number of iterations (e.g. 500) nor of seconds (e.g. 2.5s)")
+    })?;
+    if k == 0 {
+        return Err("--budget must be at least 1 iteration".into());
+    }
+    Ok(BudgetArg::Iterations(k))
 }

@@ -3,11 +3,11 @@
 use std::time::Instant;
 
 use anyhow::Result;
-use bridge_lab::algorithms::{Algorithm, SolveOptions};
+use bridge_lab::algorithms::{Algorithm, Budget, SolveOptions};
 use bridge_lab::core::MAX_AGENTS;
 use bridge_lab::leader::{Horizon, PlainNetwork};
 
-use crate::cli::SolveArgs;
+use crate::cli::{BudgetArg, SolveArgs};
 use crate::instance_args::{generated_instance, read_instance, read_weights};
 use crate::output;
 
@@ -23,12 +23,21 @@ pub fn run(args: SolveArgs) -> Result<()> {
         Some(path) => Some(PlainNetwork::new(&read_weights(path)?.0)?),
         None => None,
     };
+    let start = Instant::now();
+    let clock = || start.elapsed().as_secs_f64();
+    let budget = args.budget.map(|b| match b {
+        BudgetArg::Iterations(k) => Budget::Iterations(k),
+        BudgetArg::Seconds(limit) => Budget::Seconds {
+            limit,
+            clock: &clock,
+        },
+    });
     let options = SolveOptions {
         seed: args.dist.seed.unwrap_or(0),
         leader: leader.as_ref(),
         beam: args.beam as usize,
         horizon,
-        budget: args.budget,
+        budget,
     };
     let start = Instant::now();
     let mut solution = algorithm.solve(&instance, &options)?;

@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 
 use anyhow::Result;
-use bridge_lab::algorithms::{random, Algorithm, SolveOptions};
+use bridge_lab::algorithms::{random, Algorithm, Budget, SolveOptions};
 use bridge_lab::core::{CoalitionStructure, Distribution, Instance};
 use bridge_lab::leader::{
     greedy, DqnParams, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork, Trainer,
@@ -77,7 +77,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
             let solve = |algo: &str, budget: Option<usize>| -> Result<f64> {
                 let options = SolveOptions {
                     seed,
-                    budget,
+                    budget: budget.map(Budget::Iterations),
                     ..Default::default()
                 };
                 Ok(Algorithm::from_name(algo)?.solve(&inst, &options)?.value)
