@@ -11,7 +11,7 @@ use bridge_lab::core::{CoalitionStructure, Distribution, Instance};
 use bridge_lab::leader::{beam, greedy, Horizon};
 
 use super::plot::lines;
-use super::scale::{leader, Grid, Setting, AGENTS, BEAM};
+use super::scale::{leader, training_plot, Grid, Setting, AGENTS, BEAM};
 use super::write;
 use crate::cli::ReproArgs;
 
@@ -97,12 +97,12 @@ fn horizons() -> Vec<Variant> {
     .collect()
 }
 
-/// Runs Table 4 and writes `table4.md`, `table4.csv`, `table4.svg`.
+/// Runs Table 4 and writes `table4.md`, `table4.csv`, `table4.svg`, `table4_training.svg`.
 pub fn table4(args: &ReproArgs) -> Result<()> {
     run(args, "table4", "Table 4: network size", &networks())
 }
 
-/// Runs Table 7 and writes `table7.md`, `table7.csv`, `table7.svg`.
+/// Runs Table 7 and writes `table7.md`, `table7.csv`, `table7.svg`, `table7_training.svg`.
 pub fn table7(args: &ReproArgs) -> Result<()> {
     run(args, "table7", "Table 7: horizon", &horizons())
 }
@@ -112,6 +112,7 @@ fn run(args: &ReproArgs, file: &str, title: &str, variants: &[Variant]) -> Resul
     let mut values = Grid::default();
     let mut csv = String::from("variant,agents,seed,greedy,beam,clink,singletons\n");
     let mut notes = String::new();
+    let mut leaders = Vec::new();
     for (v, variant) in variants.iter().enumerate() {
         let setting = Setting {
             distribution: &dist,
@@ -138,7 +139,10 @@ fn run(args: &ReproArgs, file: &str, title: &str, variants: &[Variant]) -> Resul
             }
         }
         eprintln!("{}: done", variant.name);
+        leaders.push((variant.name.to_string(), leader));
     }
+    let labelled: Vec<_> = leaders.iter().map(|(n, l)| (n.clone(), l)).collect();
+    training_plot(args, file, &labelled)?;
     let mut md = format!(
         "# {title} (modified normal, {} seeds)\n\nOurs: v(CS), mean ± std.\n\n",
         args.seeds

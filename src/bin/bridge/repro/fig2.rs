@@ -1,5 +1,6 @@
 //! Figure 2: `v(CS)` of every algorithm on the six distributions, 30..100 agents, mean ± std
-//! over seeds, and the baseline gain `v(CS) − v(singletons)`; one plot per distribution.
+//! over seeds, and the baseline gain `v(CS) − v(singletons)`; one plot per distribution, and
+//! one of the leaders' pretraining curves.
 //!
 //! BRIDGE's rows come from one leader per distribution (see [`super::scale`]): greedy, as in the
 //! paper, and with a beam of 8 over its Q-values (ours). The paper shows the figure only as
@@ -13,11 +14,12 @@ use bridge_lab::core::{CoalitionStructure, Distribution, Instance};
 use bridge_lab::leader::Horizon;
 
 use super::plot::lines;
-use super::scale::{leader, run_all, Grid, Setting, AGENTS};
+use super::scale::{leader, run_all, training_plot, Grid, Setting, AGENTS};
 use super::write;
 use crate::cli::ReproArgs;
 
-/// Runs the experiment and writes `fig2.md`, `fig2.csv` and `fig2_<distribution>.svg`.
+/// Runs the experiment and writes `fig2.md`, `fig2.csv`, `fig2_<distribution>.svg` and
+/// `fig2_training.svg`.
 pub fn run(args: &ReproArgs) -> Result<()> {
     let mut md = format!(
         "# Figure 2: v(CS) on the six distributions, {}..{} agents ({} seeds)\n\n\
@@ -30,6 +32,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
         args.seeds
     );
     let mut csv = String::from("distribution,algorithm,agents,seed,value,gain,seconds\n");
+    let mut leaders = Vec::new();
     for name in Distribution::NAMES {
         let dist = Distribution::from_name(name)?;
         let setting = Setting {
@@ -73,7 +76,10 @@ pub fn run(args: &ReproArgs) -> Result<()> {
             &values.series(),
         )?;
         write(&args.results, &format!("fig2_{name}.svg"), &svg)?;
+        leaders.push((name.to_string(), leader));
     }
+    let labelled: Vec<_> = leaders.iter().map(|(n, l)| (n.clone(), l)).collect();
+    training_plot(args, "fig2", &labelled)?;
     write(&args.results, "fig2.md", &md)?;
     write(&args.results, "fig2.csv", &csv)?;
     print!("{md}");

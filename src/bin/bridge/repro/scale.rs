@@ -19,8 +19,8 @@ use bridge_lab::leader::{
     weights, DqnParams, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork, Trainer,
 };
 
-use super::mean_std;
-use super::plot::Series;
+use super::plot::{lines, Series};
+use super::{mean_std, write};
 use crate::cli::ReproArgs;
 
 /// The agent counts of the paper's large-scale tables and figure.
@@ -48,6 +48,13 @@ pub struct Leader {
     pub plain: PlainNetwork,
     /// How it was trained, for the table's notes.
     pub trained_on: String,
+    /// `v(CS)` of each pretraining episode's final structure: the training curve.
+    pub curve: Vec<f64>,
+}
+
+/// The training curve kept beside a leader's weights, one value per line.
+fn curve_path(weights: &std::path::Path) -> PathBuf {
+    weights.with_extension("curve.txt")
 }
 
 /// The leader of `setting`: loaded from `results/leaders/` if an earlier run trained it with the
@@ -60,21 +67,30 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
         .collect::<Vec<_>>()
         .join("x");
     let dir = args.results.join("leaders");
+    // Every argument that changes training names the file, so a cached leader is reused only
+    // for the same setting.
     let path: PathBuf = dir.join(format!(
-        "{}_h{hidden}_{}_n{}_e{}_eps{}.safetensors",
+        "{}_h{hidden}_{}_n{}_e{}_eps{}{}_u{}.safetensors",
         setting.distribution.name(),
         setting.horizon.name().replace('/', "half"),
         args.pretrain_agents,
         args.pretrain_episodes,
-        args.epsilon_decay
+        args.epsilon_decay,
+        if args.double_dqn { "_double" } else { "" },
+        args.updates_per_step
     ));
     if let Ok(bytes) = std::fs::read(&path) {
         let (net, info) = weights::from_bytes(&bytes)
             .with_context(|| format!("{} is not a leader; delete it to retrain", path.display()))?;
+        // A missing or unreadable curve only leaves the plot without it.
+        let curve = std::fs::read_to_string(curve_path(&path))
+            .map(|text| text.lines().filter_map(|l| l.parse().ok()).collect())
+            .unwrap_or_default();
         eprintln!("reusing {}", path.display());
         return Ok(Leader {
             plain: PlainNetwork::new(&net)?,
             trained_on: info.trained_on,
+            curve,
         });
     }
     let n = args.pretrain_agents as usize;
@@ -97,27 +113,68 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
             ..Default::default()
         },
     )?;
+    let mut curve = Vec::new();
     let report = trainer.train(
         &inst,
         args.pretrain_episodes as usize,
-        &mut |_: &EpisodeStats| true,
+        &mut |s: &EpisodeStats| {
+            curve.push(s.value);
+            true
+        },
     )?;
     let trained_on = format!(
-        "{}, {n} agents, seed {PRETRAIN_INSTANCE_SEED}, {} episodes ({:?}), hidden {hidden}, horizon {}, ε over {} steps",
+        "{}, {n} agents, seed {PRETRAIN_INSTANCE_SEED}, {} episodes ({:?}), hidden {hidden}, horizon {}, ε over {} steps{}, {} update(s) per step",
         setting.distribution.name(),
         report.episodes,
         report.stop,
         setting.horizon.name(),
-        args.epsilon_decay
+        args.epsilon_decay,
+        if args.double_dqn { ", Double DQN" } else { "" },
+        args.updates_per_step
     );
     eprintln!("trained a leader: {trained_on}");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     std::fs::write(&path, weights::to_bytes(trainer.network(), &trained_on)?)
         .with_context(|| format!("cannot write {}", path.display()))?;
+    let text: String = curve.iter().map(|v| format!("{v}\n")).collect();
+    std::fs::write(curve_path(&path), text)
+        .with_context(|| format!("cannot write {}", curve_path(&path).display()))?;
     Ok(Leader {
         plain: PlainNetwork::new(trainer.network())?,
         trained_on,
+        curve,
     })
+}
+
+/// Writes `<file>_training.svg`: each leader's pretraining curve (`v(CS)` per episode).
+pub fn training_plot(args: &ReproArgs, file: &str, leaders: &[(String, &Leader)]) -> Result<()> {
+    let series: Vec<Series> = leaders
+        .iter()
+        .filter(|(_, l)| !l.curve.is_empty())
+        .map(|(label, l)| Series {
+            label: label.clone(),
+            points: l
+                .curve
+                .iter()
+                .enumerate()
+                .map(|(e, &v)| ((e + 1) as f64, v))
+                .collect(),
+        })
+        .collect();
+    if series.is_empty() {
+        return Ok(());
+    }
+    let svg = lines(
+        &format!(
+            "Pretraining on {} agents: v(CS) of each episode's final structure",
+            args.pretrain_agents
+        ),
+        "episode",
+        "v(CS)",
+        &series,
+    )?;
+    write(&args.results, &format!("{file}_training.svg"), &svg)?;
+    Ok(())
 }
 
 /// Beam width of the extra BRIDGE row (a search over the learned Q with true rewards; not in

@@ -13,7 +13,7 @@ use bridge_lab::core::{Distribution, Instance};
 use bridge_lab::leader::Horizon;
 
 use super::plot::lines;
-use super::scale::{leader, run_all, Grid, Setting, AGENTS};
+use super::scale::{leader, run_all, training_plot, Grid, Setting, AGENTS};
 use super::write;
 use crate::cli::ReproArgs;
 
@@ -35,7 +35,8 @@ const PAPER: [(&str, [f64; 8]); 5] = [
     ("bridge", [1.09, 1.98, 2.83, 3.62, 4.90, 5.67, 6.84, 8.72]),
 ];
 
-/// Runs the experiment and writes `table2.md`, `table2.csv` and `table2.svg`.
+/// Runs the experiment and writes `table2.md`, `table2.csv`, `table2.svg` and
+/// `table2_training.svg`.
 pub fn run(args: &ReproArgs) -> Result<()> {
     let dist = Distribution::from_name("modified_normal")?;
     let setting = Setting {
@@ -44,6 +45,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
         horizon: Horizon::Full,
     };
     let leader = leader(args, &setting)?;
+    training_plot(args, "table2", &[("modified_normal".to_string(), &leader)])?;
     let mut ms = Grid::default();
     let mut csv = String::from("algorithm,agents,seed,seconds,value\n");
     for (k, &n) in AGENTS.iter().enumerate() {
