@@ -184,6 +184,13 @@ pub struct ReproArgs {
     /// Environment steps over which ε decays (the paper: 10 000).
     #[arg(long, default_value_t = 10_000)]
     pub epsilon_decay: usize,
+    /// Beam width of table1's extra BRIDGE row: a search over the learned Q with true rewards
+    /// (not in the paper).
+    #[arg(long, default_value_t = 8, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(2..=1000))]
+    pub beam: usize,
+    /// Adam's learning rate for every leader trained (the paper: 0.001).
+    #[arg(long, default_value_t = 1e-3)]
+    pub lr: f64,
     /// Double DQN backups for every leader trained (not in the paper).
     #[arg(long)]
     pub double_dqn: bool,

@@ -70,12 +70,13 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
     // Every argument that changes training names the file, so a cached leader is reused only
     // for the same setting.
     let path: PathBuf = dir.join(format!(
-        "{}_h{hidden}_{}_n{}_e{}_eps{}{}_u{}.safetensors",
+        "{}_h{hidden}_{}_n{}_e{}_eps{}_lr{}{}_u{}.safetensors",
         setting.distribution.name(),
         setting.horizon.name().replace('/', "half"),
         args.pretrain_agents,
         args.pretrain_episodes,
         args.epsilon_decay,
+        args.lr,
         if args.double_dqn { "_double" } else { "" },
         args.updates_per_step
     ));
@@ -108,6 +109,7 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
         DqnParams {
             horizon: setting.horizon,
             epsilon_decay_steps: args.epsilon_decay,
+            learning_rate: args.lr,
             double_dqn: args.double_dqn,
             updates_per_step: args.updates_per_step,
             ..Default::default()
@@ -123,12 +125,13 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
         },
     )?;
     let trained_on = format!(
-        "{}, {n} agents, seed {PRETRAIN_INSTANCE_SEED}, {} episodes ({:?}), hidden {hidden}, horizon {}, ε over {} steps{}, {} update(s) per step",
+        "{}, {n} agents, seed {PRETRAIN_INSTANCE_SEED}, {} episodes ({:?}), hidden {hidden}, horizon {}, ε over {} steps, learning rate {}{}, {} update(s) per step",
         setting.distribution.name(),
         report.episodes,
         report.stop,
         setting.horizon.name(),
         args.epsilon_decay,
+        args.lr,
         if args.double_dqn { ", Double DQN" } else { "" },
         args.updates_per_step
     );

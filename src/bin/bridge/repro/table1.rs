@@ -27,8 +27,6 @@ const PAPER_RANDOM: [f64; 6] = [44.42, 36.59, 36.32, 30.97, 25.05, 21.01];
 const PAPER_FS100: [f64; 6] = [88.83, 66.17, 59.67, 55.62, 47.18, 41.61];
 const PAPER_FS200: [f64; 6] = [97.2, 80.33, 78.68, 63.52, 58.15, 48.24];
 const RANDOM_ROLLOUTS: u64 = 100;
-/// Beam width of the extra row: a search over the learned Q with true rewards (not in the paper).
-const BEAM: usize = 8;
 
 /// The three readings of "% of the optimum" for one value.
 #[derive(Clone, Copy, Default)]
@@ -94,6 +92,7 @@ fn params(args: &ReproArgs, seed: u64, early_stop: usize) -> DqnParams {
         seed,
         early_stop_window: early_stop,
         epsilon_decay_steps: args.epsilon_decay,
+        learning_rate: args.lr,
         double_dqn: args.double_dqn,
         updates_per_step: args.updates_per_step,
         ..Default::default()
@@ -149,7 +148,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
             let report = tuner.train(&inst, fs_long - fs_short, &mut on_episode)?;
             let plain = PlainNetwork::new(tuner.network())?;
             let v2 = greedy(&plain, &inst, Horizon::Full)?.value;
-            let vb = beam(&plain, &inst, Horizon::Full, BEAM)?.value;
+            let vb = beam(&plain, &inst, Horizon::Full, args.beam)?.value;
             beam_s.per_n[k].push(reference.shares(vb));
             clink_s.per_n[k].push(reference.shares(clink(&inst).value(&inst)));
             fs1.per_n[k].push(reference.shares(v1));
@@ -180,7 +179,10 @@ pub fn run(args: &ReproArgs) -> Result<()> {
             Some(&PAPER_FS200),
         ),
         (
-            format!("Few-shot ({fs_long} episodes), beam {BEAM} over Q (ours)"),
+            format!(
+                "Few-shot ({fs_long} episodes), beam {} over Q (ours)",
+                args.beam
+            ),
             &beam_s,
             None,
         ),

@@ -49,6 +49,7 @@ fn dqn(args: &ReproArgs, seed: u64, early_stop: usize) -> DqnParams {
         seed,
         early_stop_window: early_stop,
         epsilon_decay_steps: args.epsilon_decay,
+        learning_rate: args.lr,
         double_dqn: args.double_dqn,
         updates_per_step: args.updates_per_step,
         ..Default::default()
