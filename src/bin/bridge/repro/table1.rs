@@ -109,6 +109,8 @@ pub fn run(args: &ReproArgs) -> Result<()> {
     let (mut random_s, mut fs1, mut fs2, mut best_seen) =
         (Scores::new(), Scores::new(), Scores::new(), Scores::new());
     let (mut clink_s, mut beam_s) = (Scores::new(), Scores::new());
+    // The same beam over an untrained network: how much of the beam's value is learned.
+    let mut control_s = Scores::new();
     // The all-singletons structure, scored like the methods, for the note under the table.
     let mut singletons_s = Scores::new();
     // The mean training curve (each ε-greedy episode's value share) of the long few-shot, per n.
@@ -150,6 +152,9 @@ pub fn run(args: &ReproArgs) -> Result<()> {
             let v2 = greedy(&plain, &inst, Horizon::Full)?.value;
             let vb = beam(&plain, &inst, Horizon::Full, args.beam)?.value;
             beam_s.per_n[k].push(reference.shares(vb));
+            let untrained = PlainNetwork::new(&QNetwork::new(NetworkConfig::new(10), seed)?)?;
+            let vc = beam(&untrained, &inst, Horizon::Full, args.beam)?.value;
+            control_s.per_n[k].push(reference.shares(vc));
             clink_s.per_n[k].push(reference.shares(clink(&inst).value(&inst)));
             fs1.per_n[k].push(reference.shares(v1));
             fs2.per_n[k].push(reference.shares(v2));
@@ -166,7 +171,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
         }
     }
 
-    let rows: [(String, &Scores, Option<&[f64; 6]>); 6] = [
+    let rows: [(String, &Scores, Option<&[f64; 6]>); 7] = [
         ("Random policy".to_string(), &random_s, Some(&PAPER_RANDOM)),
         (
             format!("Few-shot ({fs_short} episodes)"),
@@ -184,6 +189,14 @@ pub fn run(args: &ReproArgs) -> Result<()> {
                 args.beam
             ),
             &beam_s,
+            None,
+        ),
+        (
+            format!(
+                "Beam {} over an untrained network (control: the search alone)",
+                args.beam
+            ),
+            &control_s,
             None,
         ),
         (
