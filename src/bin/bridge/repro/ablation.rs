@@ -12,7 +12,7 @@ use bridge_lab::leader::{beam, greedy, Horizon};
 
 use super::plot::lines;
 use super::scale::{leader, training_plot, Grid, Setting, AGENTS, BEAM};
-use super::write;
+use super::{agents_header, range, write};
 use crate::cli::ReproArgs;
 
 /// One variant: its row name, network, horizon, and the paper's mean values by agent count
@@ -149,12 +149,7 @@ fn run(args: &ReproArgs, file: &str, title: &str, variants: &[Variant]) -> Resul
     );
     md += &values.markdown("ours", |m, s| format!("{m:.1} ± {s:.1}"));
     md += "\nThe paper (greedy, mean):\n\n";
-    let _ = writeln!(
-        md,
-        "| paper | {} |\n|---|{}",
-        AGENTS.map(|n| format!("{n} agents")).join(" | "),
-        "---|".repeat(AGENTS.len())
-    );
+    md += &agents_header("paper", &AGENTS);
     for v in variants {
         let cells = v
             .paper
@@ -166,11 +161,7 @@ fn run(args: &ReproArgs, file: &str, title: &str, variants: &[Variant]) -> Resul
         .flat_map(|v| v.paper.iter().enumerate())
         .filter_map(|(k, p)| p.map(|p| 100.0 * p / values.stats("all singletons (reference)", k).0))
         .collect();
-    let (lo, hi) = ratios
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-            (a.min(x), b.max(x))
-        });
+    let (lo, hi) = range(ratios);
     let _ = writeln!(
         md,
         "\nThe paper's values are {lo:.0}-{hi:.0} % of the all-singletons value of our instances \

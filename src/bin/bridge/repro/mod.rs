@@ -13,6 +13,7 @@ mod table5;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use bridge_lab::leader::DqnParams;
 
 use crate::cli::ReproArgs;
 
@@ -46,6 +47,38 @@ pub fn write(dir: &Path, name: &str, text: &str) -> Result<PathBuf> {
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     eprintln!("wrote {}", path.display());
     Ok(path)
+}
+
+/// The DQN settings of every leader an experiment trains: the paper's, changed only by the
+/// command's options.
+pub fn dqn_params(args: &ReproArgs, seed: u64, early_stop_window: usize) -> DqnParams {
+    DqnParams {
+        seed,
+        early_stop_window,
+        epsilon_decay_steps: args.epsilon_decay,
+        learning_rate: args.lr,
+        double_dqn: args.double_dqn,
+        updates_per_step: args.updates_per_step,
+        ..Default::default()
+    }
+}
+
+/// The first two lines of a Markdown table with one column per agent count.
+pub fn agents_header(first: &str, agents: &[usize]) -> String {
+    let columns: Vec<String> = agents.iter().map(|n| format!("{n} agents")).collect();
+    format!(
+        "| {first} | {} |\n|---|{}\n",
+        columns.join(" | "),
+        "---|".repeat(agents.len())
+    )
+}
+
+/// The smallest and the largest of `xs` (infinities when empty).
+pub fn range(xs: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    xs.into_iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+            (lo.min(x), hi.max(x))
+        })
 }
 
 /// Mean and sample standard deviation.

@@ -3,6 +3,8 @@
 use anyhow::{anyhow, Result};
 use plotters::prelude::*;
 
+use super::range;
+
 /// One curve: a label and its points.
 pub struct Series {
     /// Legend text.
@@ -23,14 +25,8 @@ pub fn lines(title: &str, x_label: &str, y_label: &str, series: &[Series]) -> Re
             .flat_map(|s| s.points.iter().map(|p| p.1))
             .filter(|y| y.is_finite())
             .collect();
-        let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-            (a.min(x), b.max(x))
-        });
-        let (y0, y1) = ys
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &y| {
-                (a.min(y), b.max(y))
-            });
+        let (x0, x1) = range(xs);
+        let (y0, y1) = range(ys.iter().copied());
         let pad = ((y1 - y0) * 0.05).max(1e-6);
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 22))

@@ -20,7 +20,7 @@ use bridge_lab::leader::{
 };
 
 use super::plot::{lines, Series};
-use super::{mean_std, write};
+use super::{agents_header, dqn_params, mean_std, write};
 use crate::cli::ReproArgs;
 
 /// The agent counts of the paper's large-scale tables and figure.
@@ -108,11 +108,7 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
         net,
         DqnParams {
             horizon: setting.horizon,
-            epsilon_decay_steps: args.epsilon_decay,
-            learning_rate: args.lr,
-            double_dqn: args.double_dqn,
-            updates_per_step: args.updates_per_step,
-            ..Default::default()
+            ..dqn_params(args, 0, DqnParams::default().early_stop_window)
         },
     )?;
     let mut curve = Vec::new();
@@ -275,11 +271,7 @@ impl Grid {
 
     /// A Markdown table: one line per row, each cell written by `cell(mean, std)`.
     pub fn markdown(&self, first: &str, cell: impl Fn(f64, f64) -> String) -> String {
-        let mut md = format!(
-            "| {first} | {} |\n|---|{}\n",
-            AGENTS.map(|n| format!("{n} agents")).join(" | "),
-            "---|".repeat(AGENTS.len())
-        );
+        let mut md = agents_header(first, &AGENTS);
         for row in &self.rows {
             let cells: Vec<String> = (0..AGENTS.len())
                 .map(|k| {

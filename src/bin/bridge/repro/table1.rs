@@ -15,11 +15,11 @@ use anyhow::Result;
 use bridge_lab::algorithms::{clink, exact_table, random};
 use bridge_lab::core::{CharacteristicFunction, CoalitionStructure, Distribution, Instance};
 use bridge_lab::leader::{
-    beam, greedy, DqnParams, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork, Trainer,
+    beam, greedy, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork, Trainer,
 };
 
 use super::plot::{lines, Series};
-use super::{mean_std, write};
+use super::{agents_header, dqn_params, mean_std, write};
 use crate::cli::ReproArgs;
 
 const AGENTS: [usize; 6] = [5, 6, 7, 8, 9, 10];
@@ -87,18 +87,6 @@ impl Scores {
     }
 }
 
-fn params(args: &ReproArgs, seed: u64, early_stop: usize) -> DqnParams {
-    DqnParams {
-        seed,
-        early_stop_window: early_stop,
-        epsilon_decay_steps: args.epsilon_decay,
-        learning_rate: args.lr,
-        double_dqn: args.double_dqn,
-        updates_per_step: args.updates_per_step,
-        ..Default::default()
-    }
-}
-
 /// Runs the experiment and writes `table1.md`, `table1.csv` and `table1_training.svg`.
 pub fn run(args: &ReproArgs) -> Result<()> {
     let dist = Distribution::from_name("modified_normal")?;
@@ -118,7 +106,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
     for seed in 0..args.seeds {
         let pre_inst = Instance::generate(dist.clone(), 3, 1000 + seed)?;
         let net = QNetwork::new(NetworkConfig::new(10), seed)?;
-        let mut trainer = Trainer::new(net, params(args, seed, 20))?;
+        let mut trainer = Trainer::new(net, dqn_params(args, seed, 20))?;
         let pre = trainer.train(
             &pre_inst,
             args.pretrain_episodes as usize,
@@ -139,7 +127,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
                 / RANDOM_ROLLOUTS as f64;
             random_s.per_n[k].push(reference.shares(random_mean));
 
-            let mut tuner = Trainer::new(pretrained.deep_copy()?, params(args, seed, 0))?;
+            let mut tuner = Trainer::new(pretrained.deep_copy()?, dqn_params(args, seed, 0))?;
             let mut values_seen = Vec::with_capacity(fs_long);
             let mut on_episode = |s: &EpisodeStats| {
                 values_seen.push(s.value);
@@ -233,19 +221,10 @@ pub fn run(args: &ReproArgs) -> Result<()> {
         args.pretrain_episodes,
         args.epsilon_decay
     );
-    let header = AGENTS
-        .iter()
-        .map(|n| format!("{n} agents"))
-        .collect::<Vec<_>>()
-        .join(" | ");
     let mut csv = String::from("metric,method,agents,mean,std,paper\n");
     let mut fit = Vec::new();
     for (mname, pick) in metrics {
-        let _ = writeln!(
-            md,
-            "## {mname}\n\n| method | {header} |\n|---|{}",
-            "---|".repeat(AGENTS.len())
-        );
+        let _ = write!(md, "## {mname}\n\n{}", agents_header("method", &AGENTS));
         for (name, scores, paper) in &rows {
             let cells: Vec<String> = (0..AGENTS.len())
                 .map(|k| {

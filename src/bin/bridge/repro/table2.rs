@@ -14,7 +14,7 @@ use bridge_lab::leader::Horizon;
 
 use super::plot::lines;
 use super::scale::{leader, run_all, training_plot, Grid, Setting, AGENTS};
-use super::write;
+use super::{agents_header, write};
 use crate::cli::ReproArgs;
 
 /// The paper's Table 2, seconds.
@@ -70,12 +70,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
     );
     md += &ms.markdown("ours (ms)", |m, s| format!("{m:.2} ± {s:.2}"));
     md += "\nThe paper (seconds):\n\n";
-    let _ = writeln!(
-        md,
-        "| paper (s) | {} |\n|---|{}",
-        AGENTS.map(|n| format!("{n} agents")).join(" | "),
-        "---|".repeat(AGENTS.len())
-    );
+    md += &agents_header("paper (s)", &AGENTS);
     for (name, secs) in PAPER {
         let _ = writeln!(
             md,

@@ -14,11 +14,10 @@ use anyhow::Result;
 use bridge_lab::algorithms::{random, Algorithm, Budget, SolveOptions};
 use bridge_lab::core::{CoalitionStructure, Distribution, Instance};
 use bridge_lab::leader::{
-    greedy, DqnParams, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork, Trainer,
+    greedy, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork, Trainer,
 };
 
-use super::mean_std;
-use super::write;
+use super::{agents_header, dqn_params, mean_std, range, write};
 use crate::cli::ReproArgs;
 
 const AGENTS: [usize; 6] = [5, 6, 7, 8, 9, 10];
@@ -44,18 +43,6 @@ const ROWS: [(&str, Option<usize>); 7] = [
     ("BRIDGE (pretrained on 3, few-shot 200)", Some(4)),
 ];
 
-fn dqn(args: &ReproArgs, seed: u64, early_stop: usize) -> DqnParams {
-    DqnParams {
-        seed,
-        early_stop_window: early_stop,
-        epsilon_decay_steps: args.epsilon_decay,
-        learning_rate: args.lr,
-        double_dqn: args.double_dqn,
-        updates_per_step: args.updates_per_step,
-        ..Default::default()
-    }
-}
-
 /// Runs the experiment and writes `table3.md` and `table3.csv`.
 pub fn run(args: &ReproArgs) -> Result<()> {
     let dist = Distribution::from_name("modified_normal")?;
@@ -65,7 +52,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
     for seed in 0..args.seeds {
         let mut pre = Trainer::new(
             QNetwork::new(NetworkConfig::new(10), seed)?,
-            dqn(args, seed, 20),
+            dqn_params(args, seed, 20),
         )?;
         let pre_inst = Instance::generate(dist.clone(), 3, 1000 + seed)?;
         pre.train(
@@ -90,10 +77,10 @@ pub fn run(args: &ReproArgs) -> Result<()> {
                 .fold(f64::NEG_INFINITY, f64::max);
             let mut scratch = Trainer::new(
                 QNetwork::new(NetworkConfig::new(10), seed)?,
-                dqn(args, seed, 0),
+                dqn_params(args, seed, 0),
             )?;
             scratch.train(&inst, BUDGET, &mut |_: &EpisodeStats| true)?;
-            let mut tuned = Trainer::new(pre.network().deep_copy()?, dqn(args, seed, 0))?;
+            let mut tuned = Trainer::new(pre.network().deep_copy()?, dqn_params(args, seed, 0))?;
             tuned.train(&inst, BUDGET, &mut |_: &EpisodeStats| true)?;
             let rollout = |t: &Trainer| -> Result<f64> {
                 Ok(greedy(&PlainNetwork::new(t.network())?, &inst, Horizon::Full)?.value)
@@ -121,11 +108,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
         }
         eprintln!("seed {seed}: done");
     }
-    let header = format!(
-        "| method | {} |\n|---|{}\n",
-        AGENTS.map(|n| format!("{n} agents")).join(" | "),
-        "---|".repeat(AGENTS.len())
-    );
+    let header = agents_header("method", &AGENTS);
     let mut md = format!(
         "# Table 3: a budget of 200 episodes (modified normal, {} seeds)\n\n\
          Share of the exact optimum's value, mean ± std; the paper's figure in parentheses.\n\n{header}",
@@ -157,14 +140,10 @@ pub fn run(args: &ReproArgs) -> Result<()> {
         let _ = writeln!(gain_md, "| {name} | {} |", gains.join(" | "));
     }
     md += &gain_md;
-    let clink_means: Vec<f64> = (0..AGENTS.len())
-        .map(|k| mean_std(&shares[0][k].iter().map(|x| x.0).collect::<Vec<_>>()).0)
-        .collect();
-    let (lo, hi) = clink_means
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-            (a.min(x), b.max(x))
-        });
+    let (lo, hi) = range(
+        (0..AGENTS.len())
+            .map(|k| mean_std(&shares[0][k].iter().map(|x| x.0).collect::<Vec<_>>()).0),
+    );
     let _ = writeln!(
         md,
         "\nThe paper's baselines reach 21-41 % of the optimum with this budget. On these \

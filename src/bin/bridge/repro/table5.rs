@@ -13,7 +13,7 @@ use bridge_lab::core::{Distribution, Instance, Step};
 use bridge_lab::leader::{greedy, Horizon, NetworkConfig, PlainNetwork, QNetwork};
 
 use super::plot::{lines, Series};
-use super::{mean_std, write};
+use super::{agents_header, mean_std, write};
 use crate::cli::ReproArgs;
 
 const AGENTS: [usize; 8] = [30, 40, 50, 60, 70, 80, 90, 100];
@@ -56,16 +56,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
         "Greedy rollout with the incremental first layer, native, one thread, untrained networks; with the mean number of merges made. \
          Ours in milliseconds (mean ± std over seeds), the paper's in seconds in parentheses.\n"
     );
-    let header = AGENTS
-        .iter()
-        .map(|n| format!("{n} agents"))
-        .collect::<Vec<_>>()
-        .join(" | ");
-    let _ = writeln!(
-        md,
-        "| network | {header} |\n|---|{}",
-        "---|".repeat(AGENTS.len())
-    );
+    md += &agents_header("network", &AGENTS);
     let mut csv = String::from("network,agents,ms_mean,ms_std,merges,paper_seconds\n");
     let mut series = Vec::new();
     for (name, hidden, paper) in NETWORKS {
