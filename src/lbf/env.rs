@@ -309,3 +309,109 @@ impl Foraging {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Action::{East, Load, None as Stay, North, South, West};
+
+    fn player(position: Position, level: u32) -> Player {
+        Player { position, level }
+    }
+
+    fn env(size: usize, players: &[(Position, u32)], food: &[(Position, u32)]) -> Foraging {
+        let params = Params {
+            players: players.len(),
+            field_size: (size, size),
+            max_num_food: food.len().max(1),
+            sight: size,
+            ..Params::default()
+        };
+        let players = players.iter().map(|&(p, l)| player(p, l)).collect();
+        let food: Vec<Food> = food
+            .iter()
+            .map(|&(position, level)| Food { position, level })
+            .collect();
+        let spawned = food.iter().map(|f| f64::from(f.level)).sum();
+        Foraging::from_state(params, players, &food, spawned).unwrap()
+    }
+
+    fn positions(env: &Foraging) -> Vec<Position> {
+        env.players().iter().map(|p| p.position).collect()
+    }
+
+    #[test]
+    fn swaps_happen_and_a_blocked_chain_overlaps() {
+        let mut e = env(6, &[((2, 1), 1), ((2, 2), 1)], &[((4, 4), 1)]);
+        e.step(&[East, West]).unwrap();
+        assert_eq!(positions(&e), vec![(2, 2), (2, 1)]);
+        // A → B's cell, B → C's cell, C stays: B and C blocked, A lands on B.
+        let mut e = env(6, &[((1, 1), 1), ((1, 2), 1), ((1, 3), 1)], &[((4, 4), 1)]);
+        e.step(&[East, East, Stay]).unwrap();
+        assert_eq!(positions(&e), vec![(1, 2), (1, 2), (1, 3)]);
+    }
+
+    #[test]
+    fn invalid_actions_become_none_and_moves_into_food_are_invalid() {
+        let mut e = env(5, &[((0, 0), 1), ((2, 1), 1)], &[((2, 2), 1)]);
+        assert_eq!(e.valid_actions()[1], vec![Stay, North, South, West, Load]);
+        let out = e.step(&[North, East]).unwrap();
+        assert_eq!(out.effective_actions, vec![Stay, Stay]);
+        assert_eq!(positions(&e), vec![(0, 0), (2, 1)]);
+    }
+
+    #[test]
+    fn loaders_are_taken_in_ascending_index() {
+        // sc_load_order_dependent: P0 touches N(2,3) and S(4,3), P1 only S. P0 goes first, finds
+        // N first and fails alone; P1 then fails alone on S.
+        let mut e = env(7, &[((3, 3), 1), ((4, 4), 1)], &[((2, 3), 2), ((4, 3), 2)]);
+        let out = e.step(&[Load, Load]).unwrap();
+        assert_eq!(out.rewards, vec![0.0, 0.0]);
+        assert_eq!(e.food().len(), 2);
+    }
+
+    #[test]
+    fn a_joint_load_shares_the_normalised_reward_by_level() {
+        // levels 1 + 2 on food 3, spawned 4: 1·3/(3·4) = 0.25 and 2·3/(3·4) = 0.5.
+        let mut e = env(6, &[((2, 1), 1), ((2, 3), 2)], &[((2, 2), 3), ((4, 4), 1)]);
+        let out = e.step(&[Load, Load]).unwrap();
+        assert_eq!(out.rewards, vec![0.25, 0.5]);
+        assert_eq!(e.scores(), &[0.25, 0.5]);
+        assert!(!out.done);
+        assert_eq!(
+            e.food(),
+            vec![Food {
+                position: (4, 4),
+                level: 1
+            }]
+        );
+    }
+
+    #[test]
+    fn food_in_row_0_is_not_found_and_the_load_does_nothing() {
+        // lbforaging crashes here (the `row > 1` quirk); we do nothing, without a penalty.
+        let mut e = env(5, &[((1, 2), 1)], &[((0, 2), 1)]);
+        e.params.penalty = 0.5;
+        assert!(e.valid_actions()[0].contains(&Load));
+        let out = e.step(&[Load]).unwrap();
+        assert_eq!(out.rewards, vec![0.0]);
+        assert_eq!(e.food().len(), 1);
+    }
+
+    #[test]
+    fn the_step_limit_ends_the_episode_and_stepping_on_is_allowed() {
+        let mut e = env(5, &[((1, 1), 1)], &[((3, 3), 1)]);
+        e.params.max_episode_steps = 2;
+        assert!(!e.step(&[Stay]).unwrap().done);
+        assert!(e.step(&[Stay]).unwrap().done);
+        assert!(e.step(&[Stay]).unwrap().done);
+        assert_eq!(e.current_step(), 3);
+        assert_eq!(
+            e.step(&[]).unwrap_err(),
+            Error::WrongActionCount {
+                given: 0,
+                players: 1
+            }
+        );
+    }
+}

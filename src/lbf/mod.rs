@@ -8,9 +8,9 @@
 //! command line reads them.
 //!
 //! - [`action`]: the six actions; [`state`]: players and apples; [`params`]: `env_kwargs`;
-//! - [`env`]: the environment and its `step`; [`observation`]: vector observations;
+//! - [`env`](mod@env): the environment and its `step`; [`observation`]: vector observations;
 //!   [`spawn`]: reset from a seeded RNG;
-//! - [`episode_file`]: the recorded-episode format; [`replay`]: replaying a file;
+//! - [`episode_file`]: the recorded-episode format; [`replay`](mod@replay): replaying a file;
 //!   [`compare`]: the first difference between two trajectories.
 
 pub mod action;
