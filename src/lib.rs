@@ -4,10 +4,13 @@
 //! Layers, each importing only those above it (see `ARCHITECTURE.md`):
 //! - [`core`]: coalitions, structures, value functions, files;
 //! - [`algorithms`]: the exact solver and the baselines;
+//! - [`lbf`]: Level-Based Foraging, the lower level's grid world (lbforaging 2.0.0's rules), its
+//!   recorded-episode files and their replay;
 //! - `web` (wasm32 only): the browser page and its web worker.
 
 pub mod algorithms;
 pub mod core;
+pub mod lbf;
 pub mod leader;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -7,3 +7,4 @@ mod golden;
 mod algorithms;
 mod cli;
 mod golden_native;
+mod lbf;

@@ -22,6 +22,8 @@ pub enum Command {
     Train(TrainArgs),
     /// Regenerate one of the paper's tables under results/ (table1, table5).
     Repro(ReproArgs),
+    /// Replay a recorded Level-Based Foraging episode and print the trajectory in the same format.
+    LbfReplay(LbfReplayArgs),
 }
 
 /// An instance given by its distribution, size and seed.
@@ -197,6 +199,19 @@ pub struct ReproArgs {
     /// Minibatch updates per environment step for every leader trained (the paper: 1).
     #[arg(long, default_value_t = 1, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
     pub updates_per_step: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct LbfReplayArgs {
+    /// A recorded episode (the format of tests/data/lbf-vectors/).
+    pub file: PathBuf,
+    /// Compare the trajectory with the file's recorded steps; exit 2 naming the first step and
+    /// field that differ (floats within 1e-6).
+    #[arg(long)]
+    pub check: bool,
+    /// Write the trajectory here instead of stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// `--budget`: a number of iterations, or of seconds.

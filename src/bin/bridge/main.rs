@@ -8,6 +8,8 @@ mod gen;
 #[cfg(not(target_arch = "wasm32"))]
 mod instance_args;
 #[cfg(not(target_arch = "wasm32"))]
+mod lbf_replay;
+#[cfg(not(target_arch = "wasm32"))]
 mod output;
 #[cfg(not(target_arch = "wasm32"))]
 mod repro;
@@ -25,6 +27,7 @@ fn main() -> std::process::ExitCode {
         cli::Command::Solve(a) => solve::run(a),
         cli::Command::Train(a) => train::run(a),
         cli::Command::Repro(a) => repro::run(a),
+        cli::Command::LbfReplay(a) => lbf_replay::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

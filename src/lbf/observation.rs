@@ -1,0 +1,136 @@
+//! Vector observations, lbforaging's default layout (`_make_obs` L451-485, `make_obs_array`
+//! L488-519): what each agent sees of the grid within its sight, as a flat `f32` vector.
+
+use crate::lbf::env::Foraging;
+
+impl Foraging {
+    /// Agent `agent`'s observation: `max_num_food` food triples `(y, x, level)` in row-major
+    /// order of its window, then player triples, itself first and the other visible players in
+    /// index order (pairs `(y, x)` without `observe_agent_levels`). Coordinates are relative to
+    /// the window's origin `(max(r − sight, 0), max(c − sight, 0))`; unused slots are
+    /// `(-1, -1, 0)` (or `(-1, -1)`). Food beyond `max_num_food` slots (only possible in a
+    /// hand-made state) is left out.
+    ///
+    /// # Panics
+    /// If `agent` is not a player index.
+    pub fn observe(&self, agent: usize) -> Vec<f32> {
+        let params = &self.params;
+        let (rows, cols) = params.field_size;
+        let sight = params.sight;
+        let (row, col) = self.players[agent].position;
+        let origin = (row.saturating_sub(sight), col.saturating_sub(sight));
+        let mut obs = Vec::with_capacity(params.observation_len());
+
+        let mut food = Vec::new();
+        for r in origin.0..(row + sight + 1).min(rows) {
+            for c in origin.1..(col + sight + 1).min(cols) {
+                let level = self.food_at((r, c));
+                if level > 0 {
+                    food.push([(r - origin.0) as f32, (c - origin.1) as f32, level as f32]);
+                }
+            }
+        }
+        food.resize(params.max_num_food.max(food.len()), [-1.0, -1.0, 0.0]);
+        obs.extend(food.iter().take(params.max_num_food).flatten());
+
+        // A player is visible iff both coordinates relative to the origin lie in [0, 2·sight].
+        let relative = |(r, c): (usize, usize)| {
+            let y = r.checked_sub(origin.0).filter(|&y| y <= 2 * sight)?;
+            let x = c.checked_sub(origin.1).filter(|&x| x <= 2 * sight)?;
+            Some((y, x))
+        };
+        let others = (0..self.players.len()).filter(|&j| j != agent);
+        let seen = std::iter::once(agent).chain(others).filter_map(|j| {
+            relative(self.players[j].position).map(|yx| (yx, self.players[j].level))
+        });
+        let mut written = 0;
+        for ((y, x), level) in seen {
+            obs.extend([y as f32, x as f32]);
+            if params.observe_agent_levels {
+                obs.push(level as f32);
+            }
+            written += 1;
+        }
+        for _ in written..self.players.len() {
+            obs.extend([-1.0, -1.0]);
+            if params.observe_agent_levels {
+                obs.push(0.0);
+            }
+        }
+        obs
+    }
+
+    /// Every agent's observation, in player order.
+    pub fn observations(&self) -> Vec<Vec<f32>> {
+        (0..self.players.len()).map(|i| self.observe(i)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lbf::{Food, Foraging, Params, Player};
+
+    fn player(position: (usize, usize), level: u32) -> Player {
+        Player { position, level }
+    }
+
+    #[test]
+    fn the_readme_example_with_sight_2() {
+        // ep_8x8_3p_2f_sight2_pen_greedy_s6, initial state: player 0 at (4,2) has origin (2,0),
+        // sees food (5,3) as (3,3,1), itself as (2,2,2), and no other player.
+        let params = Params {
+            players: 3,
+            sight: 2,
+            penalty: 0.1,
+            ..Params::default()
+        };
+        let food = [
+            Food {
+                position: (3, 5),
+                level: 4,
+            },
+            Food {
+                position: (5, 3),
+                level: 1,
+            },
+        ];
+        let players = vec![player((4, 2), 2), player((2, 5), 1), player((3, 7), 1)];
+        let env = Foraging::from_state(params, players, &food, 5.0).unwrap();
+        let empty = [-1.0, -1.0, 0.0];
+        let mut expected = vec![3.0, 3.0, 1.0];
+        expected.extend(empty);
+        expected.extend([2.0, 2.0, 2.0]);
+        expected.extend(empty);
+        expected.extend(empty);
+        assert_eq!(env.observe(0), expected);
+        // Player 2 at (3,7): origin (1,5); food (3,5) → (2,0,4); player 1 at (2,5) → (1,0,1).
+        assert_eq!(
+            env.observe(2),
+            vec![2.0, 0.0, 4.0, -1.0, -1.0, 0.0, 2.0, 2.0, 1.0, 1.0, 0.0, 1.0, -1.0, -1.0, 0.0]
+        );
+    }
+
+    #[test]
+    fn without_agent_levels_players_are_pairs() {
+        let params = Params {
+            observe_agent_levels: false,
+            ..Params::default()
+        };
+        let food = [Food {
+            position: (2, 2),
+            level: 1,
+        }];
+        let env = Foraging::from_state(
+            params,
+            vec![player((0, 0), 1), player((5, 5), 2)],
+            &food,
+            1.0,
+        )
+        .unwrap();
+        // sight 8 covers the 8x8 grid: absolute coordinates; one unused food slot.
+        assert_eq!(
+            env.observe(1),
+            vec![2.0, 2.0, 1.0, -1.0, -1.0, 0.0, 5.0, 5.0, 0.0, 0.0]
+        );
+    }
+}
