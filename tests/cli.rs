@@ -802,8 +802,12 @@ fn repro_table1_writes_its_tables_and_plot() {
         "the paper's figures stand beside ours: {md}"
     );
     let csv = std::fs::read_to_string(results.join("table1.csv")).expect("CSV written");
-    // 3 metrics × 6 methods × 6 sizes, plus the header.
-    assert_eq!(csv.lines().count(), 1 + 3 * 6 * 6);
+    // 3 metrics × 7 methods × 6 sizes, plus the header.
+    assert_eq!(csv.lines().count(), 1 + 3 * 7 * 6);
+    assert!(
+        md.contains("over an untrained network (control"),
+        "the beam's control row: {md}"
+    );
     let svg = std::fs::read_to_string(results.join("table1_training.svg")).expect("SVG written");
     assert!(svg.starts_with("<svg") && svg.contains("10 agents"));
     check_refused(

@@ -20,7 +20,7 @@ pub enum Command {
     Solve(SolveArgs),
     /// Train the leader (DQN) on an instance and write its weights (safetensors).
     Train(TrainArgs),
-    /// Regenerate one of the paper's tables under results/ (table1, table5).
+    /// Regenerate one of the paper's experiments under results/ (table1-5, table7, fig2).
     Repro(ReproArgs),
     /// Replay a recorded Level-Based Foraging episode and print the trajectory in the same format.
     LbfReplay(LbfReplayArgs),
