@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 
 use super::compare::ComparePanel;
+use super::lbf::LbfPanel;
 use super::protocol::{ExactReport, ToWorker};
 use super::state::{AppState, Upload, WorkerState};
 use super::train::TrainPanel;
@@ -74,6 +75,7 @@ fn App() -> impl IntoView {
             <TrainPanel state />
             <Viewer state />
             <ComparePanel state />
+            <LbfPanel state />
         </main>
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod compare;
+pub mod lbf;
 pub mod protocol;
 pub mod state;
 pub mod train;

@@ -3,6 +3,7 @@
 //! every `u64`, and JSON with shortest round-trip floats loses no bits). Weight files travel as
 //! base64 text inside them.
 
+use crate::lbf::EpisodeFile;
 use serde::{Deserialize, Serialize};
 
 /// Where the instance comes from.
@@ -80,6 +81,24 @@ pub enum ToWorker {
         /// The instance.
         instance: InstanceSpec,
     },
+    /// Replay a recorded Level-Based Foraging episode (lbforaging's format) in our environment.
+    LbfReplay {
+        /// The file's name.
+        name: String,
+        /// Its text.
+        text: String,
+    },
+}
+
+/// A recorded LBF episode replayed in our environment, for the grid view.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LbfReport {
+    /// The file's name.
+    pub name: String,
+    /// Our trajectory, in the file's format.
+    pub replayed: EpisodeFile,
+    /// Whether our trajectory equals the recording, in words.
+    pub check: String,
 }
 
 /// The exact optimum of an instance, with the all-singletons reference.
@@ -238,6 +257,8 @@ pub enum FromWorker {
     Inferred(Result<RolloutReport, String>),
     /// The answer to [`ToWorker::Compare`].
     Compared(Result<Comparison, String>),
+    /// The answer to [`ToWorker::LbfReplay`].
+    LbfReplayed(Result<Box<LbfReport>, String>),
 }
 
 /// Encodes a message for `postMessage`.

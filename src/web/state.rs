@@ -77,6 +77,10 @@ pub struct AppState {
     pub step: RwSignal<usize>,
     /// The last comparison.
     pub comparison: RwSignal<Option<Comparison>>,
+    /// The last replayed LBF episode.
+    pub lbf: RwSignal<Option<LbfReport>>,
+    /// The grid view's position in it (0 = the initial state).
+    pub lbf_step: RwSignal<usize>,
     worker: StoredValue<Option<Rc<Worker>>, LocalStorage>,
 }
 
@@ -104,6 +108,8 @@ impl AppState {
             rollout: RwSignal::new(None),
             step: RwSignal::new(0),
             comparison: RwSignal::new(None),
+            lbf: RwSignal::new(None),
+            lbf_step: RwSignal::new(0),
             worker: StoredValue::new_local(None),
         };
         // Results shown always belong to the instance in the form: a change of the form clears
@@ -298,6 +304,20 @@ fn route(state: AppState, message: FromWorker) {
                     state.comparison.set(Some(c));
                 }
                 Err(e) => state.fail(e),
+            }
+        }
+        FromWorker::LbfReplayed(result) => {
+            idle();
+            match result {
+                Ok(r) => {
+                    state.error.set(None);
+                    state.lbf_step.set(0);
+                    state.lbf.set(Some(*r));
+                }
+                Err(e) => {
+                    state.lbf.set(None);
+                    state.fail(e)
+                }
             }
         }
     }

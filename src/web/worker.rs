@@ -19,6 +19,7 @@ use crate::core::{
     instance_file, CharacteristicFunction, CoalitionStructure, Distribution, Instance, Step,
     MAX_TABLE_AGENTS,
 };
+use crate::lbf::{first_mismatch, replay, EpisodeFile};
 use crate::leader::network::Scorer;
 use crate::leader::{
     greedy, weights, DqnParams, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork,
@@ -134,7 +135,28 @@ fn handle(request: ToWorker) {
             post(&FromWorker::Leader(load_weights(&name, &base64)))
         }
         ToWorker::Compare { instance } => post(&FromWorker::Compared(compare(&instance))),
+        ToWorker::LbfReplay { name, text } => post(&FromWorker::LbfReplayed(
+            lbf_replay(&name, &text).map(Box::new),
+        )),
     }
+}
+
+/// Replays a recorded LBF episode and says whether ours equals the recording.
+fn lbf_replay(name: &str, text: &str) -> Result<LbfReport, String> {
+    let recorded = EpisodeFile::from_json(text).map_err(|e| format!("{name}: {e}"))?;
+    let replayed = replay(&recorded).map_err(|e| format!("{name}: {e}"))?;
+    let check = match first_mismatch(&recorded, &replayed) {
+        None => format!(
+            "our environment reproduces the recording: {} steps",
+            recorded.steps.len()
+        ),
+        Some(m) => format!("our environment differs from the recording: {m}"),
+    };
+    Ok(LbfReport {
+        name: name.to_string(),
+        replayed,
+        check,
+    })
 }
 
 /// Builds the instance a spec describes, with a page-ready message when it cannot.

@@ -302,6 +302,27 @@ try {
     await page.screenshot({ path: join(artifacts, 'compare.png'), fullPage: true });
   });
 
+  await check('a recorded LBF episode replays in the page like lbforaging recorded it', async () => {
+    const vectors = join(root, 'tests', 'data', 'lbf-vectors');
+    await byId('lbf-upload').setInputFiles(join(vectors, 'ep_8x8_2p_2f_team_s0.json'));
+    await byId('lbf-check').waitFor({ timeout: 30_000 });
+    assert.match(await byId('lbf-check').textContent(), /reproduces the recording: 11 steps/);
+    assert.equal(await byId('lbf-grid').locator('g.player').count(), 2);
+    assert.equal(await byId('lbf-grid').locator('g.apple').count(), 2);
+    assert.match(await byId('lbf-step').textContent(), /step 0 of 11/);
+    for (let i = 0; i < 11; i++) await byId('lbf-step-next').click();
+    assert.match(await byId('lbf-step').textContent(), /step 11 of 11/);
+    assert.equal(await byId('lbf-grid').locator('g.apple').count(), 0, 'both apples loaded by the end');
+    const scores = await byId('lbf-scores').locator('tr td:nth-child(4)').allTextContents();
+    assert.deepEqual(scores.map(Number), [0.5, 0.5]);
+    await byId('lbf-step-back').click();
+    assert.match(await byId('lbf-step').textContent(), /step 10 of 11/);
+    await page.screenshot({ path: join(artifacts, 'lbf.png'), fullPage: true });
+    await byId('lbf-upload').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"env_kwargs": {}}') });
+    await byId('error').waitFor({ timeout: 30_000 });
+    assert.match(await byId('error').textContent(), /broken\.json: /);
+  });
+
   await check('no request leaves 127.0.0.1 and the console has no errors', async () => {
     assert.deepEqual(foreign, []);
     assert.deepEqual(consoleErrors, []);

@@ -1,0 +1,207 @@
+//! The Level-Based Foraging panel: a recorded episode (lbforaging's file format) replayed in our
+//! environment in the worker, shown on the grid step by step, with whether our rules reproduce
+//! the recording. The learned followers of the lower level are not built yet, so the episodes
+//! shown are recorded ones.
+
+use leptos::prelude::*;
+use web_sys::HtmlInputElement;
+
+use super::protocol::{LbfReport, ToWorker};
+use super::state::{AppState, WorkerState};
+use crate::lbf::{Action, Food, Player};
+
+/// Pixels per grid cell.
+const CELL: f64 = 34.0;
+
+const PLAYER_COLOURS: [&str; 6] = [
+    "#4f7fe0", "#f08a4b", "#57b25a", "#c25bb8", "#3fb4b4", "#e06060",
+];
+
+/// What the grid shows at one position of the replay.
+struct Frame<'a> {
+    players: &'a [Player],
+    food: &'a [Food],
+    /// The effective actions and rewards of the step that led here (none for the start).
+    step: Option<(&'a [Action], &'a [f64])>,
+    scores: Vec<f64>,
+}
+
+fn frame(report: &LbfReport, k: usize) -> Frame<'_> {
+    let file = &report.replayed;
+    match k.checked_sub(1).and_then(|i| file.steps.get(i)) {
+        None => Frame {
+            players: &file.initial.players,
+            food: &file.initial.food,
+            step: None,
+            scores: vec![0.0; file.initial.players.len()],
+        },
+        Some(s) => Frame {
+            players: &s.players,
+            food: &s.food,
+            step: Some((&s.effective_actions, &s.rewards)),
+            scores: s.scores.clone(),
+        },
+    }
+}
+
+fn action_name(a: Action) -> &'static str {
+    match a {
+        Action::None => "none",
+        Action::North => "north",
+        Action::South => "south",
+        Action::West => "west",
+        Action::East => "east",
+        Action::Load => "load",
+    }
+}
+
+/// The grid: apples as squares with their level, players as numbered circles with theirs.
+fn grid(report: &LbfReport, f: &Frame) -> impl IntoView {
+    let (rows, cols) = report.replayed.env_kwargs.field_size;
+    let (w, h) = (cols as f64 * CELL, rows as f64 * CELL);
+    // Grid lines as (x1, y1, x2, y2): one per row edge, then one per column edge.
+    let lines = (0..=rows)
+        .map(|r| (0.0, r as f64 * CELL, w, r as f64 * CELL))
+        .chain((0..=cols).map(|c| (c as f64 * CELL, 0.0, c as f64 * CELL, h)))
+        .map(|(x1, y1, x2, y2)| view! { <line x1=x1 y1=y1 x2=x2 y2=y2 stroke="#d7dce5" /> })
+        .collect_view();
+    let food = f
+        .food
+        .iter()
+        .map(|a| {
+            let (x, y) = (a.position.1 as f64 * CELL, a.position.0 as f64 * CELL);
+            view! {
+                <g class="apple">
+                    <rect x=x + 5.0 y=y + 5.0 width=CELL - 10.0 height=CELL - 10.0 rx="4" fill="#7cc576" />
+                    <text x=x + CELL / 2.0 y=y + CELL / 2.0 + 4.0 text-anchor="middle" font-size="12" fill="#123">{a.level}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    let players = f
+        .players
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (x, y) = (p.position.1 as f64 * CELL, p.position.0 as f64 * CELL);
+            view! {
+                <g class="player">
+                    <circle cx=x + CELL / 2.0 cy=y + CELL / 2.0 r=CELL / 2.0 - 4.0 fill=PLAYER_COLOURS[i % 6] />
+                    <text x=x + CELL / 2.0 y=y + CELL / 2.0 + 4.0 text-anchor="middle" font-size="11" fill="white">
+                        {format!("{}·{}", i + 1, p.level)}
+                    </text>
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg data-testid="lbf-grid" class="lbf-grid" width=w height=h viewBox=format!("0 0 {w} {h}")>
+            {lines}{food}{players}
+        </svg>
+    }
+}
+
+/// The players' actions, rewards and scores at this position.
+fn players_table(f: &Frame) -> impl IntoView {
+    let rows = f
+        .players
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (action, reward) = match f.step {
+                Some((actions, rewards)) => (
+                    actions.get(i).map_or("–", |a| action_name(*a)).to_string(),
+                    rewards
+                        .get(i)
+                        .map_or("–".to_string(), |r| format!("{r:.4}")),
+                ),
+                None => ("–".to_string(), "–".to_string()),
+            };
+            view! {
+                <tr>
+                    <td>{format!("player {} (level {})", i + 1, p.level)}</td>
+                    <td>{action}</td>
+                    <td>{reward}</td>
+                    <td>{format!("{:.4}", f.scores.get(i).copied().unwrap_or(0.0))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="lbf-players" data-testid="lbf-scores">
+            <tr><th>"player"</th><th>"action taken"</th><th>"reward"</th><th>"score"</th></tr>
+            {rows}
+        </table>
+    }
+}
+
+#[component]
+pub fn LbfPanel(state: AppState) -> impl IntoView {
+    let on_upload = move |ev: leptos::ev::Event| {
+        let input: HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        let name = file.name();
+        wasm_bindgen_futures::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(text) => state.send(
+                    &ToWorker::LbfReplay {
+                        name,
+                        text: text.as_string().unwrap_or_default(),
+                    },
+                    true,
+                ),
+                Err(e) => state.fail(format!(
+                    "{name}: the browser could not read the file: {e:?}"
+                )),
+            }
+        });
+    };
+    let last = move || {
+        state
+            .lbf
+            .with(|r| r.as_ref().map_or(0, |r| r.replayed.steps.len()))
+    };
+    let step_by = move |delta: isize| {
+        let k = state.lbf_step.get() as isize + delta;
+        state.lbf_step.set(k.clamp(0, last() as isize) as usize);
+    };
+    view! {
+        <section class="panel">
+            <h2>"5. The lower level: Level-Based Foraging"</h2>
+            <p class="note">
+                "Players (circles: number·level) load an apple (squares: level) when the adjacent players choosing LOAD "
+                "have levels summing to at least its level. Upload an episode recorded from lbforaging 2.0.0 "
+                "(the repository's tests/data/lbf-vectors/) to replay it in our environment step by step. "
+                "The learned followers of the bi-level loop are not built yet."
+            </p>
+            <div class="row">
+                <label>
+                    "Recorded episode (JSON)"
+                    <input data-testid="lbf-upload" type="file" accept=".json,application/json" on:change=on_upload
+                        disabled=move || state.worker_state.get() != WorkerState::Idle />
+                </label>
+            </div>
+            {move || state.lbf.get().map(|report| {
+                let total = report.replayed.steps.len();
+                let k = state.lbf_step.get().min(total);
+                let (at_start, at_end) = (k == 0, k >= total);
+                let f = frame(&report, k);
+                view! {
+                    <p data-testid="lbf-check" class="described">{format!("{}: {}", report.name, report.check)}</p>
+                    <div class="row">
+                        <button class="secondary" data-testid="lbf-step-back" on:click=move |_| step_by(-1) disabled=at_start>"◀ back"</button>
+                        <button class="secondary" data-testid="lbf-step-next" on:click=move |_| step_by(1)
+                            disabled=at_end>"step ▶"</button>
+                        <span data-testid="lbf-step">{format!("step {k} of {total}")}</span>
+                    </div>
+                    <div class="row lbf">
+                        {grid(&report, &f)}
+                        {players_table(&f)}
+                    </div>
+                }
+            })}
+        </section>
+    }
+}
