@@ -93,6 +93,18 @@ impl Foraging {
                 "food_spawned is 0 but there is food: rewards cannot be normalised".into(),
             ));
         }
+        Ok(Foraging::at_step_zero(params, field, players, food_spawned))
+    }
+
+    /// The environment at step 0 with these (checked) contents: scores at 0 and the valid
+    /// actions computed, as lbforaging's `reset` leaves them. Loading a state and spawning one
+    /// both end here.
+    pub(crate) fn at_step_zero(
+        params: Params,
+        field: Vec<u32>,
+        players: Vec<Player>,
+        food_spawned: f64,
+    ) -> Foraging {
         let n = players.len();
         let mut env = Foraging {
             params,
@@ -104,7 +116,7 @@ impl Foraging {
             valid_actions: Vec::new(),
         };
         env.valid_actions = env.compute_valid_actions();
-        Ok(env)
+        env
     }
 
     /// The environment's parameters.

@@ -87,18 +87,7 @@ impl Foraging {
             spawned += 1;
         }
         let food_spawned = field.iter().map(|&f| f64::from(f)).sum();
-        let n = players.len();
-        let mut env = Foraging {
-            params,
-            field,
-            players,
-            scores: vec![0.0; n],
-            food_spawned,
-            current_step: 0,
-            valid_actions: Vec::new(),
-        };
-        env.valid_actions = env.compute_valid_actions();
-        Ok(env)
+        Ok(Foraging::at_step_zero(params, field, players, food_spawned))
     }
 }
 
