@@ -105,26 +105,13 @@ fn InstancePanel(state: AppState) -> impl IntoView {
     };
 
     let on_upload = move |ev: leptos::ev::Event| {
-        let input: HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            state.upload.set(None);
-            return;
-        };
-        let name = file.name();
-        wasm_bindgen_futures::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(text) => {
-                    state.error.set(None);
-                    state.upload.set(Some(Upload {
-                        name,
-                        text: text.as_string().unwrap_or_default(),
-                    }));
-                }
-                Err(e) => state.fail(format!(
-                    "{name}: the browser could not read the file: {e:?}"
-                )),
-            }
+        let chosen = state.read_chosen_text(&ev, move |name, text| {
+            state.error.set(None);
+            state.upload.set(Some(Upload { name, text }));
         });
+        if !chosen {
+            state.upload.set(None);
+        }
     };
 
     let clear_upload = move |_| {

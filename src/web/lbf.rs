@@ -4,7 +4,6 @@
 //! shown are recorded ones.
 
 use leptos::prelude::*;
-use web_sys::HtmlInputElement;
 
 use super::protocol::{LbfReport, ToWorker};
 use super::state::{AppState, WorkerState};
@@ -138,24 +137,8 @@ fn players_table(f: &Frame) -> impl IntoView {
 #[component]
 pub fn LbfPanel(state: AppState) -> impl IntoView {
     let on_upload = move |ev: leptos::ev::Event| {
-        let input: HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        let name = file.name();
-        wasm_bindgen_futures::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(text) => state.send(
-                    &ToWorker::LbfReplay {
-                        name,
-                        text: text.as_string().unwrap_or_default(),
-                    },
-                    true,
-                ),
-                Err(e) => state.fail(format!(
-                    "{name}: the browser could not read the file: {e:?}"
-                )),
-            }
+        state.read_chosen_text(&ev, move |name, text| {
+            state.send(&ToWorker::LbfReplay { name, text }, true)
         });
     };
     let last = move || {

@@ -192,6 +192,31 @@ impl AppState {
     pub fn fail(&self, message: String) {
         self.error.set(Some(message));
     }
+
+    /// Reads the text of the file chosen in the `<input type="file">` of `ev` and hands its name
+    /// and text to `then`; a file the browser cannot read goes to the error box. Returns false,
+    /// reading nothing, when no file is chosen.
+    pub fn read_chosen_text(
+        &self,
+        ev: &leptos::ev::Event,
+        then: impl FnOnce(String, String) + 'static,
+    ) -> bool {
+        let input: web_sys::HtmlInputElement = event_target(ev);
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return false;
+        };
+        let state = *self;
+        let name = file.name();
+        wasm_bindgen_futures::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(text) => then(name, text.as_string().unwrap_or_default()),
+                Err(e) => state.fail(format!(
+                    "{name}: the browser could not read the file: {e:?}"
+                )),
+            }
+        });
+        true
+    }
 }
 
 /// The parameters of distribution `name` at their defaults, as text for the form.
