@@ -113,6 +113,18 @@ fn run(args: &ReproArgs, file: &str, title: &str, variants: &[Variant]) -> Resul
     let mut csv = String::from("variant,agents,seed,greedy,beam,clink,singletons\n");
     let mut notes = String::new();
     let mut leaders = Vec::new();
+    // The references depend on the instance only: C-Link's and all singletons' values, once
+    // per (agent count, seed).
+    let mut references = Vec::new();
+    for &n in &AGENTS {
+        for seed in 0..args.seeds {
+            let inst = Instance::generate(dist.clone(), n, seed)?;
+            references.push((
+                clink(&inst).value(&inst),
+                CoalitionStructure::singletons(n).value(&inst),
+            ));
+        }
+    }
     for (v, variant) in variants.iter().enumerate() {
         let setting = Setting {
             distribution: &dist,
@@ -121,16 +133,16 @@ fn run(args: &ReproArgs, file: &str, title: &str, variants: &[Variant]) -> Resul
         };
         let leader = leader(args, &setting)?;
         let _ = writeln!(notes, "- {}: {}.", variant.name, leader.trained_on);
+        let mut reference = references.iter();
         for (k, &n) in AGENTS.iter().enumerate() {
             for seed in 0..args.seeds {
                 let inst = Instance::generate(dist.clone(), n, seed)?;
                 let g = greedy(&leader.plain, &inst, variant.horizon)?.value;
                 let b = beam(&leader.plain, &inst, variant.horizon, BEAM)?.value;
-                let c = clink(&inst).value(&inst);
-                let s = CoalitionStructure::singletons(n).value(&inst);
+                let &(c, s) = reference.next().expect("one reference per instance");
                 values.push(&format!("{}, greedy", variant.name), k, g);
                 values.push(&format!("{}, beam {BEAM} (ours)", variant.name), k, b);
-                // The references depend on the instance only: record them once.
+                // Recorded with the first variant, so the rows keep their place in the table.
                 if v == 0 {
                     values.push("C-Link (reference)", k, c);
                     values.push("all singletons (reference)", k, s);
@@ -139,10 +151,9 @@ fn run(args: &ReproArgs, file: &str, title: &str, variants: &[Variant]) -> Resul
             }
         }
         eprintln!("{}: done", variant.name);
-        leaders.push((variant.name.to_string(), leader));
+        leaders.push((variant.name, leader));
     }
-    let labelled: Vec<_> = leaders.iter().map(|(n, l)| (n.clone(), l)).collect();
-    training_plot(args, file, &labelled)?;
+    training_plot(args, file, leaders.iter().map(|(n, l)| (*n, l)))?;
     let mut md = format!(
         "# {title} (modified normal, {} seeds)\n\nOurs: v(CS), mean ± std.\n\n",
         args.seeds

@@ -76,10 +76,9 @@ pub fn run(args: &ReproArgs) -> Result<()> {
             &values.series(),
         )?;
         write(&args.results, &format!("fig2_{name}.svg"), &svg)?;
-        leaders.push((name.to_string(), leader));
+        leaders.push((name, leader));
     }
-    let labelled: Vec<_> = leaders.iter().map(|(n, l)| (n.clone(), l)).collect();
-    training_plot(args, "fig2", &labelled)?;
+    training_plot(args, "fig2", leaders.iter().map(|(n, l)| (*n, l)))?;
     write(&args.results, "fig2.md", &md)?;
     write(&args.results, "fig2.csv", &csv)?;
     print!("{md}");

@@ -146,12 +146,16 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
 }
 
 /// Writes `<file>_training.svg`: each leader's pretraining curve (`v(CS)` per episode).
-pub fn training_plot(args: &ReproArgs, file: &str, leaders: &[(String, &Leader)]) -> Result<()> {
+pub fn training_plot<'a>(
+    args: &ReproArgs,
+    file: &str,
+    leaders: impl IntoIterator<Item = (&'a str, &'a Leader)>,
+) -> Result<()> {
     let series: Vec<Series> = leaders
-        .iter()
+        .into_iter()
         .filter(|(_, l)| !l.curve.is_empty())
         .map(|(label, l)| Series {
-            label: label.clone(),
+            label: label.to_string(),
             points: l
                 .curve
                 .iter()

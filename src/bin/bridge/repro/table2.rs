@@ -45,7 +45,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
         horizon: Horizon::Full,
     };
     let leader = leader(args, &setting)?;
-    training_plot(args, "table2", &[("modified_normal".to_string(), &leader)])?;
+    training_plot(args, "table2", [("modified_normal", &leader)])?;
     let mut ms = Grid::default();
     let mut csv = String::from("algorithm,agents,seed,seconds,value\n");
     for (k, &n) in AGENTS.iter().enumerate() {
