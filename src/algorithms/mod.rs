@@ -172,7 +172,7 @@ impl Algorithm {
     }
 
     /// Whether `--budget` applies: the anytime algorithms, whose budget is a number of
-    /// iterations.
+    /// iterations or of seconds.
     pub fn is_anytime(self) -> bool {
         matches!(self, Self::Grasp | Self::Uct | Self::Saldae)
     }

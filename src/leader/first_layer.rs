@@ -52,11 +52,11 @@ impl BlockInput {
     }
 }
 
-/// `x Wᵀ` for the first layer's weight `W` (`[H, M²]`), differentiable with respect to `W`.
-pub fn first_layer(weight: &Var, input: &BlockInput) -> Result<Tensor> {
+/// `x Wᵀ` for the first layer's weight `W` (`[H, M²]`, `M` = `max_agents`), differentiable
+/// with respect to `W`.
+pub fn first_layer(weight: &Var, max_agents: usize, input: &BlockInput) -> Result<Tensor> {
     let w = weight.as_tensor().detach();
-    let (_, m2) = w.dims2()?;
-    let m = (m2 as f64).sqrt().round() as usize;
+    let m = max_agents;
     let columns = (input.k < m).then(|| input.columns(m)).transpose()?;
     let block = match &columns {
         Some(c) => w.index_select(c, 1)?,
@@ -157,7 +157,8 @@ mod tests {
             let plain = dense
                 .matmul(&weight.as_tensor().t().expect("t"))
                 .expect("matmul");
-            let ours = first_layer(&weight, &BlockInput::new(&refs).expect("block")).expect("op");
+            let ours =
+                first_layer(&weight, m, &BlockInput::new(&refs).expect("block")).expect("op");
             close(&ours, &plain);
             // A loss that weighs the outputs differently, so every gradient entry is exercised.
             let weights = Tensor::from_vec(

@@ -290,8 +290,8 @@ impl QNetwork {
     pub fn forward_labels(&self, batch: &[&Labels]) -> Result<Tensor> {
         let trunk = self.trunk();
         let input = BlockInput::new(batch)?;
-        let mut x =
-            first_layer(&trunk[0].weight, &input)?.broadcast_add(trunk[0].bias.as_tensor())?;
+        let mut x = first_layer(&trunk[0].weight, self.config.max_agents, &input)?
+            .broadcast_add(trunk[0].bias.as_tensor())?;
         for layer in &trunk[1..] {
             x = x
                 .relu()?
