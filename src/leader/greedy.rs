@@ -7,6 +7,7 @@
 //! `O(n²·H₁)` for the first layer, against `O(n·M²·H₁)` for plain forward passes.
 
 use super::error::{Error, Result};
+use super::gains::{GainTable, MergeGains, NoGains};
 use super::mdp::{Action, Episode, Horizon};
 use super::network::{PlainScorer, QNetwork};
 use crate::core::{CharacteristicFunction, CoalitionStructure, Step};
@@ -139,10 +140,10 @@ pub struct Rollout {
     pub steps: Vec<Step>,
 }
 
-/// The greedy action given `z` for a structure of `m` coalitions: the best pair by `ψ`, or stop
-/// if `z_M` is at least as good.
-pub fn greedy_action(scorer: &PlainScorer, z: &[f32], m: usize) -> Action {
-    match scorer.best_pair(z, m) {
+/// The greedy action given `z` (and the merges' rewards, which only the gain scorer reads) for a
+/// structure of `m` coalitions: the best pair by Q, or stop if `z_M` is at least as good.
+pub fn greedy_action(scorer: &PlainScorer, z: &[f32], m: usize, gains: &dyn MergeGains) -> Action {
+    match scorer.best_pair(z, m, gains) {
         Some((i, j, q)) if q > z[z.len() - 1] => Action::Merge(i, j),
         _ => Action::Stop,
     }
@@ -175,11 +176,16 @@ pub fn greedy<F: CharacteristicFunction + ?Sized>(
     check_size(net, f.agents())?;
     let mut episode = Episode::new(f, horizon);
     let mut pre = net.singletons_preactivation(f.agents());
+    let mut gains = net
+        .scorer
+        .needs_gains()
+        .then(|| GainTable::new(episode.structure(), f));
     let mut steps = Vec::new();
     while !episode.is_done() {
         let z = net.output(&pre);
         let cs = episode.structure();
-        match greedy_action(&net.scorer, &z, cs.len()) {
+        let read: &dyn MergeGains = gains.as_ref().map_or(&NoGains, |g| g as &dyn MergeGains);
+        match greedy_action(&net.scorer, &z, cs.len(), read) {
             Action::Stop => {
                 episode.step(Action::Stop)?;
                 steps.push(Step::Stop { stop: true });
@@ -187,6 +193,9 @@ pub fn greedy<F: CharacteristicFunction + ?Sized>(
             Action::Merge(i, j) => {
                 let before = cs.clone();
                 net.add_merge(&mut pre, &before, i, j);
+                if let Some(g) = gains.as_mut() {
+                    g.merge(i, j, f);
+                }
                 let reward = episode.step(Action::Merge(i, j))?;
                 steps.push(merge_step(&before, i, j, reward, episode.value()));
             }
@@ -218,13 +227,23 @@ pub fn beam<F: CharacteristicFunction + ?Sized>(
     struct Node {
         cs: CoalitionStructure,
         pre: Vec<f32>,
+        /// The merges' rewards, for the gain scorer only.
+        gains: Option<GainTable>,
         value: f64,
         steps: Vec<Step>,
+    }
+    impl Node {
+        fn gains(&self) -> &dyn MergeGains {
+            self.gains
+                .as_ref()
+                .map_or(&NoGains, |g| g as &dyn MergeGains)
+        }
     }
     let start = CoalitionStructure::singletons(f.agents());
     let start_value = start.value(f);
     let root = Node {
         pre: net.singletons_preactivation(f.agents()),
+        gains: net.scorer.needs_gains().then(|| GainTable::new(&start, f)),
         cs: start,
         value: start_value,
         steps: Vec::new(),
@@ -242,7 +261,7 @@ pub fn beam<F: CharacteristicFunction + ?Sized>(
             let mut pairs: Vec<(f32, usize, usize)> = Vec::with_capacity(m * (m - 1) / 2);
             for i in 0..m {
                 for j in i + 1..m {
-                    pairs.push((net.scorer.score(z[i], z[j]), i, j));
+                    pairs.push((net.scorer.q(&z, i, j, node.gains()), i, j));
                 }
             }
             pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -251,6 +270,10 @@ pub fn beam<F: CharacteristicFunction + ?Sized>(
                 let reward = f.value(&a.union(&b)) - f.value(&a) - f.value(&b);
                 let mut pre = node.pre.clone();
                 net.add_merge(&mut pre, &node.cs, i, j);
+                let mut gains = node.gains.clone();
+                if let Some(g) = gains.as_mut() {
+                    g.merge(i, j, f);
+                }
                 let mut cs = node.cs.clone();
                 let step = merge_step(&cs, i, j, reward, node.value + reward);
                 cs.merge(i, j)?;
@@ -260,11 +283,12 @@ pub fn beam<F: CharacteristicFunction + ?Sized>(
                     value: node.value + reward,
                     cs,
                     pre,
+                    gains,
                     steps,
                 };
                 let to_come = f64::from(
                     net.scorer
-                        .best_legal_value(&net.output(&child.pre), child.cs.len())
+                        .best_legal_value(&net.output(&child.pre), child.cs.len(), child.gains())
                         .max(0.0),
                 );
                 candidates.push((child.value + to_come, child));
@@ -297,8 +321,9 @@ pub fn beam<F: CharacteristicFunction + ?Sized>(
 mod tests {
     use super::*;
     use crate::core::{Distribution, Instance};
-    use crate::leader::network::NetworkConfig;
-    use candle_core::{Device, Tensor};
+    use crate::leader::gains::PackedGains;
+    use crate::leader::network::{NetworkConfig, Scorer};
+    use candle_core::{DType, Device, Tensor};
 
     fn plain_forward(net: &QNetwork, cs: &CoalitionStructure) -> Vec<f32> {
         let m = net.config().max_agents;
@@ -350,7 +375,7 @@ mod tests {
                     let i = cs.coalition_of(a[0]).expect("present");
                     let j = cs.coalition_of(b[0]).expect("present");
                     assert_eq!(
-                        greedy_action(plain.scorer(), &z_plain, cs.len()),
+                        greedy_action(plain.scorer(), &z_plain, cs.len(), &NoGains),
                         Action::Merge(i.min(j), i.max(j))
                     );
                     plain.add_merge(&mut pre, &cs, i, j);
@@ -358,7 +383,7 @@ mod tests {
                 }
                 Step::Stop { .. } => {
                     assert_eq!(
-                        greedy_action(plain.scorer(), &z_plain, cs.len()),
+                        greedy_action(plain.scorer(), &z_plain, cs.len(), &NoGains),
                         Action::Stop
                     )
                 }
@@ -371,6 +396,68 @@ mod tests {
             &plain.output(&plain.preactivation(&cs)),
             &plain.output(&pre)
         ));
+    }
+
+    #[test]
+    fn the_gain_scorer_with_a_silent_network_is_c_link() {
+        let config = NetworkConfig {
+            scorer: Scorer::Gain,
+            ..NetworkConfig::new(12)
+        };
+        let zeros: Vec<(Tensor, Tensor)> = config
+            .all_sizes()
+            .into_iter()
+            .map(|(i, o)| {
+                (
+                    Tensor::zeros((o, i), DType::F32, &Device::Cpu).expect("cpu"),
+                    Tensor::zeros(o, DType::F32, &Device::Cpu).expect("cpu"),
+                )
+            })
+            .collect();
+        let plain = PlainNetwork::new(&QNetwork::from_tensors(config, zeros).expect("shapes"))
+            .expect("f32");
+        for (name, seed) in [
+            ("modified_normal", 3),
+            ("agent_based", 4),
+            ("hard_modified_uniform", 5),
+        ] {
+            let inst = Instance::generate(Distribution::from_name(name).expect("known"), 12, seed)
+                .expect("valid");
+            let rollout = greedy(&plain, &inst, Horizon::Full).expect("fits");
+            assert_eq!(rollout.structure, crate::algorithms::clink(&inst), "{name}");
+            let b = beam(&plain, &inst, Horizon::Full, 4).expect("fits");
+            assert!(b.value >= rollout.value - 1e-9, "{name}");
+        }
+    }
+
+    #[test]
+    fn the_gain_scorer_acts_on_the_true_rewards() {
+        // The incremental gains of a rollout equal the packed gains of each state it passes.
+        let config = NetworkConfig {
+            scorer: Scorer::Gain,
+            ..NetworkConfig::new(10)
+        };
+        let net = QNetwork::new(config, 7).expect("valid");
+        let plain = PlainNetwork::new(&net).expect("f32");
+        let inst = Instance::generate(Distribution::from_name("combined").expect("known"), 10, 6)
+            .expect("valid");
+        let rollout = greedy(&plain, &inst, Horizon::Full).expect("fits");
+        let mut cs = CoalitionStructure::singletons(10);
+        for step in &rollout.steps {
+            let z = plain_forward(&net, &cs);
+            let gains = PackedGains::new(&cs, &inst);
+            let chosen = greedy_action(plain.scorer(), &z, cs.len(), &gains);
+            match step {
+                Step::Merge { merge: [a, b], .. } => {
+                    let i = cs.coalition_of(a[0]).expect("present");
+                    let j = cs.coalition_of(b[0]).expect("present");
+                    assert_eq!(chosen, Action::Merge(i.min(j), i.max(j)));
+                    cs.merge(i, j).expect("legal");
+                }
+                Step::Stop { .. } => assert_eq!(chosen, Action::Stop),
+            }
+        }
+        assert_eq!(cs, rollout.structure);
     }
 
     #[test]

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{Error, Result};
 use super::first_layer::{first_layer, BlockInput};
+use super::gains::MergeGains;
 use super::replay::Labels;
 
 /// The shape of a leader network.
@@ -45,26 +46,33 @@ pub enum Scorer {
         /// Width of `g`'s hidden layer.
         hidden: usize,
     },
+    /// `Q(s, (C_i, C_j)) = [v(C_i ∪ C_j) − v(C_i) − v(C_j)] + z_i + z_j`: the merge's true reward
+    /// plus the additive ψ, so the network learns only the value of what comes after the merge.
+    /// Ours, not the paper's: with `z = 0` its greedy rollout is C-Link's.
+    Gain,
 }
 
 impl Scorer {
-    /// The name used by `--scorer` and in weight files: `additive` or `learned:H`.
+    /// The name used by `--scorer` and in weight files: `additive`, `gain` or `learned:H`.
     pub fn name(self) -> String {
         match self {
             Self::Additive => "additive".to_string(),
+            Self::Gain => "gain".to_string(),
             Self::Learned { hidden } => format!("learned:{hidden}"),
         }
     }
 
-    /// The scorer called `name` (`additive`, `learned` for 16 hidden units, or `learned:H`).
+    /// The scorer called `name` (`additive`, `gain`, `learned` for 16 hidden units, or
+    /// `learned:H`).
     pub fn from_name(name: &str) -> Result<Self> {
         let bad = || {
             Error::BadParams(format!(
-                "scorer `{name}` is not one of additive, learned, learned:H (H from 1 to 1024)"
+                "scorer `{name}` is not one of additive, gain, learned, learned:H (H from 1 to 1024)"
             ))
         };
         match name {
             "additive" => Ok(Self::Additive),
+            "gain" => Ok(Self::Gain),
             "learned" => Ok(Self::Learned { hidden: 16 }),
             other => {
                 let h: usize = other
@@ -95,7 +103,7 @@ impl NetworkConfig {
     /// The scorer's layers' `(inputs, outputs)`: none for the additive scorer.
     pub fn scorer_sizes(&self) -> Vec<(usize, usize)> {
         match self.scorer {
-            Scorer::Additive => Vec::new(),
+            Scorer::Additive | Scorer::Gain => Vec::new(),
             Scorer::Learned { hidden } => vec![(2, hidden), (hidden, 1)],
         }
     }
@@ -243,6 +251,9 @@ impl QNetwork {
 
     /// The scorer as plain numbers, for choosing actions and for the backup.
     pub fn plain_scorer(&self) -> Result<PlainScorer> {
+        if self.config.scorer == Scorer::Gain {
+            return Ok(PlainScorer::Gain);
+        }
         let [l1, l2] = self.scorer_layers() else {
             return Ok(PlainScorer::Additive);
         };
@@ -334,6 +345,8 @@ impl QNetwork {
 pub enum PlainScorer {
     /// `ψ(a, b) = a + b`.
     Additive,
+    /// `ψ(a, b) = a + b` plus the merge's true reward (see [`Scorer::Gain`]).
+    Gain,
     /// `ψ(a, b) = g(a, b) + g(b, a)`, `g(x) = w2 · relu(W1 x + b1) + b2`.
     Learned {
         /// `W1`, `[H, 2]` row-major.
@@ -348,10 +361,10 @@ pub enum PlainScorer {
 }
 
 impl PlainScorer {
-    /// `ψ(a, b)`.
+    /// `ψ(a, b)`: the network's part of a merge's Q-value.
     pub fn score(&self, a: f32, b: f32) -> f32 {
         match self {
-            Self::Additive => a + b,
+            Self::Additive | Self::Gain => a + b,
             Self::Learned { w1, b1, w2, b2 } => {
                 let g = |x: f32, y: f32| {
                     let mut out = *b2;
@@ -365,9 +378,27 @@ impl PlainScorer {
         }
     }
 
-    /// The best pair `i < j < m` by `ψ(z_i, z_j)` and its score; `None` below two coalitions.
-    /// Indices `m..M` are masked. Additive: the two largest entries; learned: every pair.
-    pub fn best_pair(&self, z: &[f32], m: usize) -> Option<(usize, usize, f32)> {
+    /// Whether Q-values need the merges' true rewards ([`PlainScorer::Gain`]).
+    pub fn needs_gains(&self) -> bool {
+        *self == Self::Gain
+    }
+
+    /// `Q(s, (C_i, C_j))` from `z` and, for the gain scorer, the merge's reward.
+    pub fn q(&self, z: &[f32], i: usize, j: usize, gains: &dyn MergeGains) -> f32 {
+        match self {
+            Self::Gain => z[i] + z[j] + gains.gain(i, j),
+            _ => self.score(z[i], z[j]),
+        }
+    }
+
+    /// The best pair `i < j < m` by Q and its value; `None` below two coalitions. Indices
+    /// `m..M` are masked. Additive: the two largest entries; the others: every pair.
+    pub fn best_pair(
+        &self,
+        z: &[f32],
+        m: usize,
+        gains: &dyn MergeGains,
+    ) -> Option<(usize, usize, f32)> {
         if m < 2 {
             return None;
         }
@@ -375,10 +406,10 @@ impl PlainScorer {
             let (i, j) = top_two(&z[..m]);
             return Some((i, j, z[i] + z[j]));
         }
-        let mut best = (0, 1, self.score(z[0], z[1]));
+        let mut best = (0, 1, self.q(z, 0, 1, gains));
         for i in 0..m {
             for j in i + 1..m {
-                let q = self.score(z[i], z[j]);
+                let q = self.q(z, i, j, gains);
                 if q > best.2 {
                     best = (i, j, q);
                 }
@@ -388,10 +419,11 @@ impl PlainScorer {
     }
 
     /// The best legal action's value from `z` for a structure of `m` coalitions: the larger of
-    /// the null action's `z_M` and the best pair's `ψ`.
-    pub fn best_legal_value(&self, z: &[f32], m: usize) -> f32 {
+    /// the null action's `z_M` and the best pair's Q.
+    pub fn best_legal_value(&self, z: &[f32], m: usize, gains: &dyn MergeGains) -> f32 {
         let null = z[z.len() - 1];
-        self.best_pair(z, m).map_or(null, |(_, _, q)| null.max(q))
+        self.best_pair(z, m, gains)
+            .map_or(null, |(_, _, q)| null.max(q))
     }
 }
 
@@ -412,6 +444,7 @@ pub fn top_two(z: &[f32]) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::leader::gains::NoGains;
 
     #[test]
     fn the_same_seed_gives_the_same_weights() {
@@ -450,10 +483,16 @@ mod tests {
         // z_0..z_3 for coalitions, z_4 the null action; only 2 coalitions exist.
         let z = [1.0, 2.0, 50.0, 60.0, 0.5];
         let additive = PlainScorer::Additive;
-        assert_eq!(additive.best_legal_value(&z, 2), 3.0);
-        assert_eq!(additive.best_legal_value(&z, 1), 0.5);
-        assert_eq!(additive.best_legal_value(&[-1.0, -2.0, 5.0, -0.5], 2), -0.5);
-        assert_eq!(additive.best_legal_value(&[-1.0, -2.0, 5.0, -0.5], 3), 4.0);
+        assert_eq!(additive.best_legal_value(&z, 2, &NoGains), 3.0);
+        assert_eq!(additive.best_legal_value(&z, 1, &NoGains), 0.5);
+        assert_eq!(
+            additive.best_legal_value(&[-1.0, -2.0, 5.0, -0.5], 2, &NoGains),
+            -0.5
+        );
+        assert_eq!(
+            additive.best_legal_value(&[-1.0, -2.0, 5.0, -0.5], 3, &NoGains),
+            4.0
+        );
         assert_eq!(top_two(&[3.0, 1.0, 3.0]), (0, 2));
     }
 
@@ -526,7 +565,7 @@ mod tests {
             assert_eq!(plain.score(a, b), plain.score(b, a));
         }
         let z = [0.1, 0.9, -0.3, 0.5, 0.0];
-        let (i, j, q) = plain.best_pair(&z, 4).expect("4 coalitions");
+        let (i, j, q) = plain.best_pair(&z, 4, &NoGains).expect("4 coalitions");
         for a in 0..4 {
             for b in a + 1..4 {
                 assert!(
@@ -539,7 +578,7 @@ mod tests {
 
     #[test]
     fn scorer_names_round_trip() {
-        for name in ["additive", "learned:16", "learned:3"] {
+        for name in ["additive", "gain", "learned:16", "learned:3"] {
             assert_eq!(Scorer::from_name(name).expect("valid").name(), name);
         }
         assert_eq!(

@@ -6,6 +6,7 @@
 
 use rand::Rng;
 
+use super::gains::PackedGains;
 use super::mdp::Action;
 use crate::core::CoalitionStructure;
 
@@ -47,8 +48,13 @@ pub struct Transition {
     pub next: Labels,
     /// Coalitions in the next state: its legal indices for the backup's mask.
     pub next_coalitions: usize,
+    /// The next state's merge rewards, for the gain scorer's backup (empty for the others).
+    pub next_gains: PackedGains,
     /// Whether the episode ended with this step (no bootstrap).
     pub done: bool,
+    /// The discounted return from this step to the end of its episode, once the episode is
+    /// over (`None` before): a lower bound on `Q*(s, a)` in this deterministic MDP.
+    pub return_to_go: Option<f64>,
 }
 
 /// A ring buffer of the most recent transitions.
@@ -77,6 +83,15 @@ impl ReplayBuffer {
             self.items[self.next] = t;
         }
         self.next = (self.next + 1) % self.capacity;
+    }
+
+    /// The transition pushed `back` pushes ago (0: the latest), if still held.
+    pub fn recent_mut(&mut self, back: usize) -> Option<&mut Transition> {
+        if back >= self.items.len() {
+            return None;
+        }
+        let k = (self.next + self.capacity - 1 - back) % self.capacity;
+        self.items.get_mut(k)
     }
 
     /// Transitions held.
@@ -119,7 +134,9 @@ mod tests {
             reward: r,
             next: vec![],
             next_coalitions: 0,
+            next_gains: PackedGains::empty(),
             done: true,
+            return_to_go: None,
         };
         let mut buf = ReplayBuffer::new(2);
         for r in [1.0, 2.0, 3.0] {
@@ -127,5 +144,33 @@ mod tests {
         }
         let rewards: Vec<f64> = buf.items.iter().map(|t| t.reward).collect();
         assert_eq!(rewards, vec![3.0, 2.0]);
+    }
+
+    #[test]
+    fn recent_transitions_are_reached_newest_first() {
+        let t = |r: f64| Transition {
+            state: vec![],
+            action: Action::Stop,
+            reward: r,
+            next: vec![],
+            next_coalitions: 0,
+            next_gains: PackedGains::empty(),
+            done: true,
+            return_to_go: None,
+        };
+        let mut buf = ReplayBuffer::new(3);
+        buf.push(t(1.0));
+        buf.push(t(2.0));
+        assert_eq!(buf.recent_mut(0).map(|t| t.reward), Some(2.0));
+        assert_eq!(buf.recent_mut(1).map(|t| t.reward), Some(1.0));
+        assert!(buf.recent_mut(2).is_none());
+        for r in [3.0, 4.0, 5.0] {
+            buf.push(t(r));
+        }
+        let newest: Vec<f64> = (0..3)
+            .filter_map(|k| buf.recent_mut(k).map(|t| t.reward))
+            .collect();
+        assert_eq!(newest, vec![5.0, 4.0, 3.0]);
+        assert!(buf.recent_mut(3).is_none());
     }
 }

@@ -20,6 +20,7 @@ use crate::core::{
     MAX_TABLE_AGENTS,
 };
 use crate::lbf::{first_mismatch, replay, EpisodeFile};
+use crate::leader::gains::PackedGains;
 use crate::leader::network::Scorer;
 use crate::leader::{
     greedy, weights, DqnParams, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork,
@@ -411,6 +412,7 @@ fn viewer_step(plain: &PlainNetwork, f: &Instance, cs: &CoalitionStructure) -> V
     let z = plain.output(&plain.preactivation(cs));
     let lists = cs.to_lists();
     let m = cs.len();
+    let gains = PackedGains::new(cs, f);
     let mut candidates: Vec<CandidateQ> = Vec::new();
     for i in 0..m {
         for j in i + 1..m {
@@ -419,7 +421,7 @@ fn viewer_step(plain: &PlainNetwork, f: &Instance, cs: &CoalitionStructure) -> V
             candidates.push(CandidateQ {
                 a: lists[i].clone(),
                 b: lists[j].clone(),
-                q: plain.scorer().score(z[i], z[j]),
+                q: plain.scorer().q(&z, i, j, &gains),
                 reward,
             });
         }

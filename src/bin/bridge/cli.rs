@@ -112,8 +112,8 @@ pub struct TrainArgs {
         conflicts_with = "init"
     )]
     pub hidden: Vec<usize>,
-    /// The pairwise scorer ψ: additive (the paper's default), learned (an MLP of 16), or
-    /// learned:H.
+    /// The pairwise scorer ψ: additive (the paper's default), gain (the merge's true reward
+    /// plus the additive score; ours), learned (an MLP of 16), or learned:H.
     #[arg(long, default_value = "additive", conflicts_with = "init")]
     pub scorer: String,
     /// Training episodes (training may stop early when the reward settles).
@@ -155,6 +155,10 @@ pub struct TrainArgs {
     /// Minibatch updates per environment step (the replay ratio; the paper: 1).
     #[arg(long, default_value_t = 1, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
     pub updates_per_step: usize,
+    /// Bound each backup from below by the return its episode actually got from that step on
+    /// (optimality tightening, He et al. 2017; not in the paper).
+    #[arg(long)]
+    pub return_bound: bool,
 }
 
 #[derive(Args, Debug)]
@@ -199,6 +203,14 @@ pub struct ReproArgs {
     /// Minibatch updates per environment step for every leader trained (the paper: 1).
     #[arg(long, default_value_t = 1, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
     pub updates_per_step: usize,
+    /// Bound each backup from below by the return its episode actually got from that step on
+    /// (optimality tightening, He et al. 2017; not in the paper).
+    #[arg(long)]
+    pub return_bound: bool,
+    /// The pairwise scorer of every leader trained: additive (the paper's), gain (the merge's
+    /// true reward plus the additive score; ours), learned or learned:H.
+    #[arg(long, default_value = "additive")]
+    pub scorer: String,
 }
 
 #[derive(Args, Debug)]

@@ -88,6 +88,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
         seed,
         double_dqn: args.double_dqn,
         updates_per_step: args.updates_per_step,
+        return_bound: args.return_bound,
         ..Default::default()
     };
     let mut trainer = Trainer::new(network, params)?;

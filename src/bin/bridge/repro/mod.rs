@@ -13,7 +13,8 @@ mod table5;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use bridge_lab::leader::DqnParams;
+use bridge_lab::leader::network::Scorer;
+use bridge_lab::leader::{DqnParams, NetworkConfig};
 
 use crate::cli::ReproArgs;
 
@@ -59,8 +60,26 @@ pub fn dqn_params(args: &ReproArgs, seed: u64, early_stop_window: usize) -> DqnP
         learning_rate: args.lr,
         double_dqn: args.double_dqn,
         updates_per_step: args.updates_per_step,
+        return_bound: args.return_bound,
         ..Default::default()
     }
+}
+
+/// The paper's hidden widths, "3 layers (128, 128)".
+pub const HIDDEN: [usize; 2] = [128, 128];
+
+/// The network of every leader an experiment trains for `max_agents` agents with the given
+/// hidden widths: the paper's scorer unless `--scorer` says otherwise.
+pub fn network_config(
+    args: &ReproArgs,
+    max_agents: usize,
+    hidden: &[usize],
+) -> Result<NetworkConfig> {
+    Ok(NetworkConfig {
+        max_agents,
+        hidden: hidden.to_vec(),
+        scorer: Scorer::from_name(&args.scorer)?,
+    })
 }
 
 /// The first two lines of a Markdown table with one column per agent count.

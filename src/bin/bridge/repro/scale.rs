@@ -16,11 +16,11 @@ use anyhow::{Context, Result};
 use bridge_lab::algorithms::{Algorithm, SolveOptions};
 use bridge_lab::core::{Distribution, Instance};
 use bridge_lab::leader::{
-    weights, DqnParams, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork, Trainer,
+    weights, DqnParams, EpisodeStats, Horizon, PlainNetwork, QNetwork, Trainer,
 };
 
 use super::plot::{lines, Series};
-use super::{agents_header, dqn_params, mean_std, write};
+use super::{agents_header, dqn_params, mean_std, network_config, write};
 use crate::cli::ReproArgs;
 
 /// The agent counts of the paper's large-scale tables and figure.
@@ -70,7 +70,7 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
     // Every argument that changes training names the file, so a cached leader is reused only
     // for the same setting.
     let path: PathBuf = dir.join(format!(
-        "{}_h{hidden}_{}_n{}_e{}_eps{}_lr{}{}_u{}.safetensors",
+        "{}_h{hidden}_{}_n{}_e{}_eps{}_lr{}{}_u{}{}{}.safetensors",
         setting.distribution.name(),
         setting.horizon.name().replace('/', "half"),
         args.pretrain_agents,
@@ -78,7 +78,12 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
         args.epsilon_decay,
         args.lr,
         if args.double_dqn { "_double" } else { "" },
-        args.updates_per_step
+        args.updates_per_step,
+        if args.return_bound { "_bound" } else { "" },
+        match args.scorer.as_str() {
+            "additive" => String::new(),
+            other => format!("_{}", other.replace(':', "")),
+        }
     ));
     if let Ok(bytes) = std::fs::read(&path) {
         let (net, info) = weights::from_bytes(&bytes)
@@ -96,14 +101,7 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
     }
     let n = args.pretrain_agents as usize;
     let inst = Instance::generate(setting.distribution.clone(), n, PRETRAIN_INSTANCE_SEED)?;
-    let net = QNetwork::new(
-        NetworkConfig {
-            max_agents: MAX_AGENTS,
-            hidden: setting.hidden.to_vec(),
-            scorer: Default::default(),
-        },
-        0,
-    )?;
+    let net = QNetwork::new(network_config(args, MAX_AGENTS, setting.hidden)?, 0)?;
     let mut trainer = Trainer::new(
         net,
         DqnParams {
@@ -121,7 +119,7 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
         },
     )?;
     let trained_on = format!(
-        "{}, {n} agents, seed {PRETRAIN_INSTANCE_SEED}, {} episodes ({:?}), hidden {hidden}, horizon {}, ε over {} steps, learning rate {}{}, {} update(s) per step",
+        "{}, {n} agents, seed {PRETRAIN_INSTANCE_SEED}, {} episodes ({:?}), hidden {hidden}, horizon {}, ε over {} steps, learning rate {}{}, {} update(s) per step{}, scorer {}",
         setting.distribution.name(),
         report.episodes,
         report.stop,
@@ -129,7 +127,9 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
         args.epsilon_decay,
         args.lr,
         if args.double_dqn { ", Double DQN" } else { "" },
-        args.updates_per_step
+        args.updates_per_step,
+        if args.return_bound { ", return bound" } else { "" },
+        args.scorer
     );
     eprintln!("trained a leader: {trained_on}");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;

@@ -14,12 +14,10 @@ use std::fmt::Write as _;
 use anyhow::Result;
 use bridge_lab::algorithms::{clink, exact_table, random};
 use bridge_lab::core::{CharacteristicFunction, CoalitionStructure, Distribution, Instance};
-use bridge_lab::leader::{
-    beam, greedy, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork, Trainer,
-};
+use bridge_lab::leader::{beam, greedy, EpisodeStats, Horizon, PlainNetwork, QNetwork, Trainer};
 
 use super::plot::{lines, Series};
-use super::{agents_header, dqn_params, mean_std, write};
+use super::{agents_header, dqn_params, mean_std, network_config, write, HIDDEN};
 use crate::cli::ReproArgs;
 
 const AGENTS: [usize; 6] = [5, 6, 7, 8, 9, 10];
@@ -105,7 +103,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
     let mut curves: Vec<Vec<f64>> = vec![vec![0.0; fs_long]; AGENTS.len()];
     for seed in 0..args.seeds {
         let pre_inst = Instance::generate(dist.clone(), 3, 1000 + seed)?;
-        let net = QNetwork::new(NetworkConfig::new(10), seed)?;
+        let net = QNetwork::new(network_config(args, 10, &HIDDEN)?, seed)?;
         let mut trainer = Trainer::new(net, dqn_params(args, seed, 20))?;
         let pre = trainer.train(
             &pre_inst,
@@ -140,7 +138,8 @@ pub fn run(args: &ReproArgs) -> Result<()> {
             let v2 = greedy(&plain, &inst, Horizon::Full)?.value;
             let vb = beam(&plain, &inst, Horizon::Full, args.beam)?.value;
             beam_s.per_n[k].push(reference.shares(vb));
-            let untrained = PlainNetwork::new(&QNetwork::new(NetworkConfig::new(10), seed)?)?;
+            let untrained =
+                PlainNetwork::new(&QNetwork::new(network_config(args, 10, &HIDDEN)?, seed)?)?;
             let vc = beam(&untrained, &inst, Horizon::Full, args.beam)?.value;
             control_s.per_n[k].push(reference.shares(vc));
             clink_s.per_n[k].push(reference.shares(clink(&inst).value(&inst)));

@@ -13,11 +13,9 @@ use std::fmt::Write as _;
 use anyhow::Result;
 use bridge_lab::algorithms::{random, Algorithm, Budget, SolveOptions};
 use bridge_lab::core::{CoalitionStructure, Distribution, Instance};
-use bridge_lab::leader::{
-    greedy, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork, Trainer,
-};
+use bridge_lab::leader::{greedy, EpisodeStats, Horizon, PlainNetwork, QNetwork, Trainer};
 
-use super::{agents_header, dqn_params, mean_std, range, write};
+use super::{agents_header, dqn_params, mean_std, network_config, range, write, HIDDEN};
 use crate::cli::ReproArgs;
 
 const AGENTS: [usize; 6] = [5, 6, 7, 8, 9, 10];
@@ -51,7 +49,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
     let mut csv = String::from("method,agents,seed,value,optimum,singletons\n");
     for seed in 0..args.seeds {
         let mut pre = Trainer::new(
-            QNetwork::new(NetworkConfig::new(10), seed)?,
+            QNetwork::new(network_config(args, 10, &HIDDEN)?, seed)?,
             dqn_params(args, seed, 20),
         )?;
         let pre_inst = Instance::generate(dist.clone(), 3, 1000 + seed)?;
@@ -76,7 +74,7 @@ pub fn run(args: &ReproArgs) -> Result<()> {
                 .map(|r| random(&inst, seed * 1000 + r).value(&inst))
                 .fold(f64::NEG_INFINITY, f64::max);
             let mut scratch = Trainer::new(
-                QNetwork::new(NetworkConfig::new(10), seed)?,
+                QNetwork::new(network_config(args, 10, &HIDDEN)?, seed)?,
                 dqn_params(args, seed, 0),
             )?;
             scratch.train(&inst, BUDGET, &mut |_: &EpisodeStats| true)?;
