@@ -12,6 +12,8 @@
 //! Progress goes through [`Progress`], which the CLI prints, the worker posts and tests record;
 //! returning `false` stops training cleanly, keeping what was learned.
 
+use std::collections::HashMap;
+
 use candle_core::{Device, Tensor};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -19,11 +21,11 @@ use serde::{Deserialize, Serialize};
 
 use super::adam::{Adam, AdamParams};
 use super::error::{Error, Result};
-use super::gains::PackedGains;
-use super::greedy::greedy_action;
+use super::gains::{MergeGains, PackedGains};
+use super::greedy::{greedy_action, PlainNetwork};
 use super::mdp::{Action, Episode, Horizon};
 use super::network::{QNetwork, Scorer};
-use super::replay::{labels, ReplayBuffer, Transition};
+use super::replay::{labels, Labels, ReplayBuffer, Transition};
 use crate::core::{CharacteristicFunction, CoalitionStructure};
 
 /// The DQN's hyperparameters; `Default` holds the paper's (appendix D.4).
@@ -203,12 +205,22 @@ pub struct Trainer {
     episodes_done: usize,
     returns: Vec<f64>,
     best: Option<(CoalitionStructure, f64)>,
+    /// Lookahead scorer: the backed-up value of each state already computed with the current
+    /// target network (cleared at every sync).
+    backups: HashMap<Labels, f32>,
 }
 
 impl Trainer {
     /// Starts training `network` (fresh, or loaded to continue: the few-shot case).
     pub fn new(network: QNetwork, params: DqnParams) -> Result<Self> {
         params.validate()?;
+        if params.double_dqn && network.config().scorer == Scorer::Lookahead {
+            return Err(Error::BadParams(
+                "Double DQN does not apply to the lookahead scorer, whose backup takes the \
+                 target network's state values of the known merges: train without it"
+                    .into(),
+            ));
+        }
         let optimizer = Adam::new(
             network.vars(),
             AdamParams {
@@ -229,6 +241,7 @@ impl Trainer {
             episodes_done: 0,
             returns: Vec::new(),
             best: None,
+            backups: HashMap::new(),
         })
     }
 
@@ -259,10 +272,19 @@ impl Trainer {
 
     /// ε-greedy: a uniformly random legal action with probability ε, else the greedy one
     /// (`gains`: the merges' rewards in `cs`, read by the gain scorer only).
-    fn act(&mut self, cs: &CoalitionStructure, gains: &PackedGains) -> Result<Action> {
+    fn act(
+        &mut self,
+        cs: &CoalitionStructure,
+        gains: &PackedGains,
+        merge_ends: bool,
+    ) -> Result<Action> {
         let m = cs.len();
         if self.rng.random::<f64>() < self.epsilon() {
             return Ok(Action::nth(self.rng.random_range(0..Action::count(m)), m));
+        }
+        if self.online.config().scorer == Scorer::Lookahead {
+            let plain = PlainNetwork::new(&self.online)?;
+            return Ok(plain.choose(&plain.preactivation(cs), cs, gains, merge_ends));
         }
         let scorer = self.online.plain_scorer()?;
         Ok(greedy_action(&scorer, &self.z(cs)?, m, gains))
@@ -274,7 +296,7 @@ impl Trainer {
         cs: &CoalitionStructure,
         f: &F,
     ) -> PackedGains {
-        if self.online.config().scorer == Scorer::Gain {
+        if self.online.plain_scorer().is_ok_and(|s| s.needs_gains()) {
             PackedGains::new(cs, f)
         } else {
             PackedGains::empty()
@@ -288,6 +310,9 @@ impl Trainer {
             return Err(Error::BadParams(
                 "no experience to learn from yet: train for an episode first".into(),
             ));
+        }
+        if self.online.config().scorer == Scorer::Lookahead {
+            return self.update_values();
         }
         let m = self.max_agents();
         let b = self.params.batch_size;
@@ -389,6 +414,100 @@ impl Trainer {
         Ok(f64::from(loss.to_scalar::<f32>()?))
     }
 
+    /// The lookahead scorer's update: the state value `V(s') = z_M` of each sampled next state is
+    /// regressed on its Bellman backup over the known merges,
+    /// `max(0, max_{i<j} [gain_ij + V̄(s' merged at i, j)])` with `V̄` from the target network
+    /// (0 after a merge that ends the episode, and 0 for a final state).
+    fn update_values(&mut self) -> Result<f64> {
+        let m = self.max_agents();
+        let b = self.params.batch_size;
+        if self.updates.is_multiple_of(self.params.target_sync) {
+            self.backups.clear();
+        }
+        let batch: Vec<Transition> = self
+            .replay
+            .sample(b, &mut self.rng)
+            .into_iter()
+            .cloned()
+            .collect();
+        let steps = |n: usize| self.params.horizon.steps(n);
+        // The states whose backup is not known yet, each once, with their merges.
+        let mut missing: Vec<&Transition> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for t in &batch {
+            if !t.done && !self.backups.contains_key(&t.next) && seen.insert(&t.next) {
+                missing.push(t);
+            }
+        }
+        let mut afterstates: Vec<Labels> = Vec::new();
+        let mut owners: Vec<(usize, f32)> = Vec::new();
+        let mut values: Vec<f32> = vec![0.0; missing.len()];
+        for (k, t) in missing.iter().enumerate() {
+            let (n, mc) = (t.next.len(), t.next_coalitions);
+            let merge_ends = steps(n).saturating_sub(n - mc) <= 1 || mc <= 2;
+            for i in 0..mc {
+                for j in i + 1..mc {
+                    let gain = t.next_gains.gain(i, j);
+                    if merge_ends {
+                        values[k] = values[k].max(gain);
+                        continue;
+                    }
+                    afterstates.push(
+                        t.next
+                            .iter()
+                            .map(|&l| match usize::from(l) {
+                                l if l == j => i as u16,
+                                l if l > j => (l - 1) as u16,
+                                l => l as u16,
+                            })
+                            .collect(),
+                    );
+                    owners.push((k, gain));
+                }
+            }
+        }
+        // Chunks keep the block input small when structures have many coalitions.
+        for (chunk, own) in afterstates.chunks(4096).zip(owners.chunks(4096)) {
+            let refs: Vec<&Labels> = chunk.iter().collect();
+            let v = self
+                .target
+                .forward_labels(&refs)?
+                .narrow(1, m, 1)?
+                .squeeze(1)?
+                .to_vec1::<f32>()?;
+            for (&(k, gain), after) in own.iter().zip(v) {
+                values[k] = values[k].max(gain + after);
+            }
+        }
+        for (t, v) in missing.iter().zip(values) {
+            self.backups.insert(t.next.clone(), v);
+        }
+        let targets: Vec<f32> = batch
+            .iter()
+            .map(|t| {
+                let mut y = if t.done { 0.0 } else { self.backups[&t.next] };
+                if self.params.return_bound {
+                    let after = t.return_to_go.map_or(f64::NEG_INFINITY, |g| g - t.reward);
+                    y = y.max(after as f32);
+                }
+                y
+            })
+            .collect();
+        let v = self
+            .online
+            .forward_labels(&batch.iter().map(|t| &t.next).collect::<Vec<_>>())?
+            .narrow(1, m, 1)?
+            .squeeze(1)?;
+        let targets = Tensor::from_vec(targets, b, &Device::Cpu)?;
+        let loss = (v - targets)?.sqr()?.mean_all()?;
+        self.optimizer.step(&loss.backward()?)?;
+        self.updates += 1;
+        if self.updates.is_multiple_of(self.params.target_sync) {
+            self.target.copy_from(&self.online)?;
+        }
+        Ok(f64::from(loss.to_scalar::<f32>()?))
+    }
+
     /// Trains for up to `episodes` episodes on `f`, reporting each to `progress`.
     pub fn train<F: CharacteristicFunction + ?Sized>(
         &mut self,
@@ -421,7 +540,7 @@ impl Trainer {
             let (mut loss_sum, mut loss_count) = (0.0, 0usize);
             while !episode.is_done() {
                 let state = labels(episode.structure());
-                let action = self.act(episode.structure(), &gains)?;
+                let action = self.act(episode.structure(), &gains, episode.merge_ends())?;
                 let reward = episode.step(action)?;
                 self.env_steps += 1;
                 if episode.value() > best_value {
@@ -612,6 +731,18 @@ mod tests {
             ..small_params(2)
         };
         assert!(zero.validate().is_err());
+        let lookahead = NetworkConfig {
+            scorer: Scorer::Lookahead,
+            ..NetworkConfig::new(4)
+        };
+        let double = DqnParams {
+            double_dqn: true,
+            ..small_params(2)
+        };
+        let err = Trainer::new(QNetwork::new(lookahead, 1).expect("valid"), double)
+            .err()
+            .expect("refused");
+        assert!(err.to_string().contains("lookahead"), "{err}");
     }
 
     #[test]
@@ -655,16 +786,21 @@ mod tests {
     }
 
     #[test]
-    fn the_gain_scorer_learns_past_the_greedy_gain() {
+    fn the_gain_and_lookahead_scorers_learn_past_the_greedy_gain() {
         let inst = far_sighted_instance();
         let (_, optimum) = exact(&inst).expect("small");
         assert_eq!(optimum, 30.0);
         assert_eq!(crate::algorithms::clink(&inst).value(&inst), 12.0);
-        for return_bound in [false, true] {
+        for (scorer, return_bound) in [
+            (Scorer::Gain, false),
+            (Scorer::Gain, true),
+            (Scorer::Lookahead, false),
+            (Scorer::Lookahead, true),
+        ] {
             let config = NetworkConfig {
                 max_agents: 5,
                 hidden: vec![32, 32],
-                scorer: Scorer::Gain,
+                scorer,
             };
             let params = DqnParams {
                 return_bound,
@@ -683,7 +819,7 @@ mod tests {
             .expect("fits");
             assert_eq!(
                 rollout.value, optimum,
-                "bound {return_bound}: {:?}",
+                "{scorer:?}, bound {return_bound}: {:?}",
                 rollout.structure
             );
         }

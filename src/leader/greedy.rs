@@ -117,6 +117,113 @@ impl PlainNetwork {
         x
     }
 
+    /// `V = z_M` alone (the lookahead scorer's state value), skipping the last layer's other
+    /// outputs.
+    pub fn state_value(&self, pre: &[f32]) -> f32 {
+        let mut x: Vec<f32> = pre.iter().map(|v| v.max(0.0)).collect();
+        let last = self.rest.len() - 1;
+        for (w, b, inp, out) in &self.rest[..last] {
+            x = (0..*out)
+                .map(|o| {
+                    let row = &w[o * inp..(o + 1) * inp];
+                    (b[o] + row.iter().zip(&x).map(|(a, b)| a * b).sum::<f32>()).max(0.0)
+                })
+                .collect();
+        }
+        let (w, b, inp, out) = &self.rest[last];
+        let row = &w[(out - 1) * inp..out * inp];
+        b[out - 1] + row.iter().zip(&x).map(|(a, b)| a * b).sum::<f32>()
+    }
+
+    /// The Q-value of merging each pair `i < j` of `cs`, as `(q, i, j)`, given the structure's
+    /// first-layer pre-activation `pre`, its merges' rewards (read by the gain and lookahead
+    /// scorers) and whether a merge would end the episode.
+    pub fn pair_values(
+        &self,
+        pre: &[f32],
+        cs: &CoalitionStructure,
+        gains: &dyn MergeGains,
+        merge_ends: bool,
+    ) -> Vec<(f32, usize, usize)> {
+        let m = cs.len();
+        let mut out = Vec::with_capacity(m * m.saturating_sub(1) / 2);
+        if self.scorer == PlainScorer::Lookahead {
+            let mut h = vec![0.0; pre.len()];
+            for i in 0..m {
+                for j in i + 1..m {
+                    let after = if merge_ends {
+                        0.0
+                    } else {
+                        h.copy_from_slice(pre);
+                        self.add_merge(&mut h, cs, i, j);
+                        self.state_value(&h)
+                    };
+                    out.push((gains.gain(i, j) + after, i, j));
+                }
+            }
+        } else {
+            let z = self.output(pre);
+            for i in 0..m {
+                for j in i + 1..m {
+                    out.push((self.scorer.q(&z, i, j, gains), i, j));
+                }
+            }
+        }
+        out
+    }
+
+    /// The null action's Q: `z_M`, or 0 for the lookahead scorer (nothing follows it).
+    pub fn stop_value(&self, pre: &[f32]) -> f32 {
+        if self.scorer == PlainScorer::Lookahead {
+            return 0.0;
+        }
+        self.output(pre)[self.m]
+    }
+
+    /// The greedy action in `cs`: the merge of highest Q, or the null action if it is at least
+    /// as good (its Q is `z_M`, or 0 for the lookahead scorer).
+    pub fn choose(
+        &self,
+        pre: &[f32],
+        cs: &CoalitionStructure,
+        gains: &dyn MergeGains,
+        merge_ends: bool,
+    ) -> Action {
+        if self.scorer != PlainScorer::Lookahead {
+            return greedy_action(&self.scorer, &self.output(pre), cs.len(), gains);
+        }
+        let best = self
+            .pair_values(pre, cs, gains, merge_ends)
+            .into_iter()
+            .fold(None, |best: Option<(f32, usize, usize)>, p| match best {
+                Some(b) if b.0 >= p.0 => Some(b),
+                _ => Some(p),
+            });
+        match best {
+            Some((q, i, j)) if q > 0.0 => Action::Merge(i, j),
+            _ => Action::Stop,
+        }
+    }
+
+    /// The network's estimate of what is still to come from `cs` (the beam's look ahead): the
+    /// best legal Q, or for the lookahead scorer its state value `V = z_M`.
+    pub fn to_come(
+        &self,
+        pre: &[f32],
+        cs: &CoalitionStructure,
+        gains: &dyn MergeGains,
+        done: bool,
+    ) -> f32 {
+        if done {
+            return 0.0;
+        }
+        if self.scorer == PlainScorer::Lookahead {
+            return self.state_value(pre);
+        }
+        self.scorer
+            .best_legal_value(&self.output(pre), cs.len(), gains)
+    }
+
     /// Adds to `h` every link a merge of coalitions `i` and `j` of `cs` creates: only these
     /// adjacency entries change.
     fn add_merge(&self, h: &mut [f32], cs: &CoalitionStructure, i: usize, j: usize) {
@@ -182,10 +289,9 @@ pub fn greedy<F: CharacteristicFunction + ?Sized>(
         .then(|| GainTable::new(episode.structure(), f));
     let mut steps = Vec::new();
     while !episode.is_done() {
-        let z = net.output(&pre);
         let cs = episode.structure();
         let read: &dyn MergeGains = gains.as_ref().map_or(&NoGains, |g| g as &dyn MergeGains);
-        match greedy_action(&net.scorer, &z, cs.len(), read) {
+        match net.choose(&pre, cs, read, episode.merge_ends()) {
             Action::Stop => {
                 episode.step(Action::Stop)?;
                 steps.push(Step::Stop { stop: true });
@@ -250,20 +356,16 @@ pub fn beam<F: CharacteristicFunction + ?Sized>(
     };
     let mut best = greedy(net, f, horizon)?;
     let mut frontier = vec![root];
-    for _ in 0..horizon.steps(f.agents()) {
+    let steps_total = horizon.steps(f.agents());
+    for depth in 0..steps_total {
         let mut candidates: Vec<(f64, Node)> = Vec::new();
         for node in &frontier {
             let m = node.cs.len();
             if m < 2 {
                 continue;
             }
-            let z = net.output(&node.pre);
-            let mut pairs: Vec<(f32, usize, usize)> = Vec::with_capacity(m * (m - 1) / 2);
-            for i in 0..m {
-                for j in i + 1..m {
-                    pairs.push((net.scorer.q(&z, i, j, node.gains()), i, j));
-                }
-            }
+            let merge_ends = steps_total - depth <= 1 || m <= 2;
+            let mut pairs = net.pair_values(&node.pre, &node.cs, node.gains(), merge_ends);
             pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
             for &(_, i, j) in pairs.iter().take(width) {
                 let (a, b) = (node.cs.coalitions()[i], node.cs.coalitions()[j]);
@@ -287,8 +389,7 @@ pub fn beam<F: CharacteristicFunction + ?Sized>(
                     steps,
                 };
                 let to_come = f64::from(
-                    net.scorer
-                        .best_legal_value(&net.output(&child.pre), child.cs.len(), child.gains())
+                    net.to_come(&child.pre, &child.cs, child.gains(), merge_ends)
                         .max(0.0),
                 );
                 candidates.push((child.value + to_come, child));
@@ -458,6 +559,46 @@ mod tests {
             }
         }
         assert_eq!(cs, rollout.structure);
+    }
+
+    #[test]
+    fn lookahead_values_are_the_reward_plus_the_merged_structures_value() {
+        let config = NetworkConfig {
+            scorer: Scorer::Lookahead,
+            ..NetworkConfig::new(9)
+        };
+        let net = QNetwork::new(config, 3).expect("valid");
+        let plain = PlainNetwork::new(&net).expect("f32");
+        let inst = Instance::generate(Distribution::from_name("agent_based").expect("known"), 8, 2)
+            .expect("valid");
+        let mut cs = CoalitionStructure::singletons(8);
+        cs.merge(1, 4).expect("legal");
+        cs.merge(0, 5).expect("legal");
+        let gains = PackedGains::new(&cs, &inst);
+        let pre = plain.preactivation(&cs);
+        let values = plain.pair_values(&pre, &cs, &gains, false);
+        assert_eq!(values.len(), 15);
+        for &(q, i, j) in &values {
+            let mut merged = cs.clone();
+            merged.merge(i, j).expect("legal");
+            let v = *plain_forward(&net, &merged).last().expect("z_M");
+            let (a, b) = (cs.coalitions()[i], cs.coalitions()[j]);
+            let reward = inst.value(&a.union(&b)) - inst.value(&a) - inst.value(&b);
+            assert!(
+                (q - (reward as f32 + v)).abs() < 1e-3,
+                "{q} vs {reward} + {v}"
+            );
+            assert!((plain.state_value(&plain.preactivation(&merged)) - v).abs() < 1e-4);
+        }
+        // A merge that ends the episode is worth its reward alone.
+        for (q, i, j) in plain.pair_values(&pre, &cs, &gains, true) {
+            let (a, b) = (cs.coalitions()[i], cs.coalitions()[j]);
+            let reward = inst.value(&a.union(&b)) - inst.value(&a) - inst.value(&b);
+            assert!((q - reward as f32).abs() < 1e-4);
+        }
+        let rollout = greedy(&plain, &inst, Horizon::Full).expect("fits");
+        let b = beam(&plain, &inst, Horizon::Full, 3).expect("fits");
+        assert!(b.value >= rollout.value - 1e-9);
     }
 
     #[test]

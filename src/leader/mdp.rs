@@ -134,6 +134,12 @@ impl<'f, F: CharacteristicFunction + ?Sized> Episode<'f, F> {
         self.stopped || self.steps_left == 0 || self.cs.len() < 2
     }
 
+    /// Whether a merge now would end the episode (the horizon's last step, or two coalitions
+    /// left), so that nothing can follow it.
+    pub fn merge_ends(&self) -> bool {
+        self.steps_left <= 1 || self.cs.len() <= 2
+    }
+
     /// Takes `action`; returns the reward `v(CS') − v(CS)`. Only the two coalitions involved are
     /// re-evaluated, since the others keep their values.
     pub fn step(&mut self, action: Action) -> Result<f64> {

@@ -50,6 +50,11 @@ pub enum Scorer {
     /// plus the additive ψ, so the network learns only the value of what comes after the merge.
     /// Ours, not the paper's: with `z = 0` its greedy rollout is C-Link's.
     Gain,
+    /// One-step lookahead: `Q(s, (C_i, C_j)) = [v(C_i ∪ C_j) − v(C_i) − v(C_j)] + V(s')`, where
+    /// `V = z_M` is the network's value of the merged structure `s'` (0 once the episode would
+    /// end), and stopping is worth 0. The network learns state values by the Bellman backup over
+    /// the known merges. Ours, not the paper's: it costs a forward pass per candidate merge.
+    Lookahead,
 }
 
 impl Scorer {
@@ -58,21 +63,23 @@ impl Scorer {
         match self {
             Self::Additive => "additive".to_string(),
             Self::Gain => "gain".to_string(),
+            Self::Lookahead => "lookahead".to_string(),
             Self::Learned { hidden } => format!("learned:{hidden}"),
         }
     }
 
-    /// The scorer called `name` (`additive`, `gain`, `learned` for 16 hidden units, or
-    /// `learned:H`).
+    /// The scorer called `name` (`additive`, `gain`, `lookahead`, `learned` for 16 hidden
+    /// units, or `learned:H`).
     pub fn from_name(name: &str) -> Result<Self> {
         let bad = || {
             Error::BadParams(format!(
-                "scorer `{name}` is not one of additive, gain, learned, learned:H (H from 1 to 1024)"
+                "scorer `{name}` is not one of additive, gain, lookahead, learned, learned:H (H from 1 to 1024)"
             ))
         };
         match name {
             "additive" => Ok(Self::Additive),
             "gain" => Ok(Self::Gain),
+            "lookahead" => Ok(Self::Lookahead),
             "learned" => Ok(Self::Learned { hidden: 16 }),
             other => {
                 let h: usize = other
@@ -103,7 +110,7 @@ impl NetworkConfig {
     /// The scorer's layers' `(inputs, outputs)`: none for the additive scorer.
     pub fn scorer_sizes(&self) -> Vec<(usize, usize)> {
         match self.scorer {
-            Scorer::Additive | Scorer::Gain => Vec::new(),
+            Scorer::Additive | Scorer::Gain | Scorer::Lookahead => Vec::new(),
             Scorer::Learned { hidden } => vec![(2, hidden), (hidden, 1)],
         }
     }
@@ -251,8 +258,10 @@ impl QNetwork {
 
     /// The scorer as plain numbers, for choosing actions and for the backup.
     pub fn plain_scorer(&self) -> Result<PlainScorer> {
-        if self.config.scorer == Scorer::Gain {
-            return Ok(PlainScorer::Gain);
+        match self.config.scorer {
+            Scorer::Gain => return Ok(PlainScorer::Gain),
+            Scorer::Lookahead => return Ok(PlainScorer::Lookahead),
+            _ => {}
         }
         let [l1, l2] = self.scorer_layers() else {
             return Ok(PlainScorer::Additive);
@@ -347,6 +356,10 @@ pub enum PlainScorer {
     Additive,
     /// `ψ(a, b) = a + b` plus the merge's true reward (see [`Scorer::Gain`]).
     Gain,
+    /// The merge's true reward plus the network's value of the merged structure (see
+    /// [`Scorer::Lookahead`]): Q-values need a forward pass per merge, which
+    /// [`PlainNetwork`](super::greedy::PlainNetwork) makes; from `z` alone they are unknown.
+    Lookahead,
     /// `ψ(a, b) = g(a, b) + g(b, a)`, `g(x) = w2 · relu(W1 x + b1) + b2`.
     Learned {
         /// `W1`, `[H, 2]` row-major.
@@ -364,7 +377,7 @@ impl PlainScorer {
     /// `ψ(a, b)`: the network's part of a merge's Q-value.
     pub fn score(&self, a: f32, b: f32) -> f32 {
         match self {
-            Self::Additive | Self::Gain => a + b,
+            Self::Additive | Self::Gain | Self::Lookahead => a + b,
             Self::Learned { w1, b1, w2, b2 } => {
                 let g = |x: f32, y: f32| {
                     let mut out = *b2;
@@ -380,7 +393,7 @@ impl PlainScorer {
 
     /// Whether Q-values need the merges' true rewards ([`PlainScorer::Gain`]).
     pub fn needs_gains(&self) -> bool {
-        *self == Self::Gain
+        matches!(self, Self::Gain | Self::Lookahead)
     }
 
     /// `Q(s, (C_i, C_j))` from `z` and, for the gain scorer, the merge's reward.
@@ -578,7 +591,7 @@ mod tests {
 
     #[test]
     fn scorer_names_round_trip() {
-        for name in ["additive", "gain", "learned:16", "learned:3"] {
+        for name in ["additive", "gain", "lookahead", "learned:16", "learned:3"] {
             assert_eq!(Scorer::from_name(name).expect("valid").name(), name);
         }
         assert_eq!(

@@ -38,7 +38,7 @@ pub struct TrainSpec {
     pub max_agents: usize,
     /// Hidden layer widths of a new network (ignored when continuing).
     pub hidden: Vec<usize>,
-    /// The pairwise scorer of a new network by name: `additive` or `learned[:H]` (ignored when
+    /// The pairwise scorer of a new network by name: `additive`, `gain`, `lookahead` or `learned[:H]` (ignored when
     /// continuing).
     pub scorer: String,
     /// Episodes to train.

@@ -259,6 +259,8 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                         prop:value=move || state.scorer.get()
                         on:change=move |ev| state.scorer.set(event_target_value(&ev))>
                         <option value="additive">"additive (the paper's)"</option>
+                        <option value="gain">"gain: the merge's true reward + additive (ours)"</option>
+                        <option value="lookahead">"lookahead: reward + value of the merged structure (ours)"</option>
                         <option value="learned">"learned (an MLP of 16)"</option>
                     </select>
                 </label>

@@ -409,23 +409,23 @@ fn current_plain() -> Result<PlainNetwork, String> {
 
 /// The viewer's account of one state: the best candidate merges by Q with their true rewards.
 fn viewer_step(plain: &PlainNetwork, f: &Instance, cs: &CoalitionStructure) -> ViewerStep {
-    let z = plain.output(&plain.preactivation(cs));
+    let pre = plain.preactivation(cs);
     let lists = cs.to_lists();
-    let m = cs.len();
     let gains = PackedGains::new(cs, f);
-    let mut candidates: Vec<CandidateQ> = Vec::new();
-    for i in 0..m {
-        for j in i + 1..m {
+    // The viewer rolls out over the full horizon: a merge ends it when two coalitions are left.
+    let mut candidates: Vec<CandidateQ> = plain
+        .pair_values(&pre, cs, &gains, cs.len() <= 2)
+        .into_iter()
+        .map(|(q, i, j)| {
             let (a, b) = (cs.coalitions()[i], cs.coalitions()[j]);
-            let reward = f.value(&a.union(&b)) - f.value(&a) - f.value(&b);
-            candidates.push(CandidateQ {
+            CandidateQ {
                 a: lists[i].clone(),
                 b: lists[j].clone(),
-                q: plain.scorer().q(&z, i, j, &gains),
-                reward,
-            });
-        }
-    }
+                q,
+                reward: f.value(&a.union(&b)) - f.value(&a) - f.value(&b),
+            }
+        })
+        .collect();
     candidates.sort_by(|x, y| y.q.total_cmp(&x.q));
     candidates.truncate(8);
     ViewerStep {
@@ -434,7 +434,7 @@ fn viewer_step(plain: &PlainNetwork, f: &Instance, cs: &CoalitionStructure) -> V
         chosen: None,
         reward: 0.0,
         candidates,
-        q_stop: z[z.len() - 1],
+        q_stop: plain.stop_value(&pre),
         last: false,
     }
 }

@@ -248,7 +248,7 @@ try {
     assert.equal(await byId('adjacency').locator('rect').count(), 36);
   });
 
-  await check('the page trains other networks (hidden widths, the learned scorer) and refuses bad widths', async () => {
+  await check('the page trains other networks (hidden widths, the learned and lookahead scorers) and refuses bad widths', async () => {
     await byId('hidden-input').fill('64,x');
     await byId('train-start').click();
     await byId('error').waitFor({ timeout: 10_000 });
@@ -268,6 +268,20 @@ try {
     await download.saveAs(learned);
     const out = execFileSync(bridge, ['solve', '--algo', 'bridge', '--weights', learned, '--dist', 'modified_normal', '--agents', '6', '--seed', '4'], { encoding: 'utf8' });
     assert.equal(inPage, out.match(/"value":([^,}]+)/)[1]);
+    // The lookahead scorer (a forward pass per candidate merge) gives the CLI's rollout too.
+    await byId('hidden-input').fill('32,32');
+    await byId('scorer-select').selectOption('lookahead');
+    await byId('train-start').click();
+    await byId('train-status').filter({ hasText: 'done: finished after 10 episodes' }).waitFor({ timeout: 60_000 });
+    await byId('leader-info').filter({ hasText: /hidden \[32, 32\], lookahead scorer/ }).waitFor({ timeout: 10_000 });
+    await byId('infer-run').click();
+    await byId('cs-value').waitFor({ timeout: 30_000 });
+    const lookaheadInPage = (await byId('cs-value').textContent()).trim();
+    const [lookaheadDownload] = await Promise.all([page.waitForEvent('download'), byId('weights-download').click()]);
+    const lookahead = join(artifacts, 'page-lookahead-leader.safetensors');
+    await lookaheadDownload.saveAs(lookahead);
+    const lookaheadOut = execFileSync(bridge, ['solve', '--algo', 'bridge', '--weights', lookahead, '--dist', 'modified_normal', '--agents', '6', '--seed', '4'], { encoding: 'utf8' });
+    assert.equal(lookaheadInPage, lookaheadOut.match(/"value":([^,}]+)/)[1]);
     await byId('hidden-input').fill('128,128');
     await byId('scorer-select').selectOption('additive');
   });

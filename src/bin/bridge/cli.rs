@@ -159,6 +159,9 @@ pub struct TrainArgs {
     /// (optimality tightening, He et al. 2017; not in the paper).
     #[arg(long)]
     pub return_bound: bool,
+    /// Updates between target-network syncs (the paper: 100).
+    #[arg(long, default_value_t = 100, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    pub target_sync: usize,
 }
 
 #[derive(Args, Debug)]
@@ -207,6 +210,9 @@ pub struct ReproArgs {
     /// (optimality tightening, He et al. 2017; not in the paper).
     #[arg(long)]
     pub return_bound: bool,
+    /// Updates between target-network syncs (the paper: 100).
+    #[arg(long, default_value_t = 100, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    pub target_sync: usize,
     /// The pairwise scorer of every leader trained: additive (the paper's), gain (the merge's
     /// true reward plus the additive score; ours), learned or learned:H.
     #[arg(long, default_value = "additive")]
