@@ -1,8 +1,13 @@
 //! The leader's speed: one DQN update at M = 10 and 100 (minibatch 128; at M = 100 also on
 //! 30-agent structures, the generalisation setting), and the greedy
-//! rollout (incremental first layer) at n = 30, 50, 100 and 1000 with the paper's 3×128 network.
+//! rollout (incremental first layer) at n = 30, 50, 100 and 1000 with the paper's 3×128 network;
+//! for our scorers, the gain scorer's rollout at n = 100 and 1000, the lookahead scorer's first
+//! step (every pair of singletons valued by a forward pass: its costliest step) at n = 10, 30 and
+//! 100, and a lookahead update at M = 10 (Table 1's network).
 
-use bridge_lab::core::{Distribution, Instance};
+use bridge_lab::core::{CoalitionStructure, Distribution, Instance};
+use bridge_lab::leader::gains::PackedGains;
+use bridge_lab::leader::network::Scorer;
 use bridge_lab::leader::{
     greedy, DqnParams, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork, Trainer,
 };
@@ -22,8 +27,17 @@ fn dqn_update(c: &mut Criterion) {
     group.sample_size(10);
     // (M, n): the network's size and the agents of the structures it learns from; n < M is the
     // generalisation setting, where only the first n² inputs can be non-zero.
-    for (m, n) in [(10, 10), (100, 30), (100, 100)] {
-        let net = QNetwork::new(NetworkConfig::new(m), 1).expect("valid");
+    for (m, n, scorer) in [
+        (10, 10, Scorer::Additive),
+        (100, 30, Scorer::Additive),
+        (100, 100, Scorer::Additive),
+        (10, 10, Scorer::Lookahead),
+    ] {
+        let config = NetworkConfig {
+            scorer,
+            ..NetworkConfig::new(m)
+        };
+        let net = QNetwork::new(config, 1).expect("valid");
         let mut trainer = Trainer::new(
             net,
             DqnParams {
@@ -37,7 +51,9 @@ fn dqn_update(c: &mut Criterion) {
         trainer
             .train(&instance(n), episodes, &mut |_: &EpisodeStats| true)
             .expect("trains");
-        let id = if n == m {
+        let id = if scorer == Scorer::Lookahead {
+            BenchmarkId::new("lookahead_batch128", m)
+        } else if n == m {
             BenchmarkId::new("batch128", m)
         } else {
             BenchmarkId::new(format!("batch128_n{n}"), m)
@@ -64,5 +80,35 @@ fn greedy_rollout(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, dqn_update, greedy_rollout);
+fn our_scorers(c: &mut Criterion) {
+    let mut group = c.benchmark_group("greedy");
+    group.sample_size(10);
+    let network = |n: usize, scorer: Scorer| {
+        let config = NetworkConfig {
+            scorer,
+            ..NetworkConfig::new(n)
+        };
+        PlainNetwork::new(&QNetwork::new(config, 2).expect("valid")).expect("f32")
+    };
+    for n in [100, 1000] {
+        let plain = network(n, Scorer::Gain);
+        let inst = instance(n);
+        group.bench_function(BenchmarkId::new("gain_rollout", n), |b| {
+            b.iter(|| greedy(&plain, &inst, Horizon::Full).expect("fits"))
+        });
+    }
+    for n in [10, 30, 100] {
+        let plain = network(n, Scorer::Lookahead);
+        let inst = instance(n);
+        let cs = CoalitionStructure::singletons(n);
+        let gains = PackedGains::new(&cs, &inst);
+        let pre = plain.preactivation(&cs);
+        group.bench_function(BenchmarkId::new("lookahead_first_step", n), |b| {
+            b.iter(|| plain.choose(&pre, &cs, &gains, false))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, dqn_update, greedy_rollout, our_scorers);
 criterion_main!(benches);

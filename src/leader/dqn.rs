@@ -71,6 +71,11 @@ pub struct DqnParams {
     /// target sync per step. Off in the paper.
     #[serde(default)]
     pub return_bound: bool,
+    /// Weight `λ` of the return the episode actually got in each target,
+    /// `y = (1 − λ)·backup + λ·return` (a mixed Monte Carlo target: it pulls down values the
+    /// backups overestimate, which the lower bound cannot). 0 in the paper.
+    #[serde(default)]
+    pub return_mix: f64,
 }
 
 fn one() -> usize {
@@ -96,6 +101,7 @@ impl Default for DqnParams {
             double_dqn: false,
             updates_per_step: 1,
             return_bound: false,
+            return_mix: 0.0,
         }
     }
 }
@@ -124,6 +130,9 @@ impl DqnParams {
         }
         if self.grad_clip.is_nan() || self.grad_clip <= 0.0 || !(0.0..=1.0).contains(&self.gamma) {
             return bad("the gradient clip must be positive and γ in [0, 1]");
+        }
+        if !(0.0..=1.0).contains(&self.return_mix) {
+            return bad("the return mix λ must lie in [0, 1]");
         }
         if self.early_stop_tolerance.is_nan() || self.early_stop_tolerance < 0.0 {
             return bad("the early-stop tolerance must be >= 0");
@@ -214,13 +223,6 @@ impl Trainer {
     /// Starts training `network` (fresh, or loaded to continue: the few-shot case).
     pub fn new(network: QNetwork, params: DqnParams) -> Result<Self> {
         params.validate()?;
-        if params.double_dqn && network.config().scorer == Scorer::Lookahead {
-            return Err(Error::BadParams(
-                "Double DQN does not apply to the lookahead scorer, whose backup takes the \
-                 target network's state values of the known merges: train without it"
-                    .into(),
-            ));
-        }
         let optimizer = Adam::new(
             network.vars(),
             AdamParams {
@@ -381,10 +383,7 @@ impl Trainer {
                     Action::Merge(..) if gain => t.reward,
                     _ => 0.0,
                 };
-                let mut y = t.reward + future;
-                if self.params.return_bound {
-                    y = y.max(t.return_to_go.unwrap_or(f64::NEG_INFINITY));
-                }
+                let y = self.with_return(t.reward + future, t.return_to_go);
                 (y - known) as f32
             })
             .collect();
@@ -414,10 +413,26 @@ impl Trainer {
         Ok(f64::from(loss.to_scalar::<f32>()?))
     }
 
+    /// A backup combined with the return that actually followed (once its episode is over):
+    /// mixed in by `return_mix`, and bounding it from below if `return_bound`.
+    fn with_return(&self, backup: f64, actual: Option<f64>) -> f64 {
+        let Some(g) = actual else {
+            return backup;
+        };
+        let lambda = self.params.return_mix;
+        let y = (1.0 - lambda) * backup + lambda * g;
+        if self.params.return_bound {
+            y.max(g)
+        } else {
+            y
+        }
+    }
+
     /// The lookahead scorer's update: the state value `V(s') = z_M` of each sampled next state is
     /// regressed on its Bellman backup over the known merges,
     /// `max(0, max_{i<j} [gain_ij + V̄(s' merged at i, j)])` with `V̄` from the target network
-    /// (0 after a merge that ends the episode, and 0 for a final state).
+    /// (0 after a merge that ends the episode, and 0 for a final state). With Double DQN the
+    /// online network picks the merge and the target network values it.
     fn update_values(&mut self) -> Result<f64> {
         let m = self.max_agents();
         let b = self.params.batch_size;
@@ -466,31 +481,41 @@ impl Trainer {
                 }
             }
         }
-        // Chunks keep the block input small when structures have many coalitions.
+        // Chunks keep the block input small when structures have many coalitions. Each state's
+        // best merge is chosen by `choice` (the online network's values under Double DQN, the
+        // target's otherwise) and valued by the target network.
+        let mut choice: Vec<(f32, f32)> = values.iter().map(|&v| (v, v)).collect();
         for (chunk, own) in afterstates.chunks(4096).zip(owners.chunks(4096)) {
             let refs: Vec<&Labels> = chunk.iter().collect();
-            let v = self
-                .target
-                .forward_labels(&refs)?
-                .narrow(1, m, 1)?
-                .squeeze(1)?
-                .to_vec1::<f32>()?;
-            for (&(k, gain), after) in own.iter().zip(v) {
-                values[k] = values[k].max(gain + after);
+            let value_head = |net: &QNetwork| -> Result<Vec<f32>> {
+                Ok(net
+                    .forward_labels(&refs)?
+                    .narrow(1, m, 1)?
+                    .squeeze(1)?
+                    .to_vec1::<f32>()?)
+            };
+            let target = value_head(&self.target)?;
+            let chooser = if self.params.double_dqn {
+                value_head(&self.online)?
+            } else {
+                target.clone()
+            };
+            for ((&(k, gain), after), pick) in own.iter().zip(target).zip(chooser) {
+                if gain + pick > choice[k].0 {
+                    choice[k] = (gain + pick, gain + after);
+                }
             }
         }
-        for (t, v) in missing.iter().zip(values) {
+        for (t, (_, v)) in missing.iter().zip(choice) {
             self.backups.insert(t.next.clone(), v);
         }
         let targets: Vec<f32> = batch
             .iter()
             .map(|t| {
-                let mut y = if t.done { 0.0 } else { self.backups[&t.next] };
-                if self.params.return_bound {
-                    let after = t.return_to_go.map_or(f64::NEG_INFINITY, |g| g - t.reward);
-                    y = y.max(after as f32);
-                }
-                y
+                let backup = if t.done { 0.0 } else { self.backups[&t.next] };
+                // What followed the next state: the step's return without its own reward.
+                let after = t.return_to_go.map(|g| g - t.reward);
+                self.with_return(f64::from(backup), after) as f32
             })
             .collect();
         let v = self
@@ -731,18 +756,13 @@ mod tests {
             ..small_params(2)
         };
         assert!(zero.validate().is_err());
-        let lookahead = NetworkConfig {
-            scorer: Scorer::Lookahead,
-            ..NetworkConfig::new(4)
-        };
-        let double = DqnParams {
-            double_dqn: true,
-            ..small_params(2)
-        };
-        let err = Trainer::new(QNetwork::new(lookahead, 1).expect("valid"), double)
-            .err()
-            .expect("refused");
-        assert!(err.to_string().contains("lookahead"), "{err}");
+        for mix in [-0.1, 1.5, f64::NAN] {
+            let bad = DqnParams {
+                return_mix: mix,
+                ..small_params(2)
+            };
+            assert!(bad.validate().is_err(), "{mix}");
+        }
     }
 
     #[test]
@@ -791,11 +811,11 @@ mod tests {
         let (_, optimum) = exact(&inst).expect("small");
         assert_eq!(optimum, 30.0);
         assert_eq!(crate::algorithms::clink(&inst).value(&inst), 12.0);
-        for (scorer, return_bound) in [
-            (Scorer::Gain, false),
-            (Scorer::Gain, true),
-            (Scorer::Lookahead, false),
-            (Scorer::Lookahead, true),
+        for (scorer, return_bound, return_mix, double_dqn) in [
+            (Scorer::Gain, false, 0.0, false),
+            (Scorer::Gain, true, 0.0, false),
+            (Scorer::Lookahead, false, 0.0, false),
+            (Scorer::Lookahead, true, 0.5, true),
         ] {
             let config = NetworkConfig {
                 max_agents: 5,
@@ -804,6 +824,8 @@ mod tests {
             };
             let params = DqnParams {
                 return_bound,
+                return_mix,
+                double_dqn,
                 ..small_params(1)
             };
             let mut trainer =

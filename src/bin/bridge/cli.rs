@@ -159,6 +159,10 @@ pub struct TrainArgs {
     /// (optimality tightening, He et al. 2017; not in the paper).
     #[arg(long)]
     pub return_bound: bool,
+    /// Weight λ of the actual return in each backup, `(1 − λ)·backup + λ·return`, from 0 (the
+    /// paper) to 1.
+    #[arg(long, default_value_t = 0.0)]
+    pub return_mix: f64,
     /// Updates between target-network syncs (the paper: 100).
     #[arg(long, default_value_t = 100, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub target_sync: usize,
@@ -210,6 +214,10 @@ pub struct ReproArgs {
     /// (optimality tightening, He et al. 2017; not in the paper).
     #[arg(long)]
     pub return_bound: bool,
+    /// Weight λ of the actual return in each backup, `(1 − λ)·backup + λ·return`, from 0 (the
+    /// paper) to 1.
+    #[arg(long, default_value_t = 0.0)]
+    pub return_mix: f64,
     /// Updates between target-network syncs (the paper: 100).
     #[arg(long, default_value_t = 100, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub target_sync: usize,

@@ -89,6 +89,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
         double_dqn: args.double_dqn,
         updates_per_step: args.updates_per_step,
         return_bound: args.return_bound,
+        return_mix: args.return_mix,
         target_sync: args.target_sync,
         ..Default::default()
     };

@@ -61,6 +61,7 @@ pub fn dqn_params(args: &ReproArgs, seed: u64, early_stop_window: usize) -> DqnP
         double_dqn: args.double_dqn,
         updates_per_step: args.updates_per_step,
         return_bound: args.return_bound,
+        return_mix: args.return_mix,
         target_sync: args.target_sync,
         ..Default::default()
     }

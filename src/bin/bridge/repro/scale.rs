@@ -70,7 +70,7 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
     // Every argument that changes training names the file, so a cached leader is reused only
     // for the same setting.
     let path: PathBuf = dir.join(format!(
-        "{}_h{hidden}_{}_n{}_e{}_eps{}_lr{}{}_u{}{}{}{}.safetensors",
+        "{}_h{hidden}_{}_n{}_e{}_eps{}_lr{}{}_u{}{}{}{}{}.safetensors",
         setting.distribution.name(),
         setting.horizon.name().replace('/', "half"),
         args.pretrain_agents,
@@ -80,6 +80,11 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
         if args.double_dqn { "_double" } else { "" },
         args.updates_per_step,
         if args.return_bound { "_bound" } else { "" },
+        if args.return_mix == 0.0 {
+            String::new()
+        } else {
+            format!("_mix{}", args.return_mix)
+        },
         if args.target_sync == 100 {
             String::new()
         } else {
@@ -124,7 +129,7 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
         },
     )?;
     let trained_on = format!(
-        "{}, {n} agents, seed {PRETRAIN_INSTANCE_SEED}, {} episodes ({:?}), hidden {hidden}, horizon {}, ε over {} steps, learning rate {}{}, {} update(s) per step{}, target sync every {} updates, scorer {}",
+        "{}, {n} agents, seed {PRETRAIN_INSTANCE_SEED}, {} episodes ({:?}), hidden {hidden}, horizon {}, ε over {} steps, learning rate {}{}, {} update(s) per step{}, return mix {}, target sync every {} updates, scorer {}",
         setting.distribution.name(),
         report.episodes,
         report.stop,
@@ -134,6 +139,7 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
         if args.double_dqn { ", Double DQN" } else { "" },
         args.updates_per_step,
         if args.return_bound { ", return bound" } else { "" },
+        args.return_mix,
         args.target_sync,
         args.scorer
     );
