@@ -810,6 +810,50 @@ fn repro_table1_writes_its_tables_and_plot() {
     );
     let svg = std::fs::read_to_string(results.join("table1_training.svg")).expect("SVG written");
     assert!(svg.starts_with("<svg") && svg.contains("10 agents"));
+    assert!(
+        md.contains("| above / equal / below C-Link | "),
+        "the per-instance comparison with C-Link: {md}"
+    );
+    // Our leader's options are named in the table, and seeds can start elsewhere.
+    let ours = stdout(&bridge(&[
+        "repro",
+        "table1",
+        "--results",
+        s(&results),
+        "--seeds",
+        "1",
+        "--first-seed",
+        "7",
+        "--pretrain-episodes",
+        "3",
+        "--few-shot-short",
+        "2",
+        "--few-shot-long",
+        "3",
+        "--scorer",
+        "lookahead",
+        "--double-dqn",
+        "--return-bound",
+        "--return-mix",
+        "0.25",
+        "--target-sync",
+        "20",
+    ]));
+    assert!(ours.contains("1 seeds: 7..7"), "{ours}");
+    assert!(
+        ours.contains("except: lookahead scorer, target sync every 20 updates, Double DQN, return lower bound, return mix λ = 0.25"),
+        "{ours}"
+    );
+    for (flag, value, expected) in [
+        ("--return-mix", "1.5", "the return mix λ must lie in [0, 1]"),
+        ("--scorer", "psychic", "scorer `psychic` is not one of"),
+        ("--target-sync", "0", "--target-sync"),
+    ] {
+        check_refused(
+            &["repro", "table1", "--results", s(&results), flag, value],
+            expected,
+        );
+    }
     check_refused(
         &["repro", "table9", "--results", s(&results)],
         "unknown experiment `table9`",

@@ -256,9 +256,19 @@ pub fn greedy_action(scorer: &PlainScorer, z: &[f32], m: usize, gains: &dyn Merg
     }
 }
 
+/// The most agents a lookahead leader's rollout takes: it values every candidate merge with a
+/// forward pass, about `n³/6` of them per rollout (seconds at 100 agents, hours at 1000).
+pub const LOOKAHEAD_MAX_AGENTS: usize = 300;
+
 fn check_size(net: &PlainNetwork, n: usize) -> Result<()> {
     if n > net.m {
         return Err(Error::TooManyAgents { n, max: net.m });
+    }
+    if net.scorer == PlainScorer::Lookahead && n > LOOKAHEAD_MAX_AGENTS {
+        return Err(Error::BadParams(format!(
+            "a lookahead leader values every candidate merge with a forward pass: {n} agents would \
+             take hours; it takes at most {LOOKAHEAD_MAX_AGENTS} (the additive and gain scorers take any size)"
+        )));
     }
     Ok(())
 }
@@ -632,5 +642,21 @@ mod tests {
             err.contains("at most 4 agents, the instance has 5"),
             "{err}"
         );
+        let lookahead = NetworkConfig {
+            scorer: Scorer::Lookahead,
+            hidden: vec![2],
+            ..NetworkConfig::new(LOOKAHEAD_MAX_AGENTS + 1)
+        };
+        let plain = PlainNetwork::new(&QNetwork::new(lookahead, 1).expect("valid")).expect("f32");
+        let big = Instance::generate(
+            Distribution::from_name("agent_based").expect("known"),
+            LOOKAHEAD_MAX_AGENTS + 1,
+            1,
+        )
+        .expect("valid");
+        let err = greedy(&plain, &big, Horizon::Full)
+            .expect_err("too slow")
+            .to_string();
+        assert!(err.contains("at most 300"), "{err}");
     }
 }

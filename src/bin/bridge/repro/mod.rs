@@ -67,6 +67,42 @@ pub fn dqn_params(args: &ReproArgs, seed: u64, early_stop_window: usize) -> DqnP
     }
 }
 
+/// How the leaders of an experiment are trained, in words: the paper's DQN settings, then every
+/// option that departs from them.
+pub fn leader_settings(args: &ReproArgs) -> String {
+    let paper = DqnParams::default();
+    let mut changes = Vec::new();
+    if args.scorer != "additive" {
+        changes.push(format!("{} scorer", args.scorer));
+    }
+    if args.epsilon_decay != paper.epsilon_decay_steps {
+        changes.push(format!("ε decaying over {} steps", args.epsilon_decay));
+    }
+    if args.lr != paper.learning_rate {
+        changes.push(format!("learning rate {}", args.lr));
+    }
+    if args.target_sync != paper.target_sync {
+        changes.push(format!("target sync every {} updates", args.target_sync));
+    }
+    if args.updates_per_step != paper.updates_per_step {
+        changes.push(format!("{} updates per step", args.updates_per_step));
+    }
+    if args.double_dqn {
+        changes.push("Double DQN".into());
+    }
+    if args.return_bound {
+        changes.push("return lower bound".into());
+    }
+    if args.return_mix != 0.0 {
+        changes.push(format!("return mix λ = {}", args.return_mix));
+    }
+    if changes.is_empty() {
+        "the paper's DQN settings (additive scorer, ε over 10 000 steps)".into()
+    } else {
+        format!("the paper's DQN settings except: {}", changes.join(", "))
+    }
+}
+
 /// The paper's hidden widths, "3 layers (128, 128)".
 pub const HIDDEN: [usize; 2] = [128, 128];
 
