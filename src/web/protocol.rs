@@ -47,6 +47,16 @@ pub struct TrainSpec {
     pub seed: u64,
     /// Environment steps over which ε decays.
     pub epsilon_decay: usize,
+    /// Adam's learning rate (the paper: 0.001).
+    pub learning_rate: f64,
+    /// Updates between target-network syncs (the paper: 100).
+    pub target_sync: usize,
+    /// Double DQN backups (not in the paper).
+    pub double_dqn: bool,
+    /// The return lower bound on backups (not in the paper).
+    pub return_bound: bool,
+    /// Weight λ of the actual return in each backup (the paper: 0).
+    pub return_mix: f64,
     /// Continue from the current leader (few-shot) instead of a fresh network.
     pub continue_current: bool,
 }

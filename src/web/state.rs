@@ -63,6 +63,16 @@ pub struct AppState {
     pub hidden: RwSignal<String>,
     /// The pairwise scorer chosen.
     pub scorer: RwSignal<String>,
+    /// The learning rate field, as typed.
+    pub learning_rate: RwSignal<String>,
+    /// The target-sync interval field, as typed.
+    pub target_sync: RwSignal<String>,
+    /// The return mix λ field, as typed.
+    pub return_mix: RwSignal<String>,
+    /// Double DQN backups.
+    pub double_dqn: RwSignal<bool>,
+    /// The return lower bound on backups.
+    pub return_bound: RwSignal<bool>,
     /// Whether a training run is going.
     pub training: RwSignal<bool>,
     /// The current run's episodes.
@@ -101,6 +111,11 @@ impl AppState {
             epsilon_decay: RwSignal::new("1000".to_string()),
             hidden: RwSignal::new("128,128".to_string()),
             scorer: RwSignal::new("additive".to_string()),
+            learning_rate: RwSignal::new("0.001".to_string()),
+            target_sync: RwSignal::new("100".to_string()),
+            return_mix: RwSignal::new("0".to_string()),
+            double_dqn: RwSignal::new(false),
+            return_bound: RwSignal::new(false),
             training: RwSignal::new(false),
             history: RwSignal::new(Vec::new()),
             trained: RwSignal::new(None),
@@ -241,6 +256,18 @@ pub fn whole_number(field: &str, text: &str, min: usize, max: usize) -> Result<u
         return Err(format!("{field}: {n} is out of range; give {min} to {max}"));
     }
     Ok(n)
+}
+
+/// A number typed into `field`, checked to lie in `[min, max]`.
+pub fn decimal_number(field: &str, text: &str, min: f64, max: f64) -> Result<f64, String> {
+    let x: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{field}: `{text}` is not a number"))?;
+    if !(min..=max).contains(&x) {
+        return Err(format!("{field}: {x} is out of range; give {min} to {max}"));
+    }
+    Ok(x)
 }
 
 /// Starts the worker and routes its answers into the state.

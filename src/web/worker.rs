@@ -255,7 +255,12 @@ fn start_training(spec: TrainSpec) -> Result<(), String> {
     }
     let params = DqnParams {
         seed: spec.seed,
-        epsilon_decay_steps: spec.epsilon_decay.max(1),
+        epsilon_decay_steps: spec.epsilon_decay,
+        learning_rate: spec.learning_rate,
+        target_sync: spec.target_sync,
+        double_dqn: spec.double_dqn,
+        return_bound: spec.return_bound,
+        return_mix: spec.return_mix,
         ..Default::default()
     };
     let trainer = Trainer::new(net, params).map_err(|e| e.to_string())?;

@@ -270,7 +270,16 @@ try {
     assert.equal(inPage, out.match(/"value":([^,}]+)/)[1]);
     // The lookahead scorer (a forward pass per candidate merge) gives the CLI's rollout too.
     await byId('hidden-input').fill('32,32');
-    await byId('scorer-select').selectOption('lookahead');
+    await byId('settings-ours').click();
+    assert.equal(await byId('scorer-select').inputValue(), 'lookahead');
+    assert.equal(await byId('lr-input').inputValue(), '0.0003');
+    assert.equal(await byId('sync-input').inputValue(), '20');
+    assert.equal(await byId('mix-input').inputValue(), '0.25');
+    assert.ok(await byId('double-input').isChecked() && await byId('bound-input').isChecked());
+    await byId('mix-input').fill('1.5');
+    await byId('train-start').click();
+    await byId('error').filter({ hasText: 'return mix λ: 1.5 is out of range; give 0 to 1' }).waitFor({ timeout: 10_000 });
+    await byId('mix-input').fill('0.25');
     await byId('train-start').click();
     await byId('train-status').filter({ hasText: 'done: finished after 10 episodes' }).waitFor({ timeout: 60_000 });
     await byId('leader-info').filter({ hasText: /hidden \[32, 32\], lookahead scorer/ }).waitFor({ timeout: 10_000 });
@@ -283,7 +292,11 @@ try {
     const lookaheadOut = execFileSync(bridge, ['solve', '--algo', 'bridge', '--weights', lookahead, '--dist', 'modified_normal', '--agents', '6', '--seed', '4'], { encoding: 'utf8' });
     assert.equal(lookaheadInPage, lookaheadOut.match(/"value":([^,}]+)/)[1]);
     await byId('hidden-input').fill('128,128');
-    await byId('scorer-select').selectOption('additive');
+    await byId('settings-paper').click();
+    assert.equal(await byId('scorer-select').inputValue(), 'additive');
+    assert.equal(await byId('lr-input').inputValue(), '0.001');
+    assert.ok(!(await byId('double-input').isChecked()));
+    await byId('epsilon-input').fill('1000');
   });
 
   await check('uploaded weights become the leader; bad weights are refused with a message', async () => {
