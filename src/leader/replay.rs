@@ -116,6 +116,20 @@ impl ReplayBuffer {
 mod tests {
     use super::*;
 
+    /// A final null-action step with the given reward.
+    fn stop_with_reward(r: f64) -> Transition {
+        Transition {
+            state: vec![],
+            action: Action::Stop,
+            reward: r,
+            next: vec![],
+            next_coalitions: 0,
+            next_gains: PackedGains::empty(),
+            done: true,
+            return_to_go: None,
+        }
+    }
+
     #[test]
     fn labels_expand_to_the_structures_adjacency() {
         let mut cs = CoalitionStructure::singletons(5);
@@ -128,19 +142,9 @@ mod tests {
 
     #[test]
     fn the_oldest_transition_is_replaced() {
-        let t = |r: f64| Transition {
-            state: vec![],
-            action: Action::Stop,
-            reward: r,
-            next: vec![],
-            next_coalitions: 0,
-            next_gains: PackedGains::empty(),
-            done: true,
-            return_to_go: None,
-        };
         let mut buf = ReplayBuffer::new(2);
         for r in [1.0, 2.0, 3.0] {
-            buf.push(t(r));
+            buf.push(stop_with_reward(r));
         }
         let rewards: Vec<f64> = buf.items.iter().map(|t| t.reward).collect();
         assert_eq!(rewards, vec![3.0, 2.0]);
@@ -148,24 +152,14 @@ mod tests {
 
     #[test]
     fn recent_transitions_are_reached_newest_first() {
-        let t = |r: f64| Transition {
-            state: vec![],
-            action: Action::Stop,
-            reward: r,
-            next: vec![],
-            next_coalitions: 0,
-            next_gains: PackedGains::empty(),
-            done: true,
-            return_to_go: None,
-        };
         let mut buf = ReplayBuffer::new(3);
-        buf.push(t(1.0));
-        buf.push(t(2.0));
+        buf.push(stop_with_reward(1.0));
+        buf.push(stop_with_reward(2.0));
         assert_eq!(buf.recent_mut(0).map(|t| t.reward), Some(2.0));
         assert_eq!(buf.recent_mut(1).map(|t| t.reward), Some(1.0));
         assert!(buf.recent_mut(2).is_none());
         for r in [3.0, 4.0, 5.0] {
-            buf.push(t(r));
+            buf.push(stop_with_reward(r));
         }
         let newest: Vec<f64> = (0..3)
             .filter_map(|k| buf.recent_mut(k).map(|t| t.reward))

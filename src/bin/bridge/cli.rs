@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use bridge_lab::leader::DqnParams;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// BRIDGE Lab: coalition structure generation by bi-level reinforcement learning.
@@ -149,6 +150,15 @@ pub struct TrainArgs {
     /// Seed of the network's initial weights, exploration and minibatches (default: --seed, or 0).
     #[arg(long)]
     pub train_seed: Option<u64>,
+    /// Options of the DQN beyond the paper.
+    #[command(flatten)]
+    pub dqn: DqnOptions,
+}
+
+/// The DQN options `train` and `repro` share, all beyond the paper (whose values are the
+/// defaults).
+#[derive(Args, Debug, Clone)]
+pub struct DqnOptions {
     /// Double DQN backups (the online network picks, the target network values); not in the paper.
     #[arg(long)]
     pub double_dqn: bool,
@@ -166,6 +176,20 @@ pub struct TrainArgs {
     /// Updates between target-network syncs (the paper: 100).
     #[arg(long, default_value_t = 100, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub target_sync: usize,
+}
+
+impl DqnOptions {
+    /// `params` with these options set.
+    pub fn apply(&self, params: DqnParams) -> DqnParams {
+        DqnParams {
+            double_dqn: self.double_dqn,
+            updates_per_step: self.updates_per_step,
+            return_bound: self.return_bound,
+            return_mix: self.return_mix,
+            target_sync: self.target_sync,
+            ..params
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -208,23 +232,9 @@ pub struct ReproArgs {
     /// Adam's learning rate for every leader trained (the paper: 0.001).
     #[arg(long, default_value_t = 1e-3)]
     pub lr: f64,
-    /// Double DQN backups for every leader trained (not in the paper).
-    #[arg(long)]
-    pub double_dqn: bool,
-    /// Minibatch updates per environment step for every leader trained (the paper: 1).
-    #[arg(long, default_value_t = 1, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
-    pub updates_per_step: usize,
-    /// Bound each backup from below by the return its episode actually got from that step on
-    /// (optimality tightening, He et al. 2017; not in the paper).
-    #[arg(long)]
-    pub return_bound: bool,
-    /// Weight λ of the actual return in each backup, `(1 − λ)·backup + λ·return`, from 0 (the
-    /// paper) to 1.
-    #[arg(long, default_value_t = 0.0)]
-    pub return_mix: f64,
-    /// Updates between target-network syncs (the paper: 100).
-    #[arg(long, default_value_t = 100, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
-    pub target_sync: usize,
+    /// Options of the DQN beyond the paper, for every leader trained.
+    #[command(flatten)]
+    pub dqn: DqnOptions,
     /// The pairwise scorer of every leader trained: additive (the paper's), gain (the merge's
     /// true reward plus the additive score; ours), learned or learned:H.
     #[arg(long, default_value = "additive")]

@@ -77,7 +77,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
             network.config().max_agents
         );
     }
-    let params = DqnParams {
+    let params = args.dqn.apply(DqnParams {
         learning_rate: args.lr,
         replay_capacity: args.replay,
         batch_size: args.batch,
@@ -86,13 +86,8 @@ pub fn run(args: TrainArgs) -> Result<()> {
         horizon,
         early_stop_window: args.early_stop,
         seed,
-        double_dqn: args.double_dqn,
-        updates_per_step: args.updates_per_step,
-        return_bound: args.return_bound,
-        return_mix: args.return_mix,
-        target_sync: args.target_sync,
         ..Default::default()
-    };
+    });
     let mut trainer = Trainer::new(network, params)?;
 
     let bar = std::io::stderr().is_terminal().then(|| {

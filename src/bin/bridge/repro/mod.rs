@@ -53,18 +53,13 @@ pub fn write(dir: &Path, name: &str, text: &str) -> Result<PathBuf> {
 /// The DQN settings of every leader an experiment trains: the paper's, changed only by the
 /// command's options.
 pub fn dqn_params(args: &ReproArgs, seed: u64, early_stop_window: usize) -> DqnParams {
-    DqnParams {
+    args.dqn.apply(DqnParams {
         seed,
         early_stop_window,
         epsilon_decay_steps: args.epsilon_decay,
         learning_rate: args.lr,
-        double_dqn: args.double_dqn,
-        updates_per_step: args.updates_per_step,
-        return_bound: args.return_bound,
-        return_mix: args.return_mix,
-        target_sync: args.target_sync,
         ..Default::default()
-    }
+    })
 }
 
 /// How the leaders of an experiment are trained, in words: the paper's DQN settings, then every
@@ -81,20 +76,23 @@ pub fn leader_settings(args: &ReproArgs) -> String {
     if args.lr != paper.learning_rate {
         changes.push(format!("learning rate {}", args.lr));
     }
-    if args.target_sync != paper.target_sync {
-        changes.push(format!("target sync every {} updates", args.target_sync));
+    if args.dqn.target_sync != paper.target_sync {
+        changes.push(format!(
+            "target sync every {} updates",
+            args.dqn.target_sync
+        ));
     }
-    if args.updates_per_step != paper.updates_per_step {
-        changes.push(format!("{} updates per step", args.updates_per_step));
+    if args.dqn.updates_per_step != paper.updates_per_step {
+        changes.push(format!("{} updates per step", args.dqn.updates_per_step));
     }
-    if args.double_dqn {
+    if args.dqn.double_dqn {
         changes.push("Double DQN".into());
     }
-    if args.return_bound {
+    if args.dqn.return_bound {
         changes.push("return lower bound".into());
     }
-    if args.return_mix != 0.0 {
-        changes.push(format!("return mix λ = {}", args.return_mix));
+    if args.dqn.return_mix != 0.0 {
+        changes.push(format!("return mix λ = {}", args.dqn.return_mix));
     }
     if changes.is_empty() {
         "the paper's DQN settings (additive scorer, ε over 10 000 steps)".into()

@@ -77,18 +77,18 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
         args.pretrain_episodes,
         args.epsilon_decay,
         args.lr,
-        if args.double_dqn { "_double" } else { "" },
-        args.updates_per_step,
-        if args.return_bound { "_bound" } else { "" },
-        if args.return_mix == 0.0 {
+        if args.dqn.double_dqn { "_double" } else { "" },
+        args.dqn.updates_per_step,
+        if args.dqn.return_bound { "_bound" } else { "" },
+        if args.dqn.return_mix == 0.0 {
             String::new()
         } else {
-            format!("_mix{}", args.return_mix)
+            format!("_mix{}", args.dqn.return_mix)
         },
-        if args.target_sync == 100 {
+        if args.dqn.target_sync == 100 {
             String::new()
         } else {
-            format!("_sync{}", args.target_sync)
+            format!("_sync{}", args.dqn.target_sync)
         },
         match args.scorer.as_str() {
             "additive" => String::new(),
@@ -136,11 +136,11 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
         setting.horizon.name(),
         args.epsilon_decay,
         args.lr,
-        if args.double_dqn { ", Double DQN" } else { "" },
-        args.updates_per_step,
-        if args.return_bound { ", return bound" } else { "" },
-        args.return_mix,
-        args.target_sync,
+        if args.dqn.double_dqn { ", Double DQN" } else { "" },
+        args.dqn.updates_per_step,
+        if args.dqn.return_bound { ", return bound" } else { "" },
+        args.dqn.return_mix,
+        args.dqn.target_sync,
         args.scorer
     );
     eprintln!("trained a leader: {trained_on}");
