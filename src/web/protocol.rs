@@ -51,6 +51,8 @@ pub struct TrainSpec {
     pub learning_rate: f64,
     /// Updates between target-network syncs (the paper: 100).
     pub target_sync: usize,
+    /// Minibatch updates per environment step (the paper: 1).
+    pub updates_per_step: usize,
     /// Double DQN backups (not in the paper).
     pub double_dqn: bool,
     /// The return lower bound on backups (not in the paper).

@@ -67,6 +67,8 @@ pub struct AppState {
     pub learning_rate: RwSignal<String>,
     /// The target-sync interval field, as typed.
     pub target_sync: RwSignal<String>,
+    /// The updates-per-step field, as typed.
+    pub updates_per_step: RwSignal<String>,
     /// The return mix λ field, as typed.
     pub return_mix: RwSignal<String>,
     /// Double DQN backups.
@@ -113,6 +115,7 @@ impl AppState {
             scorer: RwSignal::new("additive".to_string()),
             learning_rate: RwSignal::new("0.001".to_string()),
             target_sync: RwSignal::new("100".to_string()),
+            updates_per_step: RwSignal::new("1".to_string()),
             return_mix: RwSignal::new("0".to_string()),
             double_dqn: RwSignal::new(false),
             return_bound: RwSignal::new(false),

@@ -258,6 +258,7 @@ fn start_training(spec: TrainSpec) -> Result<(), String> {
         epsilon_decay_steps: spec.epsilon_decay,
         learning_rate: spec.learning_rate,
         target_sync: spec.target_sync,
+        updates_per_step: spec.updates_per_step,
         double_dqn: spec.double_dqn,
         return_bound: spec.return_bound,
         return_mix: spec.return_mix,

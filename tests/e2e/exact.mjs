@@ -274,6 +274,7 @@ try {
     assert.equal(await byId('scorer-select').inputValue(), 'lookahead');
     assert.equal(await byId('lr-input').inputValue(), '0.0003');
     assert.equal(await byId('sync-input').inputValue(), '20');
+    assert.equal(await byId('updates-input').inputValue(), '2');
     assert.equal(await byId('mix-input').inputValue(), '0.25');
     assert.ok(await byId('double-input').isChecked() && await byId('bound-input').isChecked());
     await byId('mix-input').fill('1.5');
@@ -295,6 +296,7 @@ try {
     await byId('settings-paper').click();
     assert.equal(await byId('scorer-select').inputValue(), 'additive');
     assert.equal(await byId('lr-input').inputValue(), '0.001');
+    assert.equal(await byId('updates-input').inputValue(), '1');
     assert.ok(!(await byId('double-input').isChecked()));
     await byId('epsilon-input').fill('1000');
   });
