@@ -23,7 +23,7 @@ use super::adam::{Adam, AdamParams};
 use super::error::{Error, Result};
 use super::gains::{MergeGains, PackedGains};
 use super::greedy::{greedy_action, PlainNetwork};
-use super::mdp::{Action, Episode, Horizon};
+use super::mdp::{merge_ends, Action, Episode, Horizon};
 use super::network::{QNetwork, Scorer};
 use super::replay::{labels, Labels, ReplayBuffer, Transition};
 use crate::core::{CharacteristicFunction, CoalitionStructure};
@@ -298,7 +298,7 @@ impl Trainer {
         cs: &CoalitionStructure,
         f: &F,
     ) -> PackedGains {
-        if self.online.plain_scorer().is_ok_and(|s| s.needs_gains()) {
+        if self.online.config().scorer.needs_gains() {
             PackedGains::new(cs, f)
         } else {
             PackedGains::empty()
@@ -445,7 +445,6 @@ impl Trainer {
             .into_iter()
             .cloned()
             .collect();
-        let steps = |n: usize| self.params.horizon.steps(n);
         // The states whose backup is not known yet, each once, with their merges.
         let mut missing: Vec<&Transition> = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -459,11 +458,13 @@ impl Trainer {
         let mut values: Vec<f32> = vec![0.0; missing.len()];
         for (k, t) in missing.iter().enumerate() {
             let (n, mc) = (t.next.len(), t.next_coalitions);
-            let merge_ends = steps(n).saturating_sub(n - mc) <= 1 || mc <= 2;
+            // Only merges lead from singletons to a stored state: `n − mc` steps are taken.
+            let steps_left = self.params.horizon.steps(n).saturating_sub(n - mc);
+            let ends = merge_ends(steps_left, mc);
             for i in 0..mc {
                 for j in i + 1..mc {
                     let gain = t.next_gains.gain(i, j);
-                    if merge_ends {
+                    if ends {
                         values[k] = values[k].max(gain);
                         continue;
                     }

@@ -8,7 +8,7 @@
 
 use super::error::{Error, Result};
 use super::gains::{GainTable, MergeGains, NoGains};
-use super::mdp::{Action, Episode, Horizon};
+use super::mdp::{merge_ends, Action, Episode, Horizon};
 use super::network::{PlainScorer, QNetwork};
 use crate::core::{CharacteristicFunction, CoalitionStructure, Step};
 
@@ -99,40 +99,32 @@ impl PlainNetwork {
         h
     }
 
-    /// `z` from the first layer's pre-activation: the remaining layers.
-    pub fn output(&self, pre: &[f32]) -> Vec<f32> {
+    /// The activations entering the last layer: every hidden layer after the first.
+    fn last_hidden(&self, pre: &[f32]) -> Vec<f32> {
         let mut x: Vec<f32> = pre.iter().map(|v| v.max(0.0)).collect();
-        let last = self.rest.len() - 1;
-        for (k, (w, b, inp, out)) in self.rest.iter().enumerate() {
-            let mut y = b.clone();
-            for (o, yo) in y.iter_mut().enumerate().take(*out) {
-                let row = &w[o * inp..(o + 1) * inp];
-                *yo += row.iter().zip(&x).map(|(a, b)| a * b).sum::<f32>();
-            }
-            if k < last {
-                y.iter_mut().for_each(|v| *v = v.max(0.0));
-            }
-            x = y;
+        for (w, b, inp, out) in &self.rest[..self.rest.len() - 1] {
+            x = (0..*out)
+                .map(|o| (b[o] + dot(&w[o * inp..(o + 1) * inp], &x)).max(0.0))
+                .collect();
         }
         x
+    }
+
+    /// `z` from the first layer's pre-activation: the remaining layers.
+    pub fn output(&self, pre: &[f32]) -> Vec<f32> {
+        let x = self.last_hidden(pre);
+        let (w, b, inp, out) = &self.rest[self.rest.len() - 1];
+        (0..*out)
+            .map(|o| b[o] + dot(&w[o * inp..(o + 1) * inp], &x))
+            .collect()
     }
 
     /// `V = z_M` alone (the lookahead scorer's state value), skipping the last layer's other
     /// outputs.
     pub fn state_value(&self, pre: &[f32]) -> f32 {
-        let mut x: Vec<f32> = pre.iter().map(|v| v.max(0.0)).collect();
-        let last = self.rest.len() - 1;
-        for (w, b, inp, out) in &self.rest[..last] {
-            x = (0..*out)
-                .map(|o| {
-                    let row = &w[o * inp..(o + 1) * inp];
-                    (b[o] + row.iter().zip(&x).map(|(a, b)| a * b).sum::<f32>()).max(0.0)
-                })
-                .collect();
-        }
-        let (w, b, inp, out) = &self.rest[last];
-        let row = &w[(out - 1) * inp..out * inp];
-        b[out - 1] + row.iter().zip(&x).map(|(a, b)| a * b).sum::<f32>()
+        let x = self.last_hidden(pre);
+        let (w, b, inp, out) = &self.rest[self.rest.len() - 1];
+        b[out - 1] + dot(&w[(out - 1) * inp..out * inp], &x)
     }
 
     /// The Q-value of merging each pair `i < j` of `cs`, as `(q, i, j)`, given the structure's
@@ -260,6 +252,16 @@ pub fn greedy_action(scorer: &PlainScorer, z: &[f32], m: usize, gains: &dyn Merg
 /// forward pass, about `n³/6` of them per rollout (seconds at 100 agents, hours at 1000).
 pub const LOOKAHEAD_MAX_AGENTS: usize = 300;
 
+/// `Σ a_k b_k`.
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// The gains to read from an optional table: none for the scorers that ignore rewards.
+fn read_gains(table: &Option<GainTable>) -> &dyn MergeGains {
+    table.as_ref().map_or(&NoGains, |g| g as &dyn MergeGains)
+}
+
 fn check_size(net: &PlainNetwork, n: usize) -> Result<()> {
     if n > net.m {
         return Err(Error::TooManyAgents { n, max: net.m });
@@ -300,8 +302,7 @@ pub fn greedy<F: CharacteristicFunction + ?Sized>(
     let mut steps = Vec::new();
     while !episode.is_done() {
         let cs = episode.structure();
-        let read: &dyn MergeGains = gains.as_ref().map_or(&NoGains, |g| g as &dyn MergeGains);
-        match net.choose(&pre, cs, read, episode.merge_ends()) {
+        match net.choose(&pre, cs, read_gains(&gains), episode.merge_ends()) {
             Action::Stop => {
                 episode.step(Action::Stop)?;
                 steps.push(Step::Stop { stop: true });
@@ -350,9 +351,7 @@ pub fn beam<F: CharacteristicFunction + ?Sized>(
     }
     impl Node {
         fn gains(&self) -> &dyn MergeGains {
-            self.gains
-                .as_ref()
-                .map_or(&NoGains, |g| g as &dyn MergeGains)
+            read_gains(&self.gains)
         }
     }
     let start = CoalitionStructure::singletons(f.agents());
@@ -374,8 +373,8 @@ pub fn beam<F: CharacteristicFunction + ?Sized>(
             if m < 2 {
                 continue;
             }
-            let merge_ends = steps_total - depth <= 1 || m <= 2;
-            let mut pairs = net.pair_values(&node.pre, &node.cs, node.gains(), merge_ends);
+            let ends = merge_ends(steps_total - depth, m);
+            let mut pairs = net.pair_values(&node.pre, &node.cs, node.gains(), ends);
             pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
             for &(_, i, j) in pairs.iter().take(width) {
                 let (a, b) = (node.cs.coalitions()[i], node.cs.coalitions()[j]);
@@ -399,7 +398,7 @@ pub fn beam<F: CharacteristicFunction + ?Sized>(
                     steps,
                 };
                 let to_come = f64::from(
-                    net.to_come(&child.pre, &child.cs, child.gains(), merge_ends)
+                    net.to_come(&child.pre, &child.cs, child.gains(), ends)
                         .max(0.0),
                 );
                 candidates.push((child.value + to_come, child));

@@ -94,6 +94,12 @@ impl Action {
     }
 }
 
+/// Whether a merge in a structure of `m` coalitions with `steps_left` steps to go ends the
+/// episode: it is the horizon's last step, or it leaves one coalition.
+pub fn merge_ends(steps_left: usize, m: usize) -> bool {
+    steps_left <= 1 || m <= 2
+}
+
 /// One episode of the leader's MDP on an instance.
 #[derive(Clone, Debug)]
 pub struct Episode<'f, F: CharacteristicFunction + ?Sized> {
@@ -134,10 +140,9 @@ impl<'f, F: CharacteristicFunction + ?Sized> Episode<'f, F> {
         self.stopped || self.steps_left == 0 || self.cs.len() < 2
     }
 
-    /// Whether a merge now would end the episode (the horizon's last step, or two coalitions
-    /// left), so that nothing can follow it.
+    /// Whether a merge now would end the episode, so that nothing can follow it.
     pub fn merge_ends(&self) -> bool {
-        self.steps_left <= 1 || self.cs.len() <= 2
+        merge_ends(self.steps_left, self.cs.len())
     }
 
     /// Takes `action`; returns the reward `v(CS') − v(CS)`. Only the two coalitions involved are

@@ -58,6 +58,11 @@ pub enum Scorer {
 }
 
 impl Scorer {
+    /// Whether Q-values need the merges' true rewards (the gain and lookahead scorers).
+    pub fn needs_gains(self) -> bool {
+        matches!(self, Self::Gain | Self::Lookahead)
+    }
+
     /// The name used by `--scorer` and in weight files: `additive`, `gain` or `learned:H`.
     pub fn name(self) -> String {
         match self {
