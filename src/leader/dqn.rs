@@ -430,8 +430,9 @@ impl Trainer {
 
     /// The lookahead scorer's update: the state value `V(s') = z_M` of each sampled next state is
     /// regressed on its Bellman backup over the known merges,
-    /// `max(0, max_{i<j} [gain_ij + V̄(s' merged at i, j)])` with `V̄` from the target network
-    /// (0 after a merge that ends the episode, and 0 for a final state). With Double DQN the
+    /// `max(0, max_{i<j} [gain_ij + max(0, V̄(s' merged at i, j))])` with `V̄` from the target
+    /// network (0 after a merge that ends the episode, and 0 for a final state): a structure is
+    /// worth at least 0 since the leader may stop there. With Double DQN the
     /// online network picks the merge and the target network values it.
     fn update_values(&mut self) -> Result<f64> {
         let m = self.max_agents();
@@ -501,7 +502,9 @@ impl Trainer {
             } else {
                 target.clone()
             };
+            // A structure is worth at least 0: the leader may always stop there.
             for ((&(k, gain), after), pick) in own.iter().zip(target).zip(chooser) {
+                let (after, pick) = (after.max(0.0), pick.max(0.0));
                 if gain + pick > choice[k].0 {
                     choice[k] = (gain + pick, gain + after);
                 }

@@ -148,7 +148,8 @@ impl PlainNetwork {
                     } else {
                         h.copy_from_slice(pre);
                         self.add_merge(&mut h, cs, i, j);
-                        self.state_value(&h)
+                        // Worth at least 0: the leader may always stop there.
+                        self.state_value(&h).max(0.0)
                     };
                     out.push((gains.gain(i, j) + after, i, j));
                 }
@@ -587,18 +588,22 @@ mod tests {
         let pre = plain.preactivation(&cs);
         let values = plain.pair_values(&pre, &cs, &gains, false);
         assert_eq!(values.len(), 15);
+        let mut negative = 0;
         for &(q, i, j) in &values {
             let mut merged = cs.clone();
             merged.merge(i, j).expect("legal");
             let v = *plain_forward(&net, &merged).last().expect("z_M");
             let (a, b) = (cs.coalitions()[i], cs.coalitions()[j]);
             let reward = inst.value(&a.union(&b)) - inst.value(&a) - inst.value(&b);
+            // What follows a merge is worth at least 0: the leader may stop there.
             assert!(
-                (q - (reward as f32 + v)).abs() < 1e-3,
-                "{q} vs {reward} + {v}"
+                (q - (reward as f32 + v.max(0.0))).abs() < 1e-3,
+                "{q} vs {reward} + max(0, {v})"
             );
             assert!((plain.state_value(&plain.preactivation(&merged)) - v).abs() < 1e-4);
+            negative += usize::from(v < 0.0);
         }
+        assert!(negative > 0, "the instance should exercise the floor at 0");
         // A merge that ends the episode is worth its reward alone.
         for (q, i, j) in plain.pair_values(&pre, &cs, &gains, true) {
             let (a, b) = (cs.coalitions()[i], cs.coalitions()[j]);

@@ -51,8 +51,8 @@ pub enum Scorer {
     /// Ours, not the paper's: with `z = 0` its greedy rollout is C-Link's.
     Gain,
     /// One-step lookahead: `Q(s, (C_i, C_j)) = [v(C_i ∪ C_j) − v(C_i) − v(C_j)] + V(s')`, where
-    /// `V = z_M` is the network's value of the merged structure `s'` (0 once the episode would
-    /// end), and stopping is worth 0. The network learns state values by the Bellman backup over
+    /// `V = max(0, z_M)` is the network's value of the merged structure `s'` (at least 0 because
+    /// the leader may always stop; 0 once the episode would end), and stopping is worth 0. The network learns state values by the Bellman backup over
     /// the known merges. Ours, not the paper's: it costs a forward pass per candidate merge.
     Lookahead,
 }

@@ -114,7 +114,9 @@ pub struct TrainArgs {
     )]
     pub hidden: Vec<usize>,
     /// The pairwise scorer ψ: additive (the paper's default), gain (the merge's true reward
-    /// plus the additive score; ours), learned (an MLP of 16), or learned:H.
+    /// plus the additive score; ours), lookahead (the merge's true reward plus the network's
+    /// value of the merged structure; ours, at most 300 agents), learned (an MLP of 16), or
+    /// learned:H.
     #[arg(long, default_value = "additive", conflicts_with = "init")]
     pub scorer: String,
     /// Training episodes (training may stop early when the reward settles).
@@ -236,7 +238,8 @@ pub struct ReproArgs {
     #[command(flatten)]
     pub dqn: DqnOptions,
     /// The pairwise scorer of every leader trained: additive (the paper's), gain (the merge's
-    /// true reward plus the additive score; ours), learned or learned:H.
+    /// true reward plus the additive score; ours), lookahead (the merge's true reward plus the
+    /// network's value of the merged structure; ours), learned or learned:H.
     #[arg(long, default_value = "additive")]
     pub scorer: String,
 }

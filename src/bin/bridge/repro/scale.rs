@@ -20,7 +20,7 @@ use bridge_lab::leader::{
 };
 
 use super::plot::{lines, Series};
-use super::{agents_header, dqn_params, mean_std, network_config, write};
+use super::{agents_header, dqn_params, leader_settings, mean_std, network_config, write};
 use crate::cli::ReproArgs;
 
 /// The agent counts of the paper's large-scale tables and figure.
@@ -129,19 +129,12 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
         },
     )?;
     let trained_on = format!(
-        "{}, {n} agents, seed {PRETRAIN_INSTANCE_SEED}, {} episodes ({:?}), hidden {hidden}, horizon {}, ε over {} steps, learning rate {}{}, {} update(s) per step{}, return mix {}, target sync every {} updates, scorer {}",
+        "{}, {n} agents, seed {PRETRAIN_INSTANCE_SEED}, {} episodes ({:?}), hidden {hidden}, horizon {}, {}",
         setting.distribution.name(),
         report.episodes,
         report.stop,
         setting.horizon.name(),
-        args.epsilon_decay,
-        args.lr,
-        if args.dqn.double_dqn { ", Double DQN" } else { "" },
-        args.dqn.updates_per_step,
-        if args.dqn.return_bound { ", return bound" } else { "" },
-        args.dqn.return_mix,
-        args.dqn.target_sync,
-        args.scorer
+        leader_settings(args)
     );
     eprintln!("trained a leader: {trained_on}");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
