@@ -540,6 +540,46 @@ fn train_then_solve_with_the_leader() {
 }
 
 #[test]
+fn train_takes_our_settings_by_name() {
+    let dir = Scratch::new();
+    let w = dir.path("ours.safetensors");
+    let args = |settings: &'static str| {
+        vec![
+            "train",
+            "--dist",
+            "modified_normal",
+            "--agents",
+            "4",
+            "--seed",
+            "1",
+            "--episodes",
+            "2",
+            "--batch",
+            "4",
+            "--hidden",
+            "8",
+            "--settings",
+            settings,
+            "--out",
+            s(&w),
+        ]
+    };
+    // The scorer is written into the weights' metadata.
+    let scorer_of = || {
+        let bytes = std::fs::read(&w).expect("weights written");
+        let text = String::from_utf8_lossy(&bytes);
+        ["lookahead", "additive"]
+            .into_iter()
+            .find(|name| text.contains(&format!("\"scorer\":\"{name}\"")))
+            .map(str::to_string)
+    };
+    stdout(&bridge(&args("ours")));
+    assert_eq!(scorer_of().as_deref(), Some("lookahead"));
+    stdout(&bridge(&args("paper")));
+    assert_eq!(scorer_of().as_deref(), Some("additive"));
+}
+
+#[test]
 fn bad_leader_input_is_refused() {
     let dir = Scratch::new();
     let w = dir.path("small.safetensors");
@@ -858,7 +898,33 @@ fn repro_table1_writes_its_tables_and_plot() {
         ours.contains("except: lookahead scorer, target sync every 20 updates, Double DQN, return lower bound, return mix λ = 0.25"),
         "{ours}"
     );
+    // `--settings ours` gives our lookahead leader's settings; options given override them.
+    let preset = stdout(&bridge(&[
+        "repro",
+        "table1",
+        "--results",
+        s(&results),
+        "--seeds",
+        "1",
+        "--pretrain-episodes",
+        "3",
+        "--few-shot-short",
+        "2",
+        "--few-shot-long",
+        "3",
+        "--settings",
+        "ours",
+        "--lr",
+        "0.001",
+        "--return-mix",
+        "0.5",
+    ]));
+    assert!(
+        preset.contains("except: lookahead scorer, ε decaying over 1000 steps, target sync every 20 updates, 2 updates per step, Double DQN, return lower bound, return mix λ = 0.5;"),
+        "{preset}"
+    );
     for (flag, value, expected) in [
+        ("--settings", "mine", "invalid value 'mine' for '--settings"),
         ("--return-mix", "1.5", "the return mix λ must lie in [0, 1]"),
         ("--scorer", "psychic", "scorer `psychic` is not one of"),
         ("--target-sync", "0", "--target-sync"),

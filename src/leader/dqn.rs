@@ -107,6 +107,21 @@ impl Default for DqnParams {
 }
 
 impl DqnParams {
+    /// Our lookahead leader's training settings (RESULTS.md: 95-100 % of the optimum on Table 1's
+    /// instances), to go with [`Scorer::OURS`]; the paper's are the [`Default`].
+    pub fn ours() -> Self {
+        Self {
+            learning_rate: 3e-4,
+            target_sync: 20,
+            epsilon_decay_steps: 1000,
+            double_dqn: true,
+            updates_per_step: 2,
+            return_bound: true,
+            return_mix: 0.25,
+            ..Self::default()
+        }
+    }
+
     /// Checks every value is usable, naming the first that is not.
     pub fn validate(&self) -> Result<()> {
         let bad = |what: &str| Err(Error::BadParams(what.to_string()));

@@ -58,12 +58,16 @@ pub enum Scorer {
 }
 
 impl Scorer {
+    /// The scorer of our lookahead leader (trained with [`crate::leader::DqnParams::ours`]).
+    pub const OURS: Scorer = Scorer::Lookahead;
+
     /// Whether Q-values need the merges' true rewards (the gain and lookahead scorers).
     pub fn needs_gains(self) -> bool {
         matches!(self, Self::Gain | Self::Lookahead)
     }
 
-    /// The name used by `--scorer` and in weight files: `additive`, `gain` or `learned:H`.
+    /// The name used by `--scorer` and in weight files: `additive`, `gain`, `lookahead` or
+    /// `learned:H`.
     pub fn name(self) -> String {
         match self {
             Self::Additive => "additive".to_string(),

@@ -8,6 +8,9 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlInputElement;
 
+use crate::leader::network::Scorer;
+use crate::leader::DqnParams;
+
 use super::protocol::{EpisodeReport, ToWorker, TrainSpec};
 use super::state::{decimal_number, whole_number, AppState};
 use super::worker::MAX_BROWSER_NETWORK;
@@ -45,29 +48,31 @@ fn train_spec(state: &AppState, continue_current: bool) -> Result<TrainSpec, Str
     })
 }
 
-/// Fills the form with the settings of our lookahead leader (RESULTS.md: 95-99 % of the optimum
-/// on Table 1's instances), which differ from the paper's.
+/// Fills the form with the settings of our lookahead leader (RESULTS.md: 95-100 % of the
+/// optimum on Table 1's instances), which differ from the paper's.
 fn use_our_settings(state: &AppState) {
-    state.scorer.set("lookahead".into());
-    state.epsilon_decay.set("1000".into());
-    state.learning_rate.set("0.0003".into());
-    state.target_sync.set("20".into());
-    state.updates_per_step.set("2".into());
-    state.double_dqn.set(true);
-    state.return_bound.set(true);
-    state.return_mix.set("0.25".into());
+    fill_settings(state, Scorer::OURS, &DqnParams::ours());
 }
 
 /// Fills the form with the paper's settings (appendix D.4), keeping the episodes and sizes.
 fn use_paper_settings(state: &AppState) {
-    state.scorer.set("additive".into());
-    state.epsilon_decay.set("10000".into());
-    state.learning_rate.set("0.001".into());
-    state.target_sync.set("100".into());
-    state.updates_per_step.set("1".into());
-    state.double_dqn.set(false);
-    state.return_bound.set(false);
-    state.return_mix.set("0".into());
+    fill_settings(state, Scorer::default(), &DqnParams::default());
+}
+
+/// Sets the scorer and every training option the form shows, keeping the episodes and sizes.
+fn fill_settings(state: &AppState, scorer: Scorer, params: &DqnParams) {
+    state.scorer.set(scorer.name());
+    state
+        .epsilon_decay
+        .set(params.epsilon_decay_steps.to_string());
+    state.learning_rate.set(params.learning_rate.to_string());
+    state.target_sync.set(params.target_sync.to_string());
+    state
+        .updates_per_step
+        .set(params.updates_per_step.to_string());
+    state.double_dqn.set(params.double_dqn);
+    state.return_bound.set(params.return_bound);
+    state.return_mix.set(params.return_mix.to_string());
 }
 
 /// The most hidden layers and the widest layer the page trains.

@@ -2,8 +2,10 @@
 
 use std::path::PathBuf;
 
+use bridge_lab::leader::network::Scorer;
 use bridge_lab::leader::DqnParams;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 
 /// BRIDGE Lab: coalition structure generation by bi-level reinforcement learning.
 #[derive(Parser, Debug)]
@@ -161,6 +163,12 @@ pub struct TrainArgs {
 /// defaults).
 #[derive(Args, Debug, Clone)]
 pub struct DqnOptions {
+    /// Start from the paper's training settings or from our lookahead leader's (lookahead
+    /// scorer, ε over 1 000 steps, learning rate 3e-4, target sync every 20 updates, 2 updates
+    /// per step, Double DQN, return bound, return mix 0.25; RESULTS.md); options given
+    /// explicitly override either.
+    #[arg(long, value_enum, default_value_t = Settings::Paper)]
+    pub settings: Settings,
     /// Double DQN backups (the online network picks, the target network values); not in the paper.
     #[arg(long)]
     pub double_dqn: bool,
@@ -178,6 +186,64 @@ pub struct DqnOptions {
     /// Updates between target-network syncs (the paper: 100).
     #[arg(long, default_value_t = 100, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub target_sync: usize,
+}
+
+/// Named sets of training settings (`--settings`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Settings {
+    /// The paper's (appendix D.4): the defaults of every option.
+    Paper,
+    /// Our lookahead leader's (`Scorer::OURS` with `DqnParams::ours`).
+    Ours,
+}
+
+/// The options `--settings` sets, as `train` and `repro` both hold them.
+pub struct LeaderOptions<'a> {
+    /// `--scorer`.
+    pub scorer: &'a mut String,
+    /// `--lr`.
+    pub lr: &'a mut f64,
+    /// `--epsilon-decay`.
+    pub epsilon_decay: &'a mut usize,
+    /// The rest, beyond the paper.
+    pub dqn: &'a mut DqnOptions,
+}
+
+impl LeaderOptions<'_> {
+    /// With `--settings ours`, every option of `matches` (a command's own matches) that was not
+    /// given on the command line takes our lookahead leader's value.
+    pub fn apply_settings(self, matches: &ArgMatches) {
+        if self.dqn.settings != Settings::Ours {
+            return;
+        }
+        let unset = |id: &str| matches.value_source(id) != Some(ValueSource::CommandLine);
+        let ours = DqnParams::ours();
+        if unset("scorer") {
+            *self.scorer = Scorer::OURS.name();
+        }
+        if unset("lr") {
+            *self.lr = ours.learning_rate;
+        }
+        if unset("epsilon_decay") {
+            *self.epsilon_decay = ours.epsilon_decay_steps;
+        }
+        let dqn = &mut *self.dqn;
+        if unset("double_dqn") {
+            dqn.double_dqn = ours.double_dqn;
+        }
+        if unset("updates_per_step") {
+            dqn.updates_per_step = ours.updates_per_step;
+        }
+        if unset("return_bound") {
+            dqn.return_bound = ours.return_bound;
+        }
+        if unset("return_mix") {
+            dqn.return_mix = ours.return_mix;
+        }
+        if unset("target_sync") {
+            dqn.target_sync = ours.target_sync;
+        }
+    }
 }
 
 impl DqnOptions {
@@ -284,4 +350,28 @@ fn parse_budget(text: &str) -> Result<BudgetArg, String> {
         return Err("--budget must be at least 1 iteration".into());
     }
     Ok(BudgetArg::Iterations(k))
+}
+
+impl TrainArgs {
+    /// The options `--settings` sets.
+    pub fn leader_options(&mut self) -> LeaderOptions<'_> {
+        LeaderOptions {
+            scorer: &mut self.scorer,
+            lr: &mut self.lr,
+            epsilon_decay: &mut self.epsilon_decay,
+            dqn: &mut self.dqn,
+        }
+    }
+}
+
+impl ReproArgs {
+    /// The options `--settings` sets.
+    pub fn leader_options(&mut self) -> LeaderOptions<'_> {
+        LeaderOptions {
+            scorer: &mut self.scorer,
+            lr: &mut self.lr,
+            epsilon_decay: &mut self.epsilon_decay,
+            dqn: &mut self.dqn,
+        }
+    }
 }

@@ -20,13 +20,26 @@ mod train;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
-    use clap::Parser;
-    let args = cli::Cli::parse();
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = cli::Cli::command().get_matches();
+    let args = cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    // `--settings ours` fills in what the command line left at the paper's defaults.
+    let own = |name| {
+        matches
+            .subcommand_matches(name)
+            .expect("the parsed command")
+    };
     let result = match args.command {
         cli::Command::Gen(a) => gen::run(a),
         cli::Command::Solve(a) => solve::run(a),
-        cli::Command::Train(a) => train::run(a),
-        cli::Command::Repro(a) => repro::run(a),
+        cli::Command::Train(mut a) => {
+            a.leader_options().apply_settings(own("train"));
+            train::run(a)
+        }
+        cli::Command::Repro(mut a) => {
+            a.leader_options().apply_settings(own("repro"));
+            repro::run(a)
+        }
         cli::Command::LbfReplay(a) => lbf_replay::run(a),
     };
     match result {
