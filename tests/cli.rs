@@ -817,15 +817,14 @@ fn bad_leader_input_is_refused() {
     .is_ok());
 }
 
-#[test]
-fn repro_table1_writes_its_tables_and_plot() {
-    let dir = Scratch::new();
-    let results = dir.path("results");
-    let out = bridge(&[
+/// `bridge repro table1` on one seed with a few episodes of training, plus `extra`; its
+/// Markdown.
+fn tiny_table1(results: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
         "repro",
         "table1",
         "--results",
-        s(&results),
+        s(results),
         "--seeds",
         "1",
         "--pretrain-episodes",
@@ -834,8 +833,16 @@ fn repro_table1_writes_its_tables_and_plot() {
         "2",
         "--few-shot-long",
         "3",
-    ]);
-    let md = stdout(&out);
+    ];
+    args.extend_from_slice(extra);
+    stdout(&bridge(&args))
+}
+
+#[test]
+fn repro_table1_writes_its_tables_and_plot() {
+    let dir = Scratch::new();
+    let results = dir.path("results");
+    let md = tiny_table1(&results, &[]);
     assert!(md.contains("| Random policy | "), "{md}");
     assert!(
         md.contains("(97.2)"),
@@ -869,56 +876,31 @@ fn repro_table1_writes_its_tables_and_plot() {
         assert_eq!(cells, vec![1; 6], "{line}");
     }
     // Our leader's options are named in the table, and seeds can start elsewhere.
-    let ours = stdout(&bridge(&[
-        "repro",
-        "table1",
-        "--results",
-        s(&results),
-        "--seeds",
-        "1",
-        "--first-seed",
-        "7",
-        "--pretrain-episodes",
-        "3",
-        "--few-shot-short",
-        "2",
-        "--few-shot-long",
-        "3",
-        "--scorer",
-        "lookahead",
-        "--double-dqn",
-        "--return-bound",
-        "--return-mix",
-        "0.25",
-        "--target-sync",
-        "20",
-    ]));
+    let ours = tiny_table1(
+        &results,
+        &[
+            "--first-seed",
+            "7",
+            "--scorer",
+            "lookahead",
+            "--double-dqn",
+            "--return-bound",
+            "--return-mix",
+            "0.25",
+            "--target-sync",
+            "20",
+        ],
+    );
     assert!(ours.contains("1 seeds: 7..7"), "{ours}");
     assert!(
         ours.contains("except: lookahead scorer, target sync every 20 updates, Double DQN, return lower bound, return mix λ = 0.25"),
         "{ours}"
     );
     // `--settings ours` gives our lookahead leader's settings; options given override them.
-    let preset = stdout(&bridge(&[
-        "repro",
-        "table1",
-        "--results",
-        s(&results),
-        "--seeds",
-        "1",
-        "--pretrain-episodes",
-        "3",
-        "--few-shot-short",
-        "2",
-        "--few-shot-long",
-        "3",
-        "--settings",
-        "ours",
-        "--lr",
-        "0.001",
-        "--return-mix",
-        "0.5",
-    ]));
+    let preset = tiny_table1(
+        &results,
+        &["--settings", "ours", "--lr", "0.001", "--return-mix", "0.5"],
+    );
     assert!(
         preset.contains("except: lookahead scorer, ε decaying over 1000 steps, target sync every 20 updates, 2 updates per step, Double DQN, return lower bound, return mix λ = 0.5;"),
         "{preset}"

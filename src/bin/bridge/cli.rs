@@ -352,26 +352,22 @@ fn parse_budget(text: &str) -> Result<BudgetArg, String> {
     Ok(BudgetArg::Iterations(k))
 }
 
-impl TrainArgs {
-    /// The options `--settings` sets.
-    pub fn leader_options(&mut self) -> LeaderOptions<'_> {
-        LeaderOptions {
-            scorer: &mut self.scorer,
-            lr: &mut self.lr,
-            epsilon_decay: &mut self.epsilon_decay,
-            dqn: &mut self.dqn,
+/// `leader_options()` for the commands that train leaders: both hold the options `--settings`
+/// sets under the same names.
+macro_rules! leader_options {
+    ($($command:ty),*) => {$(
+        impl $command {
+            /// The options `--settings` sets.
+            pub fn leader_options(&mut self) -> LeaderOptions<'_> {
+                LeaderOptions {
+                    scorer: &mut self.scorer,
+                    lr: &mut self.lr,
+                    epsilon_decay: &mut self.epsilon_decay,
+                    dqn: &mut self.dqn,
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl ReproArgs {
-    /// The options `--settings` sets.
-    pub fn leader_options(&mut self) -> LeaderOptions<'_> {
-        LeaderOptions {
-            scorer: &mut self.scorer,
-            lr: &mut self.lr,
-            epsilon_decay: &mut self.epsilon_decay,
-            dqn: &mut self.dqn,
-        }
-    }
-}
+leader_options!(TrainArgs, ReproArgs);
