@@ -447,8 +447,8 @@ impl Trainer {
     /// regressed on its Bellman backup over the known merges,
     /// `max(0, max_{i<j} [gain_ij + max(0, V̄(s' merged at i, j))])` with `V̄` from the target
     /// network (0 after a merge that ends the episode, and 0 for a final state): a structure is
-    /// worth at least 0 since the leader may stop there. With Double DQN the
-    /// online network picks the merge and the target network values it.
+    /// worth at least 0 since the leader may stop there. With Double DQN the online network
+    /// picks the merge and the target network values it.
     fn update_values(&mut self) -> Result<f64> {
         let m = self.max_agents();
         let b = self.params.batch_size;

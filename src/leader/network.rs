@@ -52,8 +52,9 @@ pub enum Scorer {
     Gain,
     /// One-step lookahead: `Q(s, (C_i, C_j)) = [v(C_i ∪ C_j) − v(C_i) − v(C_j)] + V(s')`, where
     /// `V = max(0, z_M)` is the network's value of the merged structure `s'` (at least 0 because
-    /// the leader may always stop; 0 once the episode would end), and stopping is worth 0. The network learns state values by the Bellman backup over
-    /// the known merges. Ours, not the paper's: it costs a forward pass per candidate merge.
+    /// the leader may always stop; 0 once the episode would end), and stopping is worth 0. The
+    /// network learns state values by the Bellman backup over the known merges. Ours, not the
+    /// paper's: it costs a forward pass per candidate merge.
     Lookahead,
 }
 
