@@ -539,51 +539,9 @@ fn train_then_solve_with_the_leader() {
     );
 }
 
-#[test]
-fn train_takes_our_settings_by_name() {
-    let dir = Scratch::new();
-    let w = dir.path("ours.safetensors");
-    let args = |settings: &'static str| {
-        vec![
-            "train",
-            "--dist",
-            "modified_normal",
-            "--agents",
-            "4",
-            "--seed",
-            "1",
-            "--episodes",
-            "2",
-            "--batch",
-            "4",
-            "--hidden",
-            "8",
-            "--settings",
-            settings,
-            "--out",
-            s(&w),
-        ]
-    };
-    // The scorer is written into the weights' metadata.
-    let scorer_of = || {
-        let bytes = std::fs::read(&w).expect("weights written");
-        let text = String::from_utf8_lossy(&bytes);
-        ["lookahead", "additive"]
-            .into_iter()
-            .find(|name| text.contains(&format!("\"scorer\":\"{name}\"")))
-            .map(str::to_string)
-    };
-    stdout(&bridge(&args("ours")));
-    assert_eq!(scorer_of().as_deref(), Some("lookahead"));
-    stdout(&bridge(&args("paper")));
-    assert_eq!(scorer_of().as_deref(), Some("additive"));
-}
-
-#[test]
-fn bad_leader_input_is_refused() {
-    let dir = Scratch::new();
-    let w = dir.path("small.safetensors");
-    stdout(&bridge(&[
+/// Trains a tiny leader (4 agents, 8 hidden units, 2 episodes) into `out`, plus `extra`.
+fn train_small(out: &Path, extra: &[&str]) {
+    let mut args = vec![
         "train",
         "--dist",
         "agent_based",
@@ -598,8 +556,36 @@ fn bad_leader_input_is_refused() {
         "--hidden",
         "8",
         "--out",
-        s(&w),
-    ]));
+        s(out),
+    ];
+    args.extend_from_slice(extra);
+    stdout(&bridge(&args));
+}
+
+#[test]
+fn train_takes_our_settings_by_name() {
+    let dir = Scratch::new();
+    let w = dir.path("ours.safetensors");
+    // The scorer is written into the weights' metadata.
+    let scorer_of = || {
+        let bytes = std::fs::read(&w).expect("weights written");
+        let text = String::from_utf8_lossy(&bytes);
+        ["lookahead", "additive"]
+            .into_iter()
+            .find(|name| text.contains(&format!("\"scorer\":\"{name}\"")))
+            .map(str::to_string)
+    };
+    train_small(&w, &["--settings", "ours"]);
+    assert_eq!(scorer_of().as_deref(), Some("lookahead"));
+    train_small(&w, &["--settings", "paper"]);
+    assert_eq!(scorer_of().as_deref(), Some("additive"));
+}
+
+#[test]
+fn bad_leader_input_is_refused() {
+    let dir = Scratch::new();
+    let w = dir.path("small.safetensors");
+    train_small(&w, &[]);
     let junk = dir.file("junk.safetensors", "this is not a weights file");
     check_refused(
         &[

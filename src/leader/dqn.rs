@@ -23,7 +23,7 @@ use super::adam::{Adam, AdamParams};
 use super::error::{Error, Result};
 use super::gains::{MergeGains, PackedGains};
 use super::greedy::{greedy_action, PlainNetwork};
-use super::mdp::{merge_ends, Action, Episode, Horizon};
+use super::mdp::{floor_at_stop, merge_ends, Action, Episode, Horizon};
 use super::network::{QNetwork, Scorer};
 use super::replay::{labels, Labels, ReplayBuffer, Transition};
 use crate::core::{CharacteristicFunction, CoalitionStructure};
@@ -517,9 +517,8 @@ impl Trainer {
             } else {
                 target.clone()
             };
-            // A structure is worth at least 0: the leader may always stop there.
             for ((&(k, gain), after), pick) in own.iter().zip(target).zip(chooser) {
-                let (after, pick) = (after.max(0.0), pick.max(0.0));
+                let (after, pick) = (floor_at_stop(after), floor_at_stop(pick));
                 if gain + pick > choice[k].0 {
                     choice[k] = (gain + pick, gain + after);
                 }

@@ -8,7 +8,7 @@
 
 use super::error::{Error, Result};
 use super::gains::{GainTable, MergeGains, NoGains};
-use super::mdp::{merge_ends, Action, Episode, Horizon};
+use super::mdp::{floor_at_stop, merge_ends, Action, Episode, Horizon};
 use super::network::{PlainScorer, QNetwork};
 use crate::core::{CharacteristicFunction, CoalitionStructure, Step};
 
@@ -119,8 +119,8 @@ impl PlainNetwork {
             .collect()
     }
 
-    /// `V = z_M` alone (the lookahead scorer's state value), skipping the last layer's other
-    /// outputs.
+    /// `z_M` alone (the lookahead scorer's estimate of a structure's value, before
+    /// [`floor_at_stop`]), skipping the last layer's other outputs.
     pub fn state_value(&self, pre: &[f32]) -> f32 {
         let x = self.last_hidden(pre);
         let (w, b, inp, out) = &self.rest[self.rest.len() - 1];
@@ -148,8 +148,7 @@ impl PlainNetwork {
                     } else {
                         h.copy_from_slice(pre);
                         self.add_merge(&mut h, cs, i, j);
-                        // Worth at least 0: the leader may always stop there.
-                        self.state_value(&h).max(0.0)
+                        floor_at_stop(self.state_value(&h))
                     };
                     out.push((gains.gain(i, j) + after, i, j));
                 }
@@ -199,7 +198,7 @@ impl PlainNetwork {
     }
 
     /// The network's estimate of what is still to come from `cs` (the beam's look ahead): the
-    /// best legal Q, or for the lookahead scorer its state value `V = z_M`.
+    /// best legal Q, or for the lookahead scorer `z_M`, floored at 0 ([`floor_at_stop`]).
     pub fn to_come(
         &self,
         pre: &[f32],
@@ -210,11 +209,12 @@ impl PlainNetwork {
         if done {
             return 0.0;
         }
-        if self.scorer == PlainScorer::Lookahead {
-            return self.state_value(pre);
-        }
-        self.scorer
-            .best_legal_value(&self.output(pre), cs.len(), gains)
+        floor_at_stop(if self.scorer == PlainScorer::Lookahead {
+            self.state_value(pre)
+        } else {
+            self.scorer
+                .best_legal_value(&self.output(pre), cs.len(), gains)
+        })
     }
 
     /// Adds to `h` every link a merge of coalitions `i` and `j` of `cs` creates: only these
@@ -398,10 +398,7 @@ pub fn beam<F: CharacteristicFunction + ?Sized>(
                     gains,
                     steps,
                 };
-                let to_come = f64::from(
-                    net.to_come(&child.pre, &child.cs, child.gains(), ends)
-                        .max(0.0),
-                );
+                let to_come = f64::from(net.to_come(&child.pre, &child.cs, child.gains(), ends));
                 candidates.push((child.value + to_come, child));
             }
         }

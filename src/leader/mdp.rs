@@ -94,6 +94,12 @@ impl Action {
     }
 }
 
+/// What a structure is worth given an estimate of what is still to come from it: at least 0,
+/// since the leader may always stop there.
+pub fn floor_at_stop(estimate: f32) -> f32 {
+    estimate.max(0.0)
+}
+
 /// Whether a merge in a structure of `m` coalitions with `steps_left` steps to go ends the
 /// episode: it is the horizon's last step, or it leaves one coalition.
 pub fn merge_ends(steps_left: usize, m: usize) -> bool {
