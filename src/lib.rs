@@ -6,11 +6,14 @@
 //! - [`algorithms`]: the exact solver and the baselines;
 //! - [`lbf`]: Level-Based Foraging, the lower level's grid world (lbforaging 2.0.0's rules), its
 //!   recorded-episode files and their replay;
+//! - [`nn`]: network pieces both levels share (seeded layers, fused Adam, weight files);
+//! - [`leader`]: BRIDGE's upper level, the DQN that merges coalitions;
 //! - `web` (wasm32 only): the browser page and its web worker.
 
 pub mod algorithms;
 pub mod core;
 pub mod lbf;
 pub mod leader;
+pub mod nn;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

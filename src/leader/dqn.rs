@@ -19,7 +19,6 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
-use super::adam::{Adam, AdamParams};
 use super::error::{Error, Result};
 use super::gains::{MergeGains, PackedGains};
 use super::greedy::{greedy_action, PlainNetwork};
@@ -27,6 +26,7 @@ use super::mdp::{floor_at_stop, merge_ends, Action, Episode, Horizon};
 use super::network::{QNetwork, Scorer};
 use super::replay::{labels, Labels, ReplayBuffer, Transition};
 use crate::core::{CharacteristicFunction, CoalitionStructure};
+use crate::nn::{Adam, AdamParams};
 
 /// The DQN's hyperparameters; `Default` holds the paper's (appendix D.4).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

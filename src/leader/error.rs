@@ -28,5 +28,14 @@ pub enum Error {
     BadParams(String),
 }
 
+impl From<crate::nn::Error> for Error {
+    fn from(e: crate::nn::Error) -> Self {
+        match e {
+            crate::nn::Error::Candle(e) => Error::Candle(e),
+            crate::nn::Error::Weights(w) => Error::Weights(w),
+        }
+    }
+}
+
 /// The leader's result type.
 pub type Result<T> = std::result::Result<T, Error>;

@@ -1,7 +1,6 @@
 //! The leader (paper section 4.1): the upper level of BRIDGE, a DQN that builds a coalition
 //! structure by merging coalitions, trained on candle and run by a fast incremental rollout.
 
-pub mod adam;
 pub mod dqn;
 pub mod error;
 pub mod first_layer;

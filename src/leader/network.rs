@@ -10,11 +10,11 @@
 //! MLP on `(a, b)`, symmetric so that a pair's value does not depend on its order. It can rank
 //! pairs an additive score cannot, at the cost of scoring every pair (`O(m²)` per step).
 //!
-//! Weights are initialised from our own seeded RNG (candle's CPU generator cannot be seeded),
-//! with PyTorch's default `U(−1/√fan_in, 1/√fan_in)`, so training repeats for a seed.
+//! Weights are initialised by [`Linear::seeded`] from our own seeded RNG, so training repeats
+//! for a seed.
 
-use candle_core::{DType, Device, Tensor, Var};
-use rand::{Rng, SeedableRng};
+use candle_core::{Tensor, Var};
+use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,7 @@ use super::error::{Error, Result};
 use super::first_layer::{first_layer, BlockInput};
 use super::gains::MergeGains;
 use super::replay::Labels;
+use crate::nn::Linear;
 
 /// The shape of a leader network.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,20 +165,11 @@ impl NetworkConfig {
     }
 }
 
-/// One linear layer: `y = x Wᵀ + b`, `W` of shape `[out, in]` as in PyTorch and candle-nn.
-#[derive(Clone, Debug)]
-pub struct Layer {
-    /// `[out, in]`.
-    pub weight: Var,
-    /// `[out]`.
-    pub bias: Var,
-}
-
 /// The leader's Q-network.
 #[derive(Clone, Debug)]
 pub struct QNetwork {
     config: NetworkConfig,
-    layers: Vec<Layer>,
+    layers: Vec<Linear>,
 }
 
 impl QNetwork {
@@ -185,19 +177,11 @@ impl QNetwork {
     pub fn new(config: NetworkConfig, seed: u64) -> Result<Self> {
         config.validate()?;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-        let mut layers = Vec::new();
-        for (inputs, outputs) in config.all_sizes() {
-            let bound = 1.0 / (inputs as f32).sqrt();
-            let mut draw = |len: usize| -> Vec<f32> {
-                (0..len).map(|_| rng.random_range(-bound..bound)).collect()
-            };
-            let weight = Tensor::from_vec(draw(inputs * outputs), (outputs, inputs), &Device::Cpu)?;
-            let bias = Tensor::from_vec(draw(outputs), outputs, &Device::Cpu)?;
-            layers.push(Layer {
-                weight: Var::from_tensor(&weight)?,
-                bias: Var::from_tensor(&bias)?,
-            });
-        }
+        let layers = config
+            .all_sizes()
+            .into_iter()
+            .map(|(inputs, outputs)| Linear::seeded(inputs, outputs, &mut rng))
+            .collect::<crate::nn::Result<Vec<_>>>()?;
         Ok(Self { config, layers })
     }
 
@@ -221,10 +205,7 @@ impl QNetwork {
                     b.dims()
                 )));
             }
-            layers.push(Layer {
-                weight: Var::from_tensor(&w.to_dtype(DType::F32)?)?,
-                bias: Var::from_tensor(&b.to_dtype(DType::F32)?)?,
-            });
+            layers.push(Linear::from_tensors(w, b)?);
         }
         Ok(Self { config, layers })
     }
@@ -235,17 +216,17 @@ impl QNetwork {
     }
 
     /// The layers, first to last.
-    pub fn layers(&self) -> &[Layer] {
+    pub fn layers(&self) -> &[Linear] {
         &self.layers
     }
 
     /// The trunk's layers: adjacency matrix in, `z` out.
-    pub fn trunk(&self) -> &[Layer] {
+    pub fn trunk(&self) -> &[Linear] {
         &self.layers[..self.config.layer_sizes().len()]
     }
 
     /// The learned scorer's two layers (empty for the additive scorer).
-    pub fn scorer_layers(&self) -> &[Layer] {
+    pub fn scorer_layers(&self) -> &[Linear] {
         &self.layers[self.config.layer_sizes().len()..]
     }
 
@@ -336,13 +317,8 @@ impl QNetwork {
         let layers = self
             .layers
             .iter()
-            .map(|l| {
-                Ok(Layer {
-                    weight: Var::from_tensor(&l.weight.as_tensor().copy()?)?,
-                    bias: Var::from_tensor(&l.bias.as_tensor().copy()?)?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+            .map(Linear::deep_copy)
+            .collect::<crate::nn::Result<Vec<_>>>()?;
         Ok(Self {
             config: self.config.clone(),
             layers,
@@ -352,8 +328,7 @@ impl QNetwork {
     /// Overwrites this network's weights with `other`'s (a target-network sync).
     pub fn copy_from(&self, other: &Self) -> Result<()> {
         for (mine, theirs) in self.layers.iter().zip(&other.layers) {
-            mine.weight.set(theirs.weight.as_tensor())?;
-            mine.bias.set(theirs.bias.as_tensor())?;
+            mine.copy_from(theirs)?;
         }
         Ok(())
     }
@@ -468,6 +443,7 @@ pub fn top_two(z: &[f32]) -> (usize, usize) {
 mod tests {
     use super::*;
     use crate::leader::gains::NoGains;
+    use candle_core::{DType, Device};
 
     #[test]
     fn the_same_seed_gives_the_same_weights() {

@@ -1,18 +1,14 @@
 //! Leader weights as safetensors (SPEC section 3): the format PyTorch and candle share, read and
-//! written as bytes so the browser can download and upload them.
+//! written as bytes so the browser can download and upload them (through [`crate::nn::tensors_file`]).
 //!
 //! Tensors are `layers.K.weight` (`[out, in]`) and `layers.K.bias` (`[out]`), all `f32`, plus
 //! `scorer.0.*` and `scorer.1.*` for a learned scorer. The
 //! header's `__metadata__` holds `format = bridge-leader/1`, `max_agents`, `hidden` (comma-separated
 //! widths), `scorer` and `trained_on`. Loading checks all of it and names the first mismatch.
 
-use std::collections::HashMap;
-
-use candle_core::{Device, Tensor};
-use safetensors::{Dtype, SafeTensors};
-
 use super::error::{Error, Result};
 use super::network::{NetworkConfig, QNetwork, Scorer};
+use crate::nn::{TensorsFile, TensorsWriter};
 
 /// The `format` value of leader weight files.
 pub const FORMAT: &str = "bridge-leader/1";
@@ -39,136 +35,59 @@ fn tensor_prefix(config: &NetworkConfig, k: usize) -> String {
 /// Serialises `net` with its metadata.
 pub fn to_bytes(net: &QNetwork, trained_on: &str) -> Result<Vec<u8>> {
     let config = net.config();
-    let mut metadata = HashMap::new();
-    metadata.insert("format".to_string(), FORMAT.to_string());
-    metadata.insert("max_agents".to_string(), config.max_agents.to_string());
-    metadata.insert(
-        "hidden".to_string(),
-        config
-            .hidden
-            .iter()
-            .map(|h| h.to_string())
-            .collect::<Vec<_>>()
-            .join(","),
-    );
-    metadata.insert("scorer".to_string(), config.scorer.name());
-    metadata.insert("trained_on".to_string(), trained_on.to_string());
-    let mut buffers: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+    let mut file = TensorsWriter::new(FORMAT);
+    file.meta("max_agents", config.max_agents)
+        .meta(
+            "hidden",
+            config
+                .hidden
+                .iter()
+                .map(|h| h.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+        )
+        .meta("scorer", config.scorer.name())
+        .meta("trained_on", trained_on);
     for (k, layer) in net.layers().iter().enumerate() {
-        for (name, t) in [
-            ("weight", layer.weight.as_tensor()),
-            ("bias", layer.bias.as_tensor()),
-        ] {
-            let values = t.flatten_all()?.to_vec1::<f32>()?;
-            let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-            buffers.push((
-                format!("{}.{name}", tensor_prefix(config, k)),
-                t.dims().to_vec(),
-                bytes,
-            ));
-        }
+        let prefix = tensor_prefix(config, k);
+        file.tensor(format!("{prefix}.weight"), layer.weight.as_tensor())?
+            .tensor(format!("{prefix}.bias"), layer.bias.as_tensor())?;
     }
-    let views = buffers
-        .iter()
-        .map(|(name, shape, bytes)| {
-            safetensors::tensor::TensorView::new(Dtype::F32, shape.clone(), bytes)
-                .map(|v| (name.clone(), v))
-                .map_err(|e| Error::Weights(e.to_string()))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    safetensors::serialize(views, Some(metadata)).map_err(|e| Error::Weights(e.to_string()))
+    Ok(file.to_bytes()?)
 }
 
 /// Reads a leader network from safetensors bytes, refusing anything that is not exactly what
 /// its metadata describes.
 pub fn from_bytes(bytes: &[u8]) -> Result<(QNetwork, WeightsInfo)> {
-    let bad = |what: String| Error::Weights(what);
-    let (_, header) = SafeTensors::read_metadata(bytes)
-        .map_err(|e| bad(format!("not a safetensors file, or a corrupted one ({e})")))?;
-    let meta = header.metadata().clone().unwrap_or_default();
-    let get = |key: &str| {
-        meta.get(key).ok_or_else(|| {
-            bad(format!(
-                "the metadata has no `{key}`; is this a BRIDGE leader's weights file?"
-            ))
-        })
-    };
-    let format = get("format")?;
-    if format != FORMAT {
-        return Err(bad(format!("format is `{format}`, expected `{FORMAT}`")));
-    }
-    let max_agents: usize = get("max_agents")?
-        .parse()
-        .map_err(|_| bad("`max_agents` is not a whole number".into()))?;
-    let hidden = get("hidden")?
-        .split(',')
-        .map(|h| h.trim().parse::<usize>())
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|_| bad("`hidden` is not a list of whole numbers".into()))?;
-    let scorer = Scorer::from_name(get("scorer")?).map_err(|e| bad(format!("metadata: {e}")))?;
-    let trained_on = meta.get("trained_on").cloned().unwrap_or_default();
+    let file = TensorsFile::open(bytes, FORMAT, "a BRIDGE leader's weights file")?;
+    let scorer = Scorer::from_name(file.meta("scorer")?)
+        .map_err(|e| Error::Weights(format!("metadata: {e}")))?;
     let config = NetworkConfig {
-        max_agents,
-        hidden,
+        max_agents: file.meta_usize("max_agents")?,
+        hidden: file.meta_usizes("hidden")?,
         scorer,
     };
     config
         .validate()
-        .map_err(|e| bad(format!("metadata: {e}")))?;
-
-    let tensors =
-        SafeTensors::deserialize(bytes).map_err(|e| bad(format!("corrupted tensor data ({e})")))?;
+        .map_err(|e| Error::Weights(format!("metadata: {e}")))?;
     let sizes = config.all_sizes();
-    let expected: usize = sizes.len() * 2;
-    if tensors.len() != expected {
-        return Err(bad(format!(
-            "expected {expected} tensors for {} layers, found {}",
-            sizes.len(),
-            tensors.len()
-        )));
-    }
+    file.expect_count(sizes.len() * 2, &format!("{} layers", sizes.len()))?;
     let mut layers = Vec::new();
     for (k, &(inputs, outputs)) in sizes.iter().enumerate() {
-        let read = |name: String, shape: Vec<usize>| -> Result<Tensor> {
-            let view = tensors
-                .tensor(&name)
-                .map_err(|_| bad(format!("tensor `{name}` is missing")))?;
-            if view.dtype() != Dtype::F32 {
-                return Err(bad(format!(
-                    "tensor `{name}` is {:?}, expected F32",
-                    view.dtype()
-                )));
-            }
-            if view.shape() != shape.as_slice() {
-                return Err(bad(format!(
-                    "tensor `{name}` has shape {:?}, expected {shape:?}",
-                    view.shape()
-                )));
-            }
-            let values: Vec<f32> = view
-                .data()
-                .chunks_exact(4)
-                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect();
-            if let Some(i) = values.iter().position(|v| !v.is_finite()) {
-                return Err(bad(format!(
-                    "tensor `{name}` holds a non-finite value at {i}"
-                )));
-            }
-            Ok(Tensor::from_vec(values, shape, &Device::Cpu)?)
-        };
         let prefix = tensor_prefix(&config, k);
-        let w = read(format!("{prefix}.weight"), vec![outputs, inputs])?;
-        let b = read(format!("{prefix}.bias"), vec![outputs])?;
+        let w = file.tensor(&format!("{prefix}.weight"), &[outputs, inputs])?;
+        let b = file.tensor(&format!("{prefix}.bias"), &[outputs])?;
         layers.push((w, b));
     }
     let net = QNetwork::from_tensors(config.clone(), layers)?;
+    let trained_on = file.meta_or_default("trained_on");
     Ok((net, WeightsInfo { config, trained_on }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use safetensors::{Dtype, SafeTensors};
 
     fn sample() -> QNetwork {
         QNetwork::new(
