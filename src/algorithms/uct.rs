@@ -468,7 +468,7 @@ mod tests {
                 for (x, &i) in live.iter().enumerate() {
                     for &j in &live[x + 1..] {
                         let (a, b) = (s.coalitions[i], s.coalitions[j]);
-                        let naive = inst.value(&a.union(&b)) - inst.value(&a) - inst.value(&b);
+                        let naive = inst.merge_reward(&a, &b);
                         let kept = s.gains[i * 12 + j];
                         assert!((kept - naive).abs() < 1e-9, "{name} pair {i} {j}");
                         if scan.is_none_or(|(best, _, _)| kept > best) {

@@ -18,6 +18,13 @@ pub trait CharacteristicFunction {
 
     /// `v(C)`; `v(∅) = 0`. Must not depend on which coalitions were asked before.
     fn value(&self, c: &Coalition) -> f64;
+
+    /// The reward of merging `a` and `b`: `v(A ∪ B) − v(A) − v(B)`, the change of `v(CS)` when
+    /// the leader merges them (paper eq. 1) and the gain C-Link and the other baselines rank
+    /// merges by. The one definition every caller uses.
+    fn merge_reward(&self, a: &Coalition, b: &Coalition) -> f64 {
+        self.value(&a.union(b)) - self.value(a) - self.value(b)
+    }
 }
 
 /// Where an instance's values come from.

@@ -24,10 +24,6 @@ impl MergeGains for NoGains {
     }
 }
 
-fn merge_gain<F: CharacteristicFunction + ?Sized>(f: &F, a: &Coalition, b: &Coalition) -> f64 {
-    f.value(&a.union(b)) - f.value(a) - f.value(b)
-}
-
 /// One structure's gains, the upper triangle row by row (`m(m−1)/2` numbers).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PackedGains {
@@ -43,7 +39,7 @@ impl PackedGains {
         let mut values = Vec::with_capacity(m * m.saturating_sub(1) / 2);
         for i in 0..m {
             for j in i + 1..m {
-                values.push(merge_gain(f, &cs[i], &cs[j]) as f32);
+                values.push(f.merge_reward(&cs[i], &cs[j]) as f32);
             }
         }
         Self { m, values }
@@ -87,7 +83,7 @@ impl GainTable {
         let mut table = vec![0.0f32; n * n];
         for i in 0..n {
             for j in i + 1..n {
-                let g = merge_gain(f, &coalitions[i], &coalitions[j]) as f32;
+                let g = f.merge_reward(&coalitions[i], &coalitions[j]) as f32;
                 table[i * n + j] = g;
                 table[j * n + i] = g;
             }
@@ -110,7 +106,7 @@ impl GainTable {
         let union = self.coalitions[keep];
         for &s in &self.slots {
             if s != keep {
-                let g = merge_gain(f, &union, &self.coalitions[s]) as f32;
+                let g = f.merge_reward(&union, &self.coalitions[s]) as f32;
                 self.table[keep * self.n + s] = g;
                 self.table[s * self.n + keep] = g;
             }
@@ -150,7 +146,7 @@ mod tests {
                         continue;
                     }
                     let (ca, cb) = (cs.coalitions()[a], cs.coalitions()[b]);
-                    let want = merge_gain(&f, &ca, &cb) as f32;
+                    let want = f.merge_reward(&ca, &cb) as f32;
                     assert_eq!(packed.gain(a, b), want, "packed {a} {b}");
                     assert_eq!(table.gain(a, b), want, "table {a} {b}");
                 }

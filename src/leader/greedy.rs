@@ -379,7 +379,7 @@ pub fn beam<F: CharacteristicFunction + ?Sized>(
             pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
             for &(_, i, j) in pairs.iter().take(width) {
                 let (a, b) = (node.cs.coalitions()[i], node.cs.coalitions()[j]);
-                let reward = f.value(&a.union(&b)) - f.value(&a) - f.value(&b);
+                let reward = f.merge_reward(&a, &b);
                 let mut pre = node.pre.clone();
                 net.add_merge(&mut pre, &node.cs, i, j);
                 let mut gains = node.gains.clone();
@@ -591,7 +591,7 @@ mod tests {
             merged.merge(i, j).expect("legal");
             let v = *plain_forward(&net, &merged).last().expect("z_M");
             let (a, b) = (cs.coalitions()[i], cs.coalitions()[j]);
-            let reward = inst.value(&a.union(&b)) - inst.value(&a) - inst.value(&b);
+            let reward = inst.merge_reward(&a, &b);
             // What follows a merge is worth at least 0: the leader may stop there.
             assert!(
                 (q - (reward as f32 + v.max(0.0))).abs() < 1e-3,
@@ -604,7 +604,7 @@ mod tests {
         // A merge that ends the episode is worth its reward alone.
         for (q, i, j) in plain.pair_values(&pre, &cs, &gains, true) {
             let (a, b) = (cs.coalitions()[i], cs.coalitions()[j]);
-            let reward = inst.value(&a.union(&b)) - inst.value(&a) - inst.value(&b);
+            let reward = inst.merge_reward(&a, &b);
             assert!((q - reward as f32).abs() < 1e-4);
         }
         let rollout = greedy(&plain, &inst, Horizon::Full).expect("fits");

@@ -172,7 +172,7 @@ impl<'f, F: CharacteristicFunction + ?Sized> Episode<'f, F> {
         }
         self.steps_left -= 1;
         let (a, b) = (self.cs.coalitions()[i], self.cs.coalitions()[j]);
-        let reward = self.f.value(&a.union(&b)) - self.f.value(&a) - self.f.value(&b);
+        let reward = self.f.merge_reward(&a, &b);
         self.cs.merge(i, j)?;
         self.value += reward;
         Ok(reward)

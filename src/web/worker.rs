@@ -428,7 +428,7 @@ fn viewer_step(plain: &PlainNetwork, f: &Instance, cs: &CoalitionStructure) -> V
                 a: lists[i].clone(),
                 b: lists[j].clone(),
                 q,
-                reward: f.value(&a.union(&b)) - f.value(&a) - f.value(&b),
+                reward: f.merge_reward(&a, &b),
             }
         })
         .collect();
