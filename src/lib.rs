@@ -8,6 +8,7 @@
 //!   recorded-episode files and their replay;
 //! - [`nn`]: network pieces both levels share (seeded layers, fused Adam, weight files);
 //! - [`leader`]: BRIDGE's upper level, the DQN that merges coalitions;
+//! - [`service`]: the page's worker logic, platform-free (requests in, answers out);
 //! - `web` (wasm32 only): the browser page and its web worker.
 
 pub mod algorithms;
@@ -15,5 +16,6 @@ pub mod core;
 pub mod lbf;
 pub mod leader;
 pub mod nn;
+pub mod service;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

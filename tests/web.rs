@@ -7,8 +7,8 @@
 mod golden;
 
 use bridge_lab::core::{instance_file, CharacteristicFunction, Distribution, Instance};
-use bridge_lab::web::protocol::{decode, encode, InstanceSpec, ToWorker};
-use bridge_lab::web::worker::build_instance;
+use bridge_lab::service::build_instance;
+use bridge_lab::service::protocol::{decode, encode, InstanceSpec, ToWorker};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -13,8 +13,8 @@ use super::protocol::{ExactReport, ToWorker};
 use super::state::{AppState, Upload, WorkerState};
 use super::train::TrainPanel;
 use super::viewer::Viewer;
-use super::worker::MAX_BROWSER_EXACT_AGENTS;
 use crate::core::Distribution;
+use crate::service::MAX_BROWSER_EXACT_AGENTS;
 
 /// Mounts the app on the page's body.
 pub fn start() {

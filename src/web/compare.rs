@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use super::app::plain;
 use super::protocol::ToWorker;
 use super::state::{AppState, WorkerState};
-use super::worker::browser_limit;
 use crate::algorithms::Algorithm;
+use crate::service::browser_limit;
 
 #[component]
 pub fn ComparePanel(state: AppState) -> impl IntoView {

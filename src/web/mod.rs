@@ -1,11 +1,11 @@
 //! The browser front end (wasm32 only): the Leptos page and the web worker that does every
-//! computation off the page's thread. Only [`protocol`], [`state`] and [`worker`] know the
-//! messages between them.
+//! computation off the page's thread. The worker's logic lives in [`crate::service`]; only
+//! [`state`] and [`worker`] send its messages.
 
 pub mod app;
+pub use crate::service::protocol;
 pub mod compare;
 pub mod lbf;
-pub mod protocol;
 pub mod state;
 pub mod train;
 pub mod viewer;

@@ -13,7 +13,7 @@ use crate::leader::DqnParams;
 
 use super::protocol::{EpisodeReport, ToWorker, TrainSpec};
 use super::state::{decimal_number, whole_number, AppState};
-use super::worker::MAX_BROWSER_NETWORK;
+use crate::service::MAX_BROWSER_NETWORK;
 
 /// The training request the form describes.
 fn train_spec(state: &AppState, continue_current: bool) -> Result<TrainSpec, String> {
@@ -36,14 +36,17 @@ fn train_spec(state: &AppState, continue_current: bool) -> Result<TrainSpec, Str
         hidden,
         scorer: state.scorer.get(),
         episodes,
-        seed,
-        epsilon_decay,
-        learning_rate,
-        target_sync,
-        updates_per_step,
-        double_dqn: state.double_dqn.get(),
-        return_bound: state.return_bound.get(),
-        return_mix,
+        dqn: DqnParams {
+            seed,
+            epsilon_decay_steps: epsilon_decay,
+            learning_rate,
+            target_sync,
+            updates_per_step,
+            double_dqn: state.double_dqn.get(),
+            return_bound: state.return_bound.get(),
+            return_mix,
+            ..DqnParams::default()
+        },
         continue_current,
     })
 }

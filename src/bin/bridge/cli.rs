@@ -134,22 +134,22 @@ pub struct TrainArgs {
     #[arg(long, default_value = "n-1")]
     pub horizon: String,
     /// Adam's learning rate.
-    #[arg(long, default_value_t = 1e-3)]
+    #[arg(long, default_value_t = paper().learning_rate)]
     pub lr: f64,
     /// Minibatch size.
-    #[arg(long, default_value_t = 128)]
+    #[arg(long, default_value_t = paper().batch_size)]
     pub batch: usize,
     /// Replay buffer capacity.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = paper().replay_capacity)]
     pub replay: usize,
     /// Environment steps over which ε decays from 1.0 to 0.01.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = paper().epsilon_decay_steps)]
     pub epsilon_decay: usize,
     /// Discount γ (1 = the return is the gain of the final structure).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = paper().gamma)]
     pub gamma: f64,
     /// Episodes of settled reward for early stopping (0 disables it).
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = paper().early_stop_window)]
     pub early_stop: usize,
     /// Seed of the network's initial weights, exploration and minibatches (default: --seed, or 0).
     #[arg(long)]
@@ -173,7 +173,7 @@ pub struct DqnOptions {
     #[arg(long)]
     pub double_dqn: bool,
     /// Minibatch updates per environment step (the replay ratio; the paper: 1).
-    #[arg(long, default_value_t = 1, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
+    #[arg(long, default_value_t = paper().updates_per_step, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
     pub updates_per_step: usize,
     /// Bound each backup from below by the return its episode actually got from that step on
     /// (optimality tightening, He et al. 2017; not in the paper).
@@ -181,11 +181,17 @@ pub struct DqnOptions {
     pub return_bound: bool,
     /// Weight λ of the actual return in each backup, `(1 − λ)·backup + λ·return`, from 0 (the
     /// paper) to 1.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = paper().return_mix)]
     pub return_mix: f64,
     /// Updates between target-network syncs (the paper: 100).
-    #[arg(long, default_value_t = 100, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    #[arg(long, default_value_t = paper().target_sync, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub target_sync: usize,
+}
+
+/// The paper's DQN settings (appendix D.4), where every DQN option's default comes from: one
+/// definition shared with the library and the page.
+fn paper() -> DqnParams {
+    DqnParams::default()
 }
 
 /// Named sets of training settings (`--settings`).
@@ -291,14 +297,14 @@ pub struct ReproArgs {
     #[arg(long, default_value_t = 200)]
     pub few_shot_long: usize,
     /// Environment steps over which ε decays (the paper: 10 000).
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = paper().epsilon_decay_steps)]
     pub epsilon_decay: usize,
     /// Beam width of table1's extra BRIDGE row: a search over the learned Q with true rewards
     /// (not in the paper).
     #[arg(long, default_value_t = 8, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(2..=1000))]
     pub beam: usize,
     /// Adam's learning rate for every leader trained (the paper: 0.001).
-    #[arg(long, default_value_t = 1e-3)]
+    #[arg(long, default_value_t = paper().learning_rate)]
     pub lr: f64,
     /// Options of the DQN beyond the paper, for every leader trained.
     #[command(flatten)]

@@ -1,9 +1,11 @@
-//! The messages between the page and the worker: closed enums with named fields, sent as JSON
+//! The messages between the page and the worker (the [`Service`](super::Service) it runs):
+//! closed enums with named fields, sent as JSON
 //! text so that every `u64` seed and `f64` value crosses exactly (JavaScript numbers cannot hold
 //! every `u64`, and JSON with shortest round-trip floats loses no bits). Weight files travel as
 //! base64 text inside them.
 
 use crate::lbf::EpisodeFile;
+use crate::leader::DqnParams;
 use serde::{Deserialize, Serialize};
 
 /// Where the instance comes from.
@@ -43,22 +45,9 @@ pub struct TrainSpec {
     pub scorer: String,
     /// Episodes to train.
     pub episodes: usize,
-    /// Seed of the network's initialisation, exploration and minibatches.
-    pub seed: u64,
-    /// Environment steps over which ε decays.
-    pub epsilon_decay: usize,
-    /// Adam's learning rate (the paper: 0.001).
-    pub learning_rate: f64,
-    /// Updates between target-network syncs (the paper: 100).
-    pub target_sync: usize,
-    /// Minibatch updates per environment step (the paper: 1).
-    pub updates_per_step: usize,
-    /// Double DQN backups (not in the paper).
-    pub double_dqn: bool,
-    /// The return lower bound on backups (not in the paper).
-    pub return_bound: bool,
-    /// Weight λ of the actual return in each backup (the paper: 0).
-    pub return_mix: f64,
+    /// The DQN's settings, the library's own struct (its seed also seeds a new network's
+    /// initialisation), so the page offers exactly the options the command line does.
+    pub dqn: DqnParams,
     /// Continue from the current leader (few-shot) instead of a fresh network.
     pub continue_current: bool,
 }

@@ -1,0 +1,21 @@
+//! The worker's logic, free of platform: the page's requests go in, a stream of answers comes
+//! out (SPEC section 8). The web worker (`web::worker`) is a thin shell that decodes messages,
+//! calls [`Service::handle`], keeps calling [`Service::work`] in time slices while a job runs,
+//! and posts the answers; native tests drive the same [`Service`] with a counting clock.
+//!
+//! - [`protocol`]: the messages, closed enums sent as JSON text;
+//! - [`Service`]: the session (current leader, job in progress) and request handling;
+//! - [`limits`]: what the page agrees to compute;
+//! - the requests answered at once (`requests.rs`) and the resumable training job
+//!   (`training.rs`).
+
+pub mod limits;
+pub mod protocol;
+mod requests;
+mod session;
+mod training;
+
+pub use limits::{browser_limit, MAX_BROWSER_EXACT_AGENTS, MAX_BROWSER_NETWORK};
+pub use requests::build_instance;
+pub use session::{Clock, Leader, Service};
+pub use training::{Ending, TrainingJob};

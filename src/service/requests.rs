@@ -1,0 +1,208 @@
+//! The requests the service answers at once: building an instance, the exact optimum, the
+//! leader's rollout for the merge viewer, the comparison of algorithms, and the replay of a
+//! recorded Level-Based Foraging episode. Each returns its answer or a message for the page.
+
+use crate::algorithms::{singleton, Algorithm, SolveOptions};
+use crate::core::{
+    instance_file, CharacteristicFunction, CoalitionStructure, Distribution, Instance, Step,
+    MAX_TABLE_AGENTS,
+};
+use crate::lbf::{first_mismatch, replay, EpisodeFile};
+use crate::leader::gains::PackedGains;
+use crate::leader::{greedy, Horizon, PlainNetwork};
+
+use super::limits::{browser_limit, MAX_BROWSER_EXACT_AGENTS};
+use super::protocol::*;
+use super::Clock;
+
+/// Builds the instance a spec describes, with a page-ready message when it cannot.
+pub fn build_instance(spec: &InstanceSpec) -> Result<(Instance, String), String> {
+    match spec {
+        InstanceSpec::Generated {
+            distribution,
+            params,
+            agents,
+            seed,
+        } => {
+            let d = Distribution::with_params(distribution, params).map_err(|e| e.to_string())?;
+            // Parameters away from their defaults are part of the instance's name.
+            let changed: Vec<String> = d
+                .param_specs()
+                .iter()
+                .zip(d.params())
+                .filter(|(spec, (_, v))| *v != spec.default)
+                .map(|(_, (k, v))| format!("{k}={v}"))
+                .collect();
+            let with = if changed.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", changed.join(", "))
+            };
+            let inst = Instance::generate(d, *agents, *seed).map_err(|e| e.to_string())?;
+            Ok((
+                inst,
+                format!("{distribution}{with}, {agents} agents, seed {seed}"),
+            ))
+        }
+        InstanceSpec::File { name, text } => {
+            let inst = instance_file::parse_instance(text).map_err(|e| format!("{name}: {e}"))?;
+            let n = inst.agents();
+            Ok((inst, format!("{name} ({n} agents)")))
+        }
+    }
+}
+
+/// Replays a recorded LBF episode and says whether ours equals the recording.
+pub fn lbf_replay(name: &str, text: &str) -> Result<LbfReport, String> {
+    let recorded = EpisodeFile::from_json(text).map_err(|e| format!("{name}: {e}"))?;
+    let replayed = replay(&recorded).map_err(|e| format!("{name}: {e}"))?;
+    let check = match first_mismatch(&recorded, &replayed) {
+        None => format!(
+            "our environment reproduces the recording: {} steps",
+            recorded.steps.len()
+        ),
+        Some(m) => format!("our environment differs from the recording: {m}"),
+    };
+    Ok(LbfReport {
+        name: name.to_string(),
+        replayed,
+        check,
+    })
+}
+
+/// The exact optimum of an instance, within the page's limit.
+pub fn solve_exact(spec: &InstanceSpec, clock: &dyn Clock) -> Result<ExactReport, String> {
+    let (instance, described) = build_instance(spec)?;
+    let n = instance.agents();
+    if n > MAX_BROWSER_EXACT_AGENTS {
+        return Err(format!(
+            "the page solves up to {MAX_BROWSER_EXACT_AGENTS} agents exactly, this instance has {n}; \
+             `bridge solve --algo exact` takes up to {MAX_TABLE_AGENTS}"
+        ));
+    }
+    let start = clock.now_ms();
+    let solution = Algorithm::Exact
+        .solve(&instance, &SolveOptions::default())
+        .map_err(|e| e.to_string())?;
+    Ok(ExactReport {
+        agents: n,
+        described,
+        coalitions: solution.coalitions,
+        exact_value: solution.value,
+        singleton_value: singleton(&instance).value(&instance),
+        seconds: (clock.now_ms() - start) / 1000.0,
+    })
+}
+
+/// The viewer's account of one state: the best candidate merges by Q with their true rewards.
+fn viewer_step(plain: &PlainNetwork, f: &Instance, cs: &CoalitionStructure) -> ViewerStep {
+    let pre = plain.preactivation(cs);
+    let lists = cs.to_lists();
+    let gains = PackedGains::new(cs, f);
+    // The viewer rolls out over the full horizon: a merge ends it when two coalitions are left.
+    let mut candidates: Vec<CandidateQ> = plain
+        .pair_values(&pre, cs, &gains, cs.len() <= 2)
+        .into_iter()
+        .map(|(q, i, j)| {
+            let (a, b) = (cs.coalitions()[i], cs.coalitions()[j]);
+            CandidateQ {
+                a: lists[i].clone(),
+                b: lists[j].clone(),
+                q,
+                reward: f.merge_reward(&a, &b),
+            }
+        })
+        .collect();
+    candidates.sort_by(|x, y| y.q.total_cmp(&x.q));
+    candidates.truncate(8);
+    ViewerStep {
+        coalitions: lists,
+        value: cs.value(f),
+        chosen: None,
+        reward: 0.0,
+        candidates,
+        q_stop: plain.stop_value(&pre),
+        last: false,
+    }
+}
+
+/// The leader's greedy rollout on an instance, every state with its best candidates.
+pub fn infer(spec: &InstanceSpec, plain: &PlainNetwork) -> Result<RolloutReport, String> {
+    let (instance, described) = build_instance(spec)?;
+    let rollout = greedy(plain, &instance, Horizon::Full).map_err(|e| e.to_string())?;
+    let mut cs = CoalitionStructure::singletons(instance.agents());
+    let mut steps = Vec::new();
+    for step in &rollout.steps {
+        let mut view = viewer_step(plain, &instance, &cs);
+        if let Step::Merge {
+            merge: [a, b],
+            reward,
+            ..
+        } = step
+        {
+            view.chosen = Some((a.clone(), b.clone()));
+            view.reward = *reward;
+            let i = cs
+                .coalition_of(a[0])
+                .ok_or("a merge named an unknown agent")?;
+            let j = cs
+                .coalition_of(b[0])
+                .ok_or("a merge named an unknown agent")?;
+            steps.push(view);
+            cs.merge(i, j).map_err(|e| e.to_string())?;
+        } else {
+            steps.push(view);
+        }
+    }
+    let mut last = viewer_step(plain, &instance, &cs);
+    last.last = true;
+    steps.push(last);
+    Ok(RolloutReport {
+        agents: instance.agents(),
+        described,
+        steps,
+        value: rollout.value,
+        singleton_value: singleton(&instance).value(&instance),
+    })
+}
+
+/// Every algorithm the page can run on the instance, best first; BRIDGE when a leader large
+/// enough is held.
+pub fn compare(
+    spec: &InstanceSpec,
+    plain: Option<&PlainNetwork>,
+    clock: &dyn Clock,
+) -> Result<Comparison, String> {
+    let (instance, described) = build_instance(spec)?;
+    let plain = plain.filter(|p| p.max_agents() >= instance.agents());
+    let mut results = Vec::new();
+    for name in Algorithm::NAMES {
+        let algorithm = Algorithm::from_name(name).map_err(|e| e.to_string())?;
+        if browser_limit(algorithm).is_some_and(|limit| instance.agents() > limit)
+            || (algorithm == Algorithm::Bridge && plain.is_none())
+        {
+            continue;
+        }
+        let options = SolveOptions {
+            seed: 0,
+            leader: plain,
+            ..Default::default()
+        };
+        let start = clock.now_ms();
+        let solution = algorithm
+            .solve(&instance, &options)
+            .map_err(|e| e.to_string())?;
+        results.push(AlgorithmResult {
+            algorithm: name.to_string(),
+            value: solution.value,
+            coalitions: solution.coalitions.len(),
+            seconds: (clock.now_ms() - start) / 1000.0,
+        });
+    }
+    results.sort_by(|a, b| b.value.total_cmp(&a.value));
+    Ok(Comparison {
+        described,
+        singleton_value: singleton(&instance).value(&instance),
+        results,
+    })
+}

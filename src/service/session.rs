@@ -1,0 +1,343 @@
+//! The [`Service`]: what the page's worker holds (the current leader, the job in progress) and
+//! how it answers requests. Platform-free: time comes from a [`Clock`] the caller supplies and
+//! answers go back as values, so the same code runs in the browser's worker and in native tests.
+
+use base64::Engine as _;
+
+use crate::leader::{weights, PlainNetwork, QNetwork};
+
+use super::protocol::{FromWorker, LeaderSummary, ToWorker};
+use super::requests::{compare, infer, lbf_replay, solve_exact};
+use super::training::{Ending, TrainingJob};
+
+/// Milliseconds since some fixed moment: `performance.now()` in the worker, `Instant` natively,
+/// a counter in tests.
+pub trait Clock {
+    /// The current time in milliseconds.
+    fn now_ms(&self) -> f64;
+}
+
+/// The leader the service holds, and where it came from.
+pub struct Leader {
+    /// Its network.
+    pub net: QNetwork,
+    /// What it was trained on, in words.
+    pub trained_on: String,
+    /// "trained here" or the uploaded file's name.
+    pub source: String,
+}
+
+/// The worker's state and logic: request in, answers out; a long request becomes a job that
+/// [`Service::work`] advances one time slice at a time.
+#[derive(Default)]
+pub struct Service {
+    leader: Option<Leader>,
+    job: Option<TrainingJob>,
+    stop_requested: bool,
+}
+
+impl Service {
+    /// A service holding no leader and running nothing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether a job is in progress, so that the caller should call [`Service::work`] again.
+    pub fn busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Answers `request`. Short requests are answered here; `Train` starts a job and answers
+    /// nothing until [`Service::work`] runs it; `StopTraining` ends the job at the start of the
+    /// next slice, keeping the leader trained so far.
+    pub fn handle(&mut self, request: ToWorker, clock: &dyn Clock) -> Vec<FromWorker> {
+        match request {
+            ToWorker::SolveExact { instance } => {
+                vec![FromWorker::Solved(solve_exact(&instance, clock))]
+            }
+            ToWorker::Train(spec) => {
+                if self.job.is_some() {
+                    return vec![FromWorker::Trained(Err(
+                        "a training run is already going; stop it first".into(),
+                    ))];
+                }
+                match TrainingJob::start(spec, self.leader.as_ref(), clock.now_ms()) {
+                    Ok(job) => {
+                        self.job = Some(job);
+                        self.stop_requested = false;
+                        Vec::new()
+                    }
+                    Err(e) => vec![FromWorker::Trained(Err(e))],
+                }
+            }
+            ToWorker::StopTraining => {
+                self.stop_requested = self.job.is_some();
+                Vec::new()
+            }
+            ToWorker::Infer { instance } => vec![FromWorker::Inferred(
+                self.plain().and_then(|plain| infer(&instance, &plain)),
+            )],
+            ToWorker::LoadWeights { name, base64 } => {
+                vec![FromWorker::Leader(self.load_weights(&name, &base64))]
+            }
+            ToWorker::Compare { instance } => {
+                let plain = self.plain().ok();
+                vec![FromWorker::Compared(compare(
+                    &instance,
+                    plain.as_ref(),
+                    clock,
+                ))]
+            }
+            ToWorker::LbfReplay { name, text } => vec![FromWorker::LbfReplayed(
+                lbf_replay(&name, &text).map(Box::new),
+            )],
+        }
+    }
+
+    /// Advances the job in progress for about `budget_ms` on `clock` (at least one episode),
+    /// returning its progress and, when it ends, its result and the new leader.
+    pub fn work(&mut self, budget_ms: f64, clock: &dyn Clock) -> Vec<FromWorker> {
+        let Some(mut job) = self.job.take() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let ending = if self.stop_requested {
+            Ok(Some(Ending::Stopped))
+        } else {
+            let start = clock.now_ms();
+            job.advance(&mut || clock.now_ms() - start >= budget_ms, &mut out)
+        };
+        match ending {
+            Ok(None) => self.job = Some(job),
+            Ok(Some(ending)) => {
+                self.stop_requested = false;
+                match job.finish(ending, clock.now_ms()) {
+                    Ok((leader, report)) => {
+                        let summary = summarise(&leader);
+                        self.leader = Some(leader);
+                        out.push(FromWorker::Trained(Ok(report)));
+                        out.push(FromWorker::Leader(summary));
+                    }
+                    Err(e) => out.push(FromWorker::Trained(Err(e))),
+                }
+            }
+            Err(e) => {
+                self.stop_requested = false;
+                out.push(FromWorker::Trained(Err(e)));
+            }
+        }
+        out
+    }
+
+    /// The current leader as a fast inference network.
+    fn plain(&self) -> Result<PlainNetwork, String> {
+        let leader = self
+            .leader
+            .as_ref()
+            .ok_or("there is no leader yet: train one or upload weights")?;
+        PlainNetwork::new(&leader.net).map_err(|e| e.to_string())
+    }
+
+    /// Takes an uploaded weights file (base64) as the current leader.
+    fn load_weights(&mut self, name: &str, text: &str) -> Result<LeaderSummary, String> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .map_err(|e| format!("{name}: the upload was garbled ({e})"))?;
+        let (net, info) = weights::from_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
+        let leader = Leader {
+            net,
+            trained_on: info.trained_on,
+            source: name.to_string(),
+        };
+        let summary = summarise(&leader)?;
+        self.leader = Some(leader);
+        Ok(summary)
+    }
+}
+
+/// The page's account of a leader, with its weights for download.
+fn summarise(leader: &Leader) -> Result<LeaderSummary, String> {
+    let bytes = weights::to_bytes(&leader.net, &leader.trained_on).map_err(|e| e.to_string())?;
+    Ok(LeaderSummary {
+        source: leader.source.clone(),
+        max_agents: leader.net.config().max_agents,
+        hidden: leader.net.config().hidden.clone(),
+        scorer: leader.net.config().scorer.name(),
+        trained_on: leader.trained_on.clone(),
+        base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+    use crate::leader::DqnParams;
+    use crate::service::protocol::{InstanceSpec, TrainSpec};
+
+    /// A clock that advances 1 ms every time it is read, so slices are deterministic.
+    #[derive(Default)]
+    struct Ticks(Cell<f64>);
+
+    impl Clock for Ticks {
+        fn now_ms(&self) -> f64 {
+            self.0.set(self.0.get() + 1.0);
+            self.0.get()
+        }
+    }
+
+    fn instance() -> InstanceSpec {
+        InstanceSpec::Generated {
+            distribution: "modified_normal".into(),
+            params: vec![],
+            agents: 5,
+            seed: 3,
+        }
+    }
+
+    fn train(episodes: usize) -> ToWorker {
+        ToWorker::Train(TrainSpec {
+            instance: instance(),
+            max_agents: 6,
+            hidden: vec![16],
+            scorer: "additive".into(),
+            episodes,
+            dqn: DqnParams {
+                batch_size: 8,
+                epsilon_decay_steps: 50,
+                early_stop_window: 0,
+                seed: 4,
+                ..DqnParams::default()
+            },
+            continue_current: false,
+        })
+    }
+
+    /// Runs a request to its end in slices of `budget_ms`, returning every answer and the
+    /// number of slices.
+    fn run(service: &mut Service, request: ToWorker, budget_ms: f64) -> (Vec<FromWorker>, usize) {
+        let clock = Ticks::default();
+        let mut answers = service.handle(request, &clock);
+        let mut slices = 0;
+        while service.busy() {
+            answers.extend(service.work(budget_ms, &clock));
+            slices += 1;
+        }
+        (answers, slices)
+    }
+
+    /// The answers with wall times zeroed, which are the only thing slicing may change, and the
+    /// weights file replaced by its tensors (safetensors writes its metadata in hash order).
+    fn timeless(answers: Vec<FromWorker>) -> (Vec<FromWorker>, Vec<f32>) {
+        let mut tensors = Vec::new();
+        let answers = answers
+            .into_iter()
+            .map(|a| match a {
+                FromWorker::Trained(Ok(mut r)) => {
+                    r.seconds = 0.0;
+                    FromWorker::Trained(Ok(r))
+                }
+                FromWorker::Leader(Ok(mut summary)) => {
+                    let bytes = base64::engine::general_purpose::STANDARD
+                        .decode(&summary.base64)
+                        .expect("own base64");
+                    let (net, _) = weights::from_bytes(&bytes).expect("own weights");
+                    for layer in net.layers() {
+                        for var in layer.vars() {
+                            tensors.extend(
+                                var.as_tensor()
+                                    .flatten_all()
+                                    .and_then(|t| t.to_vec1::<f32>())
+                                    .expect("f32"),
+                            );
+                        }
+                    }
+                    summary.base64.clear();
+                    FromWorker::Leader(Ok(summary))
+                }
+                other => other,
+            })
+            .collect();
+        (answers, tensors)
+    }
+
+    #[test]
+    fn a_run_in_many_slices_equals_one_run() {
+        let (whole, one) = run(&mut Service::new(), train(30), 1e12);
+        let (sliced, many) = run(&mut Service::new(), train(30), 3.0);
+        assert_eq!(one, 1);
+        assert!(many > 5, "{many} slices");
+        let (whole, weights) = timeless(whole);
+        assert_eq!(whole.len(), 32, "30 episodes, the report and the leader");
+        assert!(matches!(&whole[31], FromWorker::Leader(Ok(_))));
+        assert!(!weights.is_empty());
+        assert_eq!(timeless(sliced), (whole, weights));
+    }
+
+    #[test]
+    fn stop_ends_the_run_at_the_next_slice_keeping_the_leader() {
+        let mut service = Service::new();
+        let clock = Ticks::default();
+        assert!(service.handle(train(1000), &clock).is_empty());
+        let first = service.work(2.0, &clock);
+        assert!(matches!(first[0], FromWorker::Episode(_)));
+        assert!(service.handle(ToWorker::StopTraining, &clock).is_empty());
+        let last = service.work(2.0, &clock);
+        let [FromWorker::Trained(Ok(report)), FromWorker::Leader(Ok(summary))] = &last[..] else {
+            panic!("expected the report and the leader, got {last:?}");
+        };
+        assert_eq!(report.stop, "stopped");
+        assert_eq!(report.episodes, first.len());
+        assert!(summary
+            .trained_on
+            .contains(&format!("{} episodes", first.len())));
+        assert!(!service.busy());
+        // The leader it kept runs.
+        let answer = service.handle(
+            ToWorker::Infer {
+                instance: instance(),
+            },
+            &clock,
+        );
+        assert!(matches!(&answer[..], [FromWorker::Inferred(Ok(r))] if r.agents == 5));
+    }
+
+    #[test]
+    fn bad_requests_are_answered_with_messages() {
+        let mut service = Service::new();
+        let clock = Ticks::default();
+        let answer = service.handle(train(0), &clock);
+        assert!(
+            matches!(&answer[..], [FromWorker::Trained(Err(e))] if e.contains("episodes")),
+            "{answer:?}"
+        );
+        let answer = service.handle(
+            ToWorker::Infer {
+                instance: instance(),
+            },
+            &clock,
+        );
+        assert!(
+            matches!(&answer[..], [FromWorker::Inferred(Err(e))] if e.contains("no leader")),
+            "{answer:?}"
+        );
+        assert!(service.handle(train(5), &clock).is_empty());
+        let answer = service.handle(train(5), &clock);
+        assert!(
+            matches!(&answer[..], [FromWorker::Trained(Err(e))] if e.contains("already going")),
+            "{answer:?}"
+        );
+        let answer = service.handle(
+            ToWorker::LoadWeights {
+                name: "w.safetensors".into(),
+                base64: "!!".into(),
+            },
+            &clock,
+        );
+        assert!(
+            matches!(&answer[..], [FromWorker::Leader(Err(e))] if e.starts_with("w.safetensors: the upload was garbled")),
+            "{answer:?}"
+        );
+    }
+}

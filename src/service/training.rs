@@ -1,0 +1,160 @@
+//! Training the leader as a resumable job: [`TrainingJob::advance`] trains whole episodes until
+//! its caller's time is up and returns, keeping everything needed to continue, so that the
+//! worker hears `StopTraining` between two slices however long a run is. Slicing does not
+//! change the result: the trainer carries its own state (replay, ε, random stream, early stop)
+//! from one call to the next.
+
+use crate::core::{CharacteristicFunction, Instance};
+use crate::leader::network::Scorer;
+use crate::leader::{EpisodeStats, NetworkConfig, QNetwork, StopReason, Trainer};
+
+use super::limits::MAX_BROWSER_NETWORK;
+use super::protocol::{EpisodeReport, FromWorker, TrainSpec, TrainedReport};
+use super::requests::build_instance;
+use super::session::Leader;
+
+/// A leader training run in progress.
+pub struct TrainingJob {
+    trainer: Trainer,
+    instance: Instance,
+    described: String,
+    total: usize,
+    started_ms: f64,
+    previous: Option<String>,
+}
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// Every episode asked for was trained.
+    Finished,
+    /// The episode rewards settled (the paper's early stop).
+    EarlyStop,
+    /// The page asked to stop.
+    Stopped,
+}
+
+impl Ending {
+    /// The word the page shows.
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Finished => "finished",
+            Self::EarlyStop => "early stop",
+            Self::Stopped => "stopped",
+        }
+    }
+}
+
+impl TrainingJob {
+    /// Checks `spec` and builds the trainer: a fresh network, or a copy of `current` to continue
+    /// from (few-shot). `now_ms` is the start time for the report's wall time.
+    pub fn start(spec: TrainSpec, current: Option<&Leader>, now_ms: f64) -> Result<Self, String> {
+        let (instance, described) = build_instance(&spec.instance)?;
+        let n = instance.agents();
+        if spec.episodes == 0 {
+            return Err("episodes: give at least 1".into());
+        }
+        let (net, previous) = if spec.continue_current {
+            let leader = current
+                .ok_or("there is no leader to continue from: train one or upload weights")?;
+            let net = leader.net.deep_copy().map_err(|e| e.to_string())?;
+            (net, Some(leader.trained_on.clone()))
+        } else {
+            if !(2..=MAX_BROWSER_NETWORK).contains(&spec.max_agents) {
+                return Err(format!(
+                    "network size: {} is out of range; the page trains networks for 2 to \
+                     {MAX_BROWSER_NETWORK} agents",
+                    spec.max_agents
+                ));
+            }
+            let config = NetworkConfig {
+                max_agents: spec.max_agents,
+                hidden: spec.hidden.clone(),
+                scorer: Scorer::from_name(&spec.scorer).map_err(|e| e.to_string())?,
+            };
+            let net = QNetwork::new(config, spec.dqn.seed).map_err(|e| e.to_string())?;
+            (net, None)
+        };
+        let m = net.config().max_agents;
+        if n > m {
+            return Err(format!(
+                "the network takes at most {m} agents, the instance has {n}; make the network larger"
+            ));
+        }
+        let trainer = Trainer::new(net, spec.dqn).map_err(|e| e.to_string())?;
+        Ok(Self {
+            trainer,
+            instance,
+            described,
+            total: spec.episodes,
+            started_ms: now_ms,
+            previous,
+        })
+    }
+
+    /// Trains episodes until `time_is_up` answers true after one (at least one episode per
+    /// call), posting each to `out`; returns how the run ended, or `None` if it goes on.
+    pub fn advance(
+        &mut self,
+        time_is_up: &mut dyn FnMut() -> bool,
+        out: &mut Vec<FromWorker>,
+    ) -> Result<Option<Ending>, String> {
+        let remaining = self.total - self.trainer.episodes_done();
+        // Episodes of earlier slices, so the page sees one numbering for the whole run.
+        let offset = self.trainer.episodes_done();
+        let total = self.total;
+        let mut on_episode = |stats: &EpisodeStats| {
+            out.push(FromWorker::Episode(EpisodeReport {
+                episode: stats.episode + offset,
+                episodes: total,
+                reward: stats.reward,
+                loss: stats.loss,
+                epsilon: stats.epsilon,
+                value: stats.value,
+                best_value: stats.best_value,
+            }));
+            !time_is_up()
+        };
+        let report = self
+            .trainer
+            .train(&self.instance, remaining, &mut on_episode)
+            .map_err(|e| e.to_string())?;
+        Ok(match report.stop {
+            StopReason::EarlyStop => Some(Ending::EarlyStop),
+            _ if self.trainer.episodes_done() >= self.total => Some(Ending::Finished),
+            _ => None,
+        })
+    }
+
+    /// The trained leader and the run's report.
+    pub fn finish(self, ending: Ending, now_ms: f64) -> Result<(Leader, TrainedReport), String> {
+        let episodes = self.trainer.episodes_done();
+        let mut trained_on = format!("{}, {episodes} episodes", self.described);
+        if let Some(before) = &self.previous {
+            trained_on = format!("{before}; then {trained_on}");
+        }
+        let net = self
+            .trainer
+            .network()
+            .deep_copy()
+            .map_err(|e| e.to_string())?;
+        let report = TrainedReport {
+            episodes,
+            stop: ending.word().to_string(),
+            seconds: (now_ms - self.started_ms) / 1000.0,
+            max_agents: net.config().max_agents,
+            trained_on: trained_on.clone(),
+        };
+        let leader = Leader {
+            net,
+            trained_on,
+            source: "trained here".into(),
+        };
+        Ok((leader, report))
+    }
+
+    /// The instance's number of agents.
+    pub fn agents(&self) -> usize {
+        self.instance.agents()
+    }
+}
