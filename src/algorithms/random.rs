@@ -13,12 +13,13 @@ use crate::leader::{Action, Episode, Horizon};
 /// The structure a uniform random policy reaches with `seed`.
 pub fn random<F: CharacteristicFunction + ?Sized>(f: &F, seed: u64) -> CoalitionStructure {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let mut episode = Episode::new(f, Horizon::Full);
+    let mut episode =
+        Episode::new(f, Horizon::Full).expect("a characteristic function values every structure");
     while !episode.is_done() {
         let m = episode.structure().len();
         let action = Action::nth(rng.random_range(0..Action::count(m)), m);
         episode
-            .step(action)
+            .step(action, f)
             .expect("Action::nth gives a legal action");
     }
     episode.structure().clone()

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::error::{Error, Result};
 use super::gains::{MergeGains, PackedGains};
 use super::greedy::{greedy_action, PlainNetwork};
-use super::mdp::{floor_at_stop, merge_ends, Action, Episode, Horizon};
+use super::mdp::{floor_at_stop, merge_ends, Action, Episode, Horizon, ValueSource};
 use super::network::{QNetwork, Scorer};
 use super::replay::{labels, Labels, ReplayBuffer, Transition};
 use crate::core::{CharacteristicFunction, CoalitionStructure};
@@ -209,6 +209,35 @@ pub struct TrainReport {
     pub best: CoalitionStructure,
     /// `v(best)`.
     pub best_value: f64,
+}
+
+/// A leader episode in progress, with what training needs besides the MDP's state: the return
+/// so far, the current structure's merge rewards (gain scorers) and the episode's losses.
+#[derive(Clone, Debug)]
+pub struct LeaderEpisode {
+    episode: Episode,
+    gains: PackedGains,
+    start: f64,
+    steps: usize,
+    loss_sum: f64,
+    loss_count: usize,
+}
+
+impl LeaderEpisode {
+    /// The current structure.
+    pub fn structure(&self) -> &CoalitionStructure {
+        self.episode.structure()
+    }
+
+    /// `V(CS)` of the current structure.
+    pub fn value(&self) -> f64 {
+        self.episode.value()
+    }
+
+    /// Whether the episode is over.
+    pub fn is_done(&self) -> bool {
+        self.episode.is_done()
+    }
 }
 
 /// A leader in training on one instance: online and target networks, optimiser, replay
@@ -558,79 +587,28 @@ impl Trainer {
         episodes: usize,
         progress: &mut dyn Progress,
     ) -> Result<TrainReport> {
-        let n = f.agents();
-        if n > self.max_agents() {
-            return Err(Error::TooManyAgents {
-                n,
-                max: self.max_agents(),
-            });
-        }
-        let (mut best, mut best_value) = match self.best.take() {
-            Some((cs, v)) if cs.agents() == n => (cs, v),
-            _ => {
-                let cs = CoalitionStructure::singletons(n);
-                let v = cs.value(f);
-                (cs, v)
-            }
-        };
+        self.check_agents(f.agents())?;
         let mut stop = StopReason::Finished;
         let mut ran = 0;
         for episode_no in 1..=episodes {
-            let mut episode = Episode::new(f, self.params.horizon);
-            let start = episode.value();
-            let mut gains = self.gains(episode.structure(), f);
-            let mut steps = 0usize;
-            let (mut loss_sum, mut loss_count) = (0.0, 0usize);
-            while !episode.is_done() {
-                let state = labels(episode.structure());
-                let action = self.act(episode.structure(), &gains, episode.merge_ends())?;
-                let reward = episode.step(action)?;
-                self.env_steps += 1;
-                if episode.value() > best_value {
-                    best_value = episode.value();
-                    best = episode.structure().clone();
-                }
-                gains = self.gains(episode.structure(), f);
-                self.replay.push(Transition {
-                    state,
-                    action,
-                    reward,
-                    next: labels(episode.structure()),
-                    next_coalitions: episode.structure().len(),
-                    next_gains: gains.clone(),
-                    done: episode.is_done(),
-                    return_to_go: None,
-                });
-                steps += 1;
-                if self.replay.len() >= self.params.batch_size {
-                    for _ in 0..self.params.updates_per_step {
-                        loss_sum += self.update()?;
-                        loss_count += 1;
+            let mut run = self.begin_episode(
+                f,
+                self.gains(&CoalitionStructure::singletons(f.agents()), f),
+            )?;
+            while !run.is_done() {
+                let action = self.choose(&run)?;
+                let next_gains = match action {
+                    Action::Merge(i, j) => {
+                        let mut next = run.structure().clone();
+                        next.merge(i, j)?;
+                        self.gains(&next, f)
                     }
-                }
-            }
-            // The episode is over: each of its steps learns what followed it.
-            let mut to_go = 0.0;
-            for back in 0..steps {
-                let Some(t) = self.replay.recent_mut(back) else {
-                    break;
+                    Action::Stop => run.gains.clone(),
                 };
-                to_go = t.reward + self.params.gamma * to_go;
-                t.return_to_go = Some(to_go);
+                self.take(&mut run, action, f, next_gains)?;
             }
             ran = episode_no;
-            let reward = episode.value() - start;
-            self.returns.push(reward);
-            self.episodes_done += 1;
-            let stats = EpisodeStats {
-                episode: episode_no,
-                episodes,
-                reward,
-                loss: (loss_count > 0).then(|| loss_sum / loss_count as f64),
-                epsilon: self.epsilon(),
-                value: episode.value(),
-                best_value,
-            };
+            let stats = self.end_episode(run, episode_no, episodes);
             if !progress.on_episode(&stats) {
                 stop = StopReason::Cancelled;
                 break;
@@ -640,13 +618,142 @@ impl Trainer {
                 break;
             }
         }
-        self.best = Some((best.clone(), best_value));
+        let (best, best_value) = match self.best.clone() {
+            Some(best) => best,
+            None => {
+                let cs = CoalitionStructure::singletons(f.agents());
+                let v = cs.value(f);
+                (cs, v)
+            }
+        };
         Ok(TrainReport {
             episodes: ran,
             stop,
             best,
             best_value,
         })
+    }
+
+    /// Refuses an instance larger than the network.
+    fn check_agents(&self, n: usize) -> Result<()> {
+        if n > self.max_agents() {
+            return Err(Error::TooManyAgents {
+                n,
+                max: self.max_agents(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Starts an episode at all singletons of `values` (`gains`: the singletons' merge rewards
+    /// if the scorer reads them, else [`PackedGains::empty`]). [`train`](Self::train) drives
+    /// episodes through `begin_episode`, [`choose`](Self::choose), [`take`](Self::take) and
+    /// [`end_episode`](Self::end_episode); so does the bi-level loop, which trains the
+    /// followers between choosing a merge and taking it.
+    pub fn begin_episode<S: ValueSource + ?Sized>(
+        &mut self,
+        values: &S,
+        gains: PackedGains,
+    ) -> Result<LeaderEpisode> {
+        self.check_agents(values.agents())?;
+        let episode = Episode::new(values, self.params.horizon)?;
+        // The best structure is kept per instance: a new size starts afresh.
+        if self
+            .best
+            .as_ref()
+            .is_none_or(|(cs, _)| cs.agents() != values.agents())
+        {
+            self.best = Some((episode.structure().clone(), episode.value()));
+        }
+        Ok(LeaderEpisode {
+            start: episode.value(),
+            episode,
+            gains,
+            steps: 0,
+            loss_sum: 0.0,
+            loss_count: 0,
+        })
+    }
+
+    /// The ε-greedy action in the episode's current structure.
+    pub fn choose(&mut self, run: &LeaderEpisode) -> Result<Action> {
+        let episode = &run.episode;
+        self.act(episode.structure(), &run.gains, episode.merge_ends())
+    }
+
+    /// Takes `action` with its reward from `values`, stores the transition (`next_gains`: the
+    /// next structure's merge rewards if the scorer reads them) and makes the updates the replay
+    /// ratio asks for once a minibatch's worth is held; returns the reward.
+    pub fn take<S: ValueSource + ?Sized>(
+        &mut self,
+        run: &mut LeaderEpisode,
+        action: Action,
+        values: &S,
+        next_gains: PackedGains,
+    ) -> Result<f64> {
+        let state = labels(run.episode.structure());
+        let reward = run.episode.step(action, values)?;
+        self.env_steps += 1;
+        if let Some((best, best_value)) = self.best.as_mut() {
+            if run.episode.value() > *best_value {
+                *best_value = run.episode.value();
+                *best = run.episode.structure().clone();
+            }
+        }
+        run.gains = next_gains;
+        self.replay.push(Transition {
+            state,
+            action,
+            reward,
+            next: labels(run.episode.structure()),
+            next_coalitions: run.episode.structure().len(),
+            next_gains: run.gains.clone(),
+            done: run.episode.is_done(),
+            return_to_go: None,
+        });
+        run.steps += 1;
+        if self.replay.len() >= self.params.batch_size {
+            for _ in 0..self.params.updates_per_step {
+                run.loss_sum += self.update()?;
+                run.loss_count += 1;
+            }
+        }
+        Ok(reward)
+    }
+
+    /// Ends an episode (`number` of `of` in this run): each of its steps learns the return
+    /// that followed it, and its statistics are returned.
+    pub fn end_episode(&mut self, run: LeaderEpisode, number: usize, of: usize) -> EpisodeStats {
+        let mut to_go = 0.0;
+        for back in 0..run.steps {
+            let Some(t) = self.replay.recent_mut(back) else {
+                break;
+            };
+            to_go = t.reward + self.params.gamma * to_go;
+            t.return_to_go = Some(to_go);
+        }
+        let reward = run.episode.value() - run.start;
+        self.returns.push(reward);
+        self.episodes_done += 1;
+        EpisodeStats {
+            episode: number,
+            episodes: of,
+            reward,
+            loss: (run.loss_count > 0).then(|| run.loss_sum / run.loss_count as f64),
+            epsilon: self.epsilon(),
+            value: run.episode.value(),
+            best_value: self.best.as_ref().map_or(run.episode.value(), |b| b.1),
+        }
+    }
+
+    /// Whether the recent returns have settled (the paper's early stop), so training should end.
+    pub fn settled_now(&self) -> bool {
+        self.settled()
+    }
+
+    /// The best structure visited so far and its value.
+    pub fn best(&self) -> Option<&(CoalitionStructure, f64)> {
+        self.best.as_ref()
     }
 
     /// Episodes trained so far by this trainer, over all calls.

@@ -294,7 +294,7 @@ pub fn greedy<F: CharacteristicFunction + ?Sized>(
     horizon: Horizon,
 ) -> Result<Rollout> {
     check_size(net, f.agents())?;
-    let mut episode = Episode::new(f, horizon);
+    let mut episode = Episode::new(f, horizon)?;
     let mut pre = net.singletons_preactivation(f.agents());
     let mut gains = net
         .scorer
@@ -305,7 +305,7 @@ pub fn greedy<F: CharacteristicFunction + ?Sized>(
         let cs = episode.structure();
         match net.choose(&pre, cs, read_gains(&gains), episode.merge_ends()) {
             Action::Stop => {
-                episode.step(Action::Stop)?;
+                episode.step(Action::Stop, f)?;
                 steps.push(Step::Stop { stop: true });
             }
             Action::Merge(i, j) => {
@@ -314,7 +314,7 @@ pub fn greedy<F: CharacteristicFunction + ?Sized>(
                 if let Some(g) = gains.as_mut() {
                     g.merge(i, j, f);
                 }
-                let reward = episode.step(Action::Merge(i, j))?;
+                let reward = episode.step(Action::Merge(i, j), f)?;
                 steps.push(merge_step(&before, i, j, reward, episode.value()));
             }
         }

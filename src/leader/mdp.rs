@@ -7,7 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::{CharacteristicFunction, CoalitionStructure, Error, Result};
+use super::error::Result;
+use crate::core::{CharacteristicFunction, CoalitionStructure, Error};
 
 /// How many steps an episode may take (paper appendix E, Table 7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -38,7 +39,8 @@ impl Horizon {
                 name: format!("horizon {other}"),
                 value: f64::NAN,
                 why: "expected one of n-1, n/2, n-5, n-10",
-            }),
+            }
+            .into()),
         }
     }
 
@@ -106,28 +108,62 @@ pub fn merge_ends(steps_left: usize, m: usize) -> bool {
     steps_left <= 1 || m <= 2
 }
 
-/// One episode of the leader's MDP on an instance.
+/// Where the leader's rewards come from: `V(CS)` and the change a merge makes to it.
+///
+/// A characteristic function is one (normal-form games: `V(CS) = Σ v(C)`, and a merge changes
+/// only the two coalitions' terms); the followers of the bi-level game are another, whose
+/// coalition values depend on the whole structure since everyone shares one grid (there the
+/// values are read from a cache the bi-level loop fills by training the followers).
+pub trait ValueSource {
+    /// The number of agents `n`.
+    fn agents(&self) -> usize;
+
+    /// `V(CS)`.
+    fn structure_value(&self, cs: &CoalitionStructure) -> Result<f64>;
+
+    /// The leader's reward for merging coalitions `i < j` of `cs`: `V(CS') − V(CS)` (paper
+    /// eq. 1).
+    fn merge_change(&self, cs: &CoalitionStructure, i: usize, j: usize) -> Result<f64>;
+}
+
+impl<F: CharacteristicFunction + ?Sized> ValueSource for F {
+    fn agents(&self) -> usize {
+        CharacteristicFunction::agents(self)
+    }
+
+    fn structure_value(&self, cs: &CoalitionStructure) -> Result<f64> {
+        Ok(cs.value(self))
+    }
+
+    fn merge_change(&self, cs: &CoalitionStructure, i: usize, j: usize) -> Result<f64> {
+        // Only the two coalitions involved change value.
+        Ok(self.merge_reward(&cs.coalitions()[i], &cs.coalitions()[j]))
+    }
+}
+
+/// One episode of the leader's MDP: the structure, its value and the steps left. It holds no
+/// reference to its [`ValueSource`], which each step is given, so a long-running caller (the
+/// bi-level loop, which trains followers between two steps) can keep it across time slices.
 #[derive(Clone, Debug)]
-pub struct Episode<'f, F: CharacteristicFunction + ?Sized> {
-    f: &'f F,
+pub struct Episode {
     cs: CoalitionStructure,
     value: f64,
     steps_left: usize,
     stopped: bool,
 }
 
-impl<'f, F: CharacteristicFunction + ?Sized> Episode<'f, F> {
-    /// A new episode at all singletons, lasting at most `horizon` steps.
-    pub fn new(f: &'f F, horizon: Horizon) -> Self {
-        let cs = CoalitionStructure::singletons(f.agents());
-        let value = cs.value(f);
-        Self {
-            f,
+impl Episode {
+    /// A new episode at all singletons of `values`' agents, lasting at most `horizon` steps.
+    pub fn new<S: ValueSource + ?Sized>(values: &S, horizon: Horizon) -> Result<Self> {
+        let n = values.agents();
+        let cs = CoalitionStructure::singletons(n);
+        let value = values.structure_value(&cs)?;
+        Ok(Self {
             cs,
             value,
-            steps_left: horizon.steps(f.agents()),
+            steps_left: horizon.steps(n),
             stopped: false,
-        }
+        })
     }
 
     /// The current structure (the state).
@@ -135,7 +171,7 @@ impl<'f, F: CharacteristicFunction + ?Sized> Episode<'f, F> {
         &self.cs
     }
 
-    /// `v(CS)` of the current structure.
+    /// `V(CS)` of the current structure.
     pub fn value(&self) -> f64 {
         self.value
     }
@@ -151,28 +187,35 @@ impl<'f, F: CharacteristicFunction + ?Sized> Episode<'f, F> {
         merge_ends(self.steps_left, self.cs.len())
     }
 
-    /// Takes `action`; returns the reward `v(CS') − v(CS)`. Only the two coalitions involved are
-    /// re-evaluated, since the others keep their values.
-    pub fn step(&mut self, action: Action) -> Result<f64> {
+    /// Checks that `action` can be taken now.
+    pub fn check(&self, action: Action) -> Result<()> {
         if self.is_done() {
-            return Err(Error::EpisodeOver);
+            return Err(Error::EpisodeOver.into());
         }
+        if let Action::Merge(i, j) = action {
+            let len = self.cs.len();
+            if i >= j || j >= len {
+                return Err(Error::IllegalMerge {
+                    i,
+                    j,
+                    coalitions: len,
+                }
+                .into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes `action`; returns the reward `V(CS') − V(CS)` as `values` gives it.
+    pub fn step<S: ValueSource + ?Sized>(&mut self, action: Action, values: &S) -> Result<f64> {
+        self.check(action)?;
         let Action::Merge(i, j) = action else {
             self.steps_left -= 1;
             self.stopped = true;
             return Ok(0.0);
         };
-        let len = self.cs.len();
-        if i >= j || j >= len {
-            return Err(Error::IllegalMerge {
-                i,
-                j,
-                coalitions: len,
-            });
-        }
+        let reward = values.merge_change(&self.cs, i, j)?;
         self.steps_left -= 1;
-        let (a, b) = (self.cs.coalitions()[i], self.cs.coalitions()[j]);
-        let reward = self.f.merge_reward(&a, &b);
         self.cs.merge(i, j)?;
         self.value += reward;
         Ok(reward)
@@ -190,13 +233,13 @@ mod tests {
         #[test]
         fn rewards_telescope(d in 0usize..6, n in 1usize..40, seed in any::<u64>(), picks in prop::collection::vec(any::<usize>(), 0..60)) {
             let inst = Instance::generate(Distribution::from_name(Distribution::NAMES[d]).expect("known"), n, seed).expect("valid");
-            let mut ep = Episode::new(&inst, Horizon::Full);
+            let mut ep = Episode::new(&inst, Horizon::Full).expect("valid");
             let start = ep.value();
             let mut total = 0.0;
             for k in picks {
                 if ep.is_done() { break; }
                 let m = ep.structure().len();
-                total += ep.step(Action::nth(k % Action::count(m), m)).expect("a legal action");
+                total += ep.step(Action::nth(k % Action::count(m), m), &inst).expect("a legal action");
             }
             let end = ep.structure().value(&inst);
             prop_assert!((total - (end - start)).abs() <= 1e-9 * end.abs().max(1.0));
@@ -239,11 +282,11 @@ mod tests {
             1,
         )
         .expect("valid");
-        let mut ep = Episode::new(&inst, Horizon::Full);
-        assert!(ep.step(Action::Merge(1, 1)).is_err());
-        assert!(ep.step(Action::Merge(0, 3)).is_err());
-        ep.step(Action::Stop).expect("legal");
+        let mut ep = Episode::new(&inst, Horizon::Full).expect("valid");
+        assert!(ep.step(Action::Merge(1, 1), &inst).is_err());
+        assert!(ep.step(Action::Merge(0, 3), &inst).is_err());
+        ep.step(Action::Stop, &inst).expect("legal");
         assert!(ep.is_done());
-        assert!(ep.step(Action::Merge(0, 1)).is_err());
+        assert!(ep.step(Action::Merge(0, 1), &inst).is_err());
     }
 }

@@ -14,5 +14,5 @@ pub mod weights;
 pub use dqn::{DqnParams, EpisodeStats, Progress, StopReason, TrainReport, Trainer};
 pub use error::{Error, Result};
 pub use greedy::{beam, greedy, PlainNetwork, Rollout};
-pub use mdp::{Action, Episode, Horizon};
+pub use mdp::{Action, Episode, Horizon, ValueSource};
 pub use network::{NetworkConfig, QNetwork};
