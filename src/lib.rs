@@ -8,10 +8,12 @@
 //!   recorded-episode files and their replay;
 //! - [`nn`]: network pieces both levels share (seeded layers, fused Adam, weight files);
 //! - [`leader`]: BRIDGE's upper level, the DQN that merges coalitions;
+//! - [`bilevel`]: Algorithm 1, the leader over followers who train inside its structures;
 //! - [`service`]: the page's worker logic, platform-free (requests in, answers out);
 //! - `web` (wasm32 only): the browser page and its web worker.
 
 pub mod algorithms;
+pub mod bilevel;
 pub mod core;
 pub mod lbf;
 pub mod leader;

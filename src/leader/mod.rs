@@ -11,7 +11,7 @@ pub mod network;
 pub mod replay;
 pub mod weights;
 
-pub use dqn::{DqnParams, EpisodeStats, Progress, StopReason, TrainReport, Trainer};
+pub use dqn::{DqnParams, EpisodeStats, LeaderEpisode, Progress, StopReason, TrainReport, Trainer};
 pub use error::{Error, Result};
 pub use greedy::{beam, greedy, PlainNetwork, Rollout};
 pub use mdp::{Action, Episode, Horizon, ValueSource};

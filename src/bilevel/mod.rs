@@ -1,0 +1,20 @@
+//! BRIDGE's bi-level loop (paper section 4.2, Algorithm 1): the leader merges coalitions; after
+//! each merge the followers train `K` epochs inside the new structure, and the leader's reward is
+//! the change of the structure's value under their policies, `V(s') − V(s)` (eq. 1).
+//!
+//! - [`LowerLevel`]: what the loop needs of the followers: train on a structure in small
+//!   resumable pieces, then value it. [`NormalForm`] is the degenerate lower level of a
+//!   characteristic function (valuing costs nothing), with which the loop is the normal-form
+//!   leader's training;
+//! - [`ValueCache`]: the value of every structure already trained on (a structure seen before
+//!   costs nothing), and the leader's [`ValueSource`](crate::leader::ValueSource);
+//! - [`BiLevel`]: Algorithm 1 as a stepper that yields whenever its caller's time is up, even in
+//!   the middle of a follower training, and resumes where it stopped.
+
+mod cache;
+mod lower;
+mod stepper;
+
+pub use cache::ValueCache;
+pub use lower::{LowerLevel, NormalForm, Valued};
+pub use stepper::{BiLevel, BiLevelEvent, BiLevelParams};
