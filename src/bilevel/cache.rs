@@ -2,7 +2,7 @@
 //! expensive part of BRIDGE, so a structure seen before costs nothing: its first value is kept
 //! (the cache is what the leader's reward reads, as its [`ValueSource`]).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -15,8 +15,10 @@ use super::lower::Valued;
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ValueCache {
     agents: usize,
-    /// Keyed by the structure's coalitions as agent lists (stable and readable in checkpoints).
-    values: HashMap<Vec<Vec<usize>>, (f64, Vec<f64>)>,
+    /// Keyed by the structure's coalitions as agent lists; ordered, and written as a list of
+    /// entries, so checkpoints are stable and readable.
+    #[serde(with = "entries")]
+    values: BTreeMap<Vec<Vec<usize>>, (f64, Vec<f64>)>,
 }
 
 impl ValueCache {
@@ -24,7 +26,7 @@ impl ValueCache {
     pub fn new(agents: usize) -> Self {
         Self {
             agents,
-            values: HashMap::new(),
+            values: BTreeMap::new(),
         }
     }
 
@@ -62,6 +64,26 @@ impl ValueCache {
                 cs.to_lists()
             ))
         })
+    }
+}
+
+/// The cache's map as a list of `(structure, (value, coalition values))` entries: JSON keys
+/// must be strings.
+mod entries {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    type Map = BTreeMap<Vec<Vec<usize>>, (f64, Vec<f64>)>;
+
+    pub fn serialize<S: Serializer>(map: &Map, s: S) -> Result<S::Ok, S::Error> {
+        map.iter().collect::<Vec<_>>().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Map, D::Error> {
+        Ok(Vec::<(Vec<Vec<usize>>, (f64, Vec<f64>))>::deserialize(d)?
+            .into_iter()
+            .collect())
     }
 }
 

@@ -17,4 +17,4 @@ mod stepper;
 
 pub use cache::ValueCache;
 pub use lower::{LowerLevel, NormalForm, Valued};
-pub use stepper::{BiLevel, BiLevelEvent, BiLevelParams};
+pub use stepper::{BiLevel, BiLevelEvent, BiLevelParams, BiLevelState};

@@ -11,15 +11,17 @@
 //! and DQN generally, rather than once per outer iteration (lines 21-24), since its replay ratio
 //! is a setting of its own (`updates_per_step`).
 
+use serde::{Deserialize, Serialize};
+
 use crate::core::CoalitionStructure;
 use crate::leader::gains::PackedGains;
-use crate::leader::{Action, EpisodeStats, Error, LeaderEpisode, Result, Trainer};
+use crate::leader::{Action, EpisodeStats, Error, LeaderEpisode, Result, Trainer, TrainerState};
 
 use super::cache::ValueCache;
 use super::lower::LowerLevel;
 
 /// The outer loop's settings.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BiLevelParams {
     /// Leader episodes (Algorithm 1's iterations `C`); the leader's early stop may end sooner.
     pub episodes: usize,
@@ -53,6 +55,19 @@ pub enum BiLevelEvent {
     },
     /// A leader episode ended.
     Episode(EpisodeStats),
+}
+
+/// The outer loop's state between two leader steps, for checkpoints (the followers' state is
+/// saved beside it).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BiLevelState {
+    trainer: TrainerState,
+    cache: ValueCache,
+    params: BiLevelParams,
+    episode: Option<LeaderEpisode>,
+    pending: Option<Action>,
+    episodes_done: usize,
+    settled: bool,
 }
 
 /// Algorithm 1 in progress: the leader's trainer, the cache of valued structures, and where the
@@ -99,6 +114,37 @@ impl BiLevel {
             valuing: None,
             episodes_done: 0,
             settled: false,
+        })
+    }
+
+    /// The loop's state, if it is at a point where it can be saved: between two follower
+    /// trainings (`None` while the followers train, whose training in progress is not saved).
+    pub fn checkpoint(&self) -> Result<Option<BiLevelState>> {
+        if self.valuing.is_some() {
+            return Ok(None);
+        }
+        Ok(Some(BiLevelState {
+            trainer: self.trainer.checkpoint()?,
+            cache: self.cache.clone(),
+            params: self.params.clone(),
+            episode: self.episode.clone(),
+            pending: self.pending,
+            episodes_done: self.episodes_done,
+            settled: self.settled,
+        }))
+    }
+
+    /// The loop continued from `state` as if it had never stopped.
+    pub fn restore(state: BiLevelState) -> Result<Self> {
+        Ok(Self {
+            trainer: Trainer::restore(state.trainer)?,
+            cache: state.cache,
+            params: state.params,
+            episode: state.episode,
+            pending: state.pending,
+            valuing: None,
+            episodes_done: state.episodes_done,
+            settled: state.settled,
         })
     }
 
@@ -362,6 +408,47 @@ mod tests {
         assert_eq!(one, 1);
         assert!(many > 25, "{many} slices");
         assert_eq!(sliced, whole);
+    }
+
+    #[test]
+    fn a_loop_restored_from_its_checkpoint_ends_as_an_uninterrupted_one() {
+        let (whole, finished, _) = run(usize::MAX);
+        let inst = instance();
+        let mut lower = NormalForm::new(&inst);
+        let mut first = BiLevel::new(
+            trainer(2),
+            5,
+            BiLevelParams {
+                episodes: 25,
+                ..BiLevelParams::default()
+            },
+        )
+        .expect("valid");
+        let mut events = Vec::new();
+        let mut pieces = 0;
+        // Stop mid-run, at a point where the followers are not training.
+        while pieces < 40 || first.training_on().is_some() {
+            first
+                .advance(&mut lower, &mut || true, &mut |e| events.push(e))
+                .expect("runs");
+            pieces += 1;
+        }
+        let saved = serde_json::to_string(
+            &first
+                .checkpoint()
+                .expect("state")
+                .expect("between trainings"),
+        )
+        .expect("json");
+        drop(first);
+        let mut resumed =
+            BiLevel::restore(serde_json::from_str(&saved).expect("own json")).expect("restores");
+        while !resumed
+            .advance(&mut lower, &mut || false, &mut |e| events.push(e))
+            .expect("runs")
+        {}
+        assert_eq!(events, whole);
+        assert_eq!(resumed.trainer().best(), finished.trainer().best());
     }
 
     #[test]

@@ -10,11 +10,37 @@ use super::coalition::{Coalition, MAX_AGENTS};
 use super::error::{Error, Result};
 use super::values::CharacteristicFunction;
 
-/// A partition of agents `0..n` into coalitions, ordered by smallest member.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// A partition of agents `0..n` into coalitions, ordered by smallest member. Serialised as its
+/// agent lists (and checked when read back).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(into = "StructureLists", try_from = "StructureLists")]
 pub struct CoalitionStructure {
     n: usize,
     coalitions: Vec<Coalition>,
+}
+
+/// A structure as plain lists, its serialised form.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StructureLists {
+    agents: usize,
+    coalitions: Vec<Vec<usize>>,
+}
+
+impl From<CoalitionStructure> for StructureLists {
+    fn from(cs: CoalitionStructure) -> Self {
+        Self {
+            agents: cs.n,
+            coalitions: cs.to_lists(),
+        }
+    }
+}
+
+impl TryFrom<StructureLists> for CoalitionStructure {
+    type Error = Error;
+
+    fn try_from(lists: StructureLists) -> Result<Self> {
+        CoalitionStructure::from_lists(lists.agents, &lists.coalitions)
+    }
 }
 
 impl CoalitionStructure {

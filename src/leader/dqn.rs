@@ -12,6 +12,8 @@
 //! Progress goes through [`Progress`], which the CLI prints, the worker posts and tests record;
 //! returning `false` stops training cleanly, keeping what was learned.
 
+mod checkpoint;
+
 use std::collections::HashMap;
 
 use candle_core::{Device, Tensor};
@@ -27,6 +29,7 @@ use super::network::{QNetwork, Scorer};
 use super::replay::{labels, Labels, ReplayBuffer, Transition};
 use crate::core::{CharacteristicFunction, CoalitionStructure};
 use crate::nn::{Adam, AdamParams};
+pub use checkpoint::TrainerState;
 
 /// The DQN's hyperparameters; `Default` holds the paper's (appendix D.4).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -213,7 +216,7 @@ pub struct TrainReport {
 
 /// A leader episode in progress, with what training needs besides the MDP's state: the return
 /// so far, the current structure's merge rewards (gain scorers) and the episode's losses.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LeaderEpisode {
     episode: Episode,
     gains: PackedGains,

@@ -25,7 +25,7 @@ impl MergeGains for NoGains {
 }
 
 /// One structure's gains, the upper triangle row by row (`m(m−1)/2` numbers).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PackedGains {
     m: usize,
     values: Vec<f32>,

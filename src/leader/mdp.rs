@@ -67,7 +67,7 @@ impl Horizon {
 }
 
 /// A leader action: merge coalitions `i < j` of the current structure, or stop.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Action {
     /// Merge the coalitions at indices `i < j` (order of smallest member).
     Merge(usize, usize),
@@ -144,7 +144,7 @@ impl<F: CharacteristicFunction + ?Sized> ValueSource for F {
 /// One episode of the leader's MDP: the structure, its value and the steps left. It holds no
 /// reference to its [`ValueSource`], which each step is given, so a long-running caller (the
 /// bi-level loop, which trains followers between two steps) can keep it across time slices.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Episode {
     cs: CoalitionStructure,
     value: f64,

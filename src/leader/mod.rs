@@ -11,7 +11,10 @@ pub mod network;
 pub mod replay;
 pub mod weights;
 
-pub use dqn::{DqnParams, EpisodeStats, LeaderEpisode, Progress, StopReason, TrainReport, Trainer};
+pub use dqn::{
+    DqnParams, EpisodeStats, LeaderEpisode, Progress, StopReason, TrainReport, Trainer,
+    TrainerState,
+};
 pub use error::{Error, Result};
 pub use greedy::{beam, greedy, PlainNetwork, Rollout};
 pub use mdp::{Action, Episode, Horizon, ValueSource};

@@ -5,6 +5,7 @@
 //! transition (400 MB for 10 000 transitions at `M = 100`).
 
 use rand::Rng;
+use serde::{Deserialize, Serialize};
 
 use super::gains::PackedGains;
 use super::mdp::Action;
@@ -36,7 +37,7 @@ pub fn write_adjacency(labels: &Labels, m: usize, row: &mut [f32]) {
 }
 
 /// One step of experience.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Transition {
     /// The state before the action.
     pub state: Labels,
@@ -58,7 +59,7 @@ pub struct Transition {
 }
 
 /// A ring buffer of the most recent transitions.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ReplayBuffer {
     capacity: usize,
     items: Vec<Transition>,

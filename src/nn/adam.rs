@@ -10,6 +10,7 @@
 
 use candle_core::backprop::GradStore;
 use candle_core::{Tensor, Var};
+use serde::{Deserialize, Serialize};
 
 use super::error::Result;
 
@@ -40,6 +41,17 @@ impl Default for AdamParams {
     }
 }
 
+/// The optimiser's moments and step count, for checkpoints.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdamState {
+    /// First moments, one vector per variable.
+    pub first: Vec<Vec<f32>>,
+    /// Second moments.
+    pub second: Vec<Vec<f32>>,
+    /// Steps taken (for the bias correction).
+    pub steps: i32,
+}
+
 /// The optimiser's state for a list of variables.
 pub struct Adam {
     vars: Vec<Var>,
@@ -60,6 +72,39 @@ impl Adam {
             steps: 0,
             params,
         }
+    }
+
+    /// The moments and step count, to checkpoint.
+    pub fn state(&self) -> AdamState {
+        AdamState {
+            first: self.first.clone(),
+            second: self.second.clone(),
+            steps: self.steps,
+        }
+    }
+
+    /// An optimiser for `vars` that continues from a checkpointed `state`, refused if its
+    /// moments do not fit the variables.
+    pub fn restore(vars: Vec<Var>, params: AdamParams, state: AdamState) -> Result<Self> {
+        let fits = |moments: &[Vec<f32>]| {
+            moments.len() == vars.len()
+                && moments
+                    .iter()
+                    .zip(&vars)
+                    .all(|(m, v)| m.len() == v.elem_count())
+        };
+        if !fits(&state.first) || !fits(&state.second) {
+            return Err(crate::nn::Error::Weights(
+                "the checkpoint's optimiser moments do not fit the network".into(),
+            ));
+        }
+        Ok(Self {
+            vars,
+            first: state.first,
+            second: state.second,
+            steps: state.steps,
+            params,
+        })
     }
 
     /// One step along `grads`, clipped to the global norm; returns the norm before clipping.

@@ -12,7 +12,7 @@ pub mod error;
 pub mod linear;
 pub mod tensors_file;
 
-pub use adam::{Adam, AdamParams};
+pub use adam::{Adam, AdamParams, AdamState};
 pub use error::{Error, Result};
 pub use linear::Linear;
 pub use tensors_file::{TensorsFile, TensorsWriter};
