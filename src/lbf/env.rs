@@ -217,15 +217,15 @@ impl Foraging {
         }
         self.current_step += 1;
         outcome.effective_actions.clear();
-        outcome.effective_actions.extend(
-            actions.iter().zip(&self.valid_actions).map(|(a, valid)| {
+        outcome
+            .effective_actions
+            .extend(actions.iter().zip(&self.valid_actions).map(|(a, valid)| {
                 if valid.contains(a) {
                     *a
                 } else {
                     Action::None
                 }
-            }),
-        );
+            }));
         self.move_players(&outcome.effective_actions);
         self.load(&outcome.effective_actions, &mut outcome.rewards);
         outcome.done = self.is_done();
