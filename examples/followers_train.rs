@@ -18,7 +18,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let shape = args.get(1).map_or("grand", String::as_str);
     let epochs: usize = args.get(2).map_or(Ok(10), |s| s.parse())?;
     let seed: u64 = args.get(3).map_or(Ok(1), |s| s.parse())?;
-    let config = Config::from_name(name)?;
+    let config = if name == "tiny" {
+        // Two level-1 agents, one level-2 apple on a 5 x 5 grid: they must load it together.
+        Config::custom(&bridge_lab::followers::CustomConfig {
+            grid_side: 5,
+            agents: 2,
+            apples: 1,
+            min_agent_level: 1,
+            max_agent_level: 1,
+            min_apple_level: 2,
+            max_apple_level: 2,
+            recruitment_cost: 0.0,
+            episode_steps: Some(15),
+        })?
+    } else {
+        Config::from_name(name)?
+    };
     let n = config.agents();
     let cs = match shape {
         "singletons" => CoalitionStructure::singletons(n),
@@ -32,7 +47,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?,
         _ => CoalitionStructure::grand(n),
     };
-    let mut followers = Followers::new(config.clone(), FollowerParams::default(), seed)?;
+    // FOLLOWER_PARAMS='{"entropy": 0.05}' overrides settings of FollowerParams::default().
+    let mut params = serde_json::to_value(FollowerParams::default())?;
+    if let Ok(text) = std::env::var("FOLLOWER_PARAMS") {
+        let serde_json::Value::Object(changes) = serde_json::from_str(&text)? else {
+            return Err("FOLLOWER_PARAMS must be a JSON object".into());
+        };
+        for (k, v) in changes {
+            params[k] = v;
+        }
+    }
+    let params: FollowerParams = serde_json::from_value(params)?;
+    let mut followers = Followers::new(config.clone(), params, seed)?;
     let start = Instant::now();
     let mut t = followers.begin_training(&cs, epochs)?;
     let mut last = 0;
@@ -50,6 +76,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let train_seconds = start.elapsed().as_secs_f64();
+    if std::env::var("SHOW_ACTIONS").is_ok() {
+        let episode = followers.play_episode(&cs, 7)?;
+        let actions: Vec<Vec<u8>> = episode
+            .steps
+            .iter()
+            .map(|s| s.actions.iter().map(|a| a.index()).collect())
+            .collect();
+        println!("actions of an episode: {actions:?}");
+    }
     let eval_seed = 1000 + seed;
     let trained = followers.evaluate(&cs, 50, eval_seed)?.total;
     let scripted = evaluate(&config, &cs, &mut Scripted, 50, eval_seed)?.total;

@@ -662,3 +662,159 @@ impl JointPolicy for TrainedPolicy<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::followers::config::CustomConfig;
+    use crate::lbf::{first_mismatch, replay};
+
+    fn tiny() -> Config {
+        Config::custom(&CustomConfig {
+            grid_side: 5,
+            agents: 2,
+            apples: 1,
+            min_agent_level: 1,
+            max_agent_level: 1,
+            min_apple_level: 2,
+            max_apple_level: 2,
+            recruitment_cost: 0.5,
+            episode_steps: Some(10),
+        })
+        .unwrap()
+    }
+
+    fn quick() -> FollowerParams {
+        FollowerParams {
+            episodes_per_epoch: 5,
+            warmup_steps: 20,
+            minibatch: 16,
+            hidden: 16,
+            ..FollowerParams::default()
+        }
+    }
+
+    #[test]
+    fn training_repeats_for_a_seed_however_it_is_chunked() {
+        let cs = CoalitionStructure::grand(2);
+        let mut one = Followers::new(tiny(), quick(), 4).unwrap();
+        let p1 = one.train(&cs, 3).unwrap();
+        let mut two = Followers::new(tiny(), quick(), 4).unwrap();
+        let mut t = two.begin_training(&cs, 3).unwrap();
+        let mut calls = 0;
+        while two.advance(&mut t, 7).unwrap() == Poll::Running {
+            calls += 1;
+        }
+        assert!(calls > 10, "advance returned after at most 7 steps");
+        assert_eq!(&p1, t.progress());
+        assert_eq!(p1.epochs_done, 3);
+        assert_eq!(p1.env_steps, 3 * 5 * 10);
+        assert!(p1.updates > 0);
+        assert_eq!(one, two, "same networks, moments, buffer and stream");
+        let v1 = one.evaluate(&cs, 5, 9).unwrap();
+        assert_eq!(v1, two.evaluate(&cs, 5, 9).unwrap());
+        assert_eq!(v1.coalitions[0].cost, 0.5);
+        let other = Followers::new(tiny(), quick(), 5).unwrap();
+        assert_ne!(one.actors, other.actors);
+    }
+
+    #[test]
+    fn between_structures_the_critic_is_kept_and_the_actors_drawn_afresh() {
+        let cs = CoalitionStructure::grand(2);
+        let mut f = Followers::new(tiny(), quick(), 1).unwrap();
+        f.train(&cs, 1).unwrap();
+        let (critic, actors) = (f.critic.clone(), f.actors.clone());
+        f.begin_training(&CoalitionStructure::singletons(2), 1)
+            .unwrap();
+        assert_eq!(f.critic, critic);
+        assert_ne!(f.actors, actors);
+        assert!(f.replay.is_empty());
+        let mut g = Followers::new(
+            tiny(),
+            FollowerParams {
+                critic: Carry::Init,
+                actor: Carry::Reuse,
+                ..quick()
+            },
+            1,
+        )
+        .unwrap();
+        g.train(&cs, 1).unwrap();
+        let (critic, actors) = (g.critic.clone(), g.actors.clone());
+        g.begin_training(&cs, 1).unwrap();
+        assert_ne!(g.critic, critic);
+        assert_eq!(g.actors, actors);
+    }
+
+    #[test]
+    fn a_played_episode_replays_step_by_step() {
+        let config = Config::from_name("teaching").unwrap();
+        let cs = CoalitionStructure::from_lists(4, &[vec![0, 1], vec![2, 3]]).unwrap();
+        let f = Followers::new(config, FollowerParams::default(), 2).unwrap();
+        let episode = f.play_episode(&cs, 11).unwrap();
+        assert_eq!(episode.steps.len(), 25);
+        let again = crate::lbf::EpisodeFile::from_json(&episode.to_json()).unwrap();
+        let replayed = replay(&again).unwrap();
+        assert_eq!(first_mismatch(&again, &replayed), None);
+        assert_eq!(f.play_episode(&cs, 11).unwrap(), episode);
+    }
+
+    #[test]
+    fn weights_round_trip_and_other_files_are_refused() {
+        let cs = CoalitionStructure::grand(2);
+        let mut f = Followers::new(tiny(), quick(), 3).unwrap();
+        f.train(&cs, 1).unwrap();
+        let bytes = f.weights_to_bytes().unwrap();
+        let mut g = Followers::new(tiny(), quick(), 8).unwrap();
+        g.load_weights(&bytes).unwrap();
+        assert_eq!(
+            f.actors.iter().map(|a| &a.net).collect::<Vec<_>>(),
+            g.actors.iter().map(|a| &a.net).collect::<Vec<_>>()
+        );
+        assert_eq!(f.critic.net, g.critic.net);
+        assert_eq!(
+            f.evaluate(&cs, 3, 1).unwrap(),
+            g.evaluate(&cs, 3, 1).unwrap()
+        );
+
+        let mut other = Followers::new(Config::from_name("teaching").unwrap(), quick(), 3).unwrap();
+        let m = other.load_weights(&bytes).unwrap_err().to_string();
+        assert!(
+            m.contains("configuration `custom`") && m.contains("`teaching`"),
+            "{m}"
+        );
+        let mut wider = Followers::new(
+            tiny(),
+            FollowerParams {
+                hidden: 8,
+                ..quick()
+            },
+            3,
+        )
+        .unwrap();
+        let m = wider.load_weights(&bytes).unwrap_err().to_string();
+        assert!(m.contains("hidden"), "{m}");
+        let m = g.load_weights(b"not safetensors").unwrap_err().to_string();
+        assert!(m.contains("not a safetensors file"), "{m}");
+    }
+
+    #[test]
+    fn bad_settings_and_structures_are_refused() {
+        let bad = FollowerParams {
+            tau: 0.0,
+            ..FollowerParams::default()
+        };
+        assert!(Followers::new(tiny(), bad, 1)
+            .unwrap_err()
+            .to_string()
+            .contains("tau"));
+        let mut f = Followers::new(tiny(), quick(), 1).unwrap();
+        let m = f
+            .begin_training(&CoalitionStructure::grand(3), 1)
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("3 agents"), "{m}");
+        assert_eq!(FollowerParams::paper().minibatch, 256);
+        assert_eq!(FollowerParams::paper().actor_lr, 1e-4);
+    }
+}
