@@ -502,6 +502,14 @@ impl Followers {
         Ok(t.progress)
     }
 
+    /// One MADDPG update for `t`'s structure now, outside [`advance`](Self::advance)'s
+    /// schedule (for benchmarks); does nothing while the replay buffer is empty.
+    pub fn update_now(&mut self, t: &Training) {
+        if !self.replay.is_empty() {
+            self.update(&t.membership);
+        }
+    }
+
     /// One MADDPG update on a minibatch of (transition, agent) rows (see the module doc).
     fn update(&mut self, membership: &Membership) {
         let n = self.config.agents();
