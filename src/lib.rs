@@ -6,6 +6,8 @@
 //! - [`algorithms`]: the exact solver and the baselines;
 //! - [`lbf`]: Level-Based Foraging, the lower level's grid world (lbforaging 2.0.0's rules), its
 //!   recorded-episode files and their replay;
+//! - [`followers`]: BRIDGE's lower level, coalitions playing LBF on one grid and the MADDPG
+//!   followers who learn `v(C)`;
 //! - [`nn`]: network pieces both levels share (seeded layers, fused Adam, weight files);
 //! - [`leader`]: BRIDGE's upper level, the DQN that merges coalitions;
 //! - [`bilevel`]: Algorithm 1, the leader over followers who train inside its structures;
@@ -15,6 +17,7 @@
 pub mod algorithms;
 pub mod bilevel;
 pub mod core;
+pub mod followers;
 pub mod lbf;
 pub mod leader;
 pub mod nn;

@@ -38,6 +38,24 @@ pub struct Foraging {
     pub(crate) current_step: usize,
     /// Computed at the end of the previous step (or at reset), as lbforaging does.
     pub(crate) valid_actions: Vec<Vec<Action>>,
+    /// Buffers a step reuses, so that stepping does not allocate.
+    pub(crate) scratch: Scratch,
+}
+
+/// Working memory of one step (claimed cells, who still loads, a loading group), kept between
+/// steps so that [`Foraging::step_into`] allocates nothing. Not part of the state: any two
+/// scratches compare equal.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Scratch {
+    targets: Vec<Position>,
+    loading: Vec<bool>,
+    group: Vec<usize>,
+}
+
+impl PartialEq for Scratch {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl Foraging {
@@ -113,9 +131,10 @@ impl Foraging {
             scores: vec![0.0; n],
             food_spawned,
             current_step: 0,
-            valid_actions: Vec::new(),
+            valid_actions: vec![Vec::with_capacity(Action::ALL.len()); n],
+            scratch: Scratch::default(),
         };
-        env.valid_actions = env.compute_valid_actions();
+        env.compute_valid_actions();
         env
     }
 
@@ -177,6 +196,18 @@ impl Foraging {
     /// README's rules in order: counter, valid actions, movement, loading, done, valid actions
     /// for the next step, scores. Stepping after `done` is allowed, as in lbforaging.
     pub fn step(&mut self, actions: &[Action]) -> Result<StepOutcome> {
+        let mut outcome = StepOutcome {
+            effective_actions: Vec::with_capacity(actions.len()),
+            rewards: Vec::with_capacity(actions.len()),
+            done: false,
+        };
+        self.step_into(actions, &mut outcome)?;
+        Ok(outcome)
+    }
+
+    /// [`step`](Self::step) writing into an outcome the caller keeps, so that a learner's
+    /// steps allocate nothing once `outcome`'s vectors have grown to the number of players.
+    pub fn step_into(&mut self, actions: &[Action], outcome: &mut StepOutcome) -> Result<()> {
         let n = self.players.len();
         if actions.len() != n {
             return Err(Error::WrongActionCount {
@@ -185,48 +216,56 @@ impl Foraging {
             });
         }
         self.current_step += 1;
-        let effective_actions: Vec<Action> = actions
-            .iter()
-            .zip(&self.valid_actions)
-            .map(|(a, valid)| if valid.contains(a) { *a } else { Action::None })
-            .collect();
-        self.move_players(&effective_actions);
-        let rewards = self.load(&effective_actions);
-        let done = self.is_done();
-        self.valid_actions = self.compute_valid_actions();
-        for (score, reward) in self.scores.iter_mut().zip(&rewards) {
+        outcome.effective_actions.clear();
+        outcome
+            .effective_actions
+            .extend(actions.iter().zip(&self.valid_actions).map(|(a, valid)| {
+                if valid.contains(a) {
+                    *a
+                } else {
+                    Action::None
+                }
+            }));
+        self.move_players(&outcome.effective_actions);
+        self.load(&outcome.effective_actions, &mut outcome.rewards);
+        outcome.done = self.is_done();
+        self.compute_valid_actions();
+        for (score, reward) in self.scores.iter_mut().zip(&outcome.rewards) {
             *score += reward;
         }
-        Ok(StepOutcome {
-            effective_actions,
-            rewards,
-            done,
-        })
+        Ok(())
     }
 
     /// Movement (L643-669): each player claims a cell (its own for NONE and LOAD) and moves
     /// there iff it is the only claimant. One pass over all claims, so swaps happen and a
     /// player can move onto one who was blocked (the overlap quirk).
     fn move_players(&mut self, actions: &[Action]) {
-        let targets: Vec<Position> = self
-            .players
-            .iter()
-            .zip(actions)
-            .map(|(p, a)| self.neighbour(p.position, *a).unwrap_or(p.position))
-            .collect();
+        let mut targets = std::mem::take(&mut self.scratch.targets);
+        targets.clear();
+        targets.extend(
+            self.players
+                .iter()
+                .zip(actions)
+                .map(|(p, a)| self.neighbour(p.position, *a).unwrap_or(p.position)),
+        );
         for (player, target) in self.players.iter_mut().zip(&targets) {
             if targets.iter().filter(|t| *t == target).count() == 1 {
                 player.position = *target;
             }
         }
+        self.scratch.targets = targets;
     }
 
-    /// Loading (L671-700), loaders taken in ascending index (see the module's note). Returns
+    /// Loading (L671-700), loaders taken in ascending index (see the module's note). Writes
     /// the step's rewards.
-    fn load(&mut self, actions: &[Action]) -> Vec<f64> {
+    fn load(&mut self, actions: &[Action], rewards: &mut Vec<f64>) {
         let n = self.players.len();
-        let mut rewards = vec![0.0; n];
-        let mut loading: Vec<bool> = actions.iter().map(|a| *a == Action::Load).collect();
+        rewards.clear();
+        rewards.resize(n, 0.0);
+        let mut loading = std::mem::take(&mut self.scratch.loading);
+        let mut group = std::mem::take(&mut self.scratch.group);
+        loading.clear();
+        loading.extend(actions.iter().map(|a| *a == Action::Load));
         for picked in 0..n {
             if !loading[picked] {
                 continue;
@@ -235,11 +274,10 @@ impl Foraging {
             let Some(food) = self.adjacent_food_location(self.players[picked].position) else {
                 continue; // lbforaging would crash here; see the module's note
             };
-            let group: Vec<usize> = (0..n)
-                .filter(|&j| {
-                    (j == picked || loading[j]) && adjacent(self.players[j].position, food)
-                })
-                .collect();
+            group.clear();
+            group.extend((0..n).filter(|&j| {
+                (j == picked || loading[j]) && adjacent(self.players[j].position, food)
+            }));
             for &j in &group {
                 loading[j] = false;
             }
@@ -261,7 +299,8 @@ impl Foraging {
             let cols = self.params.cols();
             self.field[food.0 * cols + food.1] = 0;
         }
-        rewards
+        self.scratch.loading = loading;
+        self.scratch.group = group;
     }
 
     /// The cell a move leads to, if it is on the grid; a player's own cell for NONE and LOAD.
@@ -302,23 +341,24 @@ impl Foraging {
     }
 
     /// Valid actions (L413-440): NONE always; a move iff its cell is on the grid and holds no
-    /// apple (other players are not checked); LOAD iff an apple is adjacent.
-    pub(super) fn compute_valid_actions(&self) -> Vec<Vec<Action>> {
-        self.players
-            .iter()
-            .map(|p| {
-                Action::ALL
-                    .into_iter()
-                    .filter(|&a| match a {
-                        Action::None => true,
-                        Action::Load => self.adjacent_food(p.position) > 0,
-                        _ => self
-                            .neighbour(p.position, a)
-                            .is_some_and(|cell| self.food_at(cell) == 0),
-                    })
-                    .collect()
-            })
-            .collect()
+    /// apple (other players are not checked); LOAD iff an apple is adjacent. Rewritten in
+    /// place (each list keeps its capacity), for the next step.
+    pub(super) fn compute_valid_actions(&mut self) {
+        let mut lists = std::mem::take(&mut self.valid_actions);
+        lists.resize_with(self.players.len(), || Vec::with_capacity(Action::ALL.len()));
+        for (list, p) in lists.iter_mut().zip(&self.players) {
+            list.clear();
+            list.extend(Action::ALL.into_iter().filter(|&a| {
+                match a {
+                    Action::None => true,
+                    Action::Load => self.adjacent_food(p.position) > 0,
+                    _ => self
+                        .neighbour(p.position, a)
+                        .is_some_and(|cell| self.food_at(cell) == 0),
+                }
+            }));
+        }
+        self.valid_actions = lists;
     }
 }
 

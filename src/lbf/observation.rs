@@ -14,24 +14,50 @@ impl Foraging {
     /// # Panics
     /// If `agent` is not a player index.
     pub fn observe(&self, agent: usize) -> Vec<f32> {
+        let mut obs = vec![0.0; self.params.observation_len()];
+        self.observe_into(agent, &mut obs);
+        obs
+    }
+
+    /// [`observe`](Self::observe) written into `out` without allocating (a learner's step
+    /// builds every agent's observation into buffers it keeps).
+    ///
+    /// # Panics
+    /// If `agent` is not a player index or `out` is not `observation_len()` long.
+    pub fn observe_into(&self, agent: usize, out: &mut [f32]) {
         let params = &self.params;
+        assert_eq!(
+            out.len(),
+            params.observation_len(),
+            "observation buffer length"
+        );
         let (rows, cols) = params.field_size;
         let sight = params.sight;
         let (row, col) = self.players[agent].position;
         let origin = (row.saturating_sub(sight), col.saturating_sub(sight));
-        let mut obs = Vec::with_capacity(params.observation_len());
 
-        let mut food = Vec::new();
-        for r in origin.0..(row + sight + 1).min(rows) {
+        let food_slots = params.max_num_food;
+        let mut written = 0;
+        'window: for r in origin.0..(row + sight + 1).min(rows) {
+            let line = &self.field[r * cols..(r + 1) * cols];
             for c in origin.1..(col + sight + 1).min(cols) {
-                let level = self.food_at((r, c));
+                let level = line[c];
                 if level > 0 {
-                    food.push([(r - origin.0) as f32, (c - origin.1) as f32, level as f32]);
+                    if written == food_slots {
+                        break 'window;
+                    }
+                    out[3 * written..3 * written + 3].copy_from_slice(&[
+                        (r - origin.0) as f32,
+                        (c - origin.1) as f32,
+                        level as f32,
+                    ]);
+                    written += 1;
                 }
             }
         }
-        food.resize(params.max_num_food.max(food.len()), [-1.0, -1.0, 0.0]);
-        obs.extend(food.iter().take(params.max_num_food).flatten());
+        for slot in out[3 * written..3 * food_slots].chunks_exact_mut(3) {
+            slot.copy_from_slice(&[-1.0, -1.0, 0.0]);
+        }
 
         // A player is visible iff both coordinates relative to the origin lie in [0, 2·sight].
         let relative = |(r, c): (usize, usize)| {
@@ -39,25 +65,27 @@ impl Foraging {
             let x = c.checked_sub(origin.1).filter(|&x| x <= 2 * sight)?;
             Some((y, x))
         };
+        let width = if params.observe_agent_levels { 3 } else { 2 };
+        let mut slots = out[3 * food_slots..].chunks_exact_mut(width);
         let others = (0..self.players.len()).filter(|&j| j != agent);
-        let seen = std::iter::once(agent).chain(others).filter_map(|j| {
-            relative(self.players[j].position).map(|yx| (yx, self.players[j].level))
-        });
-        let mut written = 0;
-        for ((y, x), level) in seen {
-            obs.extend([y as f32, x as f32]);
-            if params.observe_agent_levels {
-                obs.push(level as f32);
-            }
-            written += 1;
-        }
-        for _ in written..self.players.len() {
-            obs.extend([-1.0, -1.0]);
-            if params.observe_agent_levels {
-                obs.push(0.0);
+        for j in std::iter::once(agent).chain(others) {
+            let player = self.players[j];
+            if let Some((y, x)) = relative(player.position) {
+                let slot = slots.next().expect("one slot per player");
+                slot[0] = y as f32;
+                slot[1] = x as f32;
+                if width == 3 {
+                    slot[2] = player.level as f32;
+                }
             }
         }
-        obs
+        for slot in slots {
+            slot[0] = -1.0;
+            slot[1] = -1.0;
+            if width == 3 {
+                slot[2] = 0.0;
+            }
+        }
     }
 
     /// Every agent's observation, in player order.

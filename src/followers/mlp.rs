@@ -1,0 +1,319 @@
+//! A small multilayer perceptron in plain `f32` (ReLU between layers, linear output) with its
+//! backward pass, and Adam with global-norm gradient clipping over its flat parameters.
+//!
+//! Why not candle, as the leader is: a follower's networks are tiny (tens of inputs, 64 hidden
+//! units) and are called one sample at a time while acting — six actors per environment step —
+//! and a few hundred samples per update. candle spends microseconds per operation on
+//! dispatch and allocation whatever the tensor's size, more than the arithmetic here, which
+//! would put one 6a4t structure's training far past the 5 s target (`benches/followers.rs`
+//! measures both). Layers keep PyTorch's layout (`W` is `[out, in]`, row-major) and init
+//! (`U(−1/√fan_in, 1/√fan_in)` for weights and biases, from our seeded stream), so weights
+//! convert to candle tensors and safetensors as they are.
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+/// The network's parameters: every layer's weight then bias, flat.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Mlp {
+    sizes: Vec<usize>,
+    params: Vec<f32>,
+}
+
+/// Per-sample activations of a forward pass, kept for the backward pass.
+#[derive(Clone, Debug, Default)]
+pub struct Activations {
+    /// Each layer's output (after ReLU for hidden layers).
+    layers: Vec<Vec<f32>>,
+}
+
+impl Activations {
+    /// The last forward pass's output.
+    pub fn output(&self) -> &[f32] {
+        self.layers.last().map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+/// `Σ a_i b_i` in eight lanes, so that the compiler vectorises it.
+#[inline]
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut lanes = [0.0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for k in 0..8 {
+            lanes[k] += x[k] * y[k];
+        }
+    }
+    let mut sum: f32 = lanes.iter().sum();
+    for (x, y) in ra.iter().zip(rb) {
+        sum += x * y;
+    }
+    sum
+}
+
+/// `y += alpha · x`.
+#[inline]
+pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
+    for (y, x) in y.iter_mut().zip(x) {
+        *y += alpha * x;
+    }
+}
+
+impl Mlp {
+    /// A network with layer widths `sizes` (input first, output last), PyTorch's init drawn
+    /// from `rng` layer by layer, weight row by row then bias.
+    pub fn seeded<R: Rng + ?Sized>(sizes: &[usize], rng: &mut R) -> Mlp {
+        let mut params = Vec::new();
+        for w in sizes.windows(2) {
+            let bound = 1.0 / (w[0] as f32).sqrt();
+            params.extend((0..w[0] * w[1] + w[1]).map(|_| rng.random_range(-bound..bound)));
+        }
+        Mlp {
+            sizes: sizes.to_vec(),
+            params,
+        }
+    }
+
+    /// A network with the given widths and flat parameters, if they fit.
+    pub fn from_params(sizes: &[usize], params: Vec<f32>) -> Option<Mlp> {
+        let len: usize = sizes.windows(2).map(|w| w[0] * w[1] + w[1]).sum();
+        (sizes.len() >= 2 && params.len() == len).then(|| Mlp {
+            sizes: sizes.to_vec(),
+            params,
+        })
+    }
+
+    /// Layer widths, input first.
+    pub fn sizes(&self) -> &[usize] {
+        &self.sizes
+    }
+
+    /// The flat parameters.
+    pub fn params(&self) -> &[f32] {
+        &self.params
+    }
+
+    /// Layer `l`'s `(weight, bias)` as flat slices (`weight` is `[out, in]` row-major).
+    pub fn layer(&self, l: usize) -> (&[f32], &[f32]) {
+        let (off, i, o) = self.offset(l);
+        (
+            &self.params[off..off + i * o],
+            &self.params[off + i * o..off + i * o + o],
+        )
+    }
+
+    /// The input width.
+    pub fn inputs(&self) -> usize {
+        self.sizes[0]
+    }
+
+    /// The output width.
+    pub fn outputs(&self) -> usize {
+        self.sizes[self.sizes.len() - 1]
+    }
+
+    fn offset(&self, l: usize) -> (usize, usize, usize) {
+        let off = self.sizes[..l + 1]
+            .windows(2)
+            .map(|w| w[0] * w[1] + w[1])
+            .sum();
+        (off, self.sizes[l], self.sizes[l + 1])
+    }
+
+    /// The forward pass of one sample `x`; its output is `acts.output()`.
+    pub fn forward<'a>(&self, x: &[f32], acts: &'a mut Activations) -> &'a [f32] {
+        let layers = self.sizes.len() - 1;
+        acts.layers.resize_with(layers, Vec::new);
+        let mut off = 0;
+        for l in 0..layers {
+            let (i, o) = (self.sizes[l], self.sizes[l + 1]);
+            let (before, rest) = acts.layers.split_at_mut(l);
+            let input = if l == 0 { x } else { &before[l - 1] };
+            let out = &mut rest[0];
+            out.resize(o, 0.0);
+            let w = &self.params[off..off + i * o];
+            let b = &self.params[off + i * o..off + i * o + o];
+            for k in 0..o {
+                out[k] = b[k] + dot(&w[k * i..(k + 1) * i], input);
+            }
+            if l + 1 < layers {
+                out.iter_mut().for_each(|v| *v = v.max(0.0));
+            }
+            off += i * o + o;
+        }
+        acts.output()
+    }
+
+    /// Backward pass of one sample: adds `∂(dy · output)/∂θ` to `grad` (flat, like the
+    /// parameters) for the forward pass of `x` that left `acts`. `scratch` holds two buffers.
+    pub fn backward(
+        &self,
+        x: &[f32],
+        acts: &Activations,
+        dy: &[f32],
+        grad: &mut [f32],
+        scratch: &mut [Vec<f32>; 2],
+    ) {
+        let layers = self.sizes.len() - 1;
+        let [delta, below] = scratch;
+        delta.clear();
+        delta.extend_from_slice(dy);
+        let mut end = self.params.len();
+        for l in (0..layers).rev() {
+            let (i, o) = (self.sizes[l], self.sizes[l + 1]);
+            let off = end - (i * o + o);
+            let input = if l == 0 { x } else { &acts.layers[l - 1] };
+            let (gw, gb) = grad[off..end].split_at_mut(i * o);
+            for k in 0..o {
+                let d = delta[k];
+                if d != 0.0 {
+                    gb[k] += d;
+                    axpy(d, input, &mut gw[k * i..(k + 1) * i]);
+                }
+            }
+            if l > 0 {
+                below.clear();
+                below.resize(i, 0.0);
+                let w = &self.params[off..off + i * o];
+                for k in 0..o {
+                    if delta[k] != 0.0 {
+                        axpy(delta[k], &w[k * i..(k + 1) * i], below);
+                    }
+                }
+                // ReLU: no gradient where the unit was off.
+                for (b, a) in below.iter_mut().zip(&acts.layers[l - 1]) {
+                    if *a <= 0.0 {
+                        *b = 0.0;
+                    }
+                }
+                std::mem::swap(delta, below);
+            }
+            end = off;
+        }
+    }
+
+    /// `θ ← (1 − τ)·θ + τ·θ_other` (a soft target update).
+    pub fn soft_update_from(&mut self, other: &Mlp, tau: f32) {
+        for (t, s) in self.params.iter_mut().zip(&other.params) {
+            *t += tau * (s - *t);
+        }
+    }
+}
+
+/// Adam's moments for one network, with its settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Adam {
+    first: Vec<f32>,
+    second: Vec<f32>,
+    steps: i32,
+    /// Learning rate.
+    pub learning_rate: f32,
+    /// Largest global L2 norm of a gradient; larger ones are scaled down to it.
+    pub grad_clip: f32,
+}
+
+impl Adam {
+    /// Zero moments for `len` parameters (β = 0.9, 0.999; ε = 1e-8, PyTorch's).
+    pub fn new(len: usize, learning_rate: f32, grad_clip: f32) -> Adam {
+        Adam {
+            first: vec![0.0; len],
+            second: vec![0.0; len],
+            steps: 0,
+            learning_rate,
+            grad_clip,
+        }
+    }
+
+    /// One step of `net` along `grad` (a gradient of the loss to minimise), clipped to the
+    /// global norm; returns the norm before clipping.
+    pub fn step(&mut self, net: &mut Mlp, grad: &[f32]) -> f32 {
+        let (b1, b2, eps) = (0.9f32, 0.999f32, 1e-8f32);
+        let norm = dot(grad, grad).sqrt();
+        let scale = if norm > self.grad_clip && norm > 0.0 {
+            self.grad_clip / norm
+        } else {
+            1.0
+        };
+        self.steps += 1;
+        let c1 = 1.0 - b1.powi(self.steps);
+        let c2 = 1.0 - b2.powi(self.steps);
+        let lr = self.learning_rate;
+        for (((p, g), m), v) in net
+            .params
+            .iter_mut()
+            .zip(grad)
+            .zip(&mut self.first)
+            .zip(&mut self.second)
+        {
+            let g = g * scale;
+            *m = b1 * *m + (1.0 - b1) * g;
+            *v = b2 * *v + (1.0 - b2) * g * g;
+            *p -= lr * (*m / c1) / ((*v / c2).sqrt() + eps);
+        }
+        norm
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_xoshiro::Xoshiro256PlusPlus;
+
+    #[test]
+    fn the_backward_pass_matches_finite_differences() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+        let net = Mlp::seeded(&[5, 7, 4, 3], &mut rng);
+        let x: Vec<f32> = (0..5).map(|_| rng.random_range(-1.0..1.0)).collect();
+        let dy = [0.3f32, -1.0, 0.7];
+        let loss = |n: &Mlp| {
+            let mut a = Activations::default();
+            let y = n.forward(&x, &mut a).to_vec();
+            y.iter().zip(&dy).map(|(a, b)| a * b).sum::<f32>()
+        };
+        let mut acts = Activations::default();
+        net.forward(&x, &mut acts);
+        let mut grad = vec![0.0; net.params().len()];
+        net.backward(&x, &acts, &dy, &mut grad, &mut Default::default());
+        for k in (0..grad.len()).step_by(3) {
+            let (mut up, mut down) = (net.clone(), net.clone());
+            up.params[k] += 1e-3;
+            down.params[k] -= 1e-3;
+            let numeric = (loss(&up) - loss(&down)) / 2e-3;
+            assert!(
+                (numeric - grad[k]).abs() < 2e-3,
+                "param {k}: {numeric} vs {}",
+                grad[k]
+            );
+        }
+    }
+
+    #[test]
+    fn adam_fits_a_line_and_clips() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        let mut net = Mlp::seeded(&[1, 1], &mut rng);
+        let mut adam = Adam::new(2, 0.05, 1.0);
+        let mut acts = Activations::default();
+        for _ in 0..2000 {
+            let mut grad = vec![0.0; 2];
+            for x in [-1.0f32, 0.0, 1.0, 2.0] {
+                let y = net.forward(&[x], &mut acts)[0];
+                let target = 3.0 * x - 1.0;
+                net.backward(
+                    &[x],
+                    &acts,
+                    &[y - target],
+                    &mut grad,
+                    &mut Default::default(),
+                );
+            }
+            adam.step(&mut net, &grad);
+        }
+        assert!((net.params()[0] - 3.0).abs() < 1e-2 && (net.params()[1] + 1.0).abs() < 1e-2);
+        let before = net.params().to_vec();
+        let mut small = Adam::new(2, 0.1, 1e-3);
+        assert!(small.step(&mut net, &[1e6, 0.0]) > 1e5);
+        assert!((net.params()[0] - before[0]).abs() <= 0.1 + 1e-6);
+    }
+}
