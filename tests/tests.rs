@@ -5,6 +5,7 @@
 mod golden;
 
 mod algorithms;
+mod bilevel;
 mod cli;
 mod golden_native;
 mod lbf;

@@ -1,8 +1,8 @@
 //! The lower level as the bi-level loop sees it: given a coalition structure, train in pieces
 //! small enough that the caller can yield between them, then report the structure's value.
 
+use super::error::Result;
 use crate::core::{CharacteristicFunction, CoalitionStructure};
-use crate::leader::Result;
 
 /// A structure's value once the lower level has trained on it.
 #[derive(Clone, Debug, PartialEq)]

@@ -9,12 +9,22 @@
 //! - [`ValueCache`]: the value of every structure already trained on (a structure seen before
 //!   costs nothing), and the leader's [`ValueSource`](crate::leader::ValueSource);
 //! - [`BiLevel`]: Algorithm 1 as a stepper that yields whenever its caller's time is up, even in
-//!   the middle of a follower training, and resumes where it stopped.
+//!   the middle of a follower training, and resumes where it stopped;
+//! - [`FollowerLevel`]: the MADDPG followers as the lower level (`K` epochs per structure, then
+//!   valued on fixed evaluation grids);
+//! - [`LbfRun`]: a whole run on a grid configuration (search, then the followers trained once
+//!   more on the structure found), with checkpoints the command line and the worker share.
 
 mod cache;
+mod error;
+mod followers;
 mod lower;
+mod run;
 mod stepper;
 
 pub use cache::ValueCache;
+pub use error::{Error, Result};
+pub use followers::{FollowerLevel, FollowerSchedule};
 pub use lower::{LowerLevel, NormalForm, Valued};
+pub use run::{LbfRun, Outcome, RunSettings, RunState};
 pub use stepper::{BiLevel, BiLevelEvent, BiLevelParams, BiLevelState};

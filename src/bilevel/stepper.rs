@@ -13,9 +13,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::error::Result;
 use crate::core::CoalitionStructure;
 use crate::leader::gains::PackedGains;
-use crate::leader::{Action, EpisodeStats, Error, LeaderEpisode, Result, Trainer, TrainerState};
+use crate::leader::{
+    Action, EpisodeStats, Error as LeaderError, LeaderEpisode, Trainer, TrainerState,
+};
 
 use super::cache::ValueCache;
 use super::lower::LowerLevel;
@@ -89,21 +92,23 @@ impl BiLevel {
     pub fn new(trainer: Trainer, agents: usize, params: BiLevelParams) -> Result<Self> {
         let scorer = trainer.network().config().scorer;
         if scorer.needs_gains() {
-            return Err(Error::BadParams(format!(
+            return Err(LeaderError::BadParams(format!(
                 "the {} scorer reads the reward of every candidate merge, which in the bi-level \
                  game means training the followers on every candidate structure; use the \
                  additive or learned scorer",
                 scorer.name()
-            )));
+            ))
+            .into());
         }
         if params.episodes == 0 || params.work_per_piece == 0 {
-            return Err(Error::BadParams(
+            return Err(LeaderError::BadParams(
                 "give at least 1 leader episode and 1 step of follower work per piece".into(),
-            ));
+            )
+            .into());
         }
         let max = trainer.network().config().max_agents;
         if agents > max {
-            return Err(Error::TooManyAgents { n: agents, max });
+            return Err(LeaderError::TooManyAgents { n: agents, max }.into());
         }
         Ok(Self {
             trainer,
@@ -146,6 +151,14 @@ impl BiLevel {
             episodes_done: state.episodes_done,
             settled: state.settled,
         })
+    }
+
+    /// Ends the search now (a user's stop): no more leader steps; a follower training under way
+    /// is abandoned, and the best structure valued so far stands.
+    pub fn end_search(&mut self) {
+        self.settled = true;
+        self.valuing = None;
+        self.pending = None;
     }
 
     /// Whether every episode has run (or the leader's reward settled).
@@ -196,6 +209,12 @@ impl BiLevel {
                             coalition_values: valued.coalition_values,
                             trainings: self.cache.len(),
                         });
+                        // A point where the loop can be saved: let a caller that waits for one
+                        // have it.
+                        if time_is_up() {
+                            return Ok(false);
+                        }
+                        continue;
                     }
                     None => {
                         if time_is_up() {

@@ -27,6 +27,10 @@ pub enum Command {
     Repro(ReproArgs),
     /// Replay a recorded Level-Based Foraging episode and print the trajectory in the same format.
     LbfReplay(LbfReplayArgs),
+    /// Bi-level training on a Level-Based Foraging configuration: the leader forms coalitions,
+    /// the followers (MADDPG) learn to forage in them; prints the structure, V(CS) and the gain
+    /// over all singletons.
+    Lbf(LbfArgs),
 }
 
 /// An instance given by its distribution, size and seed.
@@ -377,3 +381,69 @@ macro_rules! leader_options {
 }
 
 leader_options!(TrainArgs, ReproArgs);
+
+/// Whether a follower network is kept or re-initialised between coalition structures (appendix
+/// D.5, Table 6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CarryArg {
+    /// Keep its parameters.
+    Reuse,
+    /// Draw fresh parameters.
+    Init,
+}
+
+/// Named sets of follower settings (`--followers`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FollowerSettings {
+    /// Ours: learning rates 1e-3, minibatch 64, updates every 8 steps (they learn within
+    /// seconds per structure; RESULTS.md).
+    Ours,
+    /// Appendix D.4's: learning rates 1e-4, τ 0.005, minibatch 256.
+    Paper,
+}
+
+#[derive(Args, Debug)]
+pub struct LbfArgs {
+    /// The configuration: teaching (4 agents, 2 apples) or the paper's 6a4t, 6a5t, 8a4t, 8a5t,
+    /// 10a4t, 10a5t (agents and apples; grid sides, levels and costs in RESULTS.md).
+    #[arg(long)]
+    pub config: String,
+    /// The algorithm forming coalitions (this version: bridge).
+    #[arg(long, default_value = "bridge")]
+    pub algo: String,
+    /// Seed of the followers, the leader and the grids.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Leader episodes (Algorithm 1's outer iterations).
+    #[arg(long, default_value_t = 30, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000))]
+    pub episodes: usize,
+    /// Follower training epochs per coalition structure, the paper's K.
+    #[arg(long, default_value_t = 10, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
+    pub epochs: usize,
+    /// The followers' critic between structures (the paper: reuse).
+    #[arg(long, value_enum, default_value_t = CarryArg::Reuse)]
+    pub critic: CarryArg,
+    /// The followers' actors between structures (the paper: init).
+    #[arg(long, value_enum, default_value_t = CarryArg::Init)]
+    pub actor: CarryArg,
+    /// The followers' learning settings: ours (the default) or the paper's appendix D.4.
+    #[arg(long, value_enum, default_value_t = FollowerSettings::Ours)]
+    pub followers: FollowerSettings,
+    /// Write the solution file here (SPEC section 3; its value is V(CS)).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Write an episode of the trained followers on the structure found (the recorded-episode
+    /// format that `bridge lbf-replay --check` reads).
+    #[arg(long)]
+    pub episode: Option<PathBuf>,
+    /// Save the leader's and the followers' weights (safetensors) in this directory.
+    #[arg(long)]
+    pub save: Option<PathBuf>,
+    /// Save the whole run's state in this directory every --checkpoint-every seconds; the same
+    /// command started again continues from it to the same result.
+    #[arg(long)]
+    pub checkpoint: Option<PathBuf>,
+    /// Seconds between checkpoints (saved only between two follower trainings).
+    #[arg(long, default_value_t = 120.0)]
+    pub checkpoint_every: f64,
+}

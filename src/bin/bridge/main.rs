@@ -8,6 +8,8 @@ mod gen;
 #[cfg(not(target_arch = "wasm32"))]
 mod instance_args;
 #[cfg(not(target_arch = "wasm32"))]
+mod lbf;
+#[cfg(not(target_arch = "wasm32"))]
 mod lbf_replay;
 #[cfg(not(target_arch = "wasm32"))]
 mod output;
@@ -41,6 +43,7 @@ fn main() -> std::process::ExitCode {
             repro::run(a)
         }
         cli::Command::LbfReplay(a) => lbf_replay::run(a),
+        cli::Command::Lbf(a) => lbf::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

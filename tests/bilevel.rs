@@ -1,0 +1,220 @@
+//! `bridge lbf`, the bi-level trainer on the grid: its outputs agree with each other, bad input
+//! is refused before any training, and a run killed at any moment (SIGKILL) and started again
+//! with the same command ends exactly as an uninterrupted run.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use bridge_lab::core::Solution;
+
+fn bridge(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bridge"))
+        .args(args)
+        .output()
+        .expect("the bridge binary runs")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}
+
+/// A short run of the teaching preset, writing into `dir`.
+fn args<'a>(dir: &'a Path, extra: &[&'a str]) -> Vec<String> {
+    let mut a: Vec<String> = [
+        "lbf",
+        "--config",
+        "teaching",
+        "--episodes",
+        "6",
+        "--epochs",
+        "2",
+        "--seed",
+        "3",
+    ]
+    .iter()
+    .map(|x| x.to_string())
+    .collect();
+    a.push("--out".into());
+    a.push(s(&dir.join("solution.json")).into());
+    a.push("--save".into());
+    a.push(s(&dir.join("weights")).into());
+    a.extend(extra.iter().map(|x| x.to_string()));
+    a
+}
+
+fn solution(dir: &Path) -> Solution {
+    let mut sol = Solution::from_json(
+        &std::fs::read_to_string(dir.join("solution.json")).expect("a solution was written"),
+    )
+    .expect("a solution file");
+    sol.seconds = 0.0;
+    sol
+}
+
+fn weights(dir: &Path, name: &str) -> Vec<u8> {
+    // The tensors' bytes, after the header (whose metadata order is a hash map's).
+    let bytes = std::fs::read(dir.join("weights").join(name)).expect("weights were written");
+    let header = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) as usize;
+    bytes[8 + header..].to_vec()
+}
+
+#[test]
+fn a_run_writes_a_solution_an_episode_and_weights_that_agree() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let episode = dir.path().join("episode.json");
+    let out = bridge(
+        &args(dir.path(), &["--episode", s(&episode)])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("a JSON summary on stdout");
+    let sol = solution(dir.path());
+    assert_eq!(summary["value"].as_f64(), Some(sol.value));
+    assert_eq!(
+        serde_json::to_value(&sol.coalitions).expect("lists"),
+        summary["structure"]
+    );
+    let gain = summary["baseline_gain"].as_f64().expect("a gain");
+    let singletons = summary["singleton_value"].as_f64().expect("a reference");
+    assert!((sol.value - singletons - gain).abs() < 1e-9);
+    // The followers' episode replays in our environment exactly.
+    let check = bridge(&["lbf-replay", s(&episode), "--check"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(!weights(dir.path(), "leader.safetensors").is_empty());
+    assert!(!weights(dir.path(), "followers.safetensors").is_empty());
+}
+
+#[test]
+fn bad_input_is_refused_before_training() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let refused = |a: &[&str], expected: &str| {
+        let out = bridge(a);
+        assert_eq!(out.status.code(), Some(2), "{a:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expected), "{a:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    };
+    refused(
+        &["lbf", "--config", "6a9t"],
+        "expected one of teaching, 6a4t",
+    );
+    refused(
+        &["lbf", "--config", "teaching", "--algo", "clink"],
+        "bridge only",
+    );
+    let missing = dir.path().join("no/such/dir/out.json");
+    refused(
+        &["lbf", "--config", "teaching", "--out", s(&missing)],
+        "cannot write",
+    );
+    // A checkpoint of other settings is not silently continued.
+    let ckpt = dir.path().join("ckpt");
+    let first = bridge(&[
+        "lbf",
+        "--config",
+        "teaching",
+        "--episodes",
+        "2",
+        "--epochs",
+        "1",
+        "--checkpoint",
+        s(&ckpt),
+        "--checkpoint-every",
+        "0",
+    ]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    refused(
+        &[
+            "lbf",
+            "--config",
+            "teaching",
+            "--episodes",
+            "3",
+            "--epochs",
+            "1",
+            "--checkpoint",
+            s(&ckpt),
+        ],
+        "other settings",
+    );
+}
+
+#[test]
+fn a_run_killed_and_restarted_ends_as_an_uninterrupted_one() {
+    let whole = tempfile::tempdir().expect("temp dir");
+    let out = bridge(
+        &args(whole.path(), &[])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let broken = tempfile::tempdir().expect("temp dir");
+    let ckpt = broken.path().join("ckpt");
+    let with_checkpoints = args(
+        broken.path(),
+        &["--checkpoint", s(&ckpt), "--checkpoint-every", "0"],
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bridge"))
+        .args(&with_checkpoints)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the bridge binary runs");
+    // Kill it (SIGKILL) mid-run, a while after its first checkpoint: most likely in the middle
+    // of a follower training, so the restart goes back to the last checkpoint before it.
+    let saved = ckpt.join("bridge-lbf-checkpoint.json");
+    let start = Instant::now();
+    while !saved.exists() && start.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().expect("killed");
+    let status = child.wait().expect("reaped");
+    assert!(
+        !status.success(),
+        "the run ended before it was killed: make it longer"
+    );
+    assert!(!broken.path().join("solution.json").exists());
+
+    let again = bridge(
+        &with_checkpoints
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert!(String::from_utf8_lossy(&again.stderr).contains("continuing from the checkpoint"));
+    assert_eq!(solution(broken.path()), solution(whole.path()));
+    for name in ["leader.safetensors", "followers.safetensors"] {
+        assert!(
+            weights(broken.path(), name) == weights(whole.path(), name),
+            "{name} differs"
+        );
+    }
+}
