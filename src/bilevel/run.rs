@@ -175,11 +175,11 @@ impl LbfRun {
             return Ok(false);
         }
         if self.final_structure.is_none() {
-            let (best, _) = self.outer.trainer().best().cloned().ok_or_else(|| {
-                Error::Leader(crate::leader::Error::BadParams(
-                    "the search ended before valuing any structure".into(),
-                ))
-            })?;
+            // Stopped before the search valued anything: all singletons, the leader's start.
+            let best = self.outer.trainer().best().map_or_else(
+                || CoalitionStructure::singletons(self.settings.config.agents()),
+                |(cs, _)| cs.clone(),
+            );
             self.lower.begin(&best)?;
             self.final_structure = Some(best);
         }

@@ -61,8 +61,34 @@ impl TensorsWriter {
                     .map_err(|e| bad(e.to_string()))
             })
             .collect::<Result<Vec<_>>>()?;
-        safetensors::serialize(views, Some(self.metadata.clone())).map_err(|e| bad(e.to_string()))
+        let bytes = safetensors::serialize(views, Some(self.metadata.clone()))
+            .map_err(|e| bad(e.to_string()))?;
+        canonical_header(bytes)
     }
+}
+
+/// Rewrites a safetensors file's JSON header with its keys sorted: safetensors writes the
+/// metadata in a hash map's order, which changes from run to run, and the same weights must
+/// give the same bytes (checkpoints and downloads are compared byte for byte). The header stays
+/// padded with spaces to a multiple of 8 bytes, as safetensors aligns it.
+fn canonical_header(bytes: Vec<u8>) -> Result<Vec<u8>> {
+    let corrupt = || bad("safetensors wrote a header we cannot read".into());
+    let len_bytes: [u8; 8] = bytes
+        .get(..8)
+        .ok_or_else(corrupt)?
+        .try_into()
+        .map_err(|_| corrupt())?;
+    let len = usize::try_from(u64::from_le_bytes(len_bytes)).map_err(|_| corrupt())?;
+    let header = bytes.get(8..8 + len).ok_or_else(corrupt)?;
+    // serde_json's map is ordered by key (its `preserve_order` feature is off).
+    let value: serde_json::Value = serde_json::from_slice(header).map_err(|_| corrupt())?;
+    let mut sorted = serde_json::to_vec(&value).map_err(|_| corrupt())?;
+    sorted.resize(sorted.len().next_multiple_of(8), b' ');
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend((sorted.len() as u64).to_le_bytes());
+    out.extend(&sorted);
+    out.extend(&bytes[8 + len..]);
+    Ok(out)
 }
 
 /// A safetensors file whose `format` has been checked; tensors are checked as they are read.
@@ -193,6 +219,30 @@ mod tests {
             vec![vec![1.0, 2.0], vec![3.0, 4.0]]
         );
         f.expect_count(1, "one tensor").unwrap();
+    }
+
+    #[test]
+    fn the_same_tensors_and_metadata_give_the_same_bytes() {
+        let t = Tensor::new(&[1.0f32, 2.0], &Device::Cpu).unwrap();
+        let write = || {
+            let mut w = TensorsWriter::new("test/1");
+            for k in 0..12 {
+                w.meta(&format!("key{k}"), k);
+            }
+            w.tensor("b", &t).unwrap().tensor("a", &t).unwrap();
+            w.to_bytes().unwrap()
+        };
+        let first = write();
+        // Hash maps are seeded per instance, so a dozen keys would come out in another order.
+        for _ in 0..5 {
+            assert_eq!(write(), first);
+        }
+        let f = TensorsFile::open(&first, "test/1", "a test file").unwrap();
+        assert_eq!(f.meta_usize("key11").unwrap(), 11);
+        assert_eq!(
+            f.tensor("a", &[2]).unwrap().to_vec1::<f32>().unwrap(),
+            vec![1.0, 2.0]
+        );
     }
 
     #[test]

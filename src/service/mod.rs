@@ -6,15 +6,17 @@
 //! - [`protocol`]: the messages, closed enums sent as JSON text;
 //! - [`Service`]: the session (current leader, job in progress) and request handling;
 //! - [`limits`]: what the page agrees to compute;
-//! - the requests answered at once (`requests.rs`) and the resumable training job
-//!   (`training.rs`).
+//! - the requests answered at once (`requests.rs`) and the resumable jobs: the leader's
+//!   training (`training.rs`) and BRIDGE's bi-level training on a grid (`lbf_training.rs`).
 
+mod lbf_training;
 pub mod limits;
 pub mod protocol;
 mod requests;
 mod session;
 mod training;
 
+pub use lbf_training::{LbfJob, MAX_BROWSER_LBF_EPISODES};
 pub use limits::{browser_limit, MAX_BROWSER_EXACT_AGENTS, MAX_BROWSER_NETWORK};
 pub use requests::build_instance;
 pub use session::{Clock, Leader, Service};

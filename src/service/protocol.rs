@@ -52,6 +52,64 @@ pub struct TrainSpec {
     pub continue_current: bool,
 }
 
+/// How to run BRIDGE on a Level-Based Foraging configuration (the bi-level trainer).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LbfTrainSpec {
+    /// A preset's name: `teaching`, `6a4t`, ... `10a5t`.
+    pub config: String,
+    /// Leader episodes.
+    pub episodes: usize,
+    /// Follower epochs per structure (the paper's `K`).
+    pub epochs: usize,
+    /// Seed of the followers, the leader and the grids.
+    pub seed: u64,
+}
+
+/// Progress of a bi-level run: after each leader episode, and after each structure the
+/// followers were trained on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LbfProgress {
+    /// Leader episodes completed.
+    pub episode: usize,
+    /// Leader episodes asked for.
+    pub episodes: usize,
+    /// `V` of the structure the episode ended on (episode reports only).
+    pub value: Option<f64>,
+    /// The best `V(CS)` valued so far.
+    pub best_value: f64,
+    /// The structure just valued and its `V` (structure reports only).
+    pub structure: Option<(Vec<Vec<usize>>, f64)>,
+    /// Follower trainings so far.
+    pub trainings: usize,
+}
+
+/// The end of a bi-level run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LbfTrainedReport {
+    /// The configuration's name.
+    pub config: String,
+    /// The structure found, as agent lists.
+    pub structure: Vec<Vec<usize>>,
+    /// `V(CS)` under followers trained for it.
+    pub value: f64,
+    /// Each coalition's `v(C | CS)`.
+    pub coalition_values: Vec<f64>,
+    /// `V` of all singletons.
+    pub singleton_value: f64,
+    /// Follower trainings spent.
+    pub trainings: usize,
+    /// Leader episodes run.
+    pub episodes: usize,
+    /// Wall time of the run.
+    pub seconds: f64,
+    /// An episode of the trained followers on the structure found.
+    pub episode: EpisodeFile,
+    /// The leader's weights, base64 safetensors.
+    pub leader_base64: String,
+    /// The followers' weights, base64 safetensors (`bridge-follower/1`).
+    pub followers_base64: String,
+}
+
 /// What the page asks the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
@@ -63,8 +121,12 @@ pub enum ToWorker {
     /// Train the leader; the worker streams [`FromWorker::Episode`] and ends with
     /// [`FromWorker::Trained`].
     Train(TrainSpec),
-    /// Stop training after the current episode, keeping the leader trained so far.
+    /// Stop training after the current episode, keeping the leader trained so far; a bi-level
+    /// run ends its search and trains the followers once more on the best structure so far.
     StopTraining,
+    /// Run BRIDGE on a grid configuration; the worker streams [`FromWorker::LbfProgress`] and
+    /// ends with [`FromWorker::LbfTrained`].
+    LbfTrain(LbfTrainSpec),
     /// Run the current leader's greedy rollout on the instance, with the Q-values of each step.
     Infer {
         /// The instance.
@@ -260,6 +322,10 @@ pub enum FromWorker {
     Compared(Result<Comparison, String>),
     /// The answer to [`ToWorker::LbfReplay`].
     LbfReplayed(Result<Box<LbfReport>, String>),
+    /// Progress of a bi-level run.
+    LbfProgress(LbfProgress),
+    /// A bi-level run ended (or could not start).
+    LbfTrained(Result<Box<LbfTrainedReport>, String>),
 }
 
 /// Encodes a message for `postMessage`.

@@ -6,6 +6,7 @@ use base64::Engine as _;
 
 use crate::leader::{weights, PlainNetwork, QNetwork};
 
+use super::lbf_training::LbfJob;
 use super::protocol::{FromWorker, LeaderSummary, ToWorker};
 use super::requests::{compare, infer, lbf_replay, solve_exact};
 use super::training::{Ending, TrainingJob};
@@ -27,12 +28,20 @@ pub struct Leader {
     pub source: String,
 }
 
+/// A long request in progress.
+enum Job {
+    /// The leader's training on an instance.
+    Leader(Box<TrainingJob>),
+    /// BRIDGE's bi-level training on a grid configuration.
+    Lbf(Box<LbfJob>),
+}
+
 /// The worker's state and logic: request in, answers out; a long request becomes a job that
 /// [`Service::work`] advances one time slice at a time.
 #[derive(Default)]
 pub struct Service {
     leader: Option<Leader>,
-    job: Option<TrainingJob>,
+    job: Option<Job>,
     stop_requested: bool,
 }
 
@@ -63,15 +72,36 @@ impl Service {
                 }
                 match TrainingJob::start(spec, self.leader.as_ref(), clock.now_ms()) {
                     Ok(job) => {
-                        self.job = Some(job);
+                        self.job = Some(Job::Leader(Box::new(job)));
                         self.stop_requested = false;
                         Vec::new()
                     }
                     Err(e) => vec![FromWorker::Trained(Err(e))],
                 }
             }
+            ToWorker::LbfTrain(spec) => {
+                if self.job.is_some() {
+                    return vec![FromWorker::LbfTrained(Err(
+                        "a training run is already going; stop it first".into(),
+                    ))];
+                }
+                match LbfJob::start(spec, clock.now_ms()) {
+                    Ok(job) => {
+                        self.job = Some(Job::Lbf(Box::new(job)));
+                        self.stop_requested = false;
+                        Vec::new()
+                    }
+                    Err(e) => vec![FromWorker::LbfTrained(Err(e))],
+                }
+            }
             ToWorker::StopTraining => {
-                self.stop_requested = self.job.is_some();
+                match self.job.as_mut() {
+                    // The bi-level run ends its search at once and finishes on the best
+                    // structure so far.
+                    Some(Job::Lbf(job)) => job.stop_search(),
+                    Some(Job::Leader(_)) => self.stop_requested = true,
+                    None => {}
+                }
                 Vec::new()
             }
             ToWorker::Infer { instance } => vec![FromWorker::Inferred(
@@ -94,37 +124,47 @@ impl Service {
         }
     }
 
-    /// Advances the job in progress for about `budget_ms` on `clock` (at least one episode),
-    /// returning its progress and, when it ends, its result and the new leader.
+    /// Advances the job in progress for about `budget_ms` on `clock` (at least one episode or
+    /// piece of follower training), returning its progress and, when it ends, its result.
     pub fn work(&mut self, budget_ms: f64, clock: &dyn Clock) -> Vec<FromWorker> {
-        let Some(mut job) = self.job.take() else {
-            return Vec::new();
-        };
+        let start = clock.now_ms();
+        let mut time_is_up = || clock.now_ms() - start >= budget_ms;
         let mut out = Vec::new();
-        let ending = if self.stop_requested {
-            Ok(Some(Ending::Stopped))
-        } else {
-            let start = clock.now_ms();
-            job.advance(&mut || clock.now_ms() - start >= budget_ms, &mut out)
-        };
-        match ending {
-            Ok(None) => self.job = Some(job),
-            Ok(Some(ending)) => {
-                self.stop_requested = false;
-                match job.finish(ending, clock.now_ms()) {
-                    Ok((leader, report)) => {
-                        let summary = summarise(&leader);
-                        self.leader = Some(leader);
-                        out.push(FromWorker::Trained(Ok(report)));
-                        out.push(FromWorker::Leader(summary));
+        match self.job.take() {
+            None => {}
+            Some(Job::Leader(mut job)) => {
+                let ending = if self.stop_requested {
+                    Ok(Some(Ending::Stopped))
+                } else {
+                    job.advance(&mut time_is_up, &mut out)
+                };
+                match ending {
+                    Ok(None) => self.job = Some(Job::Leader(job)),
+                    Ok(Some(ending)) => {
+                        self.stop_requested = false;
+                        match job.finish(ending, clock.now_ms()) {
+                            Ok((leader, report)) => {
+                                let summary = summarise(&leader);
+                                self.leader = Some(leader);
+                                out.push(FromWorker::Trained(Ok(report)));
+                                out.push(FromWorker::Leader(summary));
+                            }
+                            Err(e) => out.push(FromWorker::Trained(Err(e))),
+                        }
                     }
-                    Err(e) => out.push(FromWorker::Trained(Err(e))),
+                    Err(e) => {
+                        self.stop_requested = false;
+                        out.push(FromWorker::Trained(Err(e)));
+                    }
                 }
             }
-            Err(e) => {
-                self.stop_requested = false;
-                out.push(FromWorker::Trained(Err(e)));
-            }
+            Some(Job::Lbf(mut job)) => match job.advance(&mut time_is_up, &mut out) {
+                Ok(false) => self.job = Some(Job::Lbf(job)),
+                Ok(true) => out.push(FromWorker::LbfTrained(
+                    job.finish(clock.now_ms()).map(Box::new),
+                )),
+                Err(e) => out.push(FromWorker::LbfTrained(Err(e))),
+            },
         }
         out
     }
@@ -301,6 +341,62 @@ mod tests {
             &clock,
         );
         assert!(matches!(&answer[..], [FromWorker::Inferred(Ok(r))] if r.agents == 5));
+    }
+
+    fn lbf(episodes: usize) -> ToWorker {
+        ToWorker::LbfTrain(crate::service::protocol::LbfTrainSpec {
+            config: "teaching".into(),
+            episodes,
+            epochs: 1,
+            seed: 2,
+        })
+    }
+
+    fn lbf_report(answers: &[FromWorker]) -> crate::service::protocol::LbfTrainedReport {
+        match answers.last() {
+            Some(FromWorker::LbfTrained(Ok(r))) => {
+                let mut r = (**r).clone();
+                r.seconds = 0.0;
+                r
+            }
+            other => panic!("expected the run's report, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_bilevel_run_in_slices_equals_one_run_and_plays_its_episode() {
+        let (whole, one) = run(&mut Service::new(), lbf(3), 1e12);
+        let (sliced, many) = run(&mut Service::new(), lbf(3), 2.0);
+        assert_eq!(one, 1);
+        assert!(many > 3, "{many} slices");
+        let report = lbf_report(&whole);
+        assert_eq!(lbf_report(&sliced), report);
+        assert_eq!(whole.len(), sliced.len());
+        assert_eq!(report.episodes, 3);
+        assert!(matches!(&whole[0], FromWorker::LbfProgress(p) if p.structure.is_some()));
+        // The episode is the trained followers' on the structure found, and replays exactly.
+        let replayed = crate::lbf::replay(&report.episode).expect("replays");
+        assert_eq!(crate::lbf::first_mismatch(&report.episode, &replayed), None);
+        assert_eq!(report.episode.initial.players.len(), 4);
+    }
+
+    #[test]
+    fn stopping_a_bilevel_run_ends_it_on_the_best_structure_so_far() {
+        let mut service = Service::new();
+        let clock = Ticks::default();
+        assert!(service.handle(lbf(400), &clock).is_empty());
+        let mut answers = service.work(3.0, &clock);
+        assert!(service.handle(ToWorker::StopTraining, &clock).is_empty());
+        while service.busy() {
+            answers.extend(service.work(3.0, &clock));
+        }
+        let report = lbf_report(&answers);
+        assert!(report.episodes < 400);
+        let answer = service.handle(lbf(0), &clock);
+        assert!(
+            matches!(&answer[..], [FromWorker::LbfTrained(Err(e))] if e.contains("leader episodes")),
+            "{answer:?}"
+        );
     }
 
     #[test]
