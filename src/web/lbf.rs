@@ -1,11 +1,15 @@
-//! The Level-Based Foraging panel: a recorded episode (lbforaging's file format) replayed in our
-//! environment in the worker, shown on the grid step by step, with whether our rules reproduce
-//! the recording. The learned followers of the lower level are not built yet, so the episodes
-//! shown are recorded ones.
+//! The Level-Based Foraging panel: BRIDGE's bi-level training on a grid preset in the worker
+//! (the leader forms coalitions, the followers learn to forage in them), the structure found
+//! and its `V(CS)`, and an episode of the trained followers played on the grid with players
+//! coloured by coalition; or a recorded episode (lbforaging's file format) replayed in our
+//! environment, with whether our rules reproduce the recording.
 
 use leptos::prelude::*;
 
-use super::protocol::{LbfReport, ToWorker};
+use super::protocol::{LbfReport, LbfTrainSpec, ToWorker};
+use super::state::whole_number;
+use crate::followers::PRESETS;
+use crate::service::MAX_BROWSER_LBF_EPISODES;
 use super::state::{AppState, WorkerState};
 use crate::lbf::{Action, Food, Player};
 
@@ -54,8 +58,16 @@ fn action_name(a: Action) -> &'static str {
     }
 }
 
+/// Player `i`'s colour: its coalition's when the coalitions are known, else its own.
+fn colour(i: usize, coalitions: Option<&[Vec<usize>]>) -> &'static str {
+    let k = coalitions
+        .and_then(|cs| cs.iter().position(|c| c.contains(&i)))
+        .unwrap_or(i);
+    PLAYER_COLOURS[k % PLAYER_COLOURS.len()]
+}
+
 /// The grid: apples as squares with their level, players as numbered circles with theirs.
-fn grid(report: &LbfReport, f: &Frame) -> impl IntoView {
+fn grid(report: &LbfReport, f: &Frame, coalitions: Option<&[Vec<usize>]>) -> impl IntoView {
     let (rows, cols) = report.replayed.env_kwargs.field_size;
     let (w, h) = (cols as f64 * CELL, rows as f64 * CELL);
     // Grid lines as (x1, y1, x2, y2): one per row edge, then one per column edge.
@@ -85,7 +97,7 @@ fn grid(report: &LbfReport, f: &Frame) -> impl IntoView {
             let (x, y) = (p.position.1 as f64 * CELL, p.position.0 as f64 * CELL);
             view! {
                 <g class="player">
-                    <circle cx=x + CELL / 2.0 cy=y + CELL / 2.0 r=CELL / 2.0 - 4.0 fill=PLAYER_COLOURS[i % 6] />
+                    <circle cx=x + CELL / 2.0 cy=y + CELL / 2.0 r=CELL / 2.0 - 4.0 fill=colour(i, coalitions) />
                     <text x=x + CELL / 2.0 y=y + CELL / 2.0 + 4.0 text-anchor="middle" font-size="11" fill="white">
                         {format!("{}·{}", i + 1, p.level)}
                     </text>
@@ -155,10 +167,12 @@ pub fn LbfPanel(state: AppState) -> impl IntoView {
             <h2>"5. The lower level: Level-Based Foraging"</h2>
             <p class="note">
                 "Players (circles: number·level) load an apple (squares: level) when the adjacent players choosing LOAD "
-                "have levels summing to at least its level. Upload an episode recorded from lbforaging 2.0.0 "
-                "(the repository's tests/data/lbf-vectors/) to replay it in our environment step by step. "
-                "The learned followers of the bi-level loop are not built yet."
+                "have levels summing to at least its level. BRIDGE's leader groups the players into coalitions; inside "
+                "them the followers learn to forage (MADDPG), and a coalition's value is what its members collect, less "
+                "a recruitment cost for each member beyond the first. Or upload an episode recorded from lbforaging 2.0.0 "
+                "(the repository's tests/data/lbf-vectors/) to replay it in our environment step by step."
             </p>
+            <LbfTraining state=state />
             <div class="row">
                 <label>
                     "Recorded episode (JSON)"
@@ -180,11 +194,174 @@ pub fn LbfPanel(state: AppState) -> impl IntoView {
                         <span data-testid="lbf-step">{format!("step {k} of {total}")}</span>
                     </div>
                     <div class="row lbf">
-                        {grid(&report, &f)}
+                        {grid(&report, &f, state.lbf_coalitions.get().as_deref())}
                         {players_table(&f)}
                     </div>
                 }
             })}
         </section>
+    }
+}
+
+/// The shared training status while (or after) a bi-level run was the last training.
+pub fn training_status(state: &AppState) -> String {
+    if state.lbf_training.get() {
+        return state.lbf_progress.with(|h| match h.last() {
+            Some(p) => format!(
+                "training on the grid: episode {} / {}, {} structures trained, best V(CS) {:.4}",
+                p.episode, p.episodes, p.trainings, p.best_value
+            ),
+            None => "training on the grid: starting…".to_string(),
+        });
+    }
+    match state.lbf_result.get() {
+        Some(r) => format!(
+            "done: {} leader episodes, {} structures trained, in {:.1} s",
+            r.episodes, r.trainings, r.seconds
+        ),
+        None => "not trained yet".to_string(),
+    }
+}
+
+/// `V(CS)` of each leader episode as a small line chart.
+fn value_chart(values: &[f64]) -> impl IntoView {
+    let (w, h) = (320.0, 80.0);
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let step = if values.len() > 1 { w / (values.len() - 1) as f64 } else { 0.0 };
+    let points = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{:.1},{:.1}", i as f64 * step, h - 4.0 - (v - lo) / span * (h - 8.0)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    view! {
+        <svg class="lbf-chart" width=w height=h viewBox=format!("0 0 {w} {h}") role="img"
+            aria-label="V(CS) of the structure each leader episode ended on">
+            <polyline points=points fill="none" stroke="#4f7fe0" stroke-width="2" />
+        </svg>
+    }
+}
+
+/// The bi-level trainer: a preset, leader episodes and follower epochs; start, progress, the
+/// structure found with its value, the trained followers' episode and both levels' weights.
+#[component]
+fn LbfTraining(state: AppState) -> impl IntoView {
+    let start = move |_| {
+        let spec = (|| -> Result<LbfTrainSpec, String> {
+            Ok(LbfTrainSpec {
+                config: state.lbf_config.get(),
+                episodes: whole_number(
+                    "leader episodes",
+                    &state.lbf_episodes.get(),
+                    1,
+                    MAX_BROWSER_LBF_EPISODES,
+                )?,
+                epochs: whole_number("follower epochs", &state.lbf_epochs.get(), 1, 100)?,
+                seed: state.seed.get().trim().parse().unwrap_or(0),
+            })
+        })();
+        match spec {
+            Ok(spec) => {
+                state.error.set(None);
+                state.lbf_progress.set(Vec::new());
+                state.lbf_result.set(None);
+                state.lbf_training.set(true);
+                state.lbf_last.set(true);
+                state.send(&ToWorker::LbfTrain(spec), false);
+            }
+            Err(e) => state.fail(e),
+        }
+    };
+    let play = move |_| {
+        if let Some(r) = state.lbf_result.get() {
+            state.lbf_step.set(0);
+            state.lbf_coalitions.set(Some(r.structure.clone()));
+            state.lbf.set(Some(LbfReport {
+                name: format!("the trained followers on {}", r.config),
+                check: format!(
+                    "coalitions {:?} (1-based), coloured alike",
+                    r.structure
+                        .iter()
+                        .map(|c| c.iter().map(|a| a + 1).collect::<Vec<_>>())
+                        .collect::<Vec<_>>()
+                ),
+                replayed: r.episode,
+            }));
+        }
+    };
+    let busy = move || state.lbf_training.get() || state.training.get();
+    let options = PRESETS
+        .iter()
+        .map(|name| view! { <option value=*name>{*name}</option> })
+        .collect_view();
+    view! {
+        <div class="row">
+            <label>
+                "Configuration"
+                <select data-testid="lbf-config-select" prop:value=move || state.lbf_config.get()
+                    on:change=move |ev| state.lbf_config.set(event_target_value(&ev))>
+                    {options}
+                </select>
+            </label>
+            <label>
+                "Leader episodes"
+                <input data-testid="lbf-episodes-input" inputmode="numeric" prop:value=move || state.lbf_episodes.get()
+                    on:input=move |ev| state.lbf_episodes.set(event_target_value(&ev)) />
+            </label>
+            <label>
+                "Follower epochs per structure (K)"
+                <input data-testid="lbf-epochs-input" inputmode="numeric" prop:value=move || state.lbf_epochs.get()
+                    on:input=move |ev| state.lbf_epochs.set(event_target_value(&ev)) />
+            </label>
+            <button data-testid="lbf-train-start" on:click=start disabled=busy>"Train BRIDGE on the grid"</button>
+        </div>
+        {move || {
+            let values: Vec<f64> = state
+                .lbf_progress
+                .with(|h| h.iter().filter_map(|p| p.value).collect());
+            let last = state
+                .lbf_progress
+                .with(|h| h.iter().rev().find_map(|p| p.structure.clone()));
+            (!values.is_empty() || last.is_some()).then(|| view! {
+                <div class="row">
+                    {value_chart(&values)}
+                    <span class="note">{last.map(|(cs, v)| format!("last structure trained: {cs:?}, V = {v:.4}"))}</span>
+                </div>
+            })
+        }}
+        {move || state.lbf_result.get().map(|r| {
+            let leader = format!("data:application/octet-stream;base64,{}", r.leader_base64);
+            let followers = format!("data:application/octet-stream;base64,{}", r.followers_base64);
+            let coalitions = r
+                .structure
+                .iter()
+                .zip(&r.coalition_values)
+                .map(|(c, v)| format!("{:?}: {v:.4}", c.iter().map(|a| a + 1).collect::<Vec<_>>()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            view! {
+                <p class="described">
+                    "Structure found (agents 1-based): " {coalitions} ". V(CS) = "
+                    <span data-testid="lbf-value">{r.value.to_string()}</span>
+                    {format!(
+                        "; all singletons {:.4}, gain over them {:.4}",
+                        r.singleton_value,
+                        r.value - r.singleton_value
+                    )}
+                </p>
+                <div class="row">
+                    <button data-testid="lbf-episode-play" on:click=play>"Play the trained followers' episode"</button>
+                    <a class="button secondary" data-testid="lbf-leader-download" href=leader download="bridge-lbf-leader.safetensors">
+                        "Leader weights"
+                    </a>
+                    <a class="button secondary" data-testid="lbf-followers-download" href=followers download="bridge-followers.safetensors">
+                        "Follower weights"
+                    </a>
+                </div>
+            }
+        })}
     }
 }

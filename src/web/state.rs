@@ -93,6 +93,23 @@ pub struct AppState {
     pub lbf: RwSignal<Option<LbfReport>>,
     /// The grid view's position in it (0 = the initial state).
     pub lbf_step: RwSignal<usize>,
+    /// The coalitions of the episode on the grid, when it is the trained followers' (players
+    /// are then coloured by coalition).
+    pub lbf_coalitions: RwSignal<Option<Vec<Vec<usize>>>>,
+    /// The bi-level run's form: preset, leader episodes, follower epochs.
+    pub lbf_config: RwSignal<String>,
+    /// Leader episodes of the bi-level run.
+    pub lbf_episodes: RwSignal<String>,
+    /// Follower epochs per structure.
+    pub lbf_epochs: RwSignal<String>,
+    /// Whether a bi-level run is going.
+    pub lbf_training: RwSignal<bool>,
+    /// Whether the last run started was a bi-level one (for the shared training status).
+    pub lbf_last: RwSignal<bool>,
+    /// The bi-level run's progress reports.
+    pub lbf_progress: RwSignal<Vec<LbfProgress>>,
+    /// The last bi-level run's result.
+    pub lbf_result: RwSignal<Option<LbfTrainedReport>>,
     worker: StoredValue<Option<Rc<Worker>>, LocalStorage>,
 }
 
@@ -128,6 +145,14 @@ impl AppState {
             comparison: RwSignal::new(None),
             lbf: RwSignal::new(None),
             lbf_step: RwSignal::new(0),
+            lbf_coalitions: RwSignal::new(None),
+            lbf_config: RwSignal::new("teaching".to_string()),
+            lbf_episodes: RwSignal::new("30".to_string()),
+            lbf_epochs: RwSignal::new("10".to_string()),
+            lbf_training: RwSignal::new(false),
+            lbf_last: RwSignal::new(false),
+            lbf_progress: RwSignal::new(Vec::new()),
+            lbf_result: RwSignal::new(None),
             worker: StoredValue::new_local(None),
         };
         // Results shown always belong to the instance in the form: a change of the form clears
@@ -361,12 +386,24 @@ fn route(state: AppState, message: FromWorker) {
                 Err(e) => state.fail(e),
             }
         }
+        FromWorker::LbfProgress(p) => state.lbf_progress.update(|h| h.push(p)),
+        FromWorker::LbfTrained(result) => {
+            state.lbf_training.set(false);
+            match result {
+                Ok(r) => {
+                    state.error.set(None);
+                    state.lbf_result.set(Some(*r));
+                }
+                Err(e) => state.fail(e),
+            }
+        }
         FromWorker::LbfReplayed(result) => {
             idle();
             match result {
                 Ok(r) => {
                     state.error.set(None);
                     state.lbf_step.set(0);
+                    state.lbf_coalitions.set(None);
                     state.lbf.set(Some(*r));
                 }
                 Err(e) => {

@@ -215,11 +215,16 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
         state.history.set(Vec::new());
         state.trained.set(None);
         state.training.set(true);
+        state.lbf_last.set(false);
         state.send(&ToWorker::Train(spec), false);
     };
     let stop = move |_| state.send(&ToWorker::StopTraining, false);
 
     let status = move || {
+        // One status for both kinds of training: the bi-level run's when it was the last one.
+        if state.lbf_last.get() {
+            return super::lbf::training_status(&state);
+        }
         if state.training.get() {
             return state.history.with(|h| match h.last() {
                 Some(e) => format!("training: episode {} / {}", e.episode, e.episodes),
@@ -368,7 +373,8 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                     disabled=move || state.training.get() || state.leader.get().is_none()>
                     "Continue training (few-shot)"
                 </button>
-                <button class="secondary" data-testid="train-stop" on:click=stop disabled=move || !state.training.get()>
+                <button class="secondary" data-testid="train-stop" on:click=stop
+                    disabled=move || !state.training.get() && !state.lbf_training.get()>
                     "Stop"
                 </button>
                 <span class="status" data-testid="train-status">{status}</span>
