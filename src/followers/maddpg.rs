@@ -1,10 +1,10 @@
 //! The followers' learner: MADDPG (Lowe et al., 2017) with categorical policies, as the paper's
 //! Algorithm 1 trains them inside a coalition structure (section 4.2; appendix D.4, D.5).
 //!
-//! - **Actors**: one per agent ([`actor`](super::actor)), observation → six logits, sampled
+//! - **Actors**: one per agent ([`actor`]), observation → six logits, sampled
 //!   while training; the gradient is the exact expectation over the agent's six actions.
 //! - **Critic**: one centralised network for every coalition, reading the global state, the joint
-//!   action and the coalition's mask ([`critic`](super::critic)); its target is
+//!   action and the coalition's mask ([`critic`]); its target is
 //!   `r^C + γ Q'^C(s', a')` with `a'` the joint action the agents took next (the behaviour
 //!   policy's, stored in the buffer: target actors for all agents at every minibatch row would
 //!   cost `n` actor passes per row, and the buffer holds only the current structure's recent
@@ -460,7 +460,9 @@ impl Followers {
             std::mem::swap(&mut t.obs, &mut t.next_obs);
             std::mem::swap(&mut t.state, &mut t.next_state);
             t.progress.env_steps += 1;
-            if t.progress.env_steps % self.params.update_every == 0
+            if t.progress
+                .env_steps
+                .is_multiple_of(self.params.update_every)
                 && t.progress.env_steps >= self.params.warmup_steps
                 && self.replay.len() >= self.params.minibatch.min(self.params.warmup_steps.max(1))
             {

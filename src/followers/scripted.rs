@@ -118,7 +118,7 @@ fn walk_or_load(env: &Foraging, agent: usize, apple: Position, step: usize) -> A
         std::cmp::Ordering::Equal => None,
     };
     let valid = &env.valid_actions()[agent];
-    let (first, second) = if (agent + step) % 2 == 0 {
+    let (first, second) = if (agent + step).is_multiple_of(2) {
         (vertical, horizontal)
     } else {
         (horizontal, vertical)

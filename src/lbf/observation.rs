@@ -40,8 +40,8 @@ impl Foraging {
         let mut written = 0;
         'window: for r in origin.0..(row + sight + 1).min(rows) {
             let line = &self.field[r * cols..(r + 1) * cols];
-            for c in origin.1..(col + sight + 1).min(cols) {
-                let level = line[c];
+            let window = origin.1..(col + sight + 1).min(cols);
+            for (c, &level) in window.clone().zip(&line[window]) {
                 if level > 0 {
                     if written == food_slots {
                         break 'window;
