@@ -352,6 +352,30 @@ try {
     assert.match(await byId('error').textContent(), /broken\.json: /);
   });
 
+  await check('BRIDGE trains on the teaching preset in the worker and its followers play their episode on the grid', async () => {
+    await byId('lbf-config-select').selectOption('teaching');
+    const started = Date.now();
+    await byId('lbf-train-start').click();
+    await byId('train-status').filter({ hasText: /training on the grid: episode \d+ \/ 30/ }).waitFor({ timeout: 60_000 });
+    await byId('train-status').filter({ hasText: /done: 30 leader episodes, \d+ structures trained/ }).waitFor({ timeout: 300_000 });
+    console.log(`    teaching preset trained in ${((Date.now() - started) / 1000).toFixed(1)} s in the page`);
+    const value = Number((await byId('lbf-value').textContent()).trim());
+    assert.ok(Number.isFinite(value), 'V(CS) is a plain number');
+    await byId('lbf-episode-play').click();
+    assert.match(await byId('lbf-check').textContent(), /the trained followers on teaching: coalitions/);
+    assert.equal(await byId('lbf-grid').locator('g.player').count(), 4);
+    assert.match(await byId('lbf-step').textContent(), /step 0 of 25/);
+    await byId('lbf-step-next').click();
+    assert.match(await byId('lbf-step').textContent(), /step 1 of 25/);
+    await page.screenshot({ path: join(artifacts, 'lbf-trained.png'), fullPage: true });
+    // A bad number is refused with a message, not clamped.
+    await byId('lbf-episodes-input').fill('0');
+    await byId('lbf-train-start').click();
+    await byId('error').waitFor({ timeout: 30_000 });
+    assert.match(await byId('error').textContent(), /leader episodes/);
+    await byId('lbf-episodes-input').fill('30');
+  });
+
   await check('no request leaves 127.0.0.1 and the console has no errors', async () => {
     assert.deepEqual(foreign, []);
     assert.deepEqual(consoleErrors, []);
