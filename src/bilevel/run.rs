@@ -199,12 +199,13 @@ impl LbfRun {
             return Ok(());
         };
         let singletons = CoalitionStructure::singletons(cs.agents());
+        // Singletons are valued first; only a search stopped before that ends on them
+        // unvalued, and then the final training is on singletons itself.
         let singleton_value = self
             .outer
             .cache()
             .get(&singletons)
-            .map(|v| v.0)
-            .unwrap_or(f64::NAN);
+            .map_or(valued.value, |v| v.0);
         let outcome = Outcome {
             structure: cs.to_lists(),
             value: valued.value,

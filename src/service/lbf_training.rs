@@ -10,10 +10,8 @@ use crate::core::CoalitionStructure;
 use crate::followers::Config;
 use crate::leader::weights;
 
+use super::limits::{MAX_BROWSER_LBF_EPISODES, MAX_BROWSER_LBF_EPOCHS};
 use super::protocol::{FromWorker, LbfProgress, LbfTrainSpec, LbfTrainedReport};
-
-/// The most leader episodes the page runs: each new structure costs a follower training.
-pub const MAX_BROWSER_LBF_EPISODES: usize = 500;
 
 /// A bi-level run in progress in the worker.
 pub struct LbfJob {
@@ -21,6 +19,10 @@ pub struct LbfJob {
     config: String,
     seed: u64,
     started_ms: f64,
+    /// Follower trainings reported so far, and the best `V(CS)` valued so far, as the events
+    /// arrive (so progress does not depend on how the run is sliced).
+    trainings: usize,
+    best: f64,
 }
 
 impl LbfJob {
@@ -32,9 +34,9 @@ impl LbfJob {
                 spec.episodes
             ));
         }
-        if !(1..=100).contains(&spec.epochs) {
+        if !(1..=MAX_BROWSER_LBF_EPOCHS).contains(&spec.epochs) {
             return Err(format!(
-                "follower epochs: give 1 to 100, not {}",
+                "follower epochs: give 1 to {MAX_BROWSER_LBF_EPOCHS}, not {}",
                 spec.epochs
             ));
         }
@@ -47,6 +49,8 @@ impl LbfJob {
             config: spec.config,
             seed: spec.seed,
             started_ms: now_ms,
+            trainings: 0,
+            best: f64::NEG_INFINITY,
         })
     }
 
@@ -72,13 +76,14 @@ impl LbfJob {
             match event {
                 BiLevelEvent::Episode(stats) => {
                     last_episode = stats.episode;
+                    self.best = self.best.max(stats.best_value);
                     out.push(FromWorker::LbfProgress(LbfProgress {
                         episode: stats.episode,
                         episodes,
                         value: Some(stats.value),
-                        best_value: stats.best_value,
+                        best_value: self.best,
                         structure: None,
-                        trainings: self.run.outer().cache().len(),
+                        trainings: self.trainings,
                     }))
                 }
                 BiLevelEvent::Valued {
@@ -86,14 +91,18 @@ impl LbfJob {
                     value,
                     trainings,
                     ..
-                } => out.push(FromWorker::LbfProgress(LbfProgress {
-                    episode: last_episode,
-                    episodes,
-                    value: None,
-                    best_value: value,
-                    structure: Some((structure, value)),
-                    trainings,
-                })),
+                } => {
+                    self.trainings = trainings;
+                    self.best = self.best.max(value);
+                    out.push(FromWorker::LbfProgress(LbfProgress {
+                        episode: last_episode,
+                        episodes,
+                        value: None,
+                        best_value: self.best,
+                        structure: Some((structure, value)),
+                        trainings,
+                    }))
+                }
             }
         }
         Ok(done)

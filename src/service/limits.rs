@@ -23,6 +23,13 @@ pub const MAX_BROWSER_SALDAE_AGENTS: usize = 300;
 /// of milliseconds in wasm, and the first layer holds `M² × 128` weights.
 pub const MAX_BROWSER_NETWORK: usize = 100;
 
+/// The most leader episodes of a bi-level run the page starts: each new structure costs a
+/// follower training of a few seconds.
+pub const MAX_BROWSER_LBF_EPISODES: usize = 500;
+
+/// The most follower epochs per structure the page trains (the paper tries 5 to 15).
+pub const MAX_BROWSER_LBF_EPOCHS: usize = 100;
+
 /// The most agents the comparison runs `algorithm` on, if it is limited.
 pub fn browser_limit(algorithm: Algorithm) -> Option<usize> {
     match algorithm {

@@ -16,8 +16,11 @@ mod requests;
 mod session;
 mod training;
 
-pub use lbf_training::{LbfJob, MAX_BROWSER_LBF_EPISODES};
-pub use limits::{browser_limit, MAX_BROWSER_EXACT_AGENTS, MAX_BROWSER_NETWORK};
+pub use lbf_training::LbfJob;
+pub use limits::{
+    browser_limit, MAX_BROWSER_EXACT_AGENTS, MAX_BROWSER_LBF_EPISODES, MAX_BROWSER_LBF_EPOCHS,
+    MAX_BROWSER_NETWORK,
+};
 pub use requests::build_instance;
 pub use session::{Clock, Leader, Service};
 pub use training::{Ending, TrainingJob};

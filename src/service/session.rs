@@ -169,6 +169,17 @@ impl Service {
         out
     }
 
+    /// Abandons the job in progress (the platform could not run it), answering it with `why`;
+    /// the leader held stays.
+    pub fn abort_job(&mut self, why: &str) -> Vec<FromWorker> {
+        self.stop_requested = false;
+        match self.job.take() {
+            Some(Job::Leader(_)) => vec![FromWorker::Trained(Err(why.to_string()))],
+            Some(Job::Lbf(_)) => vec![FromWorker::LbfTrained(Err(why.to_string()))],
+            None => Vec::new(),
+        }
+    }
+
     /// The current leader as a fast inference network.
     fn plain(&self) -> Result<PlainNetwork, String> {
         let leader = self
@@ -264,11 +275,21 @@ mod tests {
             answers.extend(service.work(budget_ms, &clock));
             slices += 1;
         }
-        (answers, slices)
+        (through_the_wire(answers), slices)
+    }
+
+    /// The answers as the page receives them: encoded, posted and decoded (a value JSON cannot
+    /// carry, such as NaN, fails here as it would in the page).
+    fn through_the_wire(answers: Vec<FromWorker>) -> Vec<FromWorker> {
+        use crate::service::protocol::{decode, encode};
+        answers
+            .iter()
+            .map(|a| decode(&encode(a)).expect("every answer crosses to the page"))
+            .collect()
     }
 
     /// The answers with wall times zeroed, which are the only thing slicing may change, and the
-    /// weights file replaced by its tensors (safetensors writes its metadata in hash order).
+    /// weights file's tensors beside (byte equality of the file is checked as well).
     fn timeless(answers: Vec<FromWorker>) -> (Vec<FromWorker>, Vec<f32>) {
         let mut tensors = Vec::new();
         let answers = answers
@@ -278,7 +299,7 @@ mod tests {
                     r.seconds = 0.0;
                     FromWorker::Trained(Ok(r))
                 }
-                FromWorker::Leader(Ok(mut summary)) => {
+                FromWorker::Leader(Ok(summary)) => {
                     let bytes = base64::engine::general_purpose::STANDARD
                         .decode(&summary.base64)
                         .expect("own base64");
@@ -293,7 +314,6 @@ mod tests {
                             );
                         }
                     }
-                    summary.base64.clear();
                     FromWorker::Leader(Ok(summary))
                 }
                 other => other,
@@ -313,6 +333,27 @@ mod tests {
         assert!(matches!(&whole[31], FromWorker::Leader(Ok(_))));
         assert!(!weights.is_empty());
         assert_eq!(timeless(sliced), (whole, weights));
+    }
+
+    #[test]
+    fn the_early_stop_is_the_same_however_the_run_is_sliced() {
+        let with_early_stop = || {
+            let ToWorker::Train(mut spec) = train(400) else {
+                unreachable!("train() builds a Train request");
+            };
+            spec.dqn.early_stop_window = 5;
+            spec.dqn.early_stop_tolerance = 0.5;
+            ToWorker::Train(spec)
+        };
+        let (whole, _) = run(&mut Service::new(), with_early_stop(), 1e12);
+        let (sliced, _) = run(&mut Service::new(), with_early_stop(), 1.0);
+        let (whole, w) = timeless(whole);
+        assert!(
+            matches!(&whole[whole.len() - 2], FromWorker::Trained(Ok(r)) if r.stop == "early stop" && r.episodes < 400),
+            "{:?}",
+            &whole[whole.len() - 2]
+        );
+        assert_eq!(timeless(sliced), (whole, w));
     }
 
     #[test]
@@ -371,7 +412,8 @@ mod tests {
         assert!(many > 3, "{many} slices");
         let report = lbf_report(&whole);
         assert_eq!(lbf_report(&sliced), report);
-        assert_eq!(whole.len(), sliced.len());
+        // Progress does not depend on the slicing either.
+        assert_eq!(whole[..whole.len() - 1], sliced[..sliced.len() - 1]);
         assert_eq!(report.episodes, 3);
         assert!(matches!(&whole[0], FromWorker::LbfProgress(p) if p.structure.is_some()));
         // The episode is the trained followers' on the structure found, and replays exactly.
@@ -390,8 +432,11 @@ mod tests {
         while service.busy() {
             answers.extend(service.work(3.0, &clock));
         }
-        let report = lbf_report(&answers);
+        let report = lbf_report(&through_the_wire(answers));
         assert!(report.episodes < 400);
+        // Stopped during the first training (on all singletons): the run ends on them.
+        assert_eq!(report.structure, vec![vec![0], vec![1], vec![2], vec![3]]);
+        assert_eq!(report.singleton_value, report.value);
         let answer = service.handle(lbf(0), &clock);
         assert!(
             matches!(&answer[..], [FromWorker::LbfTrained(Err(e))] if e.contains("leader episodes")),

@@ -120,7 +120,10 @@ impl TrainingJob {
             .train(&self.instance, remaining, &mut on_episode)
             .map_err(|e| e.to_string())?;
         Ok(match report.stop {
+            // A slice that ended on the episode where the returns settled is the early stop
+            // an uninterrupted run would have made there.
             StopReason::EarlyStop => Some(Ending::EarlyStop),
+            StopReason::Cancelled if self.trainer.settled_now() => Some(Ending::EarlyStop),
             _ if self.trainer.episodes_done() >= self.total => Some(Ending::Finished),
             _ => None,
         })

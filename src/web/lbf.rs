@@ -8,10 +8,10 @@ use leptos::prelude::*;
 
 use super::protocol::{LbfReport, LbfTrainSpec, ToWorker};
 use super::state::whole_number;
-use crate::followers::PRESETS;
-use crate::service::MAX_BROWSER_LBF_EPISODES;
 use super::state::{AppState, WorkerState};
+use crate::followers::PRESETS;
 use crate::lbf::{Action, Food, Player};
+use crate::service::{MAX_BROWSER_LBF_EPISODES, MAX_BROWSER_LBF_EPOCHS};
 
 /// Pixels per grid cell.
 const CELL: f64 = 34.0;
@@ -228,13 +228,25 @@ fn value_chart(values: &[f64]) -> impl IntoView {
     let (w, h) = (320.0, 80.0);
     let (lo, hi) = values
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
     let span = if hi > lo { hi - lo } else { 1.0 };
-    let step = if values.len() > 1 { w / (values.len() - 1) as f64 } else { 0.0 };
+    let step = if values.len() > 1 {
+        w / (values.len() - 1) as f64
+    } else {
+        0.0
+    };
     let points = values
         .iter()
         .enumerate()
-        .map(|(i, v)| format!("{:.1},{:.1}", i as f64 * step, h - 4.0 - (v - lo) / span * (h - 8.0)))
+        .map(|(i, v)| {
+            format!(
+                "{:.1},{:.1}",
+                i as f64 * step,
+                h - 4.0 - (v - lo) / span * (h - 8.0)
+            )
+        })
         .collect::<Vec<_>>()
         .join(" ");
     view! {
@@ -259,8 +271,19 @@ fn LbfTraining(state: AppState) -> impl IntoView {
                     1,
                     MAX_BROWSER_LBF_EPISODES,
                 )?,
-                epochs: whole_number("follower epochs", &state.lbf_epochs.get(), 1, 100)?,
-                seed: state.seed.get().trim().parse().unwrap_or(0),
+                epochs: whole_number(
+                    "follower epochs",
+                    &state.lbf_epochs.get(),
+                    1,
+                    MAX_BROWSER_LBF_EPOCHS,
+                )?,
+                seed: state.seed.get().trim().parse().map_err(|_| {
+                    format!(
+                        "seed: `{}` is not a whole number from 0 to {}",
+                        state.seed.get(),
+                        u64::MAX
+                    )
+                })?,
             })
         })();
         match spec {

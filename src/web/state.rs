@@ -308,7 +308,12 @@ fn spawn_worker(state: AppState) -> Result<Rc<Worker>, String> {
         let text = event.data().as_string().unwrap_or_default();
         match decode::<FromWorker>(&text) {
             Ok(message) => route(state, message),
-            Err(e) => state.fail(e),
+            Err(e) => {
+                // An answer we cannot read may have been a run's end: release the controls.
+                state.training.set(false);
+                state.lbf_training.set(false);
+                state.fail(e)
+            }
         }
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -326,6 +331,7 @@ fn spawn_worker(state: AppState) -> Result<Rc<Worker>, String> {
             ));
             state.worker_state.set(WorkerState::Crashed);
             state.training.set(false);
+            state.lbf_training.set(false);
         });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_error.forget();

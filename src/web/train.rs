@@ -366,11 +366,11 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                 </button>
             </div>
             <div class="row">
-                <button data-testid="train-start" on:click=move |_| start(false) disabled=move || state.training.get()>
+                <button data-testid="train-start" on:click=move |_| start(false) disabled=move || state.training.get() || state.lbf_training.get()>
                     "Train a new leader"
                 </button>
                 <button class="secondary" data-testid="train-continue" on:click=move |_| start(true)
-                    disabled=move || state.training.get() || state.leader.get().is_none()>
+                    disabled=move || state.training.get() || state.lbf_training.get() || state.leader.get().is_none()>
                     "Continue training (few-shot)"
                 </button>
                 <button class="secondary" data-testid="train-stop" on:click=stop

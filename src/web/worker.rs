@@ -79,10 +79,10 @@ fn schedule_slice() {
         .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), 0)
         .is_err()
     {
-        SERVICE.with(|s| *s.borrow_mut() = Service::new());
-        post(vec![FromWorker::Trained(Err(
-            "the browser refused to schedule training".into(),
-        ))]);
+        post(SERVICE.with(|s| {
+            s.borrow_mut()
+                .abort_job("the browser refused to schedule training; try again")
+        }));
     }
 }
 

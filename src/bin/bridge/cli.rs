@@ -402,6 +402,7 @@ pub enum FollowerSettings {
     Paper,
 }
 
+/// `bridge lbf`: the bi-level trainer on a grid configuration.
 #[derive(Args, Debug)]
 pub struct LbfArgs {
     /// The configuration: teaching (4 agents, 2 apples) or the paper's 6a4t, 6a5t, 8a4t, 8a5t,

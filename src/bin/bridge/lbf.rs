@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use bridge_lab::bilevel::{BiLevelEvent, LbfRun, RunSettings, RunState};
 use bridge_lab::core::{CoalitionStructure, Solution};
-use bridge_lab::followers::{Carry, Config, FollowerParams, PRESETS};
+use bridge_lab::followers::{Carry, Config, FollowerParams};
 use bridge_lab::leader::weights;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -109,14 +109,9 @@ pub fn run(args: LbfArgs) -> Result<()> {
             args.algo
         );
     }
-    if !PRESETS.contains(&args.config.as_str()) {
-        bail!(
-            "unknown configuration `{}`; expected one of {}",
-            args.config,
-            PRESETS.join(", ")
-        );
-    }
     let settings = settings(&args)?;
+    let every = Duration::try_from_secs_f64(args.checkpoint_every)
+        .map_err(|_| anyhow::anyhow!("--checkpoint-every: give a number of seconds from 0 up"))?;
     for path in [&args.out, &args.episode].into_iter().flatten() {
         check_writable(path)?;
     }
@@ -136,7 +131,6 @@ pub fn run(args: LbfArgs) -> Result<()> {
         },
         None => (LbfRun::new(settings)?, 0.0),
     };
-    let every = Duration::from_secs_f64(args.checkpoint_every.max(0.0));
     let started = Instant::now();
     let mut last_save = Instant::now();
     let bar = progress_bar(args.episodes);
