@@ -30,7 +30,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 use crate::core::CoalitionStructure;
-use crate::followers::actor::{self, Actor, ACTIONS};
+use crate::followers::actor::{self, Actor, ACTIONS, ALL_ACTIONS};
 use crate::followers::config::Config;
 use crate::followers::critic::{self, Critic};
 use crate::followers::error::{Error, Result};
@@ -223,6 +223,7 @@ pub struct Training {
     next_state: Vec<f32>,
     actions: Vec<Action>,
     action_ids: Vec<u8>,
+    masks: Vec<u8>,
     rewards: Vec<f32>,
     outcome: StepOutcome,
     pending: Option<Pending>,
@@ -236,6 +237,7 @@ struct Pending {
     state: Vec<f32>,
     next_state: Vec<f32>,
     actions: Vec<u8>,
+    masks: Vec<u8>,
     rewards: Vec<f32>,
 }
 
@@ -359,6 +361,7 @@ impl Followers {
             next_state: vec![0.0; state_len],
             actions: vec![Action::None; n],
             action_ids: vec![0; n],
+            masks: vec![ALL_ACTIONS; n],
             rewards: vec![0.0; n],
             outcome: StepOutcome {
                 effective_actions: Vec::with_capacity(n),
@@ -396,10 +399,19 @@ impl Followers {
                 t.weight = 1.0;
                 t.episode_returns.fill(0.0);
             }
-            // Act.
+            // Act, among each agent's valid actions.
+            let valid = t
+                .env
+                .as_ref()
+                .expect("an episode is running")
+                .valid_actions();
             for a in 0..n {
-                let p = self.actors[a]
-                    .probabilities(&t.obs[a * obs_len..(a + 1) * obs_len], &mut t.acts);
+                t.masks[a] = actor::mask_of(&valid[a]);
+                let p = self.actors[a].probabilities(
+                    &t.obs[a * obs_len..(a + 1) * obs_len],
+                    t.masks[a],
+                    &mut t.acts,
+                );
                 let k = actor::sample(&p, &mut self.rng);
                 t.action_ids[a] = k as u8;
                 t.actions[a] = Action::ALL[k];
@@ -410,6 +422,7 @@ impl Followers {
                     state: &p.state,
                     next_state: &p.next_state,
                     actions: &p.actions,
+                    masks: &p.masks,
                     next_actions: &t.action_ids,
                     rewards: &p.rewards,
                     terminal: false,
@@ -438,6 +451,7 @@ impl Followers {
                     state: &t.state,
                     next_state: &t.next_state,
                     actions: &t.action_ids,
+                    masks: &t.masks,
                     next_actions: &t.action_ids,
                     rewards: &t.rewards,
                     terminal: true,
@@ -449,12 +463,14 @@ impl Followers {
                     state: Vec::new(),
                     next_state: Vec::new(),
                     actions: Vec::new(),
+                    masks: Vec::new(),
                     rewards: Vec::new(),
                 });
                 copy_into(&mut p.obs, &t.obs);
                 copy_into(&mut p.state, &t.state);
                 copy_into(&mut p.next_state, &t.next_state);
                 copy_into(&mut p.actions, &t.action_ids);
+                copy_into(&mut p.masks, &t.masks);
                 copy_into(&mut p.rewards, &t.rewards);
             }
             std::mem::swap(&mut t.obs, &mut t.next_obs);
@@ -544,17 +560,21 @@ impl Followers {
             self.critic
                 .net
                 .backward(&input, &acts, &[dq], &mut critic_grad, &mut scratch);
-            // The actor's exact expectation over its six actions.
+            // The actor's exact expectation over its valid actions.
+            let mask = tr.masks[i];
+            let obs = &tr.obs[i * obs_len..(i + 1) * obs_len];
+            let p = self.actors[i].probabilities(obs, mask, &mut actor_acts);
             let mut qs = [0.0f32; ACTIONS];
             let taken = tr.actions[i];
             let mut current = taken;
             for (k, qk) in qs.iter_mut().enumerate() {
+                if p[k] == 0.0 {
+                    continue;
+                }
                 critic::swap_action(&mut input, state_len, i, current, k as u8);
                 current = k as u8;
                 *qk = self.critic.net.forward(&input, &mut acts)[0];
             }
-            let obs = &tr.obs[i * obs_len..(i + 1) * obs_len];
-            let p = self.actors[i].probabilities(obs, &mut actor_acts);
             let g = actor::loss_gradient(&p, &qs, entropy);
             if actor_grads.is_empty() {
                 actor_grads = self
@@ -663,7 +683,8 @@ impl JointPolicy for TrainedPolicy<'_> {
         self.encoder.load(env);
         for (a, action) in actions.iter_mut().enumerate() {
             self.encoder.actor_input(env, membership, a, &mut self.obs);
-            let p = self.followers.actors[a].probabilities(&self.obs, &mut self.acts);
+            let mask = actor::mask_of(&env.valid_actions()[a]);
+            let p = self.followers.actors[a].probabilities(&self.obs, mask, &mut self.acts);
             let k = match self.followers.params.acting {
                 Acting::Sampled => actor::sample(&p, &mut self.rng),
                 Acting::Greedy => actor::greedy(&p),
@@ -826,5 +847,108 @@ mod tests {
         assert!(m.contains("3 agents"), "{m}");
         assert_eq!(FollowerParams::paper().minibatch, 256);
         assert_eq!(FollowerParams::paper().actor_lr, 1e-4);
+    }
+}
+
+#[cfg(test)]
+mod diagnose {
+    use super::*;
+    use crate::followers::config::CustomConfig;
+
+    fn tiny15() -> Config {
+        Config::custom(&CustomConfig {
+            grid_side: 5,
+            agents: 2,
+            apples: 1,
+            min_agent_level: 1,
+            max_agent_level: 1,
+            min_apple_level: 2,
+            max_apple_level: 2,
+            recruitment_cost: 0.0,
+            episode_steps: Some(15),
+        })
+        .unwrap()
+    }
+
+    /// Scaled discounted Monte Carlo returns of the replay's transitions (grand coalition).
+    fn mc_returns(f: &Followers) -> Vec<f32> {
+        let gamma = f.config.game.gamma as f32;
+        let scale = f.params.reward_scale as f32;
+        let mut g = vec![0.0; f.replay.len()];
+        let mut next = 0.0;
+        for i in (0..f.replay.len()).rev() {
+            let tr = f.replay.get(i);
+            if tr.terminal {
+                next = 0.0;
+            }
+            let r: f32 = tr.rewards.iter().sum::<f32>() * scale;
+            next = r + gamma * next;
+            g[i] = next;
+        }
+        g
+    }
+
+    fn critic_report(f: &Followers, tag: &str) {
+        let cs = CoalitionStructure::grand(2);
+        let m = Membership::new(&cs, 2).unwrap();
+        let c = m.coalitions()[0];
+        let g = mc_returns(f);
+        let n = f.config.agents();
+        let state_len = features::state_len(&f.config.lbf);
+        let mut input = vec![0.0; critic::input_len(state_len, n)];
+        let mut acts = Activations::default();
+        let (mut se, mut pos_q, mut pos_g, mut npos, mut rew_q, mut nrew) =
+            (0.0, 0.0, 0.0, 0, 0.0, 0);
+        let mut qs = Vec::new();
+        for i in 0..f.replay.len() {
+            let tr = f.replay.get(i);
+            critic::write_input(tr.state, tr.actions, &c, &mut input);
+            let q = f.critic.net.forward(&input, &mut acts)[0];
+            qs.push(q);
+            se += (q - g[i]) * (q - g[i]);
+            if g[i] > 0.05 {
+                pos_q += q;
+                pos_g += g[i];
+                npos += 1;
+            }
+            if tr.rewards.iter().sum::<f32>() > 0.0 {
+                rew_q += q;
+                nrew += 1;
+            }
+        }
+        let mean_g: f32 = g.iter().sum::<f32>() / g.len() as f32;
+        let var_g: f32 = g.iter().map(|x| (x - mean_g).powi(2)).sum::<f32>() / g.len() as f32;
+        eprintln!(
+            "{tag}: len {} mse {:.5} var(G) {:.5}  G>0.05 rows {npos}: mean Q {:.3} mean G {:.3}; rewarded rows {nrew}: mean Q {:.3}",
+            g.len(),
+            se / g.len() as f32,
+            var_g,
+            pos_q / npos.max(1) as f32,
+            pos_g / npos.max(1) as f32,
+            rew_q / nrew.max(1) as f32,
+        );
+    }
+
+    #[test]
+    #[ignore]
+    fn critic_fits_the_behaviour_policys_returns() {
+        let params = FollowerParams {
+            actor_lr: 1e-12,
+            ..FollowerParams::default()
+        };
+        let cs = CoalitionStructure::grand(2);
+        let mut f = Followers::new(tiny15(), params, 1).unwrap();
+        let mut t = f.begin_training(&cs, 1000).unwrap();
+        for round in 0..10 {
+            f.advance(&mut t, 3000).unwrap();
+            critic_report(&f, &format!("round {round} updates {}", t.progress.updates));
+        }
+        // Now many extra updates on the fixed buffer.
+        for k in 0..5 {
+            for _ in 0..2000 {
+                f.update(&t.membership);
+            }
+            critic_report(&f, &format!("extra {k}"));
+        }
     }
 }
