@@ -378,7 +378,6 @@ impl Followers {
     /// returns, so that a caller can check a stop flag between calls. Chunking does not change
     /// the result.
     pub fn advance(&mut self, t: &mut Training, max_env_steps: usize) -> Result<Poll> {
-        let n = self.config.agents();
         let obs_len = features::actor_len(&self.config.lbf);
         for _ in 0..max_env_steps.max(1) {
             if t.progress.epochs_done >= t.progress.epochs {
@@ -405,8 +404,8 @@ impl Followers {
                 .as_ref()
                 .expect("an episode is running")
                 .valid_actions();
-            for a in 0..n {
-                t.masks[a] = actor::mask_of(&valid[a]);
+            for (a, valid) in valid.iter().enumerate() {
+                t.masks[a] = actor::mask_of(valid);
                 let p = self.actors[a].probabilities(
                     &t.obs[a * obs_len..(a + 1) * obs_len],
                     t.masks[a],
@@ -928,16 +927,14 @@ mod diagnose {
         let mut acts = Activations::default();
         let (mut se, mut pos_q, mut pos_g, mut npos, mut rew_q, mut nrew) =
             (0.0, 0.0, 0.0, 0, 0.0, 0);
-        let mut qs = Vec::new();
-        for i in 0..f.replay.len() {
+        for (i, &gi) in g.iter().enumerate() {
             let tr = f.replay.get(i);
             critic::write_input(tr.state, tr.actions, &c, &mut input);
             let q = f.critic.net.forward(&input, &mut acts)[0];
-            qs.push(q);
-            se += (q - g[i]) * (q - g[i]);
-            if g[i] > 0.05 {
+            se += (q - gi) * (q - gi);
+            if gi > 0.05 {
                 pos_q += q;
-                pos_g += g[i];
+                pos_g += gi;
                 npos += 1;
             }
             if tr.rewards.iter().sum::<f32>() > 0.0 {
