@@ -1,12 +1,14 @@
 //! A follower's actor: a categorical policy `π(a | o_i)` over the six LBF actions, an MLP from
 //! the agent's observation (`features`) to six logits, and the gradient of its objective.
 //!
-//! The actor's gradient is the **exact expectation over its own six actions** (not
+//! The policy is restricted to the agent's valid actions (a mask from the grid, [`mask_of`]).
+//! The actor's gradient is the **exact expectation over its own valid actions** (not
 //! Gumbel-softmax): the objective for agent `i` in coalition `C` at a replayed state is
 //! `J = Σ_a π(a | o_i) Q^C(s, a_{−i}, a) + β·H(π)`, whose gradient in the logits is
-//! `∂J/∂z_k = π_k (Q_k − Σ_a π_a Q_a) − β π_k (log π_k + H)`. Six critic evaluations per sample
-//! buy a gradient with no sampling noise in the agent's own action; the entropy bonus `β` keeps
-//! the policy exploring while the critic is still wrong.
+//! `∂J/∂z_k = π_k (Q_k − Σ_a π_a Q_a) − β π_k (log π_k + H)` (zero for a masked action, whose
+//! `π_k` is 0). One critic evaluation per valid action and sample buys a gradient with no
+//! sampling noise in the agent's own action; the entropy bonus `β` keeps the policy exploring
+//! while the critic is still wrong.
 
 use rand::Rng;
 use serde::{Deserialize, Serialize};

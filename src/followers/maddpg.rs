@@ -1,8 +1,12 @@
 //! The followers' learner: MADDPG (Lowe et al., 2017) with categorical policies, as the paper's
 //! Algorithm 1 trains them inside a coalition structure (section 4.2; appendix D.4, D.5).
 //!
-//! - **Actors**: one per agent ([`actor`]), observation → six logits, sampled
-//!   while training; the gradient is the exact expectation over the agent's six actions.
+//! - **Actors**: one per agent ([`actor`]), observation → six logits, restricted to the actions
+//!   the grid allows the agent now (LOAD only beside an apple, no move off the grid or onto an
+//!   apple), sampled while training; the gradient is the exact expectation over those actions.
+//!   Without the restriction the followers did not learn at all: most LOADs were no-ops the
+//!   critic could not tell from real ones, and a joint LOAD that pays was about one row in two
+//!   thousand of random play's replay.
 //! - **Critic**: one centralised network for every coalition, reading the global state, the joint
 //!   action and the coalition's mask ([`critic`]); its target is
 //!   `r^C + γ Q'^C(s', a')` with `a'` the joint action the agents took next (the behaviour
