@@ -11,9 +11,13 @@
 //! coalition structure tells a follower). Positions are divided by the grid's larger side,
 //! levels by the configuration's highest level.
 //!
-//! **Critic state** (the paper's `s_f`): every agent's `(row, col, level)`, every apple slot's
-//! `(row, col, level, 1)` in row-major order (zeros once loaded), and the fraction of the episode
-//! played (episodes end at a step limit, so the value depends on the time left).
+//! **Critic state** (the paper's `s_f`): every agent's `(row, col, level)` followed by its offset
+//! `(Δrow, Δcol)` to every apple slot; every apple slot's `(row, col, level, 1)` in row-major
+//! order (zeros once loaded, offsets too); and the fraction of the episode played (episodes end
+//! at a step limit, so the value depends on the time left). The offsets carry no information
+//! the positions do not, but whether an agent stands beside an apple — the only place a load
+//! pays — is a simple function of them and a hard one of absolute coordinates: with positions
+//! alone the critic never fitted the rare rewarded loads of random play.
 
 use crate::followers::game::Membership;
 use crate::lbf::{Foraging, Params, Position};
@@ -25,7 +29,7 @@ pub fn actor_len(params: &Params) -> usize {
 
 /// Width of the critic's state for `params`.
 pub fn state_len(params: &Params) -> usize {
-    3 * params.players + 4 * params.max_num_food + 1
+    (3 + 2 * params.max_num_food) * params.players + 4 * params.max_num_food + 1
 }
 
 /// Encodes observations and states, reusing its buffers (no allocation per step).
@@ -126,15 +130,23 @@ impl Encoder {
         let scale = rows.max(cols) as f32;
         let top = max_level(params);
         out.fill(0.0);
+        let apples = params.max_num_food;
+        let per_agent = 3 + 2 * apples;
+        let food = &self.food[..self.food.len().min(apples)];
         for (j, p) in env.players().iter().enumerate() {
-            out[3 * j..3 * j + 3].copy_from_slice(&[
+            let o = per_agent * j;
+            out[o..o + 3].copy_from_slice(&[
                 p.position.0 as f32 / scale,
                 p.position.1 as f32 / scale,
                 p.level as f32 / top,
             ]);
+            for (slot, &((r, c), _)) in food.iter().enumerate() {
+                out[o + 3 + 2 * slot] = (r as f32 - p.position.0 as f32) / scale;
+                out[o + 4 + 2 * slot] = (c as f32 - p.position.1 as f32) / scale;
+            }
         }
-        let base = 3 * params.players;
-        for (slot, &((r, c), level)) in self.food.iter().take(params.max_num_food).enumerate() {
+        let base = per_agent * params.players;
+        for (slot, &((r, c), level)) in food.iter().enumerate() {
             let o = base + 4 * slot;
             out[o..o + 4].copy_from_slice(&[
                 r as f32 / scale,
@@ -210,8 +222,10 @@ mod tests {
         assert_eq!((out[11 + 4], out[16 + 4]), (0.0, 1.0));
         let mut state = vec![9.0; state_len(&params)];
         enc.state(&env, &mut state);
-        assert_eq!(state.len(), 9 + 8 + 1);
-        assert_eq!(&state[9..13], &[0.25, 0.25, 0.75, 1.0]);
-        assert_eq!(state[17], 0.0);
+        assert_eq!(state.len(), 3 * 7 + 8 + 1);
+        // agent 0 at (1,1), level 2; offsets to (2,2) and (5,5)
+        assert_eq!(&state[..7], &[0.125, 0.125, 0.5, 0.125, 0.125, 0.5, 0.5]);
+        assert_eq!(&state[21..25], &[0.25, 0.25, 0.75, 1.0]);
+        assert_eq!(state[29], 0.0);
     }
 }

@@ -21,6 +21,7 @@ pub struct Replay {
     state: Vec<f32>,
     next_state: Vec<f32>,
     actions: Vec<u8>,
+    masks: Vec<u8>,
     next_actions: Vec<u8>,
     rewards: Vec<f32>,
     terminal: Vec<bool>,
@@ -37,6 +38,8 @@ pub struct Transition<'a> {
     pub next_state: &'a [f32],
     /// The joint action (action indices).
     pub actions: &'a [u8],
+    /// Each agent's valid actions before the step (`actor::mask_of`).
+    pub masks: &'a [u8],
     /// The joint action taken at the next step (unused when `terminal`).
     pub next_actions: &'a [u8],
     /// Each agent's reward.
@@ -59,6 +62,7 @@ impl Replay {
             state: Vec::new(),
             next_state: Vec::new(),
             actions: Vec::new(),
+            masks: Vec::new(),
             next_actions: Vec::new(),
             rewards: Vec::new(),
             terminal: Vec::new(),
@@ -88,6 +92,7 @@ impl Replay {
             v.clear();
         }
         self.actions.clear();
+        self.masks.clear();
         self.next_actions.clear();
         self.terminal.clear();
     }
@@ -107,6 +112,7 @@ impl Replay {
         put(&mut self.state, i, self.state_len, t.state);
         put(&mut self.next_state, i, self.state_len, t.next_state);
         put(&mut self.actions, i, n, t.actions);
+        put(&mut self.masks, i, n, t.masks);
         put(&mut self.next_actions, i, n, t.next_actions);
         put(&mut self.rewards, i, n, t.rewards);
         put(&mut self.terminal, i, 1, &[t.terminal]);
@@ -123,6 +129,7 @@ impl Replay {
             state: &self.state[i * s..(i + 1) * s],
             next_state: &self.next_state[i * s..(i + 1) * s],
             actions: &self.actions[i * n..(i + 1) * n],
+            masks: &self.masks[i * n..(i + 1) * n],
             next_actions: &self.next_actions[i * n..(i + 1) * n],
             rewards: &self.rewards[i * n..(i + 1) * n],
             terminal: self.terminal[i],
@@ -144,6 +151,7 @@ mod tests {
                 state: &x,
                 next_state: &x,
                 actions: &[k],
+                masks: &[k],
                 next_actions: &[k],
                 rewards: &x,
                 terminal: k == 1,
