@@ -8,3 +8,4 @@ mod algorithms;
 mod cli;
 mod golden_native;
 mod lbf;
+mod sweeps;
