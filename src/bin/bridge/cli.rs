@@ -319,11 +319,11 @@ pub struct ReproArgs {
     #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=4096))]
     pub jobs: Option<usize>,
     /// Run only the i-th of N slices of the experiment's runs (0 ≤ i < N) and write their raw
-    /// outcomes to <results>/<name>.shard-<i>-of-<N>.jsonl, for --merge.
+    /// outcomes to RESULTS/NAME.shard-I-of-N.jsonl, for --merge.
     #[arg(long, value_name = "I/N", value_parser = Shard::parse, conflicts_with = "merge")]
     pub shard: Option<Shard>,
     /// Build the tables, CSV and plots from shard outputs (directories holding
-    /// <name>.shard-*.jsonl, or such files) instead of running; give the shards' options.
+    /// NAME.shard-*.jsonl, or such files) instead of running; give the shards' options.
     /// Missing, duplicated or mismatched runs are refused.
     #[arg(long, value_name = "DIR", num_args = 1..)]
     pub merge: Vec<PathBuf>,

@@ -1,6 +1,6 @@
 //! `bridge repro NAME`: regenerates one of the paper's tables (SPEC section 7) under `results/`,
 //! as Markdown with the paper's figures beside ours, CSV, and an SVG plot. Every experiment is a
-//! sweep of independent runs ([`sweep`]): run on every core, one shard of them, or merged from
+//! sweep of independent runs ([`mod@sweep`]): run on every core, one shard of them, or merged from
 //! shards.
 
 mod ablation;
