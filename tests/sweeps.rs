@@ -208,9 +208,35 @@ fn check_experiment(name: &str) {
     let two = tmp.path().join("two");
     let sharded = tmp.path().join("sharded");
     let merged = tmp.path().join("merged");
-    let md = ok(repro(name, &one, &["--jobs", "1"]));
-    assert!(!md.contains("Partial"), "{md}");
-    ok(repro(name, &two, &["--jobs", "2"]));
+    // All five at once: the shards share their results directory (and its leaders) as on a
+    // cluster.
+    let start = |dir: &Path, extra: &[&str]| {
+        let mut args = vec!["repro", name, "--results", s(dir)];
+        args.extend(tiny(name));
+        args.extend_from_slice(extra);
+        Command::new(BRIDGE)
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the bridge binary runs")
+    };
+    let processes = [
+        start(&one, &["--jobs", "1"]),
+        start(&two, &["--jobs", "2"]),
+        start(&sharded, &["--jobs", "1", "--shard", "0/3"]),
+        start(&sharded, &["--jobs", "1", "--shard", "1/3"]),
+        start(&sharded, &["--jobs", "1", "--shard", "2/3"]),
+    ];
+    let printed: Vec<String> = processes
+        .into_iter()
+        .map(|p| ok(p.wait_with_output().expect("bridge ran")))
+        .collect();
+    assert!(!printed[0].contains("Partial"), "{}", printed[0]);
+    assert!(
+        printed[2..].iter().all(String::is_empty),
+        "a shard prints no table"
+    );
     let reference = outputs(&one);
     assert!(
         reference.contains_key(&format!("{name}.md")),
@@ -222,14 +248,6 @@ fn check_experiment(name: &str) {
     );
     assert_same(name, "--jobs 2", &reference, &outputs(&two));
 
-    for i in 0..3 {
-        let out = repro(
-            name,
-            &sharded,
-            &["--jobs", "1", "--shard", &format!("{i}/3")],
-        );
-        assert!(ok(out).is_empty(), "a shard prints no table");
-    }
     let shards = shard_files(&sharded, name);
     assert_eq!(shards.len(), 3, "{shards:?}");
     let lines: usize = shards
@@ -325,6 +343,22 @@ fn merges_refuse_missing_duplicated_and_mismatched_runs() {
     assert!(
         err.contains("refusing to merge 16 mismatched runs")
             && err.contains("was made with other settings: lr 0.001 instead of 0.002"),
+        "{err}"
+    );
+    // Another build's shards: the version each line records differs.
+    let other = tmp.path().join("other-build");
+    std::fs::create_dir_all(&other).expect("dir");
+    for f in &files {
+        let text = std::fs::read_to_string(f).expect("shard");
+        let ours = format!("\"version\":\"{}", env!("CARGO_PKG_VERSION"));
+        assert!(text.contains(&ours), "{text}");
+        let theirs = text.replace(&ours, "\"version\":\"0.0.0-other");
+        std::fs::write(other.join(f.file_name().expect("name")), theirs).expect("write");
+    }
+    let err = refused(repro("table5", &out, &["--merge", s(&other)]));
+    assert!(
+        err.contains("refusing to merge 16 mismatched runs")
+            && err.contains("was made by bridge 0.0.0-other"),
         "{err}"
     );
     // Garbage lines name their file and line.

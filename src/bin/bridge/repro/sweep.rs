@@ -475,3 +475,34 @@ where
         .cloned()
         .ok_or_else(|| anyhow!("{key:?} was not prepared before the runs that use it"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Shard;
+
+    #[test]
+    fn shards_cover_every_run_once_in_blocks_of_nearly_equal_size() {
+        for total in 0..40 {
+            for count in 1..9 {
+                let ranges: Vec<_> = (0..count)
+                    .map(|index| Shard { index, count }.range(total))
+                    .collect();
+                let mut next = 0;
+                for r in &ranges {
+                    assert_eq!(r.start, next, "{total} runs, {count} shards: {ranges:?}");
+                    assert!(r.len() == total / count || r.len() == total / count + 1);
+                    next = r.end;
+                }
+                assert_eq!(next, total);
+            }
+        }
+    }
+
+    #[test]
+    fn shards_are_read_as_i_of_n() {
+        assert_eq!(Shard::parse("2/5"), Ok(Shard { index: 2, count: 5 }));
+        for bad in ["3/3", "0/0", "x", "1", "-1/2", "1/2/3", ""] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
