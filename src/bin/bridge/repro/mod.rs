@@ -5,6 +5,7 @@
 
 mod ablation;
 mod fig2;
+mod grid;
 mod plot;
 mod scale;
 pub mod sweep;
