@@ -389,6 +389,40 @@ fn merges_refuse_missing_duplicated_and_mismatched_runs() {
 }
 
 #[test]
+fn partial_merges_of_every_experiment_say_what_is_missing() {
+    // From nothing at all (an empty shard file), and fig2 from one shard of three: whole
+    // distributions missing leave plots without points, which must still be drawn.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir_all(&empty).expect("dir");
+    for (name, _) in TINY {
+        std::fs::write(empty.join(format!("{name}.shard-0-of-1.jsonl")), "").expect("write");
+        let md = ok(repro(
+            name,
+            &tmp.path().join(name),
+            &["--merge", s(&empty), "--allow-partial"],
+        ));
+        assert!(
+            md.contains("**Partial table**: built from 0 of "),
+            "{name}: {md}"
+        );
+    }
+    let one = tmp.path().join("one-shard");
+    ok(repro("fig2", &one, &["--shard", "1/3"]));
+    let md = ok(repro(
+        "fig2",
+        &tmp.path().join("fig2-partial"),
+        &["--merge", s(&one), "--allow-partial"],
+    ));
+    assert!(
+        md.contains("built from 4 of 12 runs; missing: #0 {\"kind\":\"leader\"")
+            && md.contains("Leader: (its run is missing).")
+            && md.contains("Leader: agent_based, 4 agents"),
+        "{md}"
+    );
+}
+
+#[test]
 fn bad_sweep_options_are_refused() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let dir = tmp.path().join("r");
