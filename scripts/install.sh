@@ -2,7 +2,7 @@
 # Installs what building, serving and testing BRIDGE Lab need, skipping whatever is already
 # there (a warm run takes about a second). Sourced by serve.sh and test.sh; run it alone too.
 #   scripts/install.sh          the app's toolchain: wasm32 target, trunk, wasm-bindgen-cli
-#   scripts/install.sh --tests  also Chromium + ChromeDriver (Debian) and playwright-core (npm)
+#   scripts/install.sh --tests  also Chromium + ChromeDriver, shellcheck (Debian) and playwright-core (npm)
 set -euo pipefail
 
 TRUNK_VERSION=0.21.14
@@ -49,7 +49,16 @@ install_browser() {
   fi
 }
 
+install_shellcheck() {
+  if ! command -v shellcheck >/dev/null; then
+    say "installing shellcheck from Debian (the tests lint deploy/slurm/ with it)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null
+  fi
+}
+
 install_rust_tools
 if [ "${1:-}" = "--tests" ]; then
   install_browser
+  install_shellcheck
 fi

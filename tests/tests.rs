@@ -9,3 +9,4 @@ mod bilevel;
 mod cli;
 mod golden_native;
 mod lbf;
+mod sweeps;

@@ -7,6 +7,8 @@ use bridge_lab::leader::DqnParams;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 
+use crate::repro::sweep::Shard;
+
 /// BRIDGE Lab: coalition structure generation by bi-level reinforcement learning.
 #[derive(Parser, Debug)]
 #[command(name = "bridge", version, about, long_about = None)]
@@ -318,6 +320,26 @@ pub struct ReproArgs {
     /// network's value of the merged structure; ours), learned or learned:H.
     #[arg(long, default_value = "additive")]
     pub scorer: String,
+    /// Only these of the experiment's agent counts, comma-separated (e.g. --agents 30,40 for
+    /// fig2; default: all of them).
+    #[arg(long, value_delimiter = ',', num_args = 1)]
+    pub agents: Option<Vec<usize>>,
+    /// Threads running the experiment's independent runs (default: every core); the tables are
+    /// the same for any number, apart from measured times.
+    #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=4096))]
+    pub jobs: Option<usize>,
+    /// Run only the i-th of N slices of the experiment's runs (0 ≤ i < N) and write their raw
+    /// outcomes to RESULTS/NAME.shard-I-of-N.jsonl, for --merge.
+    #[arg(long, value_name = "I/N", value_parser = Shard::parse, conflicts_with = "merge")]
+    pub shard: Option<Shard>,
+    /// Build the tables, CSV and plots from shard outputs (directories holding
+    /// NAME.shard-*.jsonl, or such files) instead of running; give the shards' options.
+    /// Missing, duplicated or mismatched runs are refused.
+    #[arg(long, value_name = "DIR", num_args = 1..)]
+    pub merge: Vec<PathBuf>,
+    /// With --merge: build the tables from the runs present and list the missing ones in them.
+    #[arg(long, requires = "merge")]
+    pub allow_partial: bool,
 }
 
 #[derive(Args, Debug)]

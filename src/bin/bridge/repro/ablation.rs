@@ -5,15 +5,21 @@
 
 use std::fmt::Write as _;
 
+use std::collections::HashMap;
+
 use anyhow::Result;
-use bridge_lab::algorithms::clink;
-use bridge_lab::core::{CoalitionStructure, Distribution, Instance};
-use bridge_lab::leader::{beam, greedy, Horizon};
+use bridge_lab::leader::Horizon;
 
 use super::plot::lines;
-use super::scale::{leader, training_plot, Grid, Setting, AGENTS, BEAM};
-use super::{agents_header, range, write};
-use crate::cli::ReproArgs;
+use super::scale::{
+    leader_infos, trained_on, training_plot, wrong_kind, Grid, Scale, ScaleOutcome, ScaleRun,
+    Setting, BEAM,
+};
+use super::sweep::{Experiment, Report};
+use super::{agents_header, range};
+
+/// The distribution of both ablations.
+const DISTRIBUTION: &str = "modified_normal";
 
 /// One variant: its row name, network, horizon, and the paper's mean values by agent count
 /// (`None` where the paper has no column).
@@ -97,92 +103,194 @@ fn horizons() -> Vec<Variant> {
     .collect()
 }
 
-/// Runs Table 4 and writes `table4.md`, `table4.csv`, `table4.svg`, `table4_training.svg`.
-pub fn table4(args: &ReproArgs) -> Result<()> {
-    run(args, "table4", "Table 4: network size", &networks())
+/// Table 4 or Table 7 as a sweep: the references on every (agent count, seed), then per
+/// variant its leader and its rollouts on every (agent count, seed).
+pub struct Ablation<'a> {
+    scale: Scale<'a>,
+    file: &'static str,
+    title: &'static str,
+    variants: Vec<Variant>,
 }
 
-/// Runs Table 7 and writes `table7.md`, `table7.csv`, `table7.svg`, `table7_training.svg`.
-pub fn table7(args: &ReproArgs) -> Result<()> {
-    run(args, "table7", "Table 7: horizon", &horizons())
-}
-
-fn run(args: &ReproArgs, file: &str, title: &str, variants: &[Variant]) -> Result<()> {
-    let dist = Distribution::from_name("modified_normal")?;
-    let mut values = Grid::default();
-    let mut csv = String::from("variant,agents,seed,greedy,beam,clink,singletons\n");
-    let mut notes = String::new();
-    let mut leaders = Vec::new();
-    // The references depend on the instance only: C-Link's and all singletons' values, once
-    // per (agent count, seed).
-    let mut references = Vec::new();
-    for &n in &AGENTS {
-        for seed in 0..args.seeds {
-            let inst = Instance::generate(dist.clone(), n, seed)?;
-            references.push((
-                clink(&inst).value(&inst),
-                CoalitionStructure::singletons(n).value(&inst),
-            ));
+impl<'a> Ablation<'a> {
+    /// Table 4: network sizes; writes `table4.md`, `table4.csv`, `table4.svg`,
+    /// `table4_training.svg`.
+    pub fn table4(scale: Scale<'a>) -> Self {
+        Self {
+            scale,
+            file: "table4",
+            title: "Table 4: network size",
+            variants: networks(),
         }
     }
-    for (v, variant) in variants.iter().enumerate() {
-        let setting = Setting {
-            distribution: &dist,
-            hidden: variant.hidden,
-            horizon: variant.horizon,
-        };
-        let leader = leader(args, &setting)?;
-        let _ = writeln!(notes, "- {}: {}.", variant.name, leader.trained_on);
-        let mut reference = references.iter();
-        for (k, &n) in AGENTS.iter().enumerate() {
-            for seed in 0..args.seeds {
-                let inst = Instance::generate(dist.clone(), n, seed)?;
-                let g = greedy(&leader.plain, &inst, variant.horizon)?.value;
-                let b = beam(&leader.plain, &inst, variant.horizon, BEAM)?.value;
-                let &(c, s) = reference.next().expect("one reference per instance");
+
+    /// Table 7: horizons; writes `table7.md`, `table7.csv`, `table7.svg`,
+    /// `table7_training.svg`.
+    pub fn table7(scale: Scale<'a>) -> Self {
+        Self {
+            scale,
+            file: "table7",
+            title: "Table 7: horizon",
+            variants: horizons(),
+        }
+    }
+}
+
+impl Variant {
+    fn setting(&self) -> Setting {
+        Setting {
+            distribution: DISTRIBUTION.to_string(),
+            hidden: self.hidden.to_vec(),
+            horizon: self.horizon,
+        }
+    }
+}
+
+impl Experiment for Ablation<'_> {
+    type Run = ScaleRun;
+    type Outcome = ScaleOutcome;
+
+    fn runs(&self) -> Result<Vec<ScaleRun>> {
+        let seeds = self.scale.args.seeds;
+        let mut runs = Vec::new();
+        let agents_run = self.scale.sizes.agents();
+        for &agents in &agents_run {
+            for seed in 0..seeds {
+                runs.push(ScaleRun::References {
+                    distribution: DISTRIBUTION.to_string(),
+                    agents,
+                    seed,
+                });
+            }
+        }
+        for variant in &self.variants {
+            let setting = variant.setting();
+            runs.push(ScaleRun::Leader {
+                setting: setting.clone(),
+            });
+            for &agents in &agents_run {
+                for seed in 0..seeds {
+                    runs.push(ScaleRun::Rollouts {
+                        setting: setting.clone(),
+                        agents,
+                        seed,
+                    });
+                }
+            }
+        }
+        Ok(runs)
+    }
+
+    fn prepare(&self, runs: &[&ScaleRun]) -> Result<()> {
+        self.scale.prepare(runs)
+    }
+
+    fn execute(&self, run: &ScaleRun) -> Result<ScaleOutcome> {
+        self.scale.execute(run)
+    }
+
+    fn report(&self, results: &[(&ScaleRun, Option<ScaleOutcome>)]) -> Result<Report> {
+        let (args, file, title) = (self.scale.args, self.file, self.title);
+        let sizes = &self.scale.sizes;
+        let variants = &self.variants;
+        let mut values = Grid::new(sizes);
+        let mut csv = String::from("variant,agents,seed,greedy,beam,clink,singletons\n");
+        let mut notes = String::new();
+        let infos = leader_infos(results);
+        // The references depend on the instance only: C-Link's and all singletons' values, once
+        // per (agent count, seed).
+        let mut references = HashMap::new();
+        for (run, outcome) in results {
+            if let (ScaleRun::References { agents, seed, .. }, Some(outcome)) = (run, outcome) {
+                let ScaleOutcome::References { clink, singletons } = outcome else {
+                    return Err(wrong_kind(run));
+                };
+                references.insert((*agents, *seed), (*clink, *singletons));
+            }
+        }
+        for (v, variant) in variants.iter().enumerate() {
+            let setting = variant.setting();
+            let _ = writeln!(
+                notes,
+                "- {}: {}.",
+                variant.name,
+                trained_on(&infos, &setting)
+            );
+            for (run, outcome) in results {
+                let ScaleRun::Rollouts {
+                    setting: s,
+                    agents: n,
+                    seed,
+                } = run
+                else {
+                    continue;
+                };
+                let Some(outcome) = outcome else { continue };
+                if *s != setting {
+                    continue;
+                }
+                let &ScaleOutcome::Rollouts { greedy: g, beam: b } = outcome else {
+                    return Err(wrong_kind(run));
+                };
+                let k = sizes.index(*n);
                 values.push(&format!("{}, greedy", variant.name), k, g);
                 values.push(&format!("{}, beam {BEAM} (ours)", variant.name), k, b);
-                // Recorded with the first variant, so the rows keep their place in the table.
-                if v == 0 {
-                    values.push("C-Link (reference)", k, c);
-                    values.push("all singletons (reference)", k, s);
-                }
+                let (c, s) = match references.get(&(*n, *seed)) {
+                    Some(&(c, s)) => {
+                        // Recorded with the first variant, so the rows keep their place.
+                        if v == 0 {
+                            values.push("C-Link (reference)", k, c);
+                            values.push("all singletons (reference)", k, s);
+                        }
+                        (c.to_string(), s.to_string())
+                    }
+                    None => (String::new(), String::new()),
+                };
                 let _ = writeln!(csv, "\"{}\",{n},{seed},{g},{b},{c},{s}", variant.name);
             }
         }
-        eprintln!("{}: done", variant.name);
-        leaders.push((variant.name, leader));
+        let labelled = variants.iter().filter_map(|variant| {
+            let setting = variant.setting();
+            infos
+                .iter()
+                .find(|(s, _)| **s == setting)
+                .map(|(_, info)| (variant.name, *info))
+        });
+        let mut files: Vec<(String, String)> =
+            training_plot(args, file, labelled)?.into_iter().collect();
+        let mut md = format!(
+            "# {title} (modified normal, {} seeds)\n\nOurs: v(CS), mean ± std.\n\n",
+            args.seeds
+        );
+        md += &values.markdown("ours", |m, s| format!("{m:.1} ± {s:.1}"));
+        md += "\nThe paper (greedy, mean):\n\n";
+        md += &agents_header("paper", &sizes.agents());
+        for v in variants {
+            let cells: Vec<String> = (sizes.columns().iter())
+                .map(|&k| v.paper[k].map_or("–".to_string(), |x| format!("{x}")))
+                .collect();
+            let _ = writeln!(md, "| {} | {} |", v.name, cells.join(" | "));
+        }
+        let ratios: Vec<f64> = variants
+            .iter()
+            .flat_map(|v| sizes.columns().iter().map(|&k| (k, v.paper[k])))
+            .filter_map(|(k, p)| {
+                p.map(|p| 100.0 * p / values.stats("all singletons (reference)", k).0)
+            })
+            .collect();
+        let (lo, hi) = range(ratios);
+        let _ = writeln!(
+            md,
+            "\nThe paper's values are {lo:.0}-{hi:.0} % of the all-singletons value of our instances \
+             (same distribution and sizes), and far below C-Link's."
+        );
+        let _ = writeln!(md, "\nLeaders:\n\n{notes}");
+        files.push((format!("{file}.csv"), csv));
+        let svg = lines(title, "agents", "v(CS), mean over seeds", &values.series())?;
+        files.push((format!("{file}.svg"), svg));
+        Ok(Report {
+            markdown: md,
+            files,
+        })
     }
-    training_plot(args, file, leaders.iter().map(|(n, l)| (*n, l)))?;
-    let mut md = format!(
-        "# {title} (modified normal, {} seeds)\n\nOurs: v(CS), mean ± std.\n\n",
-        args.seeds
-    );
-    md += &values.markdown("ours", |m, s| format!("{m:.1} ± {s:.1}"));
-    md += "\nThe paper (greedy, mean):\n\n";
-    md += &agents_header("paper", &AGENTS);
-    for v in variants {
-        let cells = v
-            .paper
-            .map(|p| p.map_or("–".to_string(), |x| format!("{x}")));
-        let _ = writeln!(md, "| {} | {} |", v.name, cells.join(" | "));
-    }
-    let ratios: Vec<f64> = variants
-        .iter()
-        .flat_map(|v| v.paper.iter().enumerate())
-        .filter_map(|(k, p)| p.map(|p| 100.0 * p / values.stats("all singletons (reference)", k).0))
-        .collect();
-    let (lo, hi) = range(ratios);
-    let _ = writeln!(
-        md,
-        "\nThe paper's values are {lo:.0}-{hi:.0} % of the all-singletons value of our instances \
-         (same distribution and sizes), and far below C-Link's."
-    );
-    let _ = writeln!(md, "\nLeaders:\n\n{notes}");
-    write(&args.results, &format!("{file}.md"), &md)?;
-    write(&args.results, &format!("{file}.csv"), &csv)?;
-    let svg = lines(title, "agents", "v(CS), mean over seeds", &values.series())?;
-    write(&args.results, &format!("{file}.svg"), &svg)?;
-    print!("{md}");
-    Ok(())
 }

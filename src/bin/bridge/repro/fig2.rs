@@ -10,61 +10,109 @@
 use std::fmt::Write as _;
 
 use anyhow::Result;
-use bridge_lab::core::{CoalitionStructure, Distribution, Instance};
-use bridge_lab::leader::Horizon;
+use bridge_lab::core::Distribution;
 
 use super::plot::lines;
-use super::scale::{leader, run_all, training_plot, Grid, Setting, AGENTS};
-use super::write;
-use crate::cli::ReproArgs;
+use super::scale::{
+    leader_infos, trained_on, training_plot, wrong_kind, Grid, Scale, ScaleOutcome, ScaleRun,
+    Setting, AGENTS,
+};
+use super::sweep::{Experiment, Report};
 
-/// Runs the experiment and writes `fig2.md`, `fig2.csv`, `fig2_<distribution>.svg` and
-/// `fig2_training.svg`.
-pub fn run(args: &ReproArgs) -> Result<()> {
+/// Figure 2 as a sweep: per distribution, its leader, then every (agent count, seed).
+pub struct Fig2<'a>(pub Scale<'a>);
+
+impl Experiment for Fig2<'_> {
+    type Run = ScaleRun;
+    type Outcome = ScaleOutcome;
+
+    fn runs(&self) -> Result<Vec<ScaleRun>> {
+        let mut runs = Vec::new();
+        for name in Distribution::NAMES {
+            let setting = Setting::paper(name);
+            runs.push(ScaleRun::Leader {
+                setting: setting.clone(),
+            });
+            for agents in self.0.sizes.agents() {
+                for seed in 0..self.0.args.seeds {
+                    runs.push(ScaleRun::AllAlgorithms {
+                        setting: setting.clone(),
+                        agents,
+                        seed,
+                    });
+                }
+            }
+        }
+        Ok(runs)
+    }
+
+    fn prepare(&self, runs: &[&ScaleRun]) -> Result<()> {
+        self.0.prepare(runs)
+    }
+
+    fn execute(&self, run: &ScaleRun) -> Result<ScaleOutcome> {
+        self.0.execute(run)
+    }
+
+    fn report(&self, results: &[(&ScaleRun, Option<ScaleOutcome>)]) -> Result<Report> {
+        report(&self.0, results)
+    }
+}
+
+/// Writes `fig2.md`, `fig2.csv`, `fig2_<distribution>.svg` and `fig2_training.svg`.
+fn report(scale: &Scale, results: &[(&ScaleRun, Option<ScaleOutcome>)]) -> Result<Report> {
+    let (args, sizes) = (scale.args, &scale.sizes);
+    let agents = sizes.agents();
     let mut md = format!(
         "# Figure 2: v(CS) on the six distributions, {}..{} agents ({} seeds)\n\n\
          The paper: BRIDGE above every baseline on all six distributions (plots only, no numbers).\n\
          Ours: mean ± std of v(CS) over seeds 0..{}, every algorithm with its default budget; \
          the baseline gain v(CS) − v(singletons) follows each table.\n",
-        AGENTS[0],
-        AGENTS[AGENTS.len() - 1],
+        agents[0],
+        agents[agents.len() - 1],
         args.seeds,
         args.seeds
     );
     let mut csv = String::from("distribution,algorithm,agents,seed,value,gain,seconds\n");
-    let mut leaders = Vec::new();
+    let mut files = Vec::new();
+    let infos = leader_infos(results);
     for name in Distribution::NAMES {
-        let dist = Distribution::from_name(name)?;
-        let setting = Setting {
-            distribution: &dist,
-            hidden: &[128, 128],
-            horizon: Horizon::Full,
-        };
-        let leader = leader(args, &setting)?;
-        let (mut values, mut gains) = (Grid::default(), Grid::default());
-        for (k, &n) in AGENTS.iter().enumerate() {
-            for seed in 0..args.seeds {
-                let inst = Instance::generate(dist.clone(), n, seed)?;
-                let singletons = CoalitionStructure::singletons(n).value(&inst);
-                for run in run_all(&inst, seed, &leader.plain, Horizon::Full)? {
-                    values.push(&run.name, k, run.value);
-                    gains.push(&run.name, k, run.value - singletons);
-                    let _ = writeln!(
-                        csv,
-                        "{name},{},{n},{seed},{},{},{:.6}",
-                        run.name,
-                        run.value,
-                        run.value - singletons,
-                        run.seconds
-                    );
-                }
+        let setting = Setting::paper(name);
+        let (mut values, mut gains) = (Grid::new(sizes), Grid::new(sizes));
+        for (run, outcome) in results {
+            let ScaleRun::AllAlgorithms {
+                setting: s,
+                agents: n,
+                seed,
+            } = run
+            else {
+                continue;
+            };
+            let Some(outcome) = outcome else { continue };
+            if *s != setting {
+                continue;
             }
-            eprintln!("{name}, {n} agents: done");
+            let ScaleOutcome::AllAlgorithms { singletons, runs } = outcome else {
+                return Err(wrong_kind(run));
+            };
+            let k = sizes.index(*n);
+            for run in runs {
+                values.push(&run.name, k, run.value);
+                gains.push(&run.name, k, run.value - singletons);
+                let _ = writeln!(
+                    csv,
+                    "{name},{},{n},{seed},{},{},{:.6}",
+                    run.name,
+                    run.value,
+                    run.value - singletons,
+                    run.seconds
+                );
+            }
         }
         let _ = writeln!(
             md,
             "\n## {name}\n\nLeader: {}.\n\n{}\nBaseline gain:\n\n{}\n{}",
-            leader.trained_on,
+            trained_on(&infos, &setting),
             values.markdown("v(CS)", |m, s| format!("{m:.1} ± {s:.1}")),
             gains.markdown("gain", |m, s| format!("{m:.1} ± {s:.1}")),
             verdict(&values)
@@ -75,22 +123,26 @@ pub fn run(args: &ReproArgs) -> Result<()> {
             "v(CS), mean over seeds",
             &values.series(),
         )?;
-        write(&args.results, &format!("fig2_{name}.svg"), &svg)?;
-        leaders.push((name, leader));
+        files.push((format!("fig2_{name}.svg"), svg));
     }
-    training_plot(args, "fig2", leaders.iter().map(|(n, l)| (*n, l)))?;
-    write(&args.results, "fig2.md", &md)?;
-    write(&args.results, "fig2.csv", &csv)?;
-    print!("{md}");
-    Ok(())
+    let labelled = infos
+        .iter()
+        .map(|(s, info)| (s.distribution.as_str(), *info));
+    files.extend(training_plot(args, "fig2", labelled)?);
+    files.push(("fig2.csv".to_string(), csv));
+    Ok(Report {
+        markdown: md,
+        files,
+    })
 }
 
 /// Which row has the highest mean at each agent count, and where BRIDGE stands.
 fn verdict(values: &Grid) -> String {
-    let best: Vec<String> = AGENTS
+    let columns = values.sizes().columns();
+    let best: Vec<String> = columns
         .iter()
-        .enumerate()
-        .map(|(k, n)| {
+        .map(|&k| {
+            let n = AGENTS[k];
             let top = values
                 .rows()
                 .iter()
@@ -106,10 +158,10 @@ fn verdict(values: &Grid) -> String {
             .iter()
             .filter(|r| !r.starts_with("bridge"))
             .map(|other| {
-                let k = (0..AGENTS.len())
-                    .filter(|&k| values.stats(ours, k).0 > values.stats(other, k).0)
+                let k = (columns.iter())
+                    .filter(|&&k| values.stats(ours, k).0 > values.stats(other, k).0)
                     .count();
-                format!("{other} at {k}/{}", AGENTS.len())
+                format!("{other} at {k}/{}", columns.len())
             })
             .collect();
         text += &format!("{ours} beats {}.\n", wins.join(", "));

@@ -1,10 +1,14 @@
 //! `bridge repro NAME`: regenerates one of the paper's tables (SPEC section 7) under `results/`,
-//! as Markdown with the paper's figures beside ours, CSV, and an SVG plot.
+//! as Markdown with the paper's figures beside ours, CSV, and an SVG plot. Every experiment is a
+//! sweep of independent runs ([`mod@sweep`]): run on every core, one shard of them, or merged from
+//! shards.
 
 mod ablation;
 mod fig2;
+mod grid;
 mod plot;
 mod scale;
+pub mod sweep;
 mod table1;
 mod table2;
 mod table3;
@@ -15,8 +19,17 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use bridge_lab::leader::network::Scorer;
 use bridge_lab::leader::{DqnParams, NetworkConfig};
+use serde_json::{json, Value};
 
 use crate::cli::ReproArgs;
+use ablation::Ablation;
+use fig2::Fig2;
+use scale::Scale;
+use sweep::{sweep, Plan};
+use table1::Table1;
+use table2::Table2;
+use table3::Table3;
+use table5::Table5;
 
 /// The experiments this version can regenerate.
 pub const NAMES: [&str; 7] = [
@@ -25,21 +38,58 @@ pub const NAMES: [&str; 7] = [
 
 /// Runs `bridge repro`.
 pub fn run(args: ReproArgs) -> Result<()> {
+    if !NAMES.contains(&args.name.as_str()) {
+        bail!(
+            "unknown experiment `{}`; this version regenerates {}",
+            args.name,
+            NAMES.join(", ")
+        );
+    }
     std::fs::create_dir_all(&args.results)
         .with_context(|| format!("cannot create {}", args.results.display()))?;
+    let plan = Plan {
+        experiment: &args.name,
+        settings: settings(&args),
+        results: &args.results,
+        jobs: args.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        }),
+        shard: args.shard,
+        merge: &args.merge,
+        allow_partial: args.allow_partial,
+    };
     match args.name.as_str() {
-        "table1" => table1::run(&args),
-        "table2" => table2::run(&args),
-        "table3" => table3::run(&args),
-        "table4" => ablation::table4(&args),
-        "table5" => table5::run(&args),
-        "table7" => ablation::table7(&args),
-        "fig2" => fig2::run(&args),
-        other => bail!(
-            "unknown experiment `{other}`; this version regenerates {}",
-            NAMES.join(", ")
-        ),
+        "table1" => sweep(&Table1::new(&args)?, &plan),
+        "table2" => sweep(&Table2(Scale::new(&args)?), &plan),
+        "table3" => sweep(&Table3::new(&args)?, &plan),
+        "table4" => sweep(&Ablation::table4(Scale::new(&args)?), &plan),
+        "table5" => sweep(&Table5::new(&args)?, &plan),
+        "table7" => sweep(&Ablation::table7(Scale::new(&args)?), &plan),
+        _ => sweep(&Fig2(Scale::new(&args)?), &plan),
     }
+}
+
+/// Every option of `bridge repro` that changes results (recorded in shard files, compared on
+/// merging); `--results`, `--jobs`, `--shard` and `--merge` do not.
+fn settings(args: &ReproArgs) -> Value {
+    json!({
+        "seeds": args.seeds,
+        "first_seed": args.first_seed,
+        "pretrain_episodes": args.pretrain_episodes,
+        "pretrain_agents": args.pretrain_agents,
+        "few_shot_short": args.few_shot_short,
+        "few_shot_long": args.few_shot_long,
+        "epsilon_decay": args.epsilon_decay,
+        "beam": args.beam,
+        "lr": args.lr,
+        "scorer": args.scorer,
+        "double_dqn": args.dqn.double_dqn,
+        "updates_per_step": args.dqn.updates_per_step,
+        "return_bound": args.dqn.return_bound,
+        "return_mix": args.dqn.return_mix,
+        "target_sync": args.dqn.target_sync,
+        "agents": args.agents,
+    })
 }
 
 /// Writes `text` to `dir/name` and says so on stderr.
@@ -116,6 +166,53 @@ pub fn network_config(
         hidden: hidden.to_vec(),
         scorer: Scorer::from_name(&args.scorer)?,
     })
+}
+
+/// The agent counts an experiment runs: all of its own, or those `--agents` picks among them.
+#[derive(Clone, Debug)]
+pub struct Sizes {
+    all: &'static [usize],
+    /// Indices into `all`, in its order.
+    columns: Vec<usize>,
+}
+
+impl Sizes {
+    /// The sizes of `all` that `--agents` names (all of them without it); refuses others.
+    pub fn new(args: &ReproArgs, all: &'static [usize]) -> Result<Self> {
+        let Some(wanted) = &args.agents else {
+            return Ok(Self {
+                all,
+                columns: (0..all.len()).collect(),
+            });
+        };
+        if let Some(n) = wanted.iter().find(|n| !all.contains(n)) {
+            let list: Vec<String> = all.iter().map(usize::to_string).collect();
+            bail!(
+                "--agents {n}: {} runs {} agents",
+                args.name,
+                list.join(", ")
+            );
+        }
+        let columns = (0..all.len())
+            .filter(|&k| wanted.contains(&all[k]))
+            .collect();
+        Ok(Self { all, columns })
+    }
+
+    /// The agent counts run, in order.
+    pub fn agents(&self) -> Vec<usize> {
+        self.columns.iter().map(|&k| self.all[k]).collect()
+    }
+
+    /// Their indices among all of the experiment's sizes (which index the paper's figures).
+    pub fn columns(&self) -> &[usize] {
+        &self.columns
+    }
+
+    /// The index of `n` among all of the experiment's sizes.
+    pub fn index(&self, n: usize) -> usize {
+        self.all.iter().position(|&a| a == n).unwrap_or_default()
+    }
 }
 
 /// The first two lines of a Markdown table with one column per agent count.

@@ -25,8 +25,10 @@ pub fn lines(title: &str, x_label: &str, y_label: &str, series: &[Series]) -> Re
             .flat_map(|s| s.points.iter().map(|p| p.1))
             .filter(|y| y.is_finite())
             .collect();
-        let (x0, x1) = range(xs);
-        let (y0, y1) = range(ys.iter().copied());
+        // A plot with no points (a partial merge without any run of it) gets unit axes.
+        let finite = |(lo, hi): (f64, f64)| if lo <= hi { (lo, hi) } else { (0.0, 1.0) };
+        let (x0, x1) = finite(range(xs.filter(|x| x.is_finite())));
+        let (y0, y1) = finite(range(ys.iter().copied()));
         let pad = ((y1 - y0) * 0.05).max(1e-6);
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 22))

@@ -7,20 +7,25 @@
 //! table on this machine, so a leader is pretrained once per setting on `--pretrain-agents`
 //! agents and must generalise, which is the paper's claim (section 1: "generalization from 3
 //! to 100 agents"). Trained leaders are kept under `results/leaders/`, named by their setting,
-//! and reused by later runs with the same setting.
+//! and reused by later runs with the same setting; every run that needs a leader gets it from
+//! [`Scale::prepare`], before the runs start, so concurrent runs never train one twice.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
-use bridge_lab::algorithms::{Algorithm, SolveOptions};
-use bridge_lab::core::{Distribution, Instance};
+use anyhow::{anyhow, Context, Result};
+use bridge_lab::algorithms::{clink, Algorithm, SolveOptions};
+use bridge_lab::core::{CoalitionStructure, Distribution, Instance};
 use bridge_lab::leader::{
-    weights, DqnParams, EpisodeStats, Horizon, PlainNetwork, QNetwork, Trainer,
+    beam, greedy, weights, DqnParams, EpisodeStats, Horizon, PlainNetwork, QNetwork, Trainer,
 };
+use serde::{Deserialize, Serialize};
 
+pub use super::grid::Grid;
 use super::plot::{lines, Series};
-use super::{agents_header, dqn_params, leader_settings, mean_std, network_config, write};
+use super::sweep::{prepare_all, prepared, Memo};
+use super::{dqn_params, leader_settings, network_config, Sizes};
 use crate::cli::ReproArgs;
 
 /// The agent counts of the paper's large-scale tables and figure.
@@ -33,45 +38,56 @@ pub const MAX_AGENTS: usize = 100;
 const PRETRAIN_INSTANCE_SEED: u64 = 1000;
 
 /// What a leader is trained with.
-pub struct Setting<'a> {
-    /// The value distribution.
-    pub distribution: &'a Distribution,
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Setting {
+    /// The value distribution's name.
+    pub distribution: String,
     /// Hidden layer widths.
-    pub hidden: &'a [usize],
+    pub hidden: Vec<usize>,
     /// The horizon used in training and evaluation.
     pub horizon: Horizon,
 }
 
-/// A pretrained leader and a sentence saying how it was trained.
-pub struct Leader {
-    /// The network, ready for rollouts.
-    pub plain: PlainNetwork,
-    /// How it was trained, for the table's notes.
+impl Setting {
+    /// The paper's network (3 layers of 128) with the full horizon, on `distribution`.
+    pub fn paper(distribution: &str) -> Self {
+        Self {
+            distribution: distribution.to_string(),
+            hidden: vec![128, 128],
+            horizon: Horizon::Full,
+        }
+    }
+}
+
+/// How a leader was trained: a sentence for the table's notes and its training curve.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LeaderInfo {
+    /// How it was trained.
     pub trained_on: String,
     /// `v(CS)` of each pretraining episode's final structure: the training curve.
     pub curve: Vec<f64>,
 }
 
+/// A pretrained leader.
+pub struct Leader {
+    /// The network, ready for rollouts.
+    pub plain: PlainNetwork,
+    /// How it was trained.
+    pub info: LeaderInfo,
+}
+
 /// The training curve kept beside a leader's weights, one value per line.
-fn curve_path(weights: &std::path::Path) -> PathBuf {
+fn curve_path(weights: &Path) -> PathBuf {
     weights.with_extension("curve.txt")
 }
 
-/// The leader of `setting`: loaded from `results/leaders/` if an earlier run trained it with the
-/// same arguments, trained (and saved) otherwise.
-pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
-    let hidden = setting
-        .hidden
-        .iter()
-        .map(usize::to_string)
-        .collect::<Vec<_>>()
-        .join("x");
-    let dir = args.results.join("leaders");
-    // Every argument that changes training names the file, so a cached leader is reused only
-    // for the same setting.
-    let path: PathBuf = dir.join(format!(
+/// Where the leader of `setting` is kept: every argument that changes training names the
+/// file, so a kept leader is reused only for the same setting.
+fn leader_path(args: &ReproArgs, setting: &Setting) -> PathBuf {
+    let hidden = hidden_name(&setting.hidden);
+    args.results.join("leaders").join(format!(
         "{}_h{hidden}_{}_n{}_e{}_eps{}_lr{}{}_u{}{}{}{}{}.safetensors",
-        setting.distribution.name(),
+        setting.distribution,
         setting.horizon.name().replace('/', "half"),
         args.pretrain_agents,
         args.pretrain_episodes,
@@ -94,7 +110,31 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
             "additive" => String::new(),
             other => format!("_{}", other.replace(':', "")),
         }
-    ));
+    ))
+}
+
+/// Hidden widths as `128x128`.
+fn hidden_name(hidden: &[usize]) -> String {
+    hidden
+        .iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join("x")
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename, so that a concurrent reader
+/// (another shard sharing the directory) sees the whole file or none.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The leader of `setting`: loaded from `results/leaders/` if an earlier run trained it with the
+/// same arguments, trained (and saved) otherwise. Training is deterministic, so both give the
+/// same leader.
+fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
+    let path = leader_path(args, setting);
     if let Ok(bytes) = std::fs::read(&path) {
         let (net, info) = weights::from_bytes(&bytes)
             .with_context(|| format!("{} is not a leader; delete it to retrain", path.display()))?;
@@ -105,13 +145,16 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
         eprintln!("reusing {}", path.display());
         return Ok(Leader {
             plain: PlainNetwork::new(&net)?,
-            trained_on: info.trained_on,
-            curve,
+            info: LeaderInfo {
+                trained_on: info.trained_on,
+                curve,
+            },
         });
     }
+    let distribution = Distribution::from_name(&setting.distribution)?;
     let n = args.pretrain_agents as usize;
-    let inst = Instance::generate(setting.distribution.clone(), n, PRETRAIN_INSTANCE_SEED)?;
-    let net = QNetwork::new(network_config(args, MAX_AGENTS, setting.hidden)?, 0)?;
+    let inst = Instance::generate(distribution, n, PRETRAIN_INSTANCE_SEED)?;
+    let net = QNetwork::new(network_config(args, MAX_AGENTS, &setting.hidden)?, 0)?;
     let mut trainer = Trainer::new(
         net,
         DqnParams {
@@ -129,33 +172,34 @@ pub fn leader(args: &ReproArgs, setting: &Setting) -> Result<Leader> {
         },
     )?;
     let trained_on = format!(
-        "{}, {n} agents, seed {PRETRAIN_INSTANCE_SEED}, {} episodes ({:?}), hidden {hidden}, horizon {}, {}",
-        setting.distribution.name(),
+        "{}, {n} agents, seed {PRETRAIN_INSTANCE_SEED}, {} episodes ({:?}), hidden {}, horizon {}, {}",
+        setting.distribution,
         report.episodes,
         report.stop,
+        hidden_name(&setting.hidden),
         setting.horizon.name(),
         leader_settings(args)
     );
     eprintln!("trained a leader: {trained_on}");
+    let dir = args.results.join("leaders");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    std::fs::write(&path, weights::to_bytes(trainer.network(), &trained_on)?)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    // The curve first: whoever sees the weights finds the curve too.
     let text: String = curve.iter().map(|v| format!("{v}\n")).collect();
-    std::fs::write(curve_path(&path), text)
-        .with_context(|| format!("cannot write {}", curve_path(&path).display()))?;
+    write_whole(&curve_path(&path), text.as_bytes())?;
+    write_whole(&path, &weights::to_bytes(trainer.network(), &trained_on)?)?;
     Ok(Leader {
         plain: PlainNetwork::new(trainer.network())?,
-        trained_on,
-        curve,
+        info: LeaderInfo { trained_on, curve },
     })
 }
 
-/// Writes `<file>_training.svg`: each leader's pretraining curve (`v(CS)` per episode).
+/// `<file>_training.svg`: each leader's pretraining curve (`v(CS)` per episode); `None` when
+/// no leader has one.
 pub fn training_plot<'a>(
     args: &ReproArgs,
     file: &str,
-    leaders: impl IntoIterator<Item = (&'a str, &'a Leader)>,
-) -> Result<()> {
+    leaders: impl IntoIterator<Item = (&'a str, &'a LeaderInfo)>,
+) -> Result<Option<(String, String)>> {
     let series: Vec<Series> = leaders
         .into_iter()
         .filter(|(_, l)| !l.curve.is_empty())
@@ -170,7 +214,7 @@ pub fn training_plot<'a>(
         })
         .collect();
     if series.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let svg = lines(
         &format!(
@@ -181,8 +225,7 @@ pub fn training_plot<'a>(
         "v(CS)",
         &series,
     )?;
-    write(&args.results, &format!("{file}_training.svg"), &svg)?;
-    Ok(())
+    Ok(Some((format!("{file}_training.svg"), svg)))
 }
 
 /// Beam width of the extra BRIDGE row (a search over the learned Q with true rewards; not in
@@ -190,6 +233,7 @@ pub fn training_plot<'a>(
 pub const BEAM: usize = 8;
 
 /// One algorithm's result on one instance.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Run {
     /// The row's name: the algorithm's, or `bridge+beam8`.
     pub name: String,
@@ -201,7 +245,7 @@ pub struct Run {
 
 /// Every algorithm of the registry except the exact solver, with their default budgets, and
 /// the leader's rollout greedy and with a beam, on `inst`.
-pub fn run_all(
+fn run_all(
     inst: &Instance,
     seed: u64,
     leader: &PlainNetwork,
@@ -243,68 +287,190 @@ pub fn run_all(
     Ok(runs)
 }
 
-/// Samples by row and agent count, in the order rows first appear: the body of a table whose
-/// columns are [`AGENTS`].
-#[derive(Default)]
-pub struct Grid {
-    rows: Vec<String>,
-    cells: Vec<Vec<Vec<f64>>>,
+/// One run of the large-scale experiments.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ScaleRun {
+    /// Pretrain (or reuse) the leader of a setting.
+    Leader {
+        /// The leader's setting.
+        setting: Setting,
+    },
+    /// Every algorithm (the setting's leader for BRIDGE) on one instance.
+    AllAlgorithms {
+        /// The leader's setting; its distribution draws the instance.
+        setting: Setting,
+        /// The instance's size.
+        agents: usize,
+        /// The instance's seed.
+        seed: u64,
+    },
+    /// C-Link and all singletons on one instance.
+    References {
+        /// The instance's distribution.
+        distribution: String,
+        /// The instance's size.
+        agents: usize,
+        /// The instance's seed.
+        seed: u64,
+    },
+    /// The setting's leader, greedy and with a beam of [`BEAM`], on one instance.
+    Rollouts {
+        /// The leader's setting; its distribution draws the instance.
+        setting: Setting,
+        /// The instance's size.
+        agents: usize,
+        /// The instance's seed.
+        seed: u64,
+    },
 }
 
-impl Grid {
-    /// Records `x` for `row` at agent count index `k`.
-    pub fn push(&mut self, row: &str, k: usize, x: f64) {
-        let r = match self.rows.iter().position(|name| name == row) {
-            Some(r) => r,
-            None => {
-                self.rows.push(row.to_string());
-                self.cells.push(vec![Vec::new(); AGENTS.len()]);
-                self.rows.len() - 1
-            }
-        };
-        self.cells[r][k].push(x);
+/// What a [`ScaleRun`] measures, kind by kind.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ScaleOutcome {
+    /// How the leader was trained.
+    Leader(LeaderInfo),
+    /// Every algorithm's result, and the all-singletons value.
+    AllAlgorithms {
+        /// `v` of all singletons.
+        singletons: f64,
+        /// One entry per algorithm, in the registry's order.
+        runs: Vec<Run>,
+    },
+    /// The references' values.
+    References {
+        /// C-Link's.
+        clink: f64,
+        /// All singletons'.
+        singletons: f64,
+    },
+    /// The leader's values.
+    Rollouts {
+        /// Greedy.
+        greedy: f64,
+        /// With a beam of [`BEAM`].
+        beam: f64,
+    },
+}
+
+/// What the large-scale experiments share: their arguments, agent counts and the leaders their
+/// runs use.
+pub struct Scale<'a> {
+    /// The command's arguments.
+    pub args: &'a ReproArgs,
+    /// The agent counts run: [`AGENTS`], or those of `--agents`.
+    pub sizes: Sizes,
+    leaders: Memo<PathBuf, Leader>,
+}
+
+impl<'a> Scale<'a> {
+    /// No leader loaded yet.
+    pub fn new(args: &'a ReproArgs) -> Result<Self> {
+        Ok(Self {
+            args,
+            sizes: Sizes::new(args, &AGENTS)?,
+            leaders: Memo::default(),
+        })
     }
 
-    /// The rows' names.
-    pub fn rows(&self) -> &[String] {
-        &self.rows
-    }
-
-    /// Mean and standard deviation of `row` at index `k`.
-    pub fn stats(&self, row: &str, k: usize) -> (f64, f64) {
-        self.rows
+    /// Trains or loads, in parallel, every leader `runs` use.
+    pub fn prepare(&self, runs: &[&ScaleRun]) -> Result<()> {
+        let settings: HashMap<PathBuf, &Setting> = runs
             .iter()
-            .position(|name| name == row)
-            .map_or((f64::NAN, f64::NAN), |r| mean_std(&self.cells[r][k]))
-    }
-
-    /// A Markdown table: one line per row, each cell written by `cell(mean, std)`.
-    pub fn markdown(&self, first: &str, cell: impl Fn(f64, f64) -> String) -> String {
-        let mut md = agents_header(first, &AGENTS);
-        for row in &self.rows {
-            let cells: Vec<String> = (0..AGENTS.len())
-                .map(|k| {
-                    let (m, s) = self.stats(row, k);
-                    cell(m, s)
-                })
-                .collect();
-            md += &format!("| {row} | {} |\n", cells.join(" | "));
-        }
-        md
-    }
-
-    /// The rows' means as plot series over the agent counts.
-    pub fn series(&self) -> Vec<Series> {
-        self.rows
-            .iter()
-            .map(|row| Series {
-                label: row.clone(),
-                points: AGENTS
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &n)| (n as f64, self.stats(row, k).0))
-                    .collect(),
+            .filter_map(|run| match run {
+                ScaleRun::Leader { setting }
+                | ScaleRun::AllAlgorithms { setting, .. }
+                | ScaleRun::Rollouts { setting, .. } => {
+                    Some((leader_path(self.args, setting), setting))
+                }
+                ScaleRun::References { .. } => None,
             })
-            .collect()
+            .collect();
+        prepare_all(&self.leaders, settings.keys().cloned().collect(), |path| {
+            leader(self.args, settings[path])
+        })
     }
+
+    /// Executes one run (its leader prepared).
+    pub fn execute(&self, run: &ScaleRun) -> Result<ScaleOutcome> {
+        let instance = |distribution: &str, n: usize, seed: u64| -> Result<Instance> {
+            Ok(Instance::generate(
+                Distribution::from_name(distribution)?,
+                n,
+                seed,
+            )?)
+        };
+        let leader = |setting: &Setting| prepared(&self.leaders, &leader_path(self.args, setting));
+        Ok(match run {
+            ScaleRun::Leader { setting } => ScaleOutcome::Leader(leader(setting)?.info.clone()),
+            ScaleRun::AllAlgorithms {
+                setting,
+                agents,
+                seed,
+            } => {
+                let inst = instance(&setting.distribution, *agents, *seed)?;
+                let runs = run_all(&inst, *seed, &leader(setting)?.plain, setting.horizon)?;
+                let singletons = CoalitionStructure::singletons(*agents).value(&inst);
+                eprintln!(
+                    "{}, {agents} agents, seed {seed}: done",
+                    setting.distribution
+                );
+                ScaleOutcome::AllAlgorithms { singletons, runs }
+            }
+            ScaleRun::References {
+                distribution,
+                agents,
+                seed,
+            } => {
+                let inst = instance(distribution, *agents, *seed)?;
+                ScaleOutcome::References {
+                    clink: clink(&inst).value(&inst),
+                    singletons: CoalitionStructure::singletons(*agents).value(&inst),
+                }
+            }
+            ScaleRun::Rollouts {
+                setting,
+                agents,
+                seed,
+            } => {
+                let inst = instance(&setting.distribution, *agents, *seed)?;
+                let plain = &leader(setting)?.plain;
+                ScaleOutcome::Rollouts {
+                    greedy: greedy(plain, &inst, setting.horizon)?.value,
+                    beam: beam(plain, &inst, setting.horizon, BEAM)?.value,
+                }
+            }
+        })
+    }
+}
+
+/// The leader runs' descriptions among `results`, by setting.
+pub fn leader_infos<'r>(
+    results: &'r [(&ScaleRun, Option<ScaleOutcome>)],
+) -> Vec<(&'r Setting, &'r LeaderInfo)> {
+    results
+        .iter()
+        .filter_map(|(run, outcome)| match (run, outcome) {
+            (ScaleRun::Leader { setting }, Some(ScaleOutcome::Leader(info))) => {
+                Some((setting, info))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The description of the leader of `setting` among `infos`, or a note that its run is missing.
+pub fn trained_on(infos: &[(&Setting, &LeaderInfo)], setting: &Setting) -> String {
+    infos
+        .iter()
+        .find(|(s, _)| *s == setting)
+        .map_or("(its run is missing)".to_string(), |(_, info)| {
+            info.trained_on.clone()
+        })
+}
+
+/// An outcome of a kind its run cannot have (a tampered shard file).
+pub fn wrong_kind(run: &ScaleRun) -> anyhow::Error {
+    anyhow!("the outcome of run {run:?} is not of its kind")
 }

@@ -11,13 +11,15 @@
 
 use std::fmt::Write as _;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use bridge_lab::algorithms::{clink, exact_table, random};
 use bridge_lab::core::{CharacteristicFunction, CoalitionStructure, Distribution, Instance};
 use bridge_lab::leader::{beam, greedy, EpisodeStats, Horizon, PlainNetwork, QNetwork, Trainer};
+use serde::{Deserialize, Serialize};
 
 use super::plot::{lines, Series};
-use super::{agents_header, dqn_params, leader_settings, mean_std, network_config, write, HIDDEN};
+use super::sweep::{prepare_all, prepared, Experiment, Memo, Report};
+use super::{agents_header, dqn_params, leader_settings, mean_std, network_config, Sizes, HIDDEN};
 use crate::cli::ReproArgs;
 
 const AGENTS: [usize; 6] = [5, 6, 7, 8, 9, 10];
@@ -35,6 +37,7 @@ struct Shares {
 }
 
 /// What one instance's optimum, worst and singleton values are.
+#[derive(Clone, Serialize, Deserialize)]
 struct Reference {
     best: f64,
     worst: f64,
@@ -111,13 +114,145 @@ impl Scores {
     }
 }
 
-/// Runs the experiment and writes `table1.md`, `table1.csv` and `table1_training.svg`.
-pub fn run(args: &ReproArgs) -> Result<()> {
-    let dist = Distribution::from_name("modified_normal")?;
-    let [fs_short, fs_long] = [args.few_shot_short, args.few_shot_long];
-    if fs_short == 0 || fs_long < fs_short {
-        anyhow::bail!("--few-shot-long {fs_long} must be at least --few-shot-short {fs_short}, which must be at least 1");
+/// One run: one seed's leader few-shot trained on one target instance.
+#[derive(Serialize)]
+pub struct Table1Run {
+    seed: u64,
+    agents: usize,
+}
+
+/// What one run measures: the instance's references and every method's value.
+#[derive(Serialize, Deserialize)]
+pub struct Table1Outcome {
+    reference: Reference,
+    /// The mean of the random rollouts.
+    random: f64,
+    /// Greedy after the short and the long few-shot budget.
+    few_shot: [f64; 2],
+    beam: f64,
+    control: f64,
+    clink: f64,
+    /// The best structure seen while few-shot training.
+    best_seen: f64,
+    /// `v(CS)` of every few-shot episode.
+    curve: Vec<f64>,
+}
+
+/// Table 1 as a sweep of (seed, agent count) runs; each seed's leader is pretrained once.
+pub struct Table1<'a> {
+    args: &'a ReproArgs,
+    sizes: Sizes,
+    pretrained: Memo<u64, QNetwork>,
+}
+
+impl<'a> Table1<'a> {
+    /// Checks the few-shot budgets and `--agents`.
+    pub fn new(args: &'a ReproArgs) -> Result<Self> {
+        let [fs_short, fs_long] = [args.few_shot_short, args.few_shot_long];
+        if fs_short == 0 || fs_long < fs_short {
+            bail!("--few-shot-long {fs_long} must be at least --few-shot-short {fs_short}, which must be at least 1");
+        }
+        Ok(Self {
+            args,
+            sizes: Sizes::new(args, &AGENTS)?,
+            pretrained: Memo::default(),
+        })
     }
+}
+
+impl Experiment for Table1<'_> {
+    type Run = Table1Run;
+    type Outcome = Table1Outcome;
+
+    fn runs(&self) -> Result<Vec<Table1Run>> {
+        let first = self.args.first_seed;
+        Ok((first..first + self.args.seeds)
+            .flat_map(|seed| {
+                (self.sizes.agents().into_iter()).map(move |agents| Table1Run { seed, agents })
+            })
+            .collect())
+    }
+
+    fn prepare(&self, runs: &[&Table1Run]) -> Result<()> {
+        let args = self.args;
+        prepare_all(
+            &self.pretrained,
+            runs.iter().map(|r| r.seed).collect(),
+            |&seed| {
+                let dist = Distribution::from_name("modified_normal")?;
+                let pre_inst = Instance::generate(dist, 3, 1000 + seed)?;
+                let net = QNetwork::new(network_config(args, 10, &HIDDEN)?, seed)?;
+                let mut trainer = Trainer::new(net, dqn_params(args, seed, 20))?;
+                let pre = trainer.train(
+                    &pre_inst,
+                    args.pretrain_episodes as usize,
+                    &mut |_: &EpisodeStats| true,
+                )?;
+                eprintln!(
+                    "seed {seed}: pretrained on 3 agents for {} episodes ({:?})",
+                    pre.episodes, pre.stop
+                );
+                Ok(trainer.network().deep_copy()?)
+            },
+        )
+    }
+
+    fn execute(&self, run: &Table1Run) -> Result<Table1Outcome> {
+        let (args, seed, n) = (self.args, run.seed, run.agents);
+        let [fs_short, fs_long] = [args.few_shot_short, args.few_shot_long];
+        let pretrained = prepared(&self.pretrained, &seed)?;
+        let inst = Instance::generate(Distribution::from_name("modified_normal")?, n, seed)?;
+        let reference = Reference::of(&inst)?;
+        let random_mean = (0..RANDOM_ROLLOUTS)
+            .map(|r| random(&inst, seed * 1000 + r).value(&inst))
+            .sum::<f64>()
+            / RANDOM_ROLLOUTS as f64;
+        let mut tuner = Trainer::new(pretrained.deep_copy()?, dqn_params(args, seed, 0))?;
+        let mut curve = Vec::with_capacity(fs_long);
+        let mut on_episode = |s: &EpisodeStats| {
+            curve.push(s.value);
+            true
+        };
+        tuner.train(&inst, fs_short, &mut on_episode)?;
+        let v1 = greedy(&PlainNetwork::new(tuner.network())?, &inst, Horizon::Full)?.value;
+        let report = tuner.train(&inst, fs_long - fs_short, &mut on_episode)?;
+        let plain = PlainNetwork::new(tuner.network())?;
+        let v2 = greedy(&plain, &inst, Horizon::Full)?.value;
+        let vb = beam(&plain, &inst, Horizon::Full, args.beam)?.value;
+        let untrained =
+            PlainNetwork::new(&QNetwork::new(network_config(args, 10, &HIDDEN)?, seed)?)?;
+        let vc = beam(&untrained, &inst, Horizon::Full, args.beam)?.value;
+        eprintln!(
+            "seed {seed}, {n} agents: random {:.1} %, few-shot {fs_short} {:.1} %, {fs_long} {:.1} % of the optimal value",
+            100.0 * random_mean / reference.best,
+            100.0 * v1 / reference.best,
+            100.0 * v2 / reference.best
+        );
+        Ok(Table1Outcome {
+            random: random_mean,
+            few_shot: [v1, v2],
+            beam: vb,
+            control: vc,
+            clink: clink(&inst).value(&inst),
+            best_seen: report.best_value.max(v2),
+            curve,
+            reference,
+        })
+    }
+
+    fn report(&self, results: &[(&Table1Run, Option<Table1Outcome>)]) -> Result<Report> {
+        report(self.args, &self.sizes, results)
+    }
+}
+
+/// Writes `table1.md`, `table1.csv` and `table1_training.svg`.
+fn report(
+    args: &ReproArgs,
+    sizes: &Sizes,
+    results: &[(&Table1Run, Option<Table1Outcome>)],
+) -> Result<Report> {
+    let (columns, agents) = (sizes.columns(), sizes.agents());
+    let [fs_short, fs_long] = [args.few_shot_short, args.few_shot_long];
     let (mut random_s, mut fs1, mut fs2, mut best_seen) =
         (Scores::new(), Scores::new(), Scores::new(), Scores::new());
     let (mut clink_s, mut beam_s) = (Scores::new(), Scores::new());
@@ -129,68 +264,34 @@ pub fn run(args: &ReproArgs) -> Result<()> {
     // lose to C-Link.
     let mut versus_clink = [Tally::default(); AGENTS.len()];
     let mut beam_versus_clink = [Tally::default(); AGENTS.len()];
-    // The mean training curve (each ε-greedy episode's value share) of the long few-shot, per n.
+    // The mean training curve (each ε-greedy episode's value share) of the long few-shot, per n,
+    // over the runs present.
     let mut curves: Vec<Vec<f64>> = vec![vec![0.0; fs_long]; AGENTS.len()];
-    let first = args.first_seed;
-    for seed in first..first + args.seeds {
-        let pre_inst = Instance::generate(dist.clone(), 3, 1000 + seed)?;
-        let net = QNetwork::new(network_config(args, 10, &HIDDEN)?, seed)?;
-        let mut trainer = Trainer::new(net, dqn_params(args, seed, 20))?;
-        let pre = trainer.train(
-            &pre_inst,
-            args.pretrain_episodes as usize,
-            &mut |_: &EpisodeStats| true,
-        )?;
-        let pretrained = trainer.network().deep_copy()?;
-        eprintln!(
-            "seed {seed}: pretrained on 3 agents for {} episodes ({:?})",
-            pre.episodes, pre.stop
-        );
-        for (k, &n) in AGENTS.iter().enumerate() {
-            let inst = Instance::generate(dist.clone(), n, seed)?;
-            let reference = Reference::of(&inst)?;
-            singletons_s.per_n[k].push(reference.shares(reference.singletons));
-            let random_mean = (0..RANDOM_ROLLOUTS)
-                .map(|r| random(&inst, seed * 1000 + r).value(&inst))
-                .sum::<f64>()
-                / RANDOM_ROLLOUTS as f64;
-            random_s.per_n[k].push(reference.shares(random_mean));
-
-            let mut tuner = Trainer::new(pretrained.deep_copy()?, dqn_params(args, seed, 0))?;
-            let mut values_seen = Vec::with_capacity(fs_long);
-            let mut on_episode = |s: &EpisodeStats| {
-                values_seen.push(s.value);
-                true
-            };
-            tuner.train(&inst, fs_short, &mut on_episode)?;
-            let v1 = greedy(&PlainNetwork::new(tuner.network())?, &inst, Horizon::Full)?.value;
-            let report = tuner.train(&inst, fs_long - fs_short, &mut on_episode)?;
-            let plain = PlainNetwork::new(tuner.network())?;
-            let v2 = greedy(&plain, &inst, Horizon::Full)?.value;
-            let vb = beam(&plain, &inst, Horizon::Full, args.beam)?.value;
-            beam_s.per_n[k].push(reference.shares(vb));
-            let untrained =
-                PlainNetwork::new(&QNetwork::new(network_config(args, 10, &HIDDEN)?, seed)?)?;
-            let vc = beam(&untrained, &inst, Horizon::Full, args.beam)?.value;
-            control_s.per_n[k].push(reference.shares(vc));
-            let vc_link = clink(&inst).value(&inst);
-            clink_s.per_n[k].push(reference.shares(vc_link));
-            versus_clink[k].count(v2, vc_link);
-            beam_versus_clink[k].count(vb, vc_link);
-            fs1.per_n[k].push(reference.shares(v1));
-            fs2.per_n[k].push(reference.shares(v2));
-            best_seen.per_n[k].push(reference.shares(report.best_value.max(v2)));
-            for (e, v) in values_seen.iter().enumerate() {
-                curves[k][e] += 100.0 * v / reference.best / args.seeds as f64;
-            }
-            eprintln!(
-                "seed {seed}, {n} agents: random {:.1} %, few-shot {fs_short} {:.1} %, {fs_long} {:.1} % of the optimal value",
-                100.0 * random_mean / reference.best,
-                100.0 * v1 / reference.best,
-                100.0 * v2 / reference.best
-            );
+    let mut present = [0usize; AGENTS.len()];
+    for (run, outcome) in results {
+        if outcome.is_some() {
+            present[sizes.index(run.agents)] += 1;
         }
     }
+    for (run, outcome) in results {
+        let Some(o) = outcome else { continue };
+        let k = sizes.index(run.agents);
+        let reference = &o.reference;
+        singletons_s.per_n[k].push(reference.shares(reference.singletons));
+        random_s.per_n[k].push(reference.shares(o.random));
+        beam_s.per_n[k].push(reference.shares(o.beam));
+        control_s.per_n[k].push(reference.shares(o.control));
+        clink_s.per_n[k].push(reference.shares(o.clink));
+        versus_clink[k].count(o.few_shot[1], o.clink);
+        beam_versus_clink[k].count(o.beam, o.clink);
+        fs1.per_n[k].push(reference.shares(o.few_shot[0]));
+        fs2.per_n[k].push(reference.shares(o.few_shot[1]));
+        best_seen.per_n[k].push(reference.shares(o.best_seen));
+        for (e, v) in o.curve.iter().enumerate().take(fs_long) {
+            curves[k][e] += 100.0 * v / reference.best / present[k] as f64;
+        }
+    }
+    let first = args.first_seed;
 
     let rows: [(String, &Scores, Option<&[f64; 6]>); 7] = [
         ("Random policy".to_string(), &random_s, Some(&PAPER_RANDOM)),
@@ -257,10 +358,10 @@ pub fn run(args: &ReproArgs) -> Result<()> {
     let mut csv = String::from("metric,method,agents,mean,std,paper\n");
     let mut fit = Vec::new();
     for (mname, pick) in metrics {
-        let _ = write!(md, "## {mname}\n\n{}", agents_header("method", &AGENTS));
+        let _ = write!(md, "## {mname}\n\n{}", agents_header("method", &agents));
         for (name, scores, paper) in &rows {
-            let cells: Vec<String> = (0..AGENTS.len())
-                .map(|k| {
+            let cells: Vec<String> = (columns.iter())
+                .map(|&k| {
                     let (m, s) = scores.column(k, pick);
                     let _ = writeln!(
                         csv,
@@ -276,10 +377,10 @@ pub fn run(args: &ReproArgs) -> Result<()> {
                 .collect();
             let _ = writeln!(md, "| {name} | {} |", cells.join(" | "));
         }
-        let gap: f64 = (0..AGENTS.len())
-            .map(|k| (random_s.column(k, pick).0 - PAPER_RANDOM[k]).abs())
+        let gap: f64 = (columns.iter())
+            .map(|&k| (random_s.column(k, pick).0 - PAPER_RANDOM[k]).abs())
             .sum::<f64>()
-            / AGENTS.len() as f64;
+            / columns.len() as f64;
         fit.push((mname, gap));
         let _ = writeln!(md, "\nIn parentheses: the paper's figure. Random-policy row's mean distance from the paper's: {gap:.1} points.\n");
     }
@@ -290,14 +391,16 @@ pub fn run(args: &ReproArgs) -> Result<()> {
     let _ = writeln!(
         md,
         "## Reading the paper's column\n\nThe reading closest to the paper's random-policy row is the **{closest}** \
-         (mean distance {gap:.1} points). All singletons alone score {:.1} % of the optimal value at 5 agents and {:.1} % at 10 \
+         (mean distance {gap:.1} points). All singletons alone score {:.1} % of the optimal value at {} agents and {:.1} % at {} \
          (mean over seeds), so figures such as 21 % for a random policy cannot be shares of the optimal value.\n",
-        singletons_s.column(0, |s| s.value).0,
-        singletons_s.column(AGENTS.len() - 1, |s| s.value).0
+        singletons_s.column(columns[0], |s| s.value).0,
+        agents[0],
+        singletons_s.column(columns[columns.len() - 1], |s| s.value).0,
+        agents[agents.len() - 1]
     );
     let tallies = |t: &[Tally]| {
-        t.iter()
-            .map(Tally::to_string)
+        (columns.iter())
+            .map(|&k| t[k].to_string())
             .collect::<Vec<_>>()
             .join(" | ")
     };
@@ -305,16 +408,13 @@ pub fn run(args: &ReproArgs) -> Result<()> {
         md,
         "## The leader against C-Link, instance by instance\n\nInstances where the leader after few-shot {fs_long} scores above / equal to / below C-Link.\n\n{}\
          | greedy rollout | {} |\n| beam {} over Q | {} |\n",
-        agents_header("leader", &AGENTS),
+        agents_header("leader", &agents),
         tallies(&versus_clink),
         args.beam,
         tallies(&beam_versus_clink)
     );
-    write(&args.results, "table1.md", &md)?;
-    write(&args.results, "table1.csv", &csv)?;
-    let series: Vec<Series> = AGENTS
-        .iter()
-        .zip(&curves)
+    let series: Vec<Series> = (columns.iter())
+        .map(|&k| (AGENTS[k], &curves[k]))
         .map(|(n, c)| Series {
             label: format!("{n} agents"),
             points: c
@@ -330,7 +430,11 @@ pub fn run(args: &ReproArgs) -> Result<()> {
         "% of optimal value",
         &series,
     )?;
-    write(&args.results, "table1_training.svg", &svg)?;
-    print!("{md}");
-    Ok(())
+    Ok(Report {
+        markdown: md,
+        files: vec![
+            ("table1.csv".to_string(), csv),
+            ("table1_training.svg".to_string(), svg),
+        ],
+    })
 }

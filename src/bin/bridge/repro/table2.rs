@@ -9,13 +9,14 @@
 use std::fmt::Write as _;
 
 use anyhow::Result;
-use bridge_lab::core::{Distribution, Instance};
-use bridge_lab::leader::Horizon;
 
+use super::agents_header;
 use super::plot::lines;
-use super::scale::{leader, run_all, training_plot, Grid, Setting, AGENTS};
-use super::{agents_header, write};
-use crate::cli::ReproArgs;
+use super::scale::{
+    leader_infos, trained_on, training_plot, wrong_kind, Grid, Scale, ScaleOutcome, ScaleRun,
+    Setting,
+};
+use super::sweep::{Experiment, Report};
 
 /// The paper's Table 2, seconds.
 const PAPER: [(&str, [f64; 8]); 5] = [
@@ -35,62 +36,113 @@ const PAPER: [(&str, [f64; 8]); 5] = [
     ("bridge", [1.09, 1.98, 2.83, 3.62, 4.90, 5.67, 6.84, 8.72]),
 ];
 
-/// Runs the experiment and writes `table2.md`, `table2.csv`, `table2.svg` and
-/// `table2_training.svg`.
-pub fn run(args: &ReproArgs) -> Result<()> {
-    let dist = Distribution::from_name("modified_normal")?;
-    let setting = Setting {
-        distribution: &dist,
-        hidden: &[128, 128],
-        horizon: Horizon::Full,
-    };
-    let leader = leader(args, &setting)?;
-    training_plot(args, "table2", [("modified_normal", &leader)])?;
-    let mut ms = Grid::default();
-    let mut csv = String::from("algorithm,agents,seed,seconds,value\n");
-    for (k, &n) in AGENTS.iter().enumerate() {
-        for seed in 0..args.seeds {
-            let inst = Instance::generate(dist.clone(), n, seed)?;
-            for run in run_all(&inst, seed, &leader.plain, Horizon::Full)? {
-                ms.push(&run.name, k, run.seconds * 1000.0);
-                let _ = writeln!(
-                    csv,
-                    "{},{n},{seed},{:.6},{}",
-                    run.name, run.seconds, run.value
-                );
+/// Table 2 as a sweep: the modified-normal leader, then every (agent count, seed).
+pub struct Table2<'a>(pub Scale<'a>);
+
+impl Experiment for Table2<'_> {
+    type Run = ScaleRun;
+    type Outcome = ScaleOutcome;
+
+    fn runs(&self) -> Result<Vec<ScaleRun>> {
+        let setting = Setting::paper("modified_normal");
+        let mut runs = vec![ScaleRun::Leader {
+            setting: setting.clone(),
+        }];
+        for agents in self.0.sizes.agents() {
+            for seed in 0..self.0.args.seeds {
+                runs.push(ScaleRun::AllAlgorithms {
+                    setting: setting.clone(),
+                    agents,
+                    seed,
+                });
             }
         }
-        eprintln!("{n} agents: done");
+        Ok(runs)
+    }
+
+    fn prepare(&self, runs: &[&ScaleRun]) -> Result<()> {
+        self.0.prepare(runs)
+    }
+
+    fn execute(&self, run: &ScaleRun) -> Result<ScaleOutcome> {
+        self.0.execute(run)
+    }
+
+    fn report(&self, results: &[(&ScaleRun, Option<ScaleOutcome>)]) -> Result<Report> {
+        report(&self.0, results)
+    }
+}
+
+/// Writes `table2.md`, `table2.csv`, `table2.svg` and `table2_training.svg`.
+fn report(scale: &Scale, results: &[(&ScaleRun, Option<ScaleOutcome>)]) -> Result<Report> {
+    let (args, sizes) = (scale.args, &scale.sizes);
+    let infos = leader_infos(results);
+    let mut files: Vec<(String, String)> = training_plot(
+        args,
+        "table2",
+        infos.iter().map(|(_, info)| ("modified_normal", *info)),
+    )?
+    .into_iter()
+    .collect();
+    let mut ms = Grid::new(sizes);
+    let mut csv = String::from("algorithm,agents,seed,seconds,value\n");
+    for (run, outcome) in results {
+        let (
+            ScaleRun::AllAlgorithms {
+                agents: n, seed, ..
+            },
+            Some(outcome),
+        ) = (run, outcome)
+        else {
+            continue;
+        };
+        let ScaleOutcome::AllAlgorithms { runs, .. } = outcome else {
+            return Err(wrong_kind(run));
+        };
+        let k = sizes.index(*n);
+        for run in runs {
+            ms.push(&run.name, k, run.seconds * 1000.0);
+            let _ = writeln!(
+                csv,
+                "{},{n},{seed},{:.6},{}",
+                run.name, run.seconds, run.value
+            );
+        }
     }
     let mut md = format!(
         "# Table 2: inference time (modified normal, {} seeds)\n\n\
          Ours: milliseconds, mean ± std, native, one run each with the default budget \
          (grasp 5 iterations, uct 1000 playouts, saldae 5000 expansions). Leader: {}.\n\n",
-        args.seeds, leader.trained_on
+        args.seeds,
+        trained_on(&infos, &Setting::paper("modified_normal"))
     );
     md += &ms.markdown("ours (ms)", |m, s| format!("{m:.2} ± {s:.2}"));
     md += "\nThe paper (seconds):\n\n";
-    md += &agents_header("paper (s)", &AGENTS);
+    md += &agents_header("paper (s)", &sizes.agents());
     for (name, secs) in PAPER {
         let _ = writeln!(
             md,
             "| {name} | {} |",
-            secs.map(|s| format!("{s}")).join(" | ")
+            (sizes.columns().iter())
+                .map(|&k| format!("{}", secs[k]))
+                .collect::<Vec<_>>()
+                .join(" | ")
         );
     }
-    let speedups: Vec<String> = (0..AGENTS.len())
-        .map(|k| format!("{:.0}×", PAPER[4].1[k] * 1000.0 / ms.stats("bridge", k).0))
+    let speedups: Vec<String> = (sizes.columns().iter())
+        .map(|&k| format!("{:.0}×", PAPER[4].1[k] * 1000.0 / ms.stats("bridge", k).0))
         .collect();
     let _ = writeln!(md, "| paper's BRIDGE ÷ ours | {} |", speedups.join(" | "));
-    write(&args.results, "table2.md", &md)?;
-    write(&args.results, "table2.csv", &csv)?;
+    files.push(("table2.csv".to_string(), csv));
     let svg = lines(
         "Inference time, modified normal",
         "agents",
         "milliseconds, mean over seeds",
         &ms.series(),
     )?;
-    write(&args.results, "table2.svg", &svg)?;
-    print!("{md}");
-    Ok(())
+    files.push(("table2.svg".to_string(), svg));
+    Ok(Report {
+        markdown: md,
+        files,
+    })
 }

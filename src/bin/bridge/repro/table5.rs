@@ -8,12 +8,14 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{anyhow, Result};
 use bridge_lab::core::{Distribution, Instance, Step};
 use bridge_lab::leader::{greedy, Horizon, NetworkConfig, PlainNetwork, QNetwork};
+use serde::{Deserialize, Serialize};
 
 use super::plot::{lines, Series};
-use super::{agents_header, mean_std, write};
+use super::sweep::{Experiment, Report};
+use super::{agents_header, mean_std, Sizes};
 use crate::cli::ReproArgs;
 
 const AGENTS: [usize; 8] = [30, 40, 50, 60, 70, 80, 90, 100];
@@ -42,9 +44,112 @@ const NETWORKS: [(&str, &[usize], [f64; 8]); 4] = [
     ),
 ];
 
-/// Runs the experiment and writes `table5.md`, `table5.csv` and `table5.svg`.
-pub fn run(args: &ReproArgs) -> Result<()> {
-    let dist = Distribution::from_name("modified_normal")?;
+/// One run: one network timed on one instance.
+#[derive(Serialize)]
+pub struct Table5Run {
+    network: &'static str,
+    agents: usize,
+    seed: u64,
+}
+
+/// What one run measures.
+#[derive(Serialize, Deserialize)]
+pub struct Table5Outcome {
+    /// The median of five rollouts' milliseconds (a time).
+    median_ms: f64,
+    /// The merges each rollout made.
+    merges: Vec<f64>,
+}
+
+/// Table 5 as a sweep of (network, agent count, seed) runs.
+pub struct Table5<'a> {
+    args: &'a ReproArgs,
+    sizes: Sizes,
+}
+
+impl<'a> Table5<'a> {
+    /// Checks `--agents`.
+    pub fn new(args: &'a ReproArgs) -> Result<Self> {
+        Ok(Self {
+            args,
+            sizes: Sizes::new(args, &AGENTS)?,
+        })
+    }
+}
+
+impl Experiment for Table5<'_> {
+    type Run = Table5Run;
+    type Outcome = Table5Outcome;
+
+    fn runs(&self) -> Result<Vec<Table5Run>> {
+        let mut runs = Vec::new();
+        for (network, _, _) in NETWORKS {
+            for agents in self.sizes.agents() {
+                for seed in 0..self.args.seeds {
+                    runs.push(Table5Run {
+                        network,
+                        agents,
+                        seed,
+                    });
+                }
+            }
+        }
+        Ok(runs)
+    }
+
+    fn prepare(&self, _: &[&Table5Run]) -> Result<()> {
+        Ok(())
+    }
+
+    fn execute(&self, run: &Table5Run) -> Result<Table5Outcome> {
+        let (n, seed) = (run.agents, run.seed);
+        let hidden = NETWORKS
+            .iter()
+            .find(|(name, _, _)| *name == run.network)
+            .ok_or_else(|| anyhow!("no network {}", run.network))?
+            .1;
+        let dist = Distribution::from_name("modified_normal")?;
+        let inst = Instance::generate(dist, n, seed)?;
+        let net = QNetwork::new(
+            NetworkConfig {
+                max_agents: n,
+                hidden: hidden.to_vec(),
+                scorer: Default::default(),
+            },
+            seed,
+        )?;
+        let plain = PlainNetwork::new(&net)?;
+        let mut merges = Vec::new();
+        let mut times: Vec<f64> = (0..5)
+            .map(|_| {
+                let start = Instant::now();
+                let rollout = greedy(&plain, &inst, Horizon::Full);
+                let ms = start.elapsed().as_secs_f64() * 1000.0;
+                if let Ok(r) = rollout {
+                    let made = r.steps.iter().filter(|s| matches!(s, Step::Merge { .. }));
+                    merges.push(made.count() as f64);
+                }
+                ms
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        Ok(Table5Outcome {
+            median_ms: times[2],
+            merges,
+        })
+    }
+
+    fn report(&self, results: &[(&Table5Run, Option<Table5Outcome>)]) -> Result<Report> {
+        report(self.args, &self.sizes, results)
+    }
+}
+
+/// Writes `table5.md`, `table5.csv` and `table5.svg`.
+fn report(
+    args: &ReproArgs,
+    sizes: &Sizes,
+    results: &[(&Table5Run, Option<Table5Outcome>)],
+) -> Result<Report> {
     let mut md = String::new();
     let _ = writeln!(
         md,
@@ -56,40 +161,21 @@ pub fn run(args: &ReproArgs) -> Result<()> {
         "Greedy rollout with the incremental first layer, native, one thread, untrained networks; with the mean number of merges made. \
          Ours in milliseconds (mean ± std over seeds), the paper's in seconds in parentheses.\n"
     );
-    md += &agents_header("network", &AGENTS);
+    md += &agents_header("network", &sizes.agents());
     let mut csv = String::from("network,agents,ms_mean,ms_std,merges,paper_seconds\n");
     let mut series = Vec::new();
-    for (name, hidden, paper) in NETWORKS {
+    for (name, _, paper) in NETWORKS {
         let mut cells = Vec::new();
         let mut points = Vec::new();
-        for (k, &n) in AGENTS.iter().enumerate() {
+        for &k in sizes.columns() {
+            let n = AGENTS[k];
             let mut per_seed = Vec::new();
             let mut merges = Vec::new();
-            for seed in 0..args.seeds {
-                let inst = Instance::generate(dist.clone(), n, seed)?;
-                let net = QNetwork::new(
-                    NetworkConfig {
-                        max_agents: n,
-                        hidden: hidden.to_vec(),
-                        scorer: Default::default(),
-                    },
-                    seed,
-                )?;
-                let plain = PlainNetwork::new(&net)?;
-                let mut times: Vec<f64> = (0..5)
-                    .map(|_| {
-                        let start = Instant::now();
-                        let rollout = greedy(&plain, &inst, Horizon::Full);
-                        let ms = start.elapsed().as_secs_f64() * 1000.0;
-                        if let Ok(r) = rollout {
-                            let made = r.steps.iter().filter(|s| matches!(s, Step::Merge { .. }));
-                            merges.push(made.count() as f64);
-                        }
-                        ms
-                    })
-                    .collect();
-                times.sort_by(f64::total_cmp);
-                per_seed.push(times[2]);
+            for (run, outcome) in results {
+                if let (true, Some(o)) = (run.network == name && run.agents == n, outcome) {
+                    per_seed.push(o.median_ms);
+                    merges.extend_from_slice(&o.merges);
+                }
             }
             let (mean, std) = mean_std(&per_seed);
             let merges = mean_std(&merges).0;
@@ -117,15 +203,17 @@ pub fn run(args: &ReproArgs) -> Result<()> {
          (`cargo bench --bench leader` times full 99-merge rollouts: see BENCHMARKS.md).",
         8720.0 / ours_100
     );
-    write(&args.results, "table5.md", &md)?;
-    write(&args.results, "table5.csv", &csv)?;
     let svg = lines(
         "Greedy inference time by network size",
         "agents",
         "milliseconds",
         &series,
     )?;
-    write(&args.results, "table5.svg", &svg)?;
-    print!("{md}");
-    Ok(())
+    Ok(Report {
+        markdown: md,
+        files: vec![
+            ("table5.csv".to_string(), csv),
+            ("table5.svg".to_string(), svg),
+        ],
+    })
 }
