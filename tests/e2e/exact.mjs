@@ -364,9 +364,11 @@ try {
     await byId('lbf-episode-play').click();
     assert.match(await byId('lbf-check').textContent(), /the trained followers on teaching: coalitions/);
     assert.equal(await byId('lbf-grid').locator('g.player').count(), 4);
-    assert.match(await byId('lbf-step').textContent(), /step 0 of 25/);
+    // The episode lasts 25 steps, or fewer when the followers load every apple sooner.
+    const steps = Number((await byId('lbf-step').textContent()).match(/step 0 of (\d+)/)[1]);
+    assert.ok(steps >= 1 && steps <= 25, `${steps} steps`);
     await byId('lbf-step-next').click();
-    assert.match(await byId('lbf-step').textContent(), /step 1 of 25/);
+    assert.match(await byId('lbf-step').textContent(), new RegExp(`step 1 of ${steps}`));
     await page.screenshot({ path: join(artifacts, 'lbf-trained.png'), fullPage: true });
     // A bad number is refused with a message, not clamped.
     await byId('lbf-episodes-input').fill('0');
