@@ -15,6 +15,20 @@ fn bridge(args: &[&str]) -> Output {
         .expect("the bridge binary runs")
 }
 
+/// `bridge` with arguments built as owned strings.
+fn bridge_with(args: &[String]) -> Output {
+    bridge(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// Asserts that the command succeeded, showing its error output if not.
+fn succeeded(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 temp path")
 }
@@ -60,17 +74,8 @@ fn weights(dir: &Path, name: &str) -> Vec<u8> {
 fn a_run_writes_a_solution_an_episode_and_weights_that_agree() {
     let dir = tempfile::tempdir().expect("temp dir");
     let episode = dir.path().join("episode.json");
-    let out = bridge(
-        &args(dir.path(), &["--episode", s(&episode)])
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = bridge_with(&args(dir.path(), &["--episode", s(&episode)]));
+    succeeded(&out);
     let summary: serde_json::Value =
         serde_json::from_slice(&out.stdout).expect("a JSON summary on stdout");
     let sol = solution(dir.path());
@@ -84,11 +89,7 @@ fn a_run_writes_a_solution_an_episode_and_weights_that_agree() {
     assert!((sol.value - singletons - gain).abs() < 1e-9);
     // The followers' episode replays in our environment exactly.
     let check = bridge(&["lbf-replay", s(&episode), "--check"]);
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    succeeded(&check);
     assert!(!weights(dir.path(), "leader.safetensors").is_empty());
     assert!(!weights(dir.path(), "followers.safetensors").is_empty());
 }
@@ -131,11 +132,7 @@ fn bad_input_is_refused_before_training() {
         "--checkpoint-every",
         "0",
     ]);
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    succeeded(&first);
     refused(
         &[
             "lbf",
@@ -155,17 +152,8 @@ fn bad_input_is_refused_before_training() {
 #[test]
 fn a_run_killed_and_restarted_ends_as_an_uninterrupted_one() {
     let whole = tempfile::tempdir().expect("temp dir");
-    let out = bridge(
-        &args(whole.path(), &[])
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = bridge_with(&args(whole.path(), &[]));
+    succeeded(&out);
 
     let broken = tempfile::tempdir().expect("temp dir");
     let ckpt = broken.path().join("ckpt");
@@ -201,11 +189,7 @@ fn a_run_killed_and_restarted_ends_as_an_uninterrupted_one() {
             .map(String::as_str)
             .collect::<Vec<_>>(),
     );
-    assert!(
-        again.status.success(),
-        "{}",
-        String::from_utf8_lossy(&again.stderr)
-    );
+    succeeded(&again);
     assert!(String::from_utf8_lossy(&again.stderr).contains("continuing from the checkpoint"));
     assert_eq!(solution(broken.path()), solution(whole.path()));
     for name in ["leader.safetensors", "followers.safetensors"] {

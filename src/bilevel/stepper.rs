@@ -333,10 +333,9 @@ mod tests {
         .expect("valid")
     }
 
-    fn run(pieces_per_slice: usize) -> (Vec<BiLevelEvent>, BiLevel, usize) {
-        let inst = instance();
-        let mut lower = NormalForm::new(&inst);
-        let mut bilevel = BiLevel::new(
+    /// The loop every test runs: 25 episodes on 5 agents.
+    fn fresh() -> BiLevel {
+        BiLevel::new(
             trainer(2),
             5,
             BiLevelParams {
@@ -344,7 +343,13 @@ mod tests {
                 ..BiLevelParams::default()
             },
         )
-        .expect("valid");
+        .expect("valid")
+    }
+
+    fn run(pieces_per_slice: usize) -> (Vec<BiLevelEvent>, BiLevel, usize) {
+        let inst = instance();
+        let mut lower = NormalForm::new(&inst);
+        let mut bilevel = fresh();
         let mut events = Vec::new();
         let mut slices = 0;
         loop {
@@ -434,15 +439,7 @@ mod tests {
         let (whole, finished, _) = run(usize::MAX);
         let inst = instance();
         let mut lower = NormalForm::new(&inst);
-        let mut first = BiLevel::new(
-            trainer(2),
-            5,
-            BiLevelParams {
-                episodes: 25,
-                ..BiLevelParams::default()
-            },
-        )
-        .expect("valid");
+        let mut first = fresh();
         let mut events = Vec::new();
         let mut pieces = 0;
         // Stop mid-run, at a point where the followers are not training.
