@@ -289,13 +289,17 @@ fn LbfTraining(state: AppState) -> impl IntoView {
         match spec {
             Ok(spec) => {
                 state.error.set(None);
+                state.lbf_error.set(None);
                 state.lbf_progress.set(Vec::new());
                 state.lbf_result.set(None);
                 state.lbf_training.set(true);
                 state.lbf_last.set(true);
                 state.send(&ToWorker::LbfTrain(spec), false);
             }
-            Err(e) => state.fail(e),
+            Err(e) => {
+                state.lbf_error.set(Some(e.clone()));
+                state.fail(e)
+            }
         }
     };
     let play = move |_| {
@@ -341,6 +345,11 @@ fn LbfTraining(state: AppState) -> impl IntoView {
             </label>
             <button data-testid="lbf-train-start" on:click=start disabled=busy>"Train BRIDGE on the grid"</button>
         </div>
+        // The run's status and errors beside its button as well as in the shared places above.
+        <p class="status" role="status" aria-live="polite">
+            {move || state.lbf_last.get().then(|| training_status(&state))}
+        </p>
+        {move || state.lbf_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         {move || {
             let values: Vec<f64> = state
                 .lbf_progress

@@ -110,6 +110,9 @@ pub struct AppState {
     pub lbf_progress: RwSignal<Vec<LbfProgress>>,
     /// The last bi-level run's result.
     pub lbf_result: RwSignal<Option<LbfTrainedReport>>,
+    /// Why the last bi-level run could not start or failed, shown beside its button (the error
+    /// box at the top of the page is out of sight there).
+    pub lbf_error: RwSignal<Option<String>>,
     worker: StoredValue<Option<Rc<Worker>>, LocalStorage>,
 }
 
@@ -153,6 +156,7 @@ impl AppState {
             lbf_last: RwSignal::new(false),
             lbf_progress: RwSignal::new(Vec::new()),
             lbf_result: RwSignal::new(None),
+            lbf_error: RwSignal::new(None),
             worker: StoredValue::new_local(None),
         };
         // Results shown always belong to the instance in the form: a change of the form clears
@@ -400,7 +404,10 @@ fn route(state: AppState, message: FromWorker) {
                     state.error.set(None);
                     state.lbf_result.set(Some(*r));
                 }
-                Err(e) => state.fail(e),
+                Err(e) => {
+                    state.lbf_error.set(Some(e.clone()));
+                    state.fail(e)
+                }
             }
         }
         FromWorker::LbfReplayed(result) => {
