@@ -13,13 +13,16 @@
 //! - [`FollowerLevel`]: the MADDPG followers as the lower level (`K` epochs per structure, then
 //!   valued on fixed evaluation grids);
 //! - [`LbfRun`]: a whole run on a grid configuration (search, then the followers trained once
-//!   more on the structure found), with checkpoints the command line and the worker share.
+//!   more on the structure found), with checkpoints the command line and the worker share;
+//! - [`search`]: the baselines on the grid (singleton, C-Link, GRASP, SALDAE, CSG-UCT) over the
+//!   same followers and cache, within a budget of follower trainings.
 
 mod cache;
 mod error;
 mod followers;
 mod lower;
 mod run;
+pub mod search;
 mod stepper;
 
 pub use cache::ValueCache;

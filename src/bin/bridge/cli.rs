@@ -431,9 +431,15 @@ pub struct LbfArgs {
     /// 10a4t, 10a5t (agents and apples; grid sides, levels and costs in RESULTS.md).
     #[arg(long)]
     pub config: String,
-    /// The algorithm forming coalitions (this version: bridge).
+    /// The algorithm forming coalitions: bridge, or a baseline searching structures valued by
+    /// the same followers (singleton, grand, clink, grasp, saldae, uct) within --budget.
     #[arg(long, default_value = "bridge")]
     pub algo: String,
+    /// Follower trainings a baseline may spend searching (singletons included; one more trains
+    /// on the structure found). BRIDGE spends about 25 on 6a4t with its defaults; `bridge repro
+    /// fig3` gives each baseline BRIDGE's own count.
+    #[arg(long, default_value_t = 30, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    pub budget: usize,
     /// Seed of the followers, the leader and the grids.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,

@@ -9,9 +9,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use bridge_lab::bilevel::{BiLevelEvent, LbfRun, RunSettings, RunState};
+use bridge_lab::algorithms::Algorithm;
+use bridge_lab::bilevel::search::{run_baseline, GRID_ALGORITHMS};
+use bridge_lab::bilevel::{BiLevelEvent, LbfRun, Outcome, RunSettings, RunState};
 use bridge_lab::core::{CoalitionStructure, Solution};
-use bridge_lab::followers::{Carry, Config, FollowerParams};
+use bridge_lab::followers::{Carry, Config, FollowerParams, Followers};
 use bridge_lab::leader::weights;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -102,11 +104,18 @@ fn save(dir: &Path, state: RunState, seconds: f64) -> Result<()> {
 
 /// Runs `bridge lbf`.
 pub fn run(args: LbfArgs) -> Result<()> {
-    if args.algo != "bridge" {
+    let algorithm = Algorithm::from_name(&args.algo)?;
+    if algorithm != Algorithm::Bridge && !GRID_ALGORITHMS.contains(&algorithm) {
         bail!(
-            "--algo {}: on the grid this version runs bridge only; the baselines over \
-             follower-valued structures are not built yet",
-            args.algo
+            "--algo {}: on the grid the algorithms are bridge, {}",
+            args.algo,
+            GRID_ALGORITHMS.map(Algorithm::name).join(", ")
+        );
+    }
+    if algorithm != Algorithm::Bridge && args.checkpoint.is_some() {
+        bail!(
+            "--checkpoint saves a bridge run; a baseline's run is not checkpointed (drop \
+             --checkpoint, or lower --budget for a shorter run)"
         );
     }
     let settings = settings(&args)?;
@@ -115,12 +124,41 @@ pub fn run(args: LbfArgs) -> Result<()> {
     for path in [&args.out, &args.episode].into_iter().flatten() {
         check_writable(path)?;
     }
-    if let Some(dir) = &args.save {
+    for dir in [&args.save, &args.checkpoint].into_iter().flatten() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    if let Some(dir) = &args.checkpoint {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
+    let finished = if algorithm == Algorithm::Bridge {
+        run_bridge(&args, settings, every)?
+    } else {
+        let started = Instant::now();
+        let bar = progress_bar(args.budget, "training");
+        let (outcome, followers) =
+            run_baseline(&settings, algorithm, args.budget, &mut |event| {
+                report(&bar, &event, true)
+            })?;
+        bar.finish_and_clear();
+        Finished {
+            outcome,
+            seconds: started.elapsed().as_secs_f64(),
+            followers,
+            leader: None,
+        }
+    };
+    write_outputs(&args, algorithm, finished)
+}
+
+/// What a run leaves for the outputs.
+struct Finished {
+    outcome: Outcome,
+    seconds: f64,
+    /// The followers as last trained (on the structure found).
+    followers: Followers,
+    /// BRIDGE's leader weights, as safetensors bytes.
+    leader: Option<Vec<u8>>,
+}
+
+/// BRIDGE's run, continued from `--checkpoint` when one was saved by the same command.
+fn run_bridge(args: &LbfArgs, settings: RunSettings, every: Duration) -> Result<Finished> {
     let (mut run, spent) = match &args.checkpoint {
         Some(dir) => match resume(dir, &settings)? {
             Some((run, spent)) => {
@@ -133,7 +171,7 @@ pub fn run(args: LbfArgs) -> Result<()> {
     };
     let started = Instant::now();
     let mut last_save = Instant::now();
-    let bar = progress_bar(args.episodes);
+    let bar = progress_bar(args.episodes, "episode");
     loop {
         let slice = Instant::now();
         // A checkpoint is taken at the first point between two follower trainings once it is
@@ -141,7 +179,7 @@ pub fn run(args: LbfArgs) -> Result<()> {
         let due = args.checkpoint.is_some() && last_save.elapsed() >= every;
         let done = run.advance(
             &mut || due || slice.elapsed() >= Duration::from_millis(200),
-            &mut |event| report(&bar, &event),
+            &mut |event| report(&bar, &event, false),
         )?;
         if let Some(dir) = &args.checkpoint {
             if done || last_save.elapsed() >= every {
@@ -156,18 +194,38 @@ pub fn run(args: LbfArgs) -> Result<()> {
         }
     }
     bar.finish_and_clear();
-    let seconds = spent + started.elapsed().as_secs_f64();
     let outcome = run
         .outcome()
         .cloned()
         .context("the run ended without a result")?;
-    let n = run.settings().config.agents();
+    let trained_on = format!(
+        "bridge lbf --config {} --seed {} ({} leader episodes)",
+        args.config, args.seed, args.episodes
+    );
+    let leader = weights::to_bytes(run.outer().trainer().network(), &trained_on)?;
+    Ok(Finished {
+        outcome,
+        seconds: spent + started.elapsed().as_secs_f64(),
+        followers: run.lower().followers().clone(),
+        leader: Some(leader),
+    })
+}
+
+/// The solution file, the episode, the weights and the summary line.
+fn write_outputs(args: &LbfArgs, algorithm: Algorithm, finished: Finished) -> Result<()> {
+    let Finished {
+        outcome,
+        seconds,
+        followers,
+        leader,
+    } = finished;
+    let n = followers.config().agents();
     let cs = CoalitionStructure::from_lists(n, &outcome.structure)?;
     if let Some(path) = &args.out {
         let solution = Solution {
             coalitions: outcome.structure.clone(),
             value: outcome.value,
-            algorithm: "bridge".into(),
+            algorithm: algorithm.name().into(),
             seconds,
             optimal: false,
             steps: None,
@@ -175,21 +233,18 @@ pub fn run(args: LbfArgs) -> Result<()> {
         output::write(Some(path), &serde_json::to_string_pretty(&solution)?)?;
     }
     if let Some(path) = &args.episode {
-        let episode = run.lower().followers().play_episode(&cs, args.seed)?;
+        let episode = followers.play_episode(&cs, args.seed)?;
         output::write(Some(path), &episode.to_json())?;
     }
     if let Some(dir) = &args.save {
-        let trained_on = format!(
-            "bridge lbf --config {} --seed {} ({} leader episodes)",
-            args.config, args.seed, args.episodes
-        );
-        let leader = weights::to_bytes(run.outer().trainer().network(), &trained_on)?;
-        write_bytes(&dir.join("leader.safetensors"), &leader)?;
-        let followers = run.lower().followers().weights_to_bytes()?;
-        write_bytes(&dir.join("followers.safetensors"), &followers)?;
+        if let Some(leader) = &leader {
+            write_bytes(&dir.join("leader.safetensors"), leader)?;
+        }
+        write_bytes(&dir.join("followers.safetensors"), &followers.weights_to_bytes()?)?;
     }
     let summary = serde_json::json!({
         "config": args.config,
+        "algorithm": algorithm.name(),
         "structure": outcome.structure,
         "value": outcome.value,
         "coalition_values": outcome.coalition_values,
@@ -208,26 +263,33 @@ fn write_bytes(path: &PathBuf, bytes: &[u8]) -> Result<()> {
 }
 
 /// A progress bar on a terminal, plain lines otherwise.
-fn progress_bar(episodes: usize) -> ProgressBar {
+fn progress_bar(total: usize, unit: &str) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::new(episodes as u64);
+    let bar = ProgressBar::new(total as u64);
     bar.set_style(
-        ProgressStyle::with_template("{bar:30} episode {pos}/{len} {msg}")
+        ProgressStyle::with_template(&format!("{{bar:30}} {unit} {{pos}}/{{len}} {{msg}}"))
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar
 }
 
-fn report(bar: &ProgressBar, event: &BiLevelEvent) {
+/// Shows `event` on the bar (or as a line); the bar counts follower trainings for a baseline
+/// (`counts_trainings`), leader episodes for BRIDGE.
+fn report(bar: &ProgressBar, event: &BiLevelEvent, counts_trainings: bool) {
     let line = match event {
         BiLevelEvent::Valued {
             structure,
             value,
             trainings,
             ..
-        } => format!("structure {trainings} trained: {structure:?} V = {value:.3}"),
+        } => {
+            if counts_trainings {
+                bar.set_position(*trainings as u64);
+            }
+            format!("structure {trainings} trained: {structure:?} V = {value:.3}")
+        }
         BiLevelEvent::Episode(s) => {
             bar.set_position(s.episode as u64);
             format!(
