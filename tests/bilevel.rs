@@ -109,8 +109,24 @@ fn bad_input_is_refused_before_training() {
         "expected one of teaching, 6a4t",
     );
     refused(
-        &["lbf", "--config", "teaching", "--algo", "clink"],
-        "bridge only",
+        &["lbf", "--config", "teaching", "--algo", "exact"],
+        "the algorithms are bridge, singleton, grand, clink",
+    );
+    refused(
+        &[
+            "lbf",
+            "--config",
+            "teaching",
+            "--algo",
+            "clink",
+            "--checkpoint",
+            "x",
+        ],
+        "not checkpointed",
+    );
+    refused(
+        &["repro", "fig3", "--configs", "6a9t"],
+        "the configurations are teaching, 6a4t",
     );
     let missing = dir.path().join("no/such/dir/out.json");
     refused(
@@ -198,4 +214,60 @@ fn a_run_killed_and_restarted_ends_as_an_uninterrupted_one() {
             "{name} differs"
         );
     }
+}
+
+#[test]
+fn a_baseline_searches_within_its_budget_and_writes_the_same_outputs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = bridge_with(&args(dir.path(), &["--algo", "clink", "--budget", "3"]));
+    succeeded(&out);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("a JSON summary on stdout");
+    assert_eq!(summary["algorithm"], "clink");
+    // Three trainings searching, one more on the structure found.
+    assert!(
+        summary["follower_trainings"].as_u64().expect("a count") <= 4,
+        "{summary}"
+    );
+    let sol = solution(dir.path());
+    assert_eq!(sol.algorithm, "clink");
+    assert_eq!(serde_json::json!(sol.coalitions), summary["structure"]);
+    assert_eq!(sol.value, summary["value"].as_f64().expect("a value"));
+    // No leader: only the followers' weights.
+    assert!(!dir.path().join("weights/leader.safetensors").exists());
+    assert!(!weights(dir.path(), "followers.safetensors").is_empty());
+}
+
+#[test]
+fn repro_table6_writes_the_paper_beside_ours_for_each_reuse_setting() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let results = dir.path().join("results");
+    let out = bridge(&[
+        "repro",
+        "table6",
+        "--configs",
+        "teaching",
+        "--seeds",
+        "1",
+        "--lbf-episodes",
+        "1",
+        "--results",
+        s(&results),
+    ]);
+    succeeded(&out);
+    let md = std::fs::read_to_string(results.join("table6.md")).expect("table6.md");
+    for row in [
+        "reuse critic / init actors",
+        "reuse critic / reuse actors",
+        "init critic / init actors",
+        "init critic / reuse actors",
+    ] {
+        assert_eq!(
+            md.matches(row).count(),
+            3,
+            "{row} in V, gain and the paper's: {md}"
+        );
+    }
+    let csv = std::fs::read_to_string(results.join("table6.csv")).expect("table6.csv");
+    assert_eq!(csv.lines().count(), 1 + 4, "{csv}");
 }

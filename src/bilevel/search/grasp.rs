@@ -29,7 +29,10 @@ pub fn grasp(values: &mut dyn StructureValues, seed: u64) -> Result<()> {
     let n = values.agents();
     let mut idle = 0;
     while idle < IDLE_ITERATIONS {
-        let mut counter = Counting { inner: values, new: 0 };
+        let mut counter = Counting {
+            inner: values,
+            new: 0,
+        };
         let Some(cs) = construct(&mut counter, n, &mut rng)? else {
             return Ok(());
         };
@@ -99,7 +102,10 @@ fn construct(
                 (lo.min(c.3), hi.max(c.3))
             });
         let threshold = lo + alpha * (hi - lo);
-        let list: Vec<_> = candidates.into_iter().filter(|c| c.3 >= threshold).collect();
+        let list: Vec<_> = candidates
+            .into_iter()
+            .filter(|c| c.3 >= threshold)
+            .collect();
         let (w, target, next, value) = list[rng.random_range(0..list.len())].clone();
         let a = waiting.remove(w);
         match target {
@@ -126,7 +132,10 @@ fn with_coalition(cs: &CoalitionStructure, members: &Coalition) -> Result<Coalit
         .filter(|c| !c.is_empty())
         .collect();
     coalitions.push(*members);
-    Ok(CoalitionStructure::from_coalitions(cs.agents(), coalitions)?)
+    Ok(CoalitionStructure::from_coalitions(
+        cs.agents(),
+        coalitions,
+    )?)
 }
 
 /// Steepest ascent from `cs`; `false` once the budget is spent.

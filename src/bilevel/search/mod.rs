@@ -82,10 +82,9 @@ pub fn run_baseline(
     events: &mut dyn FnMut(BiLevelEvent),
 ) -> Result<(Outcome, Followers)> {
     if budget == 0 {
-        return Err(LeaderError::BadParams(
-            "give a budget of at least 1 follower training".into(),
-        )
-        .into());
+        return Err(
+            LeaderError::BadParams("give a budget of at least 1 follower training".into()).into(),
+        );
     }
     let followers = Followers::new(
         settings.config.clone(),
@@ -96,12 +95,7 @@ pub fn run_baseline(
     let n = settings.config.agents();
     let singletons = CoalitionStructure::singletons(n);
     let (best, cache_len, singleton_value, valued) = {
-        let mut values = Budgeted::new(
-            &mut lower,
-            budget,
-            settings.outer.work_per_piece,
-            events,
-        );
+        let mut values = Budgeted::new(&mut lower, budget, settings.outer.work_per_piece, events);
         let singleton_value = values.value(&singletons)?.unwrap_or_default();
         search(algorithm, &mut values, settings.seed)?;
         let best = values

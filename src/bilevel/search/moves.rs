@@ -90,7 +90,8 @@ pub fn distance(a: &CoalitionStructure, b: &CoalitionStructure) -> usize {
     let mut d = 0;
     for i in 0..n {
         for j in i + 1..n {
-            if (a.coalition_of(i) == a.coalition_of(j)) != (b.coalition_of(i) == b.coalition_of(j)) {
+            if (a.coalition_of(i) == a.coalition_of(j)) != (b.coalition_of(i) == b.coalition_of(j))
+            {
                 d += 1;
             }
         }
@@ -101,7 +102,10 @@ pub fn distance(a: &CoalitionStructure, b: &CoalitionStructure) -> usize {
 /// `coalitions` without the empty ones, as a structure of `like`'s agents.
 fn rebuilt(like: &CoalitionStructure, coalitions: Vec<Coalition>) -> Result<CoalitionStructure> {
     let coalitions = coalitions.into_iter().filter(|c| !c.is_empty()).collect();
-    Ok(CoalitionStructure::from_coalitions(like.agents(), coalitions)?)
+    Ok(CoalitionStructure::from_coalitions(
+        like.agents(),
+        coalitions,
+    )?)
 }
 
 #[cfg(test)]

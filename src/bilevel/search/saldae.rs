@@ -92,7 +92,11 @@ pub fn saldae(values: &mut dyn StructureValues, seed: u64) -> Result<()> {
             };
             note(&mut best, &next, w);
         }
-        idle = if values.trainings() == before { idle + 1 } else { 0 };
+        idle = if values.trainings() == before {
+            idle + 1
+        } else {
+            0
+        };
     }
     Ok(())
 }

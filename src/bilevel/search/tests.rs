@@ -9,11 +9,7 @@ fn instance(name: &str, n: usize, seed: u64) -> Instance {
 
 /// Runs `algorithm` on `f` as its lower level within `budget`; the best structure, its value
 /// and the trainings spent.
-fn searched(
-    f: &Instance,
-    algorithm: Algorithm,
-    budget: usize,
-) -> (CoalitionStructure, f64, usize) {
+fn searched(f: &Instance, algorithm: Algorithm, budget: usize) -> (CoalitionStructure, f64, usize) {
     let mut lower = NormalForm::new(f);
     let mut events = |_| {};
     let mut values = Budgeted::new(&mut lower, budget, 1, &mut events);
@@ -41,7 +37,11 @@ fn every_search_keeps_to_its_budget_and_finds_a_valued_partition() {
     for algorithm in GRID_ALGORITHMS {
         for budget in [1, 5, 40] {
             let (cs, v, spent) = searched(&f, algorithm, budget);
-            assert!(spent <= budget, "{} spent {spent} of {budget}", algorithm.name());
+            assert!(
+                spent <= budget,
+                "{} spent {spent} of {budget}",
+                algorithm.name()
+            );
             assert_eq!(cs.agents(), 7);
             assert!((v - cs.value(&f)).abs() < 1e-9);
         }
@@ -59,7 +59,10 @@ fn with_budget_for_its_path_uct_and_saldae_are_never_below_clink() {
         }
         // GRASP has no such guarantee, but finds a structure above all singletons.
         let (_, grasp, _) = searched(&f, Algorithm::Grasp, 300);
-        assert!(grasp >= CoalitionStructure::singletons(7).value(&f), "{name}");
+        assert!(
+            grasp >= CoalitionStructure::singletons(7).value(&f),
+            "{name}"
+        );
     }
 }
 
@@ -104,15 +107,18 @@ fn a_baseline_on_three_followers_reports_a_fresh_value_of_the_structure_it_found
     settings.followers.episodes_per_epoch = 4;
     settings.followers.warmup_steps = 20;
     let mut valued = Vec::new();
-    let (outcome, _) = run_baseline(&settings, Algorithm::Clink, 4, &mut |e| valued.push(e))
-        .expect("runs");
+    let (outcome, _) =
+        run_baseline(&settings, Algorithm::Clink, 4, &mut |e| valued.push(e)).expect("runs");
     assert!(outcome.trainings <= 5, "{}", outcome.trainings);
     assert_eq!(valued.len(), outcome.trainings);
     let cs = CoalitionStructure::from_lists(3, &outcome.structure).expect("a partition");
     assert_eq!(cs.agents(), 3);
     assert!((outcome.coalition_values.iter().sum::<f64>() - outcome.value).abs() < 1e-9);
     // The singletons were valued first: the first event is theirs.
-    let BiLevelEvent::Valued { structure, value, .. } = &valued[0] else {
+    let BiLevelEvent::Valued {
+        structure, value, ..
+    } = &valued[0]
+    else {
         panic!("a valued structure first");
     };
     assert_eq!(structure, &CoalitionStructure::singletons(3).to_lists());

@@ -60,10 +60,13 @@ pub fn csg_uct(values: &mut dyn StructureValues, seed: u64) -> Result<()> {
                         let n = &tree[&c.to_lists()];
                         (c, n.best + CP * (2.0 * ln / n.visits as f64).sqrt())
                     })
-                    .fold(None::<(&CoalitionStructure, f64)>, |best, (c, u)| match best {
-                        Some((_, b)) if b >= u => best,
-                        _ => Some((c, u)),
-                    })
+                    .fold(
+                        None::<(&CoalitionStructure, f64)>,
+                        |best, (c, u)| match best {
+                            Some((_, b)) if b >= u => best,
+                            _ => Some((c, u)),
+                        },
+                    )
                     .map(|(c, _)| c.clone())
                     .expect("a node that is not the grand coalition has children")
             } else {
@@ -82,7 +85,11 @@ pub fn csg_uct(values: &mut dyn StructureValues, seed: u64) -> Result<()> {
             node.visits += 1;
             node.best = node.best.max(score);
         }
-        idle = if values.trainings() == before { idle + 1 } else { 0 };
+        idle = if values.trainings() == before {
+            idle + 1
+        } else {
+            0
+        };
     }
     Ok(())
 }

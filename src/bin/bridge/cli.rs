@@ -276,7 +276,9 @@ impl DqnOptions {
 pub struct ReproArgs {
     /// The experiment: table1 (generalisation), table2 (inference time of every algorithm),
     /// table3 (baselines on a 200-episode budget), table4 (network sizes), table5 (inference time
-    /// by network size), table7 (horizons), fig2 (every algorithm on the six distributions).
+    /// by network size), table7 (horizons), fig2 (every algorithm on the six distributions);
+    /// on the grid (LBF): fig3 (BRIDGE and the baselines), fig4 (follower epochs), table6
+    /// (critic and actor reuse).
     pub name: String,
     /// Directory for the Markdown, CSV and SVG files.
     #[arg(long, default_value = "results")]
@@ -324,6 +326,13 @@ pub struct ReproArgs {
     /// fig2; default: all of them).
     #[arg(long, value_delimiter = ',', num_args = 1)]
     pub agents: Option<Vec<usize>>,
+    /// fig3, fig4 and table6: only these LBF configurations, comma-separated (e.g. --configs
+    /// 6a4t,6a5t; default: the paper's six; teaching is allowed too).
+    #[arg(long, value_delimiter = ',', num_args = 1)]
+    pub configs: Option<Vec<String>>,
+    /// fig3, fig4 and table6: BRIDGE's leader episodes per run (`bridge lbf --episodes`).
+    #[arg(long, default_value_t = 30, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000))]
+    pub lbf_episodes: usize,
     /// Threads running the experiment's independent runs (default: every core); the tables are
     /// the same for any number, apart from measured times.
     #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=4096))]

@@ -132,10 +132,9 @@ pub fn run(args: LbfArgs) -> Result<()> {
     } else {
         let started = Instant::now();
         let bar = progress_bar(args.budget, "training");
-        let (outcome, followers) =
-            run_baseline(&settings, algorithm, args.budget, &mut |event| {
-                report(&bar, &event, true)
-            })?;
+        let (outcome, followers) = run_baseline(&settings, algorithm, args.budget, &mut |event| {
+            report(&bar, &event, true)
+        })?;
         bar.finish_and_clear();
         Finished {
             outcome,
@@ -240,7 +239,10 @@ fn write_outputs(args: &LbfArgs, algorithm: Algorithm, finished: Finished) -> Re
         if let Some(leader) = &leader {
             write_bytes(&dir.join("leader.safetensors"), leader)?;
         }
-        write_bytes(&dir.join("followers.safetensors"), &followers.weights_to_bytes()?)?;
+        write_bytes(
+            &dir.join("followers.safetensors"),
+            &followers.weights_to_bytes()?,
+        )?;
     }
     let summary = serde_json::json!({
         "config": args.config,

@@ -6,6 +6,7 @@
 mod ablation;
 mod fig2;
 mod grid;
+mod lbf;
 mod plot;
 mod scale;
 pub mod sweep;
@@ -24,6 +25,7 @@ use serde_json::{json, Value};
 use crate::cli::ReproArgs;
 use ablation::Ablation;
 use fig2::Fig2;
+use lbf::{Kind, LbfExperiment};
 use scale::Scale;
 use sweep::{sweep, Plan};
 use table1::Table1;
@@ -32,8 +34,8 @@ use table3::Table3;
 use table5::Table5;
 
 /// The experiments this version can regenerate.
-pub const NAMES: [&str; 7] = [
-    "table1", "table2", "table3", "table4", "table5", "table7", "fig2",
+pub const NAMES: [&str; 10] = [
+    "table1", "table2", "table3", "table4", "table5", "table7", "fig2", "fig3", "fig4", "table6",
 ];
 
 /// Runs `bridge repro`.
@@ -65,6 +67,9 @@ pub fn run(args: ReproArgs) -> Result<()> {
         "table4" => sweep(&Ablation::table4(Scale::new(&args)?), &plan),
         "table5" => sweep(&Table5::new(&args)?, &plan),
         "table7" => sweep(&Ablation::table7(Scale::new(&args)?), &plan),
+        "fig3" => sweep(&LbfExperiment::new(Kind::Fig3, &args)?, &plan),
+        "fig4" => sweep(&LbfExperiment::new(Kind::Fig4, &args)?, &plan),
+        "table6" => sweep(&LbfExperiment::new(Kind::Table6, &args)?, &plan),
         _ => sweep(&Fig2(Scale::new(&args)?), &plan),
     }
 }
@@ -89,6 +94,8 @@ fn settings(args: &ReproArgs) -> Value {
         "return_mix": args.dqn.return_mix,
         "target_sync": args.dqn.target_sync,
         "agents": args.agents,
+        "configs": args.configs,
+        "lbf_episodes": args.lbf_episodes,
     })
 }
 
