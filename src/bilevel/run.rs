@@ -262,26 +262,33 @@ impl LbfRun {
     }
 }
 
+/// A run small enough for unit tests: 3 agents on a 5 × 5 grid, one epoch of 4 episodes per
+/// structure, 4 leader episodes.
+#[cfg(test)]
+pub(crate) fn tiny_settings() -> RunSettings {
+    use crate::followers::CustomConfig;
+    let config = Config::custom(&CustomConfig {
+        grid_side: 5,
+        agents: 3,
+        apples: 2,
+        episode_steps: Some(15),
+        recruitment_cost: 0.5,
+        ..CustomConfig::default()
+    })
+    .expect("valid");
+    let mut s = RunSettings::ours(config, 4, 9);
+    s.schedule.epochs = 1;
+    s.followers.episodes_per_epoch = 4;
+    s.followers.warmup_steps = 20;
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::followers::CustomConfig;
 
     fn settings() -> RunSettings {
-        let config = Config::custom(&CustomConfig {
-            grid_side: 5,
-            agents: 3,
-            apples: 2,
-            episode_steps: Some(15),
-            recruitment_cost: 0.5,
-            ..CustomConfig::default()
-        })
-        .expect("valid");
-        let mut s = RunSettings::ours(config, 4, 9);
-        s.schedule.epochs = 1;
-        s.followers.episodes_per_epoch = 4;
-        s.followers.warmup_steps = 20;
-        s
+        tiny_settings()
     }
 
     fn finish(run: &mut LbfRun) -> Vec<BiLevelEvent> {

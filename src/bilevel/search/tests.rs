@@ -1,7 +1,6 @@
 use super::*;
 use crate::bilevel::NormalForm;
 use crate::core::{Distribution, Instance};
-use crate::followers::{Config, CustomConfig};
 
 fn instance(name: &str, n: usize, seed: u64) -> Instance {
     Instance::generate(Distribution::from_name(name).expect("known"), n, seed).expect("valid")
@@ -93,19 +92,7 @@ fn exact_and_random_are_refused_on_the_grid_with_the_list_of_those_that_run() {
 
 #[test]
 fn a_baseline_on_three_followers_reports_a_fresh_value_of_the_structure_it_found() {
-    let config = Config::custom(&CustomConfig {
-        grid_side: 5,
-        agents: 3,
-        apples: 2,
-        episode_steps: Some(15),
-        recruitment_cost: 0.5,
-        ..CustomConfig::default()
-    })
-    .expect("valid");
-    let mut settings = RunSettings::ours(config, 4, 9);
-    settings.schedule.epochs = 1;
-    settings.followers.episodes_per_epoch = 4;
-    settings.followers.warmup_steps = 20;
+    let settings = crate::bilevel::run::tiny_settings();
     let mut valued = Vec::new();
     let (outcome, _) =
         run_baseline(&settings, Algorithm::Clink, 4, &mut |e| valued.push(e)).expect("runs");
