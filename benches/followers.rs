@@ -2,12 +2,17 @@
 //! observation built into kept buffers (`step_into` + `observe_into`, random actions), the same
 //! with the allocating `step` + `observations`; one follower update (default settings); one
 //! follower training of a 6a4t structure with the default `K = 10` epochs; and, for the choice of
-//! plain-`f32` networks, one actor forward pass on candle next to the same on `followers::mlp`.
+//! plain-`f32` networks, one actor forward pass on candle next to the same on `followers::mlp`;
+//! and the leader's side of the bi-level loop: one leader episode on 6 agents (5 merges, each
+//! chosen, valued from the cache and learned from with a DQN update), the values known, so what
+//! is measured is the loop and the leader, not the followers' training (benched above).
 
-use bridge_lab::core::CoalitionStructure;
+use bridge_lab::bilevel::{BiLevel, BiLevelEvent, BiLevelParams, NormalForm, RunSettings};
+use bridge_lab::core::{CoalitionStructure, Distribution, Instance};
 use bridge_lab::followers::mlp::{Activations, Mlp};
 use bridge_lab::followers::{features, Config, FollowerParams, Followers};
 use bridge_lab::lbf::{Action, Foraging, StepOutcome};
+use bridge_lab::leader::{QNetwork, Trainer};
 use bridge_lab::nn::Linear;
 use candle_core::{Device, Tensor};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -113,8 +118,46 @@ fn actor_forward(c: &mut Criterion) {
     group.finish();
 }
 
+fn leader_episode(c: &mut Criterion) {
+    let settings = RunSettings::ours(Config::from_name("6a4t").expect("a preset"), 30, 1);
+    let instance = Instance::generate(
+        Distribution::from_name("modified_normal").expect("known"),
+        6,
+        1,
+    )
+    .expect("valid");
+    let mut lower = NormalForm::new(&instance);
+    let net = QNetwork::new(settings.leader.clone(), 1).expect("valid");
+    let trainer = Trainer::new(net, settings.dqn.clone()).expect("valid");
+    let params = BiLevelParams {
+        episodes: usize::MAX / 2,
+        ..BiLevelParams::default()
+    };
+    let mut bilevel = BiLevel::new(trainer, 6, params).expect("valid");
+    // Past the replay's warm-up, so each step includes its DQN update.
+    let mut one_episode = |bilevel: &mut BiLevel| {
+        let ended = std::cell::Cell::new(false);
+        bilevel
+            .advance(&mut lower, &mut || ended.get(), &mut |e| {
+                if matches!(e, BiLevelEvent::Episode(_)) {
+                    ended.set(true);
+                }
+            })
+            .expect("runs");
+    };
+    for _ in 0..20 {
+        one_episode(&mut bilevel);
+    }
+    let mut group = c.benchmark_group("bilevel_leader");
+    group.bench_function("one_episode_6_agents_values_cached", |b| {
+        b.iter(|| one_episode(&mut bilevel))
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
+    leader_episode,
     env_step,
     follower_update_and_training,
     actor_forward
