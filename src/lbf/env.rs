@@ -32,6 +32,9 @@ pub struct Foraging {
     pub(crate) params: Params,
     /// Apple levels by cell, row-major; 0 is an empty cell (lbforaging's `field`).
     pub(crate) field: Vec<u32>,
+    /// The cells holding an apple, as row-major indices in ascending order: what `field`
+    /// holds, kept so that observations and `done` read a few apples instead of every cell.
+    pub(crate) apples: Vec<usize>,
     pub(crate) players: Vec<Player>,
     pub(crate) scores: Vec<f64>,
     pub(crate) food_spawned: f64,
@@ -124,9 +127,11 @@ impl Foraging {
         food_spawned: f64,
     ) -> Foraging {
         let n = players.len();
+        let apples = (0..field.len()).filter(|&i| field[i] > 0).collect();
         let mut env = Foraging {
             params,
             field,
+            apples,
             players,
             scores: vec![0.0; n],
             food_spawned,
@@ -189,7 +194,7 @@ impl Foraging {
 
     /// lbforaging's `done`: no apple left, or the step limit reached.
     pub fn is_done(&self) -> bool {
-        self.field.iter().all(|&f| f == 0) || self.params.max_episode_steps <= self.current_step
+        self.apples.is_empty() || self.params.max_episode_steps <= self.current_step
     }
 
     /// One step of the joint action (one action per player, in player order), applying the
@@ -296,8 +301,9 @@ impl Foraging {
                 }
                 rewards[j] = reward;
             }
-            let cols = self.params.cols();
-            self.field[food.0 * cols + food.1] = 0;
+            let cell = food.0 * self.params.cols() + food.1;
+            self.field[cell] = 0;
+            self.apples.retain(|&a| a != cell);
         }
         self.scratch.loading = loading;
         self.scratch.group = group;

@@ -38,22 +38,22 @@ impl Foraging {
 
         let food_slots = params.max_num_food;
         let mut written = 0;
-        'window: for r in origin.0..(row + sight + 1).min(rows) {
-            let line = &self.field[r * cols..(r + 1) * cols];
-            let window = origin.1..(col + sight + 1).min(cols);
-            for (c, &level) in window.clone().zip(&line[window]) {
-                if level > 0 {
-                    if written == food_slots {
-                        break 'window;
-                    }
-                    out[3 * written..3 * written + 3].copy_from_slice(&[
-                        (r - origin.0) as f32,
-                        (c - origin.1) as f32,
-                        level as f32,
-                    ]);
-                    written += 1;
-                }
+        // The apples in the window, in row-major order (the order of `apples`).
+        let (last_row, last_col) = ((row + sight).min(rows - 1), (col + sight).min(cols - 1));
+        for &cell in &self.apples {
+            let (r, c) = (cell / cols, cell % cols);
+            if r < origin.0 || r > last_row || c < origin.1 || c > last_col {
+                continue;
             }
+            if written == food_slots {
+                break;
+            }
+            out[3 * written..3 * written + 3].copy_from_slice(&[
+                (r - origin.0) as f32,
+                (c - origin.1) as f32,
+                self.field[cell] as f32,
+            ]);
+            written += 1;
         }
         for slot in out[3 * written..3 * food_slots].chunks_exact_mut(3) {
             slot.copy_from_slice(&[-1.0, -1.0, 0.0]);
