@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the benchmarks: criterion natively (exact solver, value look-ups, leader) and the leader's
-# wasm benchmark in headless Chromium, then prints the leader's wasm/native ratios measured in
-# this one run. Figures go to target/bench-summary.md.
+# Runs the benchmarks: criterion natively (exact solver, value look-ups, leader, baselines,
+# followers) and the leader's and followers' wasm benchmark in headless Chromium, then prints
+# their wasm/native ratios measured in this one run. Figures go to target/bench-summary.md.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/scripts/install.sh" --tests
@@ -14,6 +14,7 @@ cargo bench --bench exact -- --warm-up-time 1 --measurement-time 4 | tee target/
 cargo bench --bench values -- --warm-up-time 1 --measurement-time 2 | tee target/bench-values.txt
 cargo bench --bench leader -- --warm-up-time 1 --measurement-time 4 | tee target/bench-leader.txt
 cargo bench --bench baselines -- --warm-up-time 1 --measurement-time 3 | tee target/bench-baselines.txt
+cargo bench --bench followers -- --warm-up-time 1 --measurement-time 4 | tee target/bench-followers.txt
 WASM_BINDGEN_TEST_TIMEOUT=600 cargo test --release --target wasm32-unknown-unknown --test wasm_bench -- --nocapture | tee target/bench-wasm.txt
 
 python3 - "$out" <<'PY'
@@ -21,7 +22,8 @@ import re, sys
 unit = {"ns": 1e-6, "µs": 1e-3, "us": 1e-3, "ms": 1.0, "s": 1e3}
 native = {}
 name = None
-for line in open("target/bench-leader.txt", encoding="utf-8"):
+for line in open("target/bench-leader.txt", encoding="utf-8").readlines() + open(
+        "target/bench-followers.txt", encoding="utf-8").readlines():
     # criterion prints a long benchmark id on a line of its own, before the time.
     m = re.match(r"^(\S*)\s+time:\s+\[\S+ \S+ (\S+) (\S+)", line)
     if m:

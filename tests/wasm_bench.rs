@@ -1,5 +1,7 @@
-//! The wasm side of the leader benchmark, run in headless Chromium by `scripts/bench.sh`:
-//! one DQN update at M = 10 and 100, and the greedy rollout at n = 30, 50, 100 and 1000, timed
+//! The wasm side of the leader and follower benchmarks, run in headless Chromium by
+//! `scripts/bench.sh`: one DQN update at M = 10 and 100, the greedy rollout at n = 30, 50, 100
+//! and 1000, a 6a4t grid step with its 6 observations, and one follower training of a 6a4t
+//! structure with K = 10 (the names of `benches/leader.rs` and `benches/followers.rs`), timed
 //! with `performance.now()` and printed as `bench <name> <milliseconds>` lines for the script to
 //! set beside criterion's native figures. Not part of the test command: timings are measured,
 //! never asserted.
@@ -10,6 +12,11 @@ use bridge_lab::core::{Distribution, Instance};
 use bridge_lab::leader::{
     greedy, DqnParams, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork, Trainer,
 };
+use bridge_lab::core::CoalitionStructure;
+use bridge_lab::followers::{Config, FollowerParams, Followers};
+use bridge_lab::lbf::{Action, Foraging, StepOutcome};
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -75,4 +82,44 @@ fn leader_speed() {
         });
         console_log!("bench greedy/rollout/{n} {ms:.4}");
     }
+}
+
+#[wasm_bindgen_test]
+fn follower_speed() {
+    let config = Config::from_name("6a4t").expect("a preset");
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+    let n = config.agents();
+    let len = config.lbf.observation_len();
+    let mut env = Foraging::reset(config.lbf.clone(), &mut rng).expect("valid");
+    let mut actions = vec![Action::None; n];
+    let mut outcome = StepOutcome {
+        effective_actions: Vec::with_capacity(n),
+        rewards: Vec::with_capacity(n),
+        done: false,
+    };
+    let mut obs = vec![0.0f32; n * len];
+    // As the criterion bench: random actions, a reset when the episode ends.
+    let steps = 100_000;
+    let ms = time(5, || {
+        for _ in 0..steps {
+            if env.is_done() {
+                env = Foraging::reset(config.lbf.clone(), &mut rng).expect("valid");
+            }
+            for a in actions.iter_mut() {
+                *a = Action::ALL[rng.random_range(0..6)];
+            }
+            env.step_into(&actions, &mut outcome).expect("valid");
+            for (i, o) in obs.chunks_exact_mut(len).enumerate() {
+                env.observe_into(i, o);
+            }
+            std::hint::black_box(&obs);
+        }
+    }) / steps as f64;
+    console_log!("bench lbf_6a4t_step/step_into_and_observe_into {ms:.6}");
+    let cs = CoalitionStructure::grand(n);
+    let ms = time(3, || {
+        let mut f = Followers::new(config.clone(), FollowerParams::default(), 1).expect("valid");
+        f.train(&cs, 10).expect("trains");
+    });
+    console_log!("bench followers_6a4t/train_one_structure_k10 {ms:.1}");
 }
