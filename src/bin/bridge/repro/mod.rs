@@ -8,6 +8,7 @@ mod fig2;
 mod grid;
 mod plot;
 mod scale;
+mod sizes;
 pub mod sweep;
 mod table1;
 mod table2;
@@ -32,8 +33,8 @@ use table3::Table3;
 use table5::Table5;
 
 /// The experiments this version can regenerate.
-pub const NAMES: [&str; 7] = [
-    "table1", "table2", "table3", "table4", "table5", "table7", "fig2",
+pub const NAMES: [&str; 8] = [
+    "table1", "table2", "table3", "table4", "table5", "table7", "fig2", "scale",
 ];
 
 /// Runs `bridge repro`.
@@ -65,6 +66,7 @@ pub fn run(args: ReproArgs) -> Result<()> {
         "table4" => sweep(&Ablation::table4(Scale::new(&args)?), &plan),
         "table5" => sweep(&Table5::new(&args)?, &plan),
         "table7" => sweep(&Ablation::table7(Scale::new(&args)?), &plan),
+        "scale" => sweep(&sizes::AcrossSizes::new(&args)?, &plan),
         _ => sweep(&Fig2(Scale::new(&args)?), &plan),
     }
 }

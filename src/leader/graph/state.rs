@@ -1,0 +1,228 @@
+//! The leader's MDP as the graph leader sees it (paper section 4.1, with values): a coalition
+//! structure reached by merges from all singletons, every pair's merge reward kept in a table,
+//! and the instance's scales that make rewards comparable across sizes and distributions.
+//!
+//! Coalitions sit in fixed slots, the slot of their smallest member, as in C-Link
+//! (`algorithms::clink`): a merge keeps the lower slot, frees the higher one and recomputes one
+//! row of rewards (`m` value calls). The structure's order of coalitions (smallest member) is the
+//! order of the live slots, so indices `i < j` here are [`Action::Merge`](crate::leader::Action)'s.
+
+use crate::core::{CharacteristicFunction, Coalition, CoalitionStructure, Step};
+use crate::leader::mdp::{merge_ends, Horizon};
+
+/// A structure in the making, with every pair's merge reward.
+#[derive(Clone, Debug)]
+pub struct MergeState {
+    n: usize,
+    /// The coalition in each slot (stale for freed slots).
+    coalitions: Vec<Coalition>,
+    /// `v` of each slot's coalition.
+    values: Vec<f64>,
+    /// The live slots in the structure's order.
+    alive: Vec<usize>,
+    /// `n×n` by slot: `v(C_a ∪ C_b) − v(C_a) − v(C_b)`.
+    rewards: Vec<f64>,
+    reward_scale: f64,
+    value_scale: f64,
+    steps_left: usize,
+    value: f64,
+}
+
+/// A positive scale: the mean of the positive numbers, else of the magnitudes, else 1.
+fn scale_of(numbers: impl Iterator<Item = f64> + Clone) -> f64 {
+    let (mut pos, mut pos_count, mut abs, mut count) = (0.0, 0usize, 0.0, 0usize);
+    for x in numbers {
+        if x.is_finite() {
+            if x > 0.0 {
+                pos += x;
+                pos_count += 1;
+            }
+            abs += x.abs();
+            count += 1;
+        }
+    }
+    let s = if pos_count > 0 {
+        pos / pos_count as f64
+    } else if count > 0 {
+        abs / count as f64
+    } else {
+        1.0
+    };
+    if s.is_finite() && s > 0.0 {
+        s
+    } else {
+        1.0
+    }
+}
+
+impl MergeState {
+    /// All singletons of `f`'s agents, lasting at most `horizon` merges.
+    ///
+    /// The reward scale is the mean positive reward at this first step (ECO-DQN's normalised
+    /// gains): it makes a reward of 1 mean "a typical good first merge" at any size and on any
+    /// distribution. The value scale is the mean magnitude of the singletons' values.
+    pub fn new<F: CharacteristicFunction + ?Sized>(f: &F, horizon: Horizon) -> Self {
+        let n = f.agents();
+        let coalitions: Vec<Coalition> = (0..n).map(Coalition::singleton).collect();
+        let values: Vec<f64> = coalitions.iter().map(|c| f.value(c)).collect();
+        let mut rewards = vec![0.0; n * n];
+        for a in 0..n {
+            for b in a + 1..n {
+                // The formula of `CharacteristicFunction::merge_reward` and C-Link's, with the
+                // two coalitions' values read from the table instead of asked again.
+                let r = f.value(&coalitions[a].union(&coalitions[b])) - values[a] - values[b];
+                rewards[a * n + b] = r;
+                rewards[b * n + a] = r;
+            }
+        }
+        let pairs = (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b)));
+        let reward_scale = scale_of(pairs.map(|(a, b)| rewards[a * n + b]));
+        let value_scale = scale_of(values.iter().map(|v| v.abs()));
+        let value = values.iter().sum();
+        Self {
+            n,
+            coalitions,
+            values,
+            alive: (0..n).collect(),
+            rewards,
+            reward_scale,
+            value_scale,
+            steps_left: horizon.steps(n),
+            value,
+        }
+    }
+
+    /// The number of agents `n`.
+    pub fn agents(&self) -> usize {
+        self.n
+    }
+
+    /// The number of coalitions `m`.
+    pub fn len(&self) -> usize {
+        self.alive.len()
+    }
+
+    /// Whether there is no coalition (no agents).
+    pub fn is_empty(&self) -> bool {
+        self.alive.is_empty()
+    }
+
+    /// `v(CS)`.
+    pub fn value(&self) -> f64 {
+        self.value
+    }
+
+    /// The mean positive reward of the first step, the unit of normalised rewards.
+    pub fn reward_scale(&self) -> f64 {
+        self.reward_scale
+    }
+
+    /// The mean magnitude of the singletons' values, the unit of per-agent values.
+    pub fn value_scale(&self) -> f64 {
+        self.value_scale
+    }
+
+    /// Whether no merge may follow: the horizon is used up or one coalition is left.
+    pub fn is_done(&self) -> bool {
+        self.steps_left == 0 || self.alive.len() < 2
+    }
+
+    /// Whether a merge now would end the episode ([`merge_ends`]).
+    pub fn merge_ends(&self) -> bool {
+        merge_ends(self.steps_left, self.alive.len())
+    }
+
+    /// Coalition `i` of the structure.
+    pub fn coalition(&self, i: usize) -> Coalition {
+        self.coalitions[self.alive[i]]
+    }
+
+    /// `v` of coalition `i`.
+    pub fn coalition_value(&self, i: usize) -> f64 {
+        self.values[self.alive[i]]
+    }
+
+    /// The reward of merging coalitions `i ≠ j`.
+    pub fn reward(&self, i: usize, j: usize) -> f64 {
+        self.rewards[self.alive[i] * self.n + self.alive[j]]
+    }
+
+    /// The row of coalition `i`'s rewards by slot (read with [`slot`](Self::slot)).
+    pub(crate) fn reward_row(&self, i: usize) -> &[f64] {
+        let a = self.alive[i];
+        &self.rewards[a * self.n..(a + 1) * self.n]
+    }
+
+    /// The slots of the coalitions, in the structure's order.
+    pub(crate) fn slots(&self) -> &[usize] {
+        &self.alive
+    }
+
+    /// Merges coalitions `i < j`; returns the merge's step (reward and the new `v(CS)`).
+    /// Indices out of order or range are the caller's bug, caught by [`crate::leader::Episode`]
+    /// checks before they reach here.
+    pub fn merge<F: CharacteristicFunction + ?Sized>(&mut self, i: usize, j: usize, f: &F) -> Step {
+        debug_assert!(i < j && j < self.alive.len() && self.steps_left > 0);
+        let (keep, gone) = (self.alive[i], self.alive[j]);
+        let reward = self.rewards[keep * self.n + gone];
+        let (a, b) = (self.coalitions[keep], self.coalitions[gone]);
+        let union = a.union(&b);
+        self.alive.remove(j);
+        self.coalitions[keep] = union;
+        self.values[keep] = f.value(&union);
+        let v = self.values[keep];
+        for &s in &self.alive {
+            if s != keep {
+                let r = f.value(&union.union(&self.coalitions[s])) - v - self.values[s];
+                self.rewards[keep * self.n + s] = r;
+                self.rewards[s * self.n + keep] = r;
+            }
+        }
+        self.steps_left -= 1;
+        self.value += reward;
+        Step::Merge {
+            merge: [a.agents().collect(), b.agents().collect()],
+            reward,
+            value: self.value,
+        }
+    }
+
+    /// The current structure.
+    pub fn structure(&self) -> CoalitionStructure {
+        let coalitions = self.alive.iter().map(|&s| self.coalitions[s]).collect();
+        CoalitionStructure::from_coalitions(self.n, coalitions).expect("merges keep a partition")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{Distribution, Instance};
+
+    #[test]
+    fn rewards_equal_the_merge_reward_after_every_merge() {
+        let f = Instance::generate(Distribution::from_name("combined").expect("known"), 12, 3)
+            .expect("valid");
+        let mut state = MergeState::new(&f, Horizon::Full);
+        let mut cs = CoalitionStructure::singletons(12);
+        for (i, j) in [(0, 4), (2, 9), (0, 1), (3, 5), (1, 2)] {
+            state.merge(i, j, &f);
+            cs.merge(i, j).expect("legal");
+            assert_eq!(state.structure(), cs);
+            for a in 0..cs.len() {
+                for b in 0..cs.len() {
+                    if a != b {
+                        let (ca, cb) = (cs.coalitions()[a], cs.coalitions()[b]);
+                        // Equal up to the order of the two subtractions (C-Link's order: the
+                        // new coalition's value first).
+                        let want = f.merge_reward(&ca, &cb);
+                        let got = state.reward(a, b);
+                        assert!((got - want).abs() <= 1e-12 * want.abs().max(1.0), "{a} {b}");
+                    }
+                }
+            }
+            assert!((state.value() - cs.value(&f)).abs() < 1e-9 * cs.value(&f).abs().max(1.0));
+        }
+        assert!(state.reward_scale() > 0.0 && state.value_scale() > 0.0);
+    }
+}
