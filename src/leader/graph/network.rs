@@ -6,7 +6,12 @@
 //! `(a, b)` is scored from `[h_a + h_b; h_a ⊙ h_b; its features]` by a small MLP whose last layer
 //! starts at zero:
 //!
-//! `Q(s, merge a b) = r_ab / scale + correction(a, b)`,   `Q(s, stop) = 0`.
+//! `Q(s, merge a b) = r_ab / scale + correction(a, b)`,   `Q(s, stop) = 0`,
+//!
+//! with the correction split as in a dueling network (Wang et al. 2016): a state value
+//! `V(s)`, from the mean of the coalitions' embeddings (a mean, so that it does not grow with
+//! `m`), plus the merge's own part `A(s, a, b)`. The state's remaining return is large and shared
+//! by every merge; `A` learns only what tells merges apart. Both heads' last layers start at 0.
 //!
 //! So an untrained network is exactly C-Link's greedy (merge the best pair while its reward is
 //! positive), and whatever it gains over C-Link it owes to training. Inference is plain `f32`
@@ -71,8 +76,10 @@ pub struct GraphNetwork {
     encoder: Mlp,
     /// `Wʳ`: `[h; mean of neighbours' h]` → the next embedding, one per round.
     rounds: Vec<Mlp>,
-    /// The correction: `[h_a + h_b; h_a ⊙ h_b; edge features]` → hidden → 1.
+    /// The merge's part: `[h_a + h_b; h_a ⊙ h_b; edge features]` → hidden → 1.
     scorer: Mlp,
+    /// The state value: the mean embedding → hidden → 1.
+    value: Mlp,
 }
 
 /// A forward pass's intermediate values, kept for the backward pass and reused between steps.
@@ -87,6 +94,9 @@ pub struct Pass {
     /// The scorer's activations per candidate.
     pair_acts: Vec<Activations>,
     acts: Activations,
+    /// The mean of the last embeddings, the value head's input.
+    pooled: Vec<f32>,
+    value_acts: Activations,
     /// Each candidate's correction.
     pub corrections: Vec<f32>,
 }
@@ -97,6 +107,15 @@ pub struct Gradients {
     encoder: Vec<f32>,
     rounds: Vec<Vec<f32>>,
     scorer: Vec<f32>,
+    value: Vec<f32>,
+}
+
+/// An MLP of `sizes` from `rng` with its last layer at zero.
+fn zero_last(sizes: &[usize], rng: &mut Xoshiro256PlusPlus) -> Mlp {
+    let mut params = Mlp::seeded(sizes, rng).params().to_vec();
+    let last = params.len() - (sizes[sizes.len() - 2] + 1) * sizes[sizes.len() - 1];
+    params[last..].iter_mut().for_each(|p| *p = 0.0);
+    Mlp::from_params(sizes, params).expect("sizes match")
 }
 
 impl GraphNetwork {
@@ -109,26 +128,26 @@ impl GraphNetwork {
         let rounds = (0..config.rounds)
             .map(|_| Mlp::seeded(&[2 * h, h], &mut rng))
             .collect();
-        let sizes = [2 * h + EDGE_FEATURES, h, 1];
-        let mut params = Mlp::seeded(&sizes, &mut rng).params().to_vec();
-        // The last layer (h weights and 1 bias) at zero: the correction starts at exactly 0.
-        let last = params.len() - (h + 1);
-        params[last..].iter_mut().for_each(|p| *p = 0.0);
-        let scorer = Mlp::from_params(&sizes, params).expect("sizes match");
+        // The heads' last layers at zero: the correction starts at exactly 0.
+        let scorer = zero_last(&[2 * h + EDGE_FEATURES, h, 1], &mut rng);
+        let value = zero_last(&[h, h, 1], &mut rng);
         Ok(Self {
             config,
             encoder,
             rounds,
             scorer,
+            value,
         })
     }
 
-    /// The network from its layers' flat parameters (encoder, rounds, scorer), if they fit.
+    /// The network from its layers' flat parameters (encoder, rounds, scorer, value head), if
+    /// they fit.
     pub fn from_parts(
         config: GraphConfig,
         encoder: Vec<f32>,
         rounds: Vec<Vec<f32>>,
         scorer: Vec<f32>,
+        value: Vec<f32>,
     ) -> Result<Self> {
         config.validate()?;
         let h = config.hidden;
@@ -152,11 +171,13 @@ impl GraphNetwork {
             .collect::<Result<Vec<_>>>()?;
         let scorer = Mlp::from_params(&[2 * h + EDGE_FEATURES, h, 1], scorer)
             .ok_or_else(|| shape("scorer"))?;
+        let value = Mlp::from_params(&[h, h, 1], value).ok_or_else(|| shape("value head"))?;
         Ok(Self {
             config,
             encoder,
             rounds,
             scorer,
+            value,
         })
     }
 
@@ -165,9 +186,14 @@ impl GraphNetwork {
         &self.config
     }
 
-    /// The layers: the encoder, each round's, the scorer.
+    /// The layers: the encoder, each round's, the merge scorer.
     pub fn layers(&self) -> (&Mlp, &[Mlp], &Mlp) {
         (&self.encoder, &self.rounds, &self.scorer)
+    }
+
+    /// The state-value head.
+    pub fn value_head(&self) -> &Mlp {
+        &self.value
     }
 
     /// The number of parameters.
@@ -175,6 +201,7 @@ impl GraphNetwork {
         self.encoder.params().len()
             + self.rounds.iter().map(|r| r.params().len()).sum::<usize>()
             + self.scorer.params().len()
+            + self.value.params().len()
     }
 
     /// Zero gradients shaped like this network's parameters.
@@ -187,6 +214,7 @@ impl GraphNetwork {
                 .map(|r| vec![0.0; r.params().len()])
                 .collect(),
             scorer: vec![0.0; self.scorer.params().len()],
+            value: vec![0.0; self.value.params().len()],
         }
     }
 
@@ -230,6 +258,20 @@ impl GraphNetwork {
             }
         }
         let top = &pass.h[layers - 1];
+        pass.pooled.clear();
+        pass.pooled.resize(h, 0.0);
+        for c in 0..m {
+            let w = 1.0 / m as f32;
+            pass.pooled
+                .iter_mut()
+                .zip(&top[c * h..(c + 1) * h])
+                .for_each(|(p, x)| *p += w * x);
+        }
+        let state_value = if m > 0 {
+            self.value.forward(&pass.pooled, &mut pass.value_acts)[0]
+        } else {
+            0.0
+        };
         let width = 2 * h + EDGE_FEATURES;
         let k = obs.candidates.len();
         pass.pair_inputs.clear();
@@ -251,7 +293,7 @@ impl GraphNetwork {
                 &pass.pair_inputs[start..start + width],
                 &mut pass.pair_acts[e],
             );
-            pass.corrections.push(y[0]);
+            pass.corrections.push(state_value + y[0]);
         }
     }
 
@@ -265,11 +307,13 @@ impl GraphNetwork {
         let mut dh = vec![0.0f32; m * h];
         let mut scratch: [Vec<f32>; 2] = Default::default();
         let mut dx = Vec::new();
+        let mut dvalue = 0.0f32;
         for (e, &(a, b)) in obs.candidates.iter().enumerate() {
             let d = dq.get(e).copied().unwrap_or(0.0);
             if d == 0.0 {
                 continue;
             }
+            dvalue += d;
             let x = &pass.pair_inputs[e * width..(e + 1) * width];
             self.scorer.backward_to_input(
                 x,
@@ -284,6 +328,22 @@ impl GraphNetwork {
                 let (sum, prod) = (dx[t], dx[h + t]);
                 dh[a * h + t] += sum + prod * top[b * h + t];
                 dh[b * h + t] += sum + prod * top[a * h + t];
+            }
+        }
+        if dvalue != 0.0 && m > 0 {
+            self.value.backward_to_input(
+                &pass.pooled,
+                &pass.value_acts,
+                &[dvalue],
+                &mut grad.value,
+                &mut scratch,
+                &mut dx,
+            );
+            let w = 1.0 / m as f32;
+            for c in 0..m {
+                for t in 0..h {
+                    dh[c * h + t] += w * dx[t];
+                }
             }
         }
         let empty = Activations::default();
@@ -351,15 +411,20 @@ impl GraphNetwork {
     }
 
     /// Mutable access to the layers, for the optimiser.
-    pub(crate) fn layers_mut(&mut self) -> (&mut Mlp, &mut [Mlp], &mut Mlp) {
-        (&mut self.encoder, &mut self.rounds, &mut self.scorer)
+    pub(crate) fn layers_mut(&mut self) -> (&mut Mlp, &mut [Mlp], &mut Mlp, &mut Mlp) {
+        (
+            &mut self.encoder,
+            &mut self.rounds,
+            &mut self.scorer,
+            &mut self.value,
+        )
     }
 }
 
 impl Gradients {
-    /// The encoder's, each round's and the scorer's gradients.
-    pub(crate) fn parts(&self) -> (&[f32], &[Vec<f32>], &[f32]) {
-        (&self.encoder, &self.rounds, &self.scorer)
+    /// The encoder's, each round's, the scorer's and the value head's gradients.
+    pub(crate) fn parts(&self) -> (&[f32], &[Vec<f32>], &[f32], &[f32]) {
+        (&self.encoder, &self.rounds, &self.scorer, &self.value)
     }
 }
 
@@ -407,11 +472,13 @@ mod tests {
         let mut net = GraphNetwork::new(config, 7).expect("valid");
         // Give the zero last layer values, so that every layer's gradient is non-zero.
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
-        let mut params = net.scorer.params().to_vec();
-        params
-            .iter_mut()
-            .for_each(|p| *p += rng.random_range(-0.3..0.3));
-        net.scorer = Mlp::from_params(net.scorer.sizes(), params).expect("same sizes");
+        for head in [&mut net.scorer, &mut net.value] {
+            let mut params = head.params().to_vec();
+            params
+                .iter_mut()
+                .for_each(|p| *p += rng.random_range(-0.3..0.3));
+            *head = Mlp::from_params(head.sizes(), params).expect("same sizes");
+        }
         let obs = observation();
         let dq: Vec<f32> = (0..8)
             .map(|e| {
@@ -438,12 +505,13 @@ mod tests {
         let mut checked = 0;
         let perturb = |net: &GraphNetwork, which: usize, k: usize, by: f32| {
             let mut n = net.clone();
-            let (enc, rounds, scorer) = n.layers_mut();
+            let (enc, rounds, scorer, value) = n.layers_mut();
             let mlp = match which {
                 0 => enc,
                 1 => &mut rounds[0],
                 2 => &mut rounds[1],
-                _ => scorer,
+                3 => scorer,
+                _ => value,
             };
             let mut p = mlp.params().to_vec();
             p[k] += by;
@@ -455,6 +523,7 @@ mod tests {
             &grad.rounds[0],
             &grad.rounds[1],
             &grad.scorer,
+            &grad.value,
         ]
         .into_iter()
         .enumerate()

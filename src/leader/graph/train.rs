@@ -29,7 +29,7 @@ use crate::leader::error::{Error, Result};
 use crate::nn::mlp::Adam;
 
 /// The validation instances' seeds: used nowhere else (reported figures use seeds below 1000).
-pub const VALIDATION_SEEDS: [u64; 2] = [7_000_001, 7_000_002];
+pub const VALIDATION_SEEDS: [u64; 4] = [7_000_001, 7_000_002, 7_000_003, 7_000_004];
 
 /// What to train on, and when to validate.
 #[derive(Clone, Debug, PartialEq)]
@@ -198,6 +198,7 @@ struct Optimiser {
     encoder: Adam,
     rounds: Vec<Adam>,
     scorer: Adam,
+    value: Adam,
 }
 
 impl Optimiser {
@@ -211,12 +212,14 @@ impl Optimiser {
                 .map(|r| Adam::new(r.params().len(), lr, clip))
                 .collect(),
             scorer: Adam::new(s.params().len(), lr, clip),
+            value: Adam::new(net.value_head().params().len(), lr, clip),
         }
     }
 
     fn step(&mut self, net: &mut GraphNetwork, grad: &super::network::Gradients) {
-        let (ge, gr, gs) = grad.parts();
-        let (e, r, s) = net.layers_mut();
+        let (ge, gr, gs, gv) = grad.parts();
+        let (e, r, s, v) = net.layers_mut();
+        self.value.step(v, gv);
         self.encoder.step(e, ge);
         for ((adam, layer), g) in self.rounds.iter_mut().zip(r.iter_mut()).zip(gr) {
             adam.step(layer, g);

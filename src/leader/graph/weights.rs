@@ -4,7 +4,8 @@
 //! and edge feature counts) and `trained_on`. No `max_agents`: the file runs at any size.
 //!
 //! Tensors (`f32`, PyTorch's `[out, in]` layout): `encoder.{weight,bias}`,
-//! `rounds.R.{weight,bias}`, `scorer.0.{weight,bias}`, `scorer.1.{weight,bias}`.
+//! `rounds.R.{weight,bias}`, `scorer.0.{weight,bias}`, `scorer.1.{weight,bias}`,
+//! `value.0.{weight,bias}`, `value.1.{weight,bias}`.
 
 use candle_core::{Device, Tensor};
 
@@ -54,6 +55,7 @@ pub fn to_bytes(net: &GraphNetwork, trained_on: &str) -> Result<Vec<u8>> {
         add_layers(&mut file, &format!("rounds.{r}"), layer)?;
     }
     add_layers(&mut file, "scorer", scorer)?;
+    add_layers(&mut file, "value", net.value_head())?;
     Ok(file.to_bytes()?)
 }
 
@@ -115,15 +117,16 @@ pub fn from_bytes(bytes: &[u8]) -> Result<(GraphNetwork, String)> {
         .map_err(|e| Error::Weights(format!("metadata: {e}")))?;
     let h = config.hidden;
     file.expect_count(
-        2 * (config.rounds + 3),
-        &format!("{} layers", config.rounds + 3),
+        2 * (config.rounds + 5),
+        &format!("{} layers", config.rounds + 5),
     )?;
     let encoder = read_layers(&file, "encoder", &[NODE_FEATURES, h])?;
     let rounds = (0..config.rounds)
         .map(|r| read_layers(&file, &format!("rounds.{r}"), &[2 * h, h]))
         .collect::<Result<Vec<_>>>()?;
     let scorer = read_layers(&file, "scorer", &[2 * h + EDGE_FEATURES, h, 1])?;
-    let net = GraphNetwork::from_parts(config, encoder, rounds, scorer)?;
+    let value = read_layers(&file, "value", &[h, h, 1])?;
+    let net = GraphNetwork::from_parts(config, encoder, rounds, scorer, value)?;
     Ok((net, file.meta_or_default("trained_on")))
 }
 
@@ -186,6 +189,7 @@ mod tests {
             add_layers(&mut w, &format!("rounds.{r}"), layer).expect("adds");
         }
         add_layers(&mut w, "scorer", scorer).expect("adds");
+        add_layers(&mut w, "value", net.value_head()).expect("adds");
         let e = err(&w.to_bytes().expect("writes"));
         assert!(
             e.contains("tensor `encoder.weight` has shape [5, 7], expected [6, 7]"),
