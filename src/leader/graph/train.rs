@@ -474,7 +474,7 @@ mod tests {
     }
 
     #[test]
-    fn training_learns_something_and_keeps_the_best_validated_checkpoint() {
+    fn training_is_deterministic_and_keeps_the_best_validated_checkpoint() {
         let net = GraphNetwork::new(GraphConfig::default(), 1).expect("valid");
         let mut episodes = 0;
         let report = train(net.clone(), &small(), &mut |e| {
