@@ -104,10 +104,10 @@ pub struct Pass {
 /// Gradients of the loss for every parameter, shaped like [`GraphNetwork`]'s.
 #[derive(Clone, Debug)]
 pub struct Gradients {
-    encoder: Vec<f32>,
-    rounds: Vec<Vec<f32>>,
-    scorer: Vec<f32>,
-    value: Vec<f32>,
+    pub(crate) encoder: Vec<f32>,
+    pub(crate) rounds: Vec<Vec<f32>>,
+    pub(crate) scorer: Vec<f32>,
+    pub(crate) value: Vec<f32>,
 }
 
 /// An MLP of `sizes` from `rng` with its last layer at zero.
@@ -418,13 +418,6 @@ impl GraphNetwork {
             &mut self.scorer,
             &mut self.value,
         )
-    }
-}
-
-impl Gradients {
-    /// The encoder's, each round's, the scorer's and the value head's gradients.
-    pub(crate) fn parts(&self) -> (&[f32], &[Vec<f32>], &[f32], &[f32]) {
-        (&self.encoder, &self.rounds, &self.scorer, &self.value)
     }
 }
 

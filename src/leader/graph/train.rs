@@ -84,7 +84,7 @@ impl GraphTraining {
         if self
             .validation_agents
             .iter()
-            .any(|&n| n < 2 || n > crate::core::MAX_AGENTS)
+            .any(|n| !(2..=crate::core::MAX_AGENTS).contains(n))
         {
             return Err(Error::BadParams(
                 "validation sizes must be 2 to 1024 agents".into(),
@@ -217,7 +217,7 @@ impl Optimiser {
     }
 
     fn step(&mut self, net: &mut GraphNetwork, grad: &super::network::Gradients) {
-        let (ge, gr, gs, gv) = grad.parts();
+        let (ge, gr, gs, gv) = (&grad.encoder, &grad.rounds, &grad.scorer, &grad.value);
         let (e, r, s, v) = net.layers_mut();
         self.value.step(v, gv);
         self.encoder.step(e, ge);

@@ -19,6 +19,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use bridge_lab::algorithms::{Algorithm, Budget, SolveOptions};
 use bridge_lab::core::{Distribution, Instance};
+use bridge_lab::leader::graph::train::ratio;
 use bridge_lab::leader::graph::{
     self, weights as graph_weights, GraphConfig, GraphNetwork, GraphTraining,
 };
@@ -40,6 +41,18 @@ pub const DEFAULT_BUDGETS_UP_TO: usize = 100;
 
 /// The anytime baselines, also run with the leader's wall time.
 const ANYTIME: [&str; 3] = ["grasp", "uct", "saldae"];
+
+/// The row of the better of the leader's and C-Link's structures.
+const BOTH: &str = "graph|clink";
+
+/// One algorithm's samples on one distribution and size.
+struct Cell {
+    distribution: String,
+    agents: usize,
+    algorithm: String,
+    values: Vec<f64>,
+    seconds: Vec<f64>,
+}
 
 /// One run: train the leader, or evaluate everything on one instance.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -274,9 +287,9 @@ impl Experiment for AcrossSizes<'_> {
         let agents = self.sizes.agents();
         let mut trained_on = String::from("(not in these results)");
         let mut train_seconds = 0.0;
-        // values[(distribution, n)][algorithm] = values by seed.
-        let mut table: Vec<(String, usize, String, Vec<f64>, Vec<f64>)> = Vec::new();
-        let mut ratios: Vec<(usize, f64)> = Vec::new();
+        let mut cells: Vec<Cell> = Vec::new();
+        // (n, v(graph) / v(C-Link), v(best of both) / v(C-Link)) per instance.
+        let mut ratios: Vec<(usize, f64, f64)> = Vec::new();
         let mut csv = String::from("distribution,agents,seed,algorithm,value,seconds\n");
         for (run, outcome) in results {
             match (run, outcome) {
@@ -298,51 +311,51 @@ impl Experiment for AcrossSizes<'_> {
                     },
                     Some(SizesOutcome::Instance(rows)),
                 ) => {
-                    let clink = rows.iter().find(|r| r.name == "clink").map(|r| r.value);
-                    for r in rows {
+                    let find = |name: &str| rows.iter().find(|r| r.name == name);
+                    let mut rows = rows.clone();
+                    if let (Some(g), Some(c)) = (find("graph"), find("clink")) {
+                        let best = g.value.max(c.value);
+                        ratios.push((*n, ratio(g.value, c.value), ratio(best, c.value)));
+                        rows.push(Row {
+                            name: BOTH.into(),
+                            value: best,
+                            seconds: g.seconds + c.seconds,
+                        });
+                    }
+                    for r in &rows {
                         let _ = writeln!(
                             csv,
                             "{distribution},{n},{seed},{},{},{:.6}",
                             r.name, r.value, r.seconds
                         );
-                        let at = table
-                            .iter()
-                            .position(|(d, k, a, ..)| d == distribution && k == n && *a == r.name);
-                        let at = at.unwrap_or_else(|| {
-                            table.push((
-                                distribution.clone(),
-                                *n,
-                                r.name.clone(),
-                                Vec::new(),
-                                Vec::new(),
-                            ));
-                            table.len() - 1
+                        let at = cells.iter().position(|c| {
+                            c.distribution == *distribution
+                                && c.agents == *n
+                                && c.algorithm == r.name
                         });
-                        table[at].3.push(r.value);
-                        table[at].4.push(r.seconds);
-                        if let (true, Some(c)) = (r.name == "graph", clink) {
-                            ratios.push((*n, graph::train::ratio(r.value, c)));
-                        }
+                        let at = at.unwrap_or_else(|| {
+                            cells.push(Cell {
+                                distribution: distribution.clone(),
+                                agents: *n,
+                                algorithm: r.name.clone(),
+                                values: Vec::new(),
+                                seconds: Vec::new(),
+                            });
+                            cells.len() - 1
+                        });
+                        cells[at].values.push(r.value);
+                        cells[at].seconds.push(r.seconds);
                     }
                 }
                 _ => {}
             }
         }
-        let algorithms: Vec<String> = {
-            let mut names: Vec<String> = Vec::new();
-            for (_, _, a, ..) in &table {
-                if !names.contains(a) {
-                    names.push(a.clone());
-                }
+        let mut algorithms: Vec<String> = Vec::new();
+        for c in &cells {
+            if !algorithms.contains(&c.algorithm) {
+                algorithms.push(c.algorithm.clone());
             }
-            names
-        };
-        let cell = |d: &str, n: usize, a: &str, which: usize| {
-            table
-                .iter()
-                .find(|(dd, k, aa, ..)| dd == d && *k == n && aa == a)
-                .map(|t| mean_std(if which == 0 { &t.3 } else { &t.4 }).0)
-        };
+        }
         let header = |first: &str| {
             let cols: Vec<String> = agents.iter().map(|n| format!("{n} agents")).collect();
             format!(
@@ -356,7 +369,8 @@ impl Experiment for AcrossSizes<'_> {
              Not in the paper (issue 12). Leader: {trained_on}{}.\n\
              Every algorithm with its default budget (the anytime ones up to {DEFAULT_BUDGETS_UP_TO} \
              agents); `name@ours` is an anytime baseline given the leader's own wall time on that \
-             instance.\n",
+             instance; `{BOTH}` is the better of the leader's and C-Link's structures (two \
+             rollouts: the trained network and the untrained one, which is C-Link).\n",
             self.args.seeds,
             if train_seconds > 0.0 {
                 format!(" (trained in this run: {train_seconds:.0} s)")
@@ -364,39 +378,54 @@ impl Experiment for AcrossSizes<'_> {
                 String::new()
             }
         );
-        md += "\n## The leader against C-Link\n\n";
+        md += "\n## The leader against C-Link (all six distributions)\n\n";
         md += &header("");
-        let mut mean_row = String::from("| mean v(graph) / v(C-Link) |");
-        let mut share_row = String::from("| instances with graph ≥ C-Link |");
+        let mut rows = [
+            String::from("| mean v(graph) / v(C-Link) |"),
+            String::from("| instances with graph ≥ C-Link |"),
+            String::from("| instances with graph > C-Link |"),
+            format!("| mean v({BOTH}) / v(C-Link) |"),
+        ];
         for &n in &agents {
-            let rs: Vec<f64> = ratios.iter().filter(|r| r.0 == n).map(|r| r.1).collect();
-            let (m, _) = mean_std(&rs);
-            let at_least = rs.iter().filter(|&&r| r >= 1.0 - 1e-12).count();
-            let _ = write!(mean_row, " {m:.4} |");
-            let _ = write!(share_row, " {at_least}/{} |", rs.len());
+            let rs: Vec<&(usize, f64, f64)> = ratios.iter().filter(|r| r.0 == n).collect();
+            let mean = |f: &dyn Fn(&(usize, f64, f64)) -> f64| {
+                mean_std(&rs.iter().map(|r| f(r)).collect::<Vec<_>>()).0
+            };
+            let count = |f: &dyn Fn(f64) -> bool| rs.iter().filter(|r| f(r.1)).count();
+            let _ = write!(rows[0], " {:.4} |", mean(&|r| r.1));
+            let _ = write!(rows[1], " {}/{} |", count(&|x| x >= 1.0 - 1e-12), rs.len());
+            let _ = write!(rows[2], " {}/{} |", count(&|x| x > 1.0 + 1e-12), rs.len());
+            let _ = write!(rows[3], " {:.4} |", mean(&|r| r.2));
         }
-        md += &format!("{mean_row}\n{share_row}\n");
+        md += &rows.join("\n");
+        md += "\n";
+        let cell = |d: &str, n: usize, a: &str| {
+            cells
+                .iter()
+                .find(|c| c.distribution == d && c.agents == n && c.algorithm == a)
+                .map(|c| mean_std(&c.values).0)
+        };
         for name in Distribution::NAMES {
             let _ = writeln!(md, "\n## {name}: mean v(CS)\n");
             md += &header("algorithm");
             for a in &algorithms {
-                let cells: Vec<String> = agents
+                let row: Vec<String> = agents
                     .iter()
-                    .map(|&n| cell(name, n, a, 0).map_or("-".into(), |v| format!("{v:.1}")))
+                    .map(|&n| cell(name, n, a).map_or("-".into(), |v| format!("{v:.1}")))
                     .collect();
-                let _ = writeln!(md, "| {a} | {} |", cells.join(" | "));
+                let _ = writeln!(md, "| {a} | {} |", row.join(" | "));
             }
         }
         md += "\n## Mean wall time (seconds, all distributions)\n\n";
         md += &header("algorithm");
         for a in &algorithms {
-            let cells: Vec<String> = agents
+            let row: Vec<String> = agents
                 .iter()
                 .map(|&n| {
-                    let ts: Vec<f64> = table
+                    let ts: Vec<f64> = cells
                         .iter()
-                        .filter(|(_, k, aa, ..)| *k == n && aa == a)
-                        .flat_map(|t| t.4.iter().copied())
+                        .filter(|c| c.agents == n && c.algorithm == *a)
+                        .flat_map(|c| c.seconds.iter().copied())
                         .collect();
                     if ts.is_empty() {
                         "-".into()
@@ -405,7 +434,7 @@ impl Experiment for AcrossSizes<'_> {
                     }
                 })
                 .collect();
-            let _ = writeln!(md, "| {a} | {} |", cells.join(" | "));
+            let _ = writeln!(md, "| {a} | {} |", row.join(" | "));
         }
         Ok(Report {
             markdown: md,
