@@ -162,6 +162,10 @@ pub struct TrainArgs {
     /// whose default is 3).
     #[arg(long, default_value_t = paper().n_step, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100))]
     pub n_step: usize,
+    /// Graph network: rounds of message passing over the merge graph (0: each coalition and
+    /// merge scored from its own features only).
+    #[arg(long, default_value_t = 2, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=8))]
+    pub rounds: usize,
     /// The most agents the network takes (M); defaults to the instance's n, or --init's.
     #[arg(long)]
     pub max_agents: Option<usize>,

@@ -212,7 +212,13 @@ fn run_graph(args: TrainArgs) -> Result<()> {
                 path.display()
             ),
         },
-        None => (GraphNetwork::new(GraphConfig::default(), seed)?, None),
+        None => {
+            let config = GraphConfig {
+                rounds: args.rounds,
+                ..GraphConfig::default()
+            };
+            (GraphNetwork::new(config, seed)?, None)
+        }
     };
     let settings = GraphTraining {
         dqn: args.dqn.apply(DqnParams {
