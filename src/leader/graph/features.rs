@@ -101,7 +101,40 @@ pub fn observe(state: &MergeState, k: usize, candidates: usize, out: &mut Observ
     let mut top: Vec<(f64, usize, usize)> = Vec::with_capacity(candidates + 1);
     let mut near: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
     let mut paying_pairs = 0usize;
+    if state.tracked() >= k.max(candidates) {
+        // The kept lists: each coalition's best partners in C-Link's order. The best merges
+        // overall are among them (a pair with `candidates` better merges in one of its rows
+        // has as many better pairs overall).
+        let mut index_of = vec![0usize; state.agents()];
+        for (i, &s) in slots.iter().enumerate() {
+            index_of[s] = i;
+        }
+        for i in 0..m {
+            let (list, paying) = state.partners(i);
+            paying_pairs += paying;
+            let first = list.first();
+            sides.push(Side {
+                best: first.map_or(f64::NEG_INFINITY, |x| x.0),
+                second: list.get(1).map_or(f64::NEG_INFINITY, |x| x.0),
+                best_partner: first.map_or(usize::MAX, |x| index_of[x.1]),
+                paying,
+            });
+            out.neighbours
+                .extend(list.iter().take(k).map(|x| index_of[x.1] as u32));
+            out.offsets.push(out.neighbours.len() as u32);
+            for &(r, s) in list.iter().take(candidates) {
+                let j = index_of[s];
+                if j > i && (top.len() < candidates || before((r, i, j), top[top.len() - 1])) {
+                    insert_top(&mut top, candidates, (r, i, j), before);
+                }
+            }
+        }
+        paying_pairs /= 2;
+    }
     for i in 0..m {
+        if state.tracked() >= k.max(candidates) {
+            break;
+        }
         let row = state.reward_row(i);
         let mut side = Side {
             best: f64::NEG_INFINITY,
@@ -126,14 +159,21 @@ pub fn observe(state: &MergeState, k: usize, candidates: usize, out: &mut Observ
             } else if r > side.second {
                 side.second = r;
             }
-            insert_top(&mut near, k, (r, j), |a, b| {
-                before((a.0, a.1, 0), (b.0, b.1, 0))
-            });
+            // Pairs come in increasing index order, so a later pair of equal reward ranks
+            // after every kept one: only a strictly larger reward than the last kept can enter
+            // a full list (the cheap test that saves the insertion on almost every pair).
+            if near.len() < k || r.total_cmp(&near[near.len() - 1].0).is_gt() {
+                insert_top(&mut near, k, (r, j), |a, b| {
+                    before((a.0, a.1, 0), (b.0, b.1, 0))
+                });
+            }
             if j > i {
                 if r > 0.0 {
                     paying_pairs += 1;
                 }
-                insert_top(&mut top, candidates, (r, i, j), before);
+                if top.len() < candidates || r.total_cmp(&top[top.len() - 1].0).is_gt() {
+                    insert_top(&mut top, candidates, (r, i, j), before);
+                }
             }
         }
         out.neighbours.extend(near.iter().map(|&(_, j)| j as u32));
@@ -252,5 +292,34 @@ mod tests {
         let (i, j) = (all[0].1, all[0].2);
         let (ci, cj) = (state.coalition(i), state.coalition(j));
         assert_eq!(obs.base[0], f.merge_reward(&ci, &cj) / state.reward_scale());
+    }
+
+    #[test]
+    fn the_kept_lists_give_the_same_observation_as_scanning_every_pair() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(9);
+        for name in Distribution::NAMES {
+            // The hard distributions clip values at 0: many equal rewards, ties everywhere.
+            let f = Instance::generate(Distribution::from_name(name).expect("known"), 40, 6)
+                .expect("valid");
+            let mut plain = MergeState::new(&f, Horizon::Full);
+            let mut kept = MergeState::new(&f, Horizon::Full).tracking(16);
+            let (mut a, mut b) = (Observation::default(), Observation::default());
+            while plain.len() > 1 {
+                observe(&plain, 4, 16, &mut a);
+                observe(&kept, 4, 16, &mut b);
+                assert_eq!(a, b, "{name} at {} coalitions", plain.len());
+                // Merge the best pair half the time (as a leader does), else any pair.
+                let (i, j) = if rng.random::<bool>() {
+                    let (i, j) = a.candidates[0];
+                    (i as usize, j as usize)
+                } else {
+                    let i = rng.random_range(0..plain.len() - 1);
+                    (i, rng.random_range(i + 1..plain.len()))
+                };
+                plain.merge(i, j, &f);
+                kept.merge(i, j, &f);
+            }
+        }
     }
 }

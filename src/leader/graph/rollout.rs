@@ -60,7 +60,8 @@ impl GraphNetwork {
         f: &F,
         horizon: Horizon,
     ) -> Result<Rollout> {
-        let mut state = MergeState::new(f, horizon);
+        let c = self.config();
+        let mut state = MergeState::new(f, horizon).tracking(c.candidates.max(c.neighbours));
         let mut ws = Workspace::default();
         let mut steps = Vec::new();
         while !state.is_done() {

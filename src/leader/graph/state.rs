@@ -26,6 +26,21 @@ pub struct MergeState {
     value_scale: f64,
     steps_left: usize,
     value: f64,
+    /// How many best partners each coalition's list keeps (0: none kept).
+    track: usize,
+    /// By slot: the best partners' `(reward, slot)`, best first (ties: the smaller slot).
+    lists: Vec<Vec<(f64, usize)>>,
+    /// By slot: how many of the coalition's merges pay (reward > 0).
+    paying: Vec<usize>,
+}
+
+/// Whether `(r1, slot1)` ranks before `(r2, slot2)` in a coalition's list.
+fn ranks_before(a: (f64, usize), b: (f64, usize)) -> bool {
+    match a.0.total_cmp(&b.0) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Equal => a.1 < b.1,
+    }
 }
 
 /// A positive scale: the mean of the positive numbers, else of the magnitudes, else 1.
@@ -89,7 +104,61 @@ impl MergeState {
             value_scale,
             steps_left: horizon.steps(n),
             value,
+            track: 0,
+            lists: Vec::new(),
+            paying: Vec::new(),
         }
+    }
+
+    /// Keeps, from now on, each coalition's `len` best partners and its number of paying merges
+    /// up to date merge by merge (what [`observe`](super::features::observe) reads instead of
+    /// scanning every pair at every step: a merge changes two entries of each row, so most
+    /// lists change by one insertion or not at all).
+    pub fn tracking(mut self, len: usize) -> Self {
+        self.track = len;
+        self.lists = vec![Vec::new(); self.n];
+        self.paying = vec![0; self.n];
+        for a in self.alive.clone() {
+            self.rebuild_list(a);
+        }
+        self
+    }
+
+    /// How many best partners each coalition's list keeps (0: none).
+    pub fn tracked(&self) -> usize {
+        self.track
+    }
+
+    /// Coalition `i`'s best partners as `(reward, slot)` and its number of paying merges, when
+    /// tracked.
+    pub(crate) fn partners(&self, i: usize) -> (&[(f64, usize)], usize) {
+        let a = self.alive[i];
+        (&self.lists[a], self.paying[a])
+    }
+
+    fn rebuild_list(&mut self, a: usize) {
+        let (n, cap) = (self.n, self.track);
+        let row = &self.rewards[a * n..(a + 1) * n];
+        let list = &mut self.lists[a];
+        list.clear();
+        let mut paying = 0;
+        for &s in &self.alive {
+            if s == a {
+                continue;
+            }
+            let r = row[s];
+            paying += usize::from(r > 0.0);
+            // Slots come in increasing order: an equal reward ranks after the kept ones.
+            if list.len() < cap || r.total_cmp(&list[list.len() - 1].0).is_gt() {
+                let at = list
+                    .iter()
+                    .position(|&x| ranks_before((r, s), x))
+                    .unwrap_or(list.len());
+                list.insert(at, (r, s));
+                list.truncate(cap);
+            }
+        }
+        self.paying[a] = paying;
     }
 
     /// The number of agents `n`.
@@ -171,12 +240,39 @@ impl MergeState {
         self.coalitions[keep] = union;
         self.values[keep] = f.value(&union);
         let v = self.values[keep];
-        for &s in &self.alive {
-            if s != keep {
-                let r = f.value(&union.union(&self.coalitions[s])) - v - self.values[s];
-                self.rewards[keep * self.n + s] = r;
-                self.rewards[s * self.n + keep] = r;
+        let n = self.n;
+        for k in 0..self.alive.len() {
+            let s = self.alive[k];
+            if s == keep {
+                continue;
             }
+            let r = f.value(&union.union(&self.coalitions[s])) - v - self.values[s];
+            let (old_keep, old_gone) = (self.rewards[s * n + keep], self.rewards[s * n + gone]);
+            self.rewards[keep * n + s] = r;
+            self.rewards[s * n + keep] = r;
+            if self.track == 0 {
+                continue;
+            }
+            self.paying[s] = self.paying[s] + usize::from(r > 0.0)
+                - usize::from(old_keep > 0.0)
+                - usize::from(old_gone > 0.0);
+            let list = &mut self.lists[s];
+            if list.iter().any(|&(_, p)| p == keep || p == gone) {
+                // A kept partner changed or left: the list is rebuilt from the row.
+                self.rebuild_list(s);
+            } else if list.len() < self.track || ranks_before((r, keep), list[list.len() - 1]) {
+                // The list holds neither: only the new coalition can enter it.
+                let at = list
+                    .iter()
+                    .position(|&x| ranks_before((r, keep), x))
+                    .unwrap_or(list.len());
+                list.insert(at, (r, keep));
+                list.truncate(self.track);
+            }
+        }
+        if self.track > 0 {
+            self.rebuild_list(keep);
+            self.lists[gone].clear();
         }
         self.steps_left -= 1;
         self.value += reward;

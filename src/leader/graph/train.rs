@@ -262,7 +262,8 @@ pub fn train(
         let n = rng.random_range(settings.agents.0..=settings.agents.1);
         let d = settings.distributions[rng.random_range(0..settings.distributions.len())].clone();
         let f = Instance::generate(d, n, rng.random::<u64>())?;
-        let mut state = MergeState::new(&f, p.horizon);
+        let mut state =
+            MergeState::new(&f, p.horizon).tracking(config.candidates.max(config.neighbours));
         let scale = state.reward_scale();
         // The episode's states, chosen candidates and normalised rewards.
         let mut states: Vec<Rc<Observation>> = Vec::new();
