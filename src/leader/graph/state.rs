@@ -137,7 +137,9 @@ impl MergeState {
     }
 
     fn rebuild_list(&mut self, a: usize) {
-        let (n, cap) = (self.n, self.track);
+        // Twice the length needed: partners that leave or change then shorten the list without
+        // a rebuild until fewer than `track` are left.
+        let (n, cap) = (self.n, 2 * self.track);
         let row = &self.rewards[a * n..(a + 1) * n];
         let list = &mut self.lists[a];
         list.clear();
@@ -256,18 +258,22 @@ impl MergeState {
             self.paying[s] = self.paying[s] + usize::from(r > 0.0)
                 - usize::from(old_keep > 0.0)
                 - usize::from(old_gone > 0.0);
+            // The list holds the best partners of `s`, all of them if it is complete. Without
+            // the two merged coalitions it holds the best of the others; the new coalition
+            // enters it if it ranks before its last, or anywhere if the list is complete.
+            let partners = self.alive.len() - 2;
             let list = &mut self.lists[s];
-            if list.iter().any(|&(_, p)| p == keep || p == gone) {
-                // A kept partner changed or left: the list is rebuilt from the row.
+            list.retain(|&(_, p)| p != keep && p != gone);
+            let complete = list.len() == partners;
+            if !complete && list.len() < self.track {
                 self.rebuild_list(s);
-            } else if list.len() < self.track || ranks_before((r, keep), list[list.len() - 1]) {
-                // The list holds neither: only the new coalition can enter it.
+            } else if complete || ranks_before((r, keep), list[list.len() - 1]) {
                 let at = list
                     .iter()
                     .position(|&x| ranks_before((r, keep), x))
                     .unwrap_or(list.len());
                 list.insert(at, (r, keep));
-                list.truncate(self.track);
+                list.truncate(2 * self.track);
             }
         }
         if self.track > 0 {
