@@ -43,7 +43,7 @@ pub const DEFAULT_BUDGETS_UP_TO: usize = 100;
 const ANYTIME: [&str; 3] = ["grasp", "uct", "saldae"];
 
 /// The row of the better of the leader's and C-Link's structures.
-const BOTH: &str = "graph|clink";
+const BOTH: &str = "max(graph,clink)";
 
 /// One algorithm's samples on one distribution and size.
 struct Cell {
