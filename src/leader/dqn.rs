@@ -149,6 +149,13 @@ impl DqnParams {
         }
     }
 
+    /// ε after `env_steps` environment steps: linear from `epsilon_start` to `epsilon_end` over
+    /// `epsilon_decay_steps`, then constant.
+    pub fn epsilon_after(&self, env_steps: usize) -> f64 {
+        let t = (env_steps as f64 / self.epsilon_decay_steps.max(1) as f64).min(1.0);
+        self.epsilon_start + (self.epsilon_end - self.epsilon_start) * t
+    }
+
     /// Checks every value is usable, naming the first that is not.
     pub fn validate(&self) -> Result<()> {
         let bad = |what: &str| Err(Error::BadParams(what.to_string()));
@@ -335,9 +342,7 @@ impl Trainer {
 
     /// The current exploration rate.
     pub fn epsilon(&self) -> f64 {
-        let p = &self.params;
-        let t = (self.env_steps as f64 / p.epsilon_decay_steps.max(1) as f64).min(1.0);
-        p.epsilon_start + (p.epsilon_end - p.epsilon_start) * t
+        self.params.epsilon_after(self.env_steps)
     }
 
     fn max_agents(&self) -> usize {

@@ -8,7 +8,7 @@
 //! - [`network`]: embeddings, message passing, and `Q = reward / scale + correction`, stop = 0,
 //!   the correction zero at initialisation (so the untrained network is C-Link);
 //! - [`rollout`]: the greedy rollout;
-//! - [`train`]: Double DQN with n-step returns across sampled sizes and distributions, the
+//! - [`mod@train`]: Double DQN with n-step returns across sampled sizes and distributions, the
 //!   checkpoint chosen on validation instances at 50 and 100 agents;
 //! - [`weights`]: safetensors with the architecture in the metadata.
 

@@ -275,7 +275,7 @@ pub fn train(
             let mut obs = Observation::default();
             observe(&state, config.neighbours, config.candidates, &mut obs);
             online.forward(&obs, &mut pass);
-            let epsilon = epsilon(p, env_steps);
+            let epsilon = p.epsilon_after(env_steps);
             let choice = if rng.random::<f64>() < epsilon && !obs.candidates.is_empty() {
                 Some(rng.random_range(0..obs.candidates.len()))
             } else {
@@ -353,7 +353,7 @@ pub fn train(
             agents: n,
             normalised_return: rewards.iter().sum(),
             loss: (loss_count > 0).then(|| loss_sum / loss_count as f64),
-            epsilon: epsilon(p, env_steps),
+            epsilon: p.epsilon_after(env_steps),
         });
         let validate_now = episode == settings.episodes
             || !go_on
@@ -389,11 +389,6 @@ fn report(
         episodes,
         validations,
     }
-}
-
-fn epsilon(p: &DqnParams, steps: usize) -> f64 {
-    let t = (steps as f64 / p.epsilon_decay_steps.max(1) as f64).min(1.0);
-    p.epsilon_start + (p.epsilon_end - p.epsilon_start) * t
 }
 
 #[derive(Default)]
