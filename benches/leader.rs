@@ -3,7 +3,8 @@
 //! rollout (incremental first layer) at n = 30, 50, 100 and 1000 with the paper's 3×128 network;
 //! for our scorers, the gain scorer's rollout at n = 100 and 1000, the lookahead scorer's first
 //! step (every pair of singletons valued by a forward pass: its costliest step) at n = 10, 30 and
-//! 100, and a lookahead update at M = 10 (Table 1's network).
+//! 100, and a lookahead update at M = 10 (Table 1's network); the graph leader's greedy rollout
+//! (size-independent network, default shape) at n = 100 and 1000.
 
 use bridge_lab::core::{CoalitionStructure, Distribution, Instance};
 use bridge_lab::leader::gains::PackedGains;
@@ -110,5 +111,26 @@ fn our_scorers(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, dqn_update, greedy_rollout, our_scorers);
+fn graph_rollout(c: &mut Criterion) {
+    use bridge_lab::leader::graph::{GraphConfig, GraphNetwork};
+    let mut group = c.benchmark_group("greedy");
+    group.sample_size(10);
+    // Untrained: the same work per step as a trained one, and C-Link's number of steps.
+    let net = GraphNetwork::new(GraphConfig::default(), 2).expect("valid");
+    for n in [100, 1000] {
+        let inst = instance(n);
+        group.bench_function(BenchmarkId::new("graph_rollout", n), |b| {
+            b.iter(|| net.rollout(&inst, Horizon::Full).expect("any size"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    dqn_update,
+    greedy_rollout,
+    our_scorers,
+    graph_rollout
+);
 criterion_main!(benches);

@@ -8,13 +8,13 @@
 
 #![cfg(target_arch = "wasm32")]
 
+use bridge_lab::core::CoalitionStructure;
 use bridge_lab::core::{Distribution, Instance};
+use bridge_lab::followers::{Config, FollowerParams, Followers};
+use bridge_lab::lbf::{Action, Foraging, StepOutcome};
 use bridge_lab::leader::{
     greedy, DqnParams, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork, Trainer,
 };
-use bridge_lab::core::CoalitionStructure;
-use bridge_lab::followers::{Config, FollowerParams, Followers};
-use bridge_lab::lbf::{Action, Foraging, StepOutcome};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use wasm_bindgen_test::*;

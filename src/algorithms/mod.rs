@@ -22,6 +22,7 @@ pub use singleton::singleton;
 pub use uct::{uct, uct_while, UctParams};
 
 use crate::core::{CharacteristicFunction, Instance, Solution};
+use crate::leader::graph::GraphNetwork;
 use crate::leader::{beam, greedy, Horizon, PlainNetwork};
 
 /// Errors of any algorithm: the core's, and the leader's (weights, sizes).
@@ -34,6 +35,8 @@ pub struct SolveOptions<'a> {
     pub seed: u64,
     /// The trained leader, for `bridge`.
     pub leader: Option<&'a PlainNetwork>,
+    /// The size-independent graph leader, for `bridge`; taken before `leader` if both are given.
+    pub graph: Option<&'a GraphNetwork>,
     /// Beam width for `bridge`; 1 is the paper's greedy rollout.
     pub beam: usize,
     /// The leader's horizon.
@@ -88,6 +91,7 @@ impl Default for SolveOptions<'_> {
         Self {
             seed: 0,
             leader: None,
+            graph: None,
             beam: 1,
             horizon: Horizon::Full,
             budget: None,
@@ -209,10 +213,18 @@ impl Algorithm {
             _ => {}
         }
         if self == Self::Bridge {
-            let leader = options.leader.ok_or(Error::NoWeights)?;
-            let rollout = if options.beam > 1 {
+            let rollout = if let Some(graph) = options.graph {
+                if options.beam > 1 {
+                    return Err(Error::BadParams(
+                        "the graph leader runs its greedy rollout only: leave --beam at 1".into(),
+                    ));
+                }
+                graph.rollout(instance, options.horizon)?
+            } else if options.beam > 1 {
+                let leader = options.leader.ok_or(Error::NoWeights)?;
                 beam(leader, instance, options.horizon, options.beam)?
             } else {
+                let leader = options.leader.ok_or(Error::NoWeights)?;
                 greedy(leader, instance, options.horizon)?
             };
             let mut solution = Solution::new(self.name(), &rollout.structure, instance);

@@ -20,7 +20,7 @@ pub mod error;
 pub mod features;
 pub mod game;
 pub mod maddpg;
-pub mod mlp;
+pub use crate::nn::mlp;
 pub mod replay;
 pub mod scripted;
 pub mod weights;

@@ -79,6 +79,10 @@ pub struct DqnParams {
     /// backups overestimate, which the lower bound cannot). 0 in the paper.
     #[serde(default)]
     pub return_mix: f64,
+    /// Steps of reward summed before bootstrapping (n-step returns, Sutton 1988), 1 in the
+    /// paper; the graph leader's training reads it, the paper network's trainer takes only 1.
+    #[serde(default = "one")]
+    pub n_step: usize,
 }
 
 fn one() -> usize {
@@ -105,6 +109,7 @@ impl Default for DqnParams {
             updates_per_step: 1,
             return_bound: false,
             return_mix: 0.0,
+            n_step: 1,
         }
     }
 }
@@ -125,9 +130,38 @@ impl DqnParams {
         }
     }
 
+    /// The graph leader's training settings (`leader::graph::train`): Double DQN, 3-step
+    /// returns, small minibatches often, light exploration around the greedy (C-Link) policy
+    /// it starts from.
+    pub fn graph() -> Self {
+        Self {
+            learning_rate: 5e-4,
+            replay_capacity: 20_000,
+            batch_size: 32,
+            target_sync: 200,
+            epsilon_start: 0.3,
+            epsilon_end: 0.02,
+            epsilon_decay_steps: 20_000,
+            double_dqn: true,
+            early_stop_window: 0,
+            n_step: 3,
+            ..Self::default()
+        }
+    }
+
+    /// ε after `env_steps` environment steps: linear from `epsilon_start` to `epsilon_end` over
+    /// `epsilon_decay_steps`, then constant.
+    pub fn epsilon_after(&self, env_steps: usize) -> f64 {
+        let t = (env_steps as f64 / self.epsilon_decay_steps.max(1) as f64).min(1.0);
+        self.epsilon_start + (self.epsilon_end - self.epsilon_start) * t
+    }
+
     /// Checks every value is usable, naming the first that is not.
     pub fn validate(&self) -> Result<()> {
         let bad = |what: &str| Err(Error::BadParams(what.to_string()));
+        if self.n_step == 0 || self.n_step > 100 {
+            return bad("n-step returns need 1 to 100 steps");
+        }
         if !self.learning_rate.is_finite() || self.learning_rate <= 0.0 {
             return bad("the learning rate must be a positive number");
         }
@@ -270,6 +304,13 @@ impl Trainer {
     /// Starts training `network` (fresh, or loaded to continue: the few-shot case).
     pub fn new(network: QNetwork, params: DqnParams) -> Result<Self> {
         params.validate()?;
+        if params.n_step != 1 {
+            return Err(Error::BadParams(
+                "n-step returns are implemented for the graph leader only: give --n-step 1 with \
+                 the paper's network"
+                    .into(),
+            ));
+        }
         let optimizer = Adam::new(
             network.vars(),
             AdamParams {
@@ -301,9 +342,7 @@ impl Trainer {
 
     /// The current exploration rate.
     pub fn epsilon(&self) -> f64 {
-        let p = &self.params;
-        let t = (self.env_steps as f64 / p.epsilon_decay_steps.max(1) as f64).min(1.0);
-        p.epsilon_start + (p.epsilon_end - p.epsilon_start) * t
+        self.params.epsilon_after(self.env_steps)
     }
 
     fn max_agents(&self) -> usize {

@@ -5,6 +5,7 @@ pub mod dqn;
 pub mod error;
 pub mod first_layer;
 pub mod gains;
+pub mod graph;
 pub mod greedy;
 pub mod mdp;
 pub mod network;

@@ -60,6 +60,14 @@ pub fn to_bytes(net: &QNetwork, trained_on: &str) -> Result<Vec<u8>> {
 /// its metadata describes.
 pub fn from_bytes(bytes: &[u8]) -> Result<(QNetwork, WeightsInfo)> {
     let file = TensorsFile::open(bytes, FORMAT, "a BRIDGE leader's weights file")?;
+    if file.meta_or_default("network") == super::graph::weights::NETWORK {
+        return Err(Error::Weights(
+            "this file holds the size-independent graph leader, not the paper's network: run it \
+             with `bridge solve --algo bridge --weights FILE` or continue it with \
+             `bridge train --network graph --init FILE`"
+                .into(),
+        ));
+    }
     let scorer = Scorer::from_name(file.meta("scorer")?)
         .map_err(|e| Error::Weights(format!("metadata: {e}")))?;
     let config = NetworkConfig {

@@ -5,11 +5,14 @@
 //!
 //! - [`linear`]: a linear layer as candle variables, initialised from our own seeded RNG;
 //! - [`adam`]: Adam with gradient clipping fused into one pass per parameter;
+//! - [`mlp`]: a small plain-`f32` MLP with its backward pass and Adam, for networks too small
+//!   for candle's per-operation cost (the followers' actors and critics, the graph leader);
 //! - [`tensors_file`]: safetensors bytes with a `format` and metadata checked on reading.
 
 pub mod adam;
 pub mod error;
 pub mod linear;
+pub mod mlp;
 pub mod tensors_file;
 
 pub use adam::{Adam, AdamParams, AdamState};

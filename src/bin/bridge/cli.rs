@@ -42,15 +42,44 @@ pub struct DistArgs {
     /// hard_modified_uniform, hard_modified_normal, combined.
     #[arg(long)]
     pub dist: Option<String>,
-    /// Number of agents.
-    #[arg(long)]
-    pub agents: Option<usize>,
+    /// Number of agents; `train --network graph` also takes a range A..B to sample from.
+    #[arg(long, value_parser = parse_agents)]
+    pub agents: Option<AgentsArg>,
     /// Seed of the instance (and of randomised algorithms).
     #[arg(long)]
     pub seed: Option<u64>,
     /// A distribution parameter as name=value (repeatable), e.g. --param gamma=0.2.
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
+}
+
+/// `--agents`: one size, or a range `A..B` (both ends included) to sample sizes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AgentsArg {
+    /// The smallest size.
+    pub lo: usize,
+    /// The largest size (`lo` for one size).
+    pub hi: usize,
+}
+
+fn parse_agents(text: &str) -> Result<AgentsArg, String> {
+    let number = |t: &str| {
+        t.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("`{t}` is not a whole number of agents"))
+    };
+    match text.split_once("..") {
+        Some((a, b)) => {
+            let (lo, hi) = (number(a)?, number(b.trim_start_matches('='))?);
+            if lo > hi {
+                return Err(format!(
+                    "the range {lo}..{hi} is empty: give A..B with A <= B"
+                ));
+            }
+            Ok(AgentsArg { lo, hi })
+        }
+        None => number(text).map(|n| AgentsArg { lo: n, hi: n }),
+    }
 }
 
 #[derive(Args, Debug)]
@@ -103,13 +132,40 @@ pub struct SolveArgs {
     pub out: Option<PathBuf>,
 }
 
+/// The leader's network (`--network`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Network {
+    /// The paper's: an MLP on the M×M adjacency matrix, trained on one instance.
+    Paper,
+    /// The size-independent graph leader (no M): trained across sizes and distributions, runs
+    /// on any n; untrained, it is C-Link.
+    Graph,
+}
+
 #[derive(Args, Debug)]
 pub struct TrainArgs {
+    /// The network: paper (the paper's, sized for M agents, trained on one instance) or graph
+    /// (size-independent, trained across --agents A..B and --dist all or a comma-separated list;
+    /// no instance needed, defaults 10..60 and all).
+    #[arg(long, value_enum, default_value_t = Network::Paper)]
+    pub network: Network,
     /// Instance file (JSON or ODP-IP text); or give --dist, --agents and --seed.
     #[arg(long, conflicts_with = "dist")]
     pub instance: Option<PathBuf>,
     #[command(flatten)]
     pub dist: DistArgs,
+    /// Graph network: episodes between validations (at 50 and 100 agents, on seeds of their
+    /// own); the best validated checkpoint is written.
+    #[arg(long, default_value_t = 250)]
+    pub validate_every: usize,
+    /// Steps of reward summed before bootstrapping (n-step returns; the graph network only,
+    /// whose default is 3).
+    #[arg(long, default_value_t = paper().n_step, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100))]
+    pub n_step: usize,
+    /// Graph network: rounds of message passing over the merge graph (0: each coalition and
+    /// merge scored from its own features only).
+    #[arg(long, default_value_t = 2, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=8))]
+    pub rounds: usize,
     /// The most agents the network takes (M); defaults to the instance's n, or --init's.
     #[arg(long)]
     pub max_agents: Option<usize>,
@@ -258,6 +314,49 @@ impl LeaderOptions<'_> {
     }
 }
 
+impl TrainArgs {
+    /// With `--network graph`, every training option of `matches` not given on the command
+    /// line takes the graph leader's default (`DqnParams::graph`, `GraphTraining::default`).
+    pub fn apply_graph_defaults(&mut self, matches: &ArgMatches) {
+        if self.network != Network::Graph {
+            return;
+        }
+        let unset = |id: &str| matches.value_source(id) != Some(ValueSource::CommandLine);
+        let graph = DqnParams::graph();
+        let training = bridge_lab::leader::graph::GraphTraining::default();
+        if unset("episodes") {
+            self.episodes = training.episodes;
+        }
+        if unset("lr") {
+            self.lr = graph.learning_rate;
+        }
+        if unset("batch") {
+            self.batch = graph.batch_size;
+        }
+        if unset("replay") {
+            self.replay = graph.replay_capacity;
+        }
+        if unset("epsilon_decay") {
+            self.epsilon_decay = graph.epsilon_decay_steps;
+        }
+        if unset("early_stop") {
+            self.early_stop = graph.early_stop_window;
+        }
+        if unset("n_step") {
+            self.n_step = graph.n_step;
+        }
+        if unset("double_dqn") {
+            self.dqn.double_dqn = graph.double_dqn;
+        }
+        if unset("target_sync") {
+            self.dqn.target_sync = graph.target_sync;
+        }
+        if unset("updates_per_step") {
+            self.dqn.updates_per_step = graph.updates_per_step;
+        }
+    }
+}
+
 impl DqnOptions {
     /// `params` with these options set.
     pub fn apply(&self, params: DqnParams) -> DqnParams {
@@ -276,9 +375,10 @@ impl DqnOptions {
 pub struct ReproArgs {
     /// The experiment: table1 (generalisation), table2 (inference time of every algorithm),
     /// table3 (baselines on a 200-episode budget), table4 (network sizes), table5 (inference time
-    /// by network size), table7 (horizons), fig2 (every algorithm on the six distributions);
-    /// on the grid (LBF): fig3 (BRIDGE and the baselines), fig4 (follower epochs), table6
-    /// (critic and actor reuse).
+    /// by network size), table7 (horizons), fig2 (every algorithm on the six distributions),
+    /// scale (one graph leader, trained once, at 10..1000 agents against the baselines; not in
+    /// the paper); on the grid (LBF): fig3 (BRIDGE and the baselines), fig4 (follower epochs),
+    /// table6 (critic and actor reuse).
     pub name: String,
     /// Directory for the Markdown, CSV and SVG files.
     #[arg(long, default_value = "results")]

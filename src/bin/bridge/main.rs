@@ -36,6 +36,7 @@ fn main() -> std::process::ExitCode {
         cli::Command::Solve(a) => solve::run(a),
         cli::Command::Train(mut a) => {
             a.leader_options().apply_settings(own("train"));
+            a.apply_graph_defaults(own("train"));
             train::run(a)
         }
         cli::Command::Repro(mut a) => {

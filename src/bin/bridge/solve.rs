@@ -5,10 +5,10 @@ use std::time::Instant;
 use anyhow::Result;
 use bridge_lab::algorithms::{Algorithm, Budget, SolveOptions};
 use bridge_lab::core::MAX_AGENTS;
-use bridge_lab::leader::{Horizon, PlainNetwork};
+use bridge_lab::leader::Horizon;
 
 use crate::cli::{BudgetArg, SolveArgs};
-use crate::instance_args::{generated_instance, read_instance, read_weights};
+use crate::instance_args::{generated_instance, read_instance, read_leader, Leader};
 use crate::output;
 
 /// Runs `bridge solve`.
@@ -20,7 +20,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
         None => generated_instance(&args.dist, MAX_AGENTS)?,
     };
     let leader = match &args.weights {
-        Some(path) => Some(PlainNetwork::new(&read_weights(path)?.0)?),
+        Some(path) => Some(read_leader(path)?),
         None => None,
     };
     let start = Instant::now();
@@ -34,7 +34,14 @@ pub fn run(args: SolveArgs) -> Result<()> {
     });
     let options = SolveOptions {
         seed: args.dist.seed.unwrap_or(0),
-        leader: leader.as_ref(),
+        leader: match &leader {
+            Some(Leader::Paper(net)) => Some(net),
+            _ => None,
+        },
+        graph: match &leader {
+            Some(Leader::Graph(net)) => Some(net),
+            _ => None,
+        },
         beam: args.beam as usize,
         horizon,
         budget,

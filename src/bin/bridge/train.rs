@@ -1,10 +1,15 @@
-//! `bridge train`: trains the leader on an instance and writes its weights.
+//! `bridge train`: trains the leader (the paper's network on an instance, or the graph network
+//! across sizes) and writes its weights.
 
 use std::io::IsTerminal;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use bridge_lab::core::{CharacteristicFunction, Instance, MAX_AGENTS};
+use bridge_lab::core::{CharacteristicFunction, Distribution, Instance, MAX_AGENTS};
+use bridge_lab::leader::graph::{
+    train as train_graph, weights as graph_weights, GraphConfig, GraphEvent, GraphNetwork,
+    GraphTraining,
+};
 use bridge_lab::leader::network::Scorer;
 use bridge_lab::leader::{
     greedy, weights, DqnParams, EpisodeStats, Horizon, NetworkConfig, PlainNetwork, QNetwork,
@@ -12,8 +17,8 @@ use bridge_lab::leader::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::TrainArgs;
-use crate::instance_args::{generated_instance, read_instance, read_weights};
+use crate::cli::{Network, TrainArgs};
+use crate::instance_args::{generated_instance, read_instance, read_leader, read_weights, Leader};
 use crate::output;
 
 /// Describes where the instance came from, for the weights' metadata.
@@ -29,6 +34,9 @@ fn describe(instance: &Instance, args: &TrainArgs) -> String {
 
 /// Runs `bridge train`.
 pub fn run(args: TrainArgs) -> Result<()> {
+    if args.network == Network::Graph {
+        return run_graph(args);
+    }
     let instance = match &args.instance {
         Some(path) => read_instance(path)?,
         None => generated_instance(&args.dist, MAX_AGENTS)?,
@@ -76,6 +84,9 @@ pub fn run(args: TrainArgs) -> Result<()> {
             "the network takes at most {} agents, the instance has {n}",
             network.config().max_agents
         );
+    }
+    if args.n_step != 1 {
+        bail!("--n-step is for the graph network (--network graph); the paper's network takes 1");
     }
     let params = args.dqn.apply(DqnParams {
         learning_rate: args.lr,
@@ -151,6 +162,168 @@ pub fn run(args: TrainArgs) -> Result<()> {
         "greedy_value": rollout.value,
         "best_value_seen": report.best_value,
         "singleton_value": singletons,
+        "trained_on": trained_on,
+    });
+    output::write(None, &summary.to_string())
+}
+
+/// The distributions `--dist` names for graph training: `all` (or none given) for the six, else
+/// a comma-separated list, each with the `--param`s.
+fn graph_distributions(args: &TrainArgs) -> Result<Vec<Distribution>> {
+    let params = args
+        .dist
+        .params
+        .iter()
+        .map(|p| Distribution::parse_param(p))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let names: Vec<&str> = match args.dist.dist.as_deref() {
+        None | Some("all") => Distribution::NAMES.to_vec(),
+        Some(list) => list.split(',').map(str::trim).collect(),
+    };
+    names
+        .into_iter()
+        .map(|name| Ok(Distribution::with_params(name, &params)?))
+        .collect()
+}
+
+/// `bridge train --network graph`: trains the size-independent leader across sizes and
+/// distributions and writes the checkpoint that did best against C-Link on validation.
+fn run_graph(args: TrainArgs) -> Result<()> {
+    if args.instance.is_some() {
+        bail!(
+            "--network graph trains across sizes and distributions, not on one instance: give \
+             --agents A..B and --dist all (or a list) instead of --instance"
+        );
+    }
+    if args.max_agents.is_some() {
+        bail!("--max-agents is the paper network's size; the graph network takes any size");
+    }
+    if args.episodes == 0 {
+        bail!("--episodes must be at least 1");
+    }
+    let agents = args.dist.agents.map_or((10, 60), |a| (a.lo, a.hi));
+    let distributions = graph_distributions(&args)?;
+    let seed = args.train_seed.or(args.dist.seed).unwrap_or(0);
+    let (network, previous) = match &args.init {
+        Some(path) => match read_leader(path)? {
+            Leader::Graph(net) => (net, Some(path.display().to_string())),
+            Leader::Paper(_) => bail!(
+                "{} holds the paper's network; --network graph continues a graph leader's weights",
+                path.display()
+            ),
+        },
+        None => {
+            let config = GraphConfig {
+                rounds: args.rounds,
+                ..GraphConfig::default()
+            };
+            (GraphNetwork::new(config, seed)?, None)
+        }
+    };
+    let settings = GraphTraining {
+        dqn: args.dqn.apply(DqnParams {
+            learning_rate: args.lr,
+            replay_capacity: args.replay,
+            batch_size: args.batch,
+            epsilon_decay_steps: args.epsilon_decay,
+            gamma: args.gamma,
+            horizon: Horizon::from_name(&args.horizon)?,
+            early_stop_window: args.early_stop,
+            n_step: args.n_step,
+            seed,
+            ..DqnParams::graph()
+        }),
+        agents,
+        distributions,
+        episodes: args.episodes,
+        validate_every: args.validate_every,
+        ..Default::default()
+    };
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(args.episodes as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} episodes {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let every = (args.episodes / 20).max(1);
+    let start = Instant::now();
+    let mut on_event = |e: &GraphEvent| {
+        match e {
+            GraphEvent::Episode {
+                episode,
+                episodes,
+                agents,
+                normalised_return,
+                loss,
+                epsilon,
+            } => {
+                let line = format!(
+                    "{agents} agents  return {normalised_return:.3}  loss {}  ε {epsilon:.3}",
+                    loss.map_or("-".to_string(), |l| format!("{l:.4}")),
+                );
+                match &bar {
+                    Some(bar) => {
+                        bar.set_position(*episode as u64);
+                        bar.set_message(line);
+                    }
+                    None if episode.is_multiple_of(every) || episode == episodes => {
+                        eprintln!("episode {episode} / {episodes}  {line}")
+                    }
+                    None => {}
+                }
+            }
+            GraphEvent::Validation {
+                episode,
+                ratio,
+                best,
+            } => {
+                let line = format!(
+                    "validation after {episode} episodes: {ratio:.4} of C-Link (best {best:.4}), {:.0} s",
+                    start.elapsed().as_secs_f64()
+                );
+                match &bar {
+                    Some(bar) => bar.println(line),
+                    None => eprintln!("{line}"),
+                }
+            }
+        }
+        true
+    };
+    let report = train_graph(network, &settings, &mut on_event)?;
+    let seconds = start.elapsed().as_secs_f64();
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let names: Vec<&str> = settings.distributions.iter().map(|d| d.name()).collect();
+    let mut trained_on = format!(
+        "{} episodes on {}..{} agents of {}, seed {seed}; checkpoint of episode {} ({:.4} of C-Link on validation)",
+        report.episodes,
+        agents.0,
+        agents.1,
+        names.join(","),
+        report.best_episode,
+        report.best_ratio
+    );
+    if let Some(before) = previous {
+        trained_on = format!("{before}; then {trained_on}");
+    }
+    let bytes = graph_weights::to_bytes(&report.best, &trained_on)?;
+    std::fs::write(&args.out, &bytes)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    let summary = serde_json::json!({
+        "weights": args.out.display().to_string(),
+        "network": "graph",
+        "agents": [agents.0, agents.1],
+        "distributions": names,
+        "episodes": report.episodes,
+        "seconds": seconds,
+        "best_episode": report.best_episode,
+        "validation_ratio_to_clink": report.best_ratio,
+        "validations": report.validations,
+        "parameters": report.best.parameter_count(),
+        "bytes": bytes.len(),
         "trained_on": trained_on,
     });
     output::write(None, &summary.to_string())

@@ -9,6 +9,7 @@ mod grid;
 mod lbf;
 mod plot;
 mod scale;
+mod sizes;
 pub mod sweep;
 mod table1;
 mod table2;
@@ -34,8 +35,9 @@ use table3::Table3;
 use table5::Table5;
 
 /// The experiments this version can regenerate.
-pub const NAMES: [&str; 10] = [
-    "table1", "table2", "table3", "table4", "table5", "table7", "fig2", "fig3", "fig4", "table6",
+pub const NAMES: [&str; 11] = [
+    "table1", "table2", "table3", "table4", "table5", "table7", "fig2", "scale", "fig3", "fig4",
+    "table6",
 ];
 
 /// Runs `bridge repro`.
@@ -70,6 +72,7 @@ pub fn run(args: ReproArgs) -> Result<()> {
         "fig3" => sweep(&LbfExperiment::new(Kind::Fig3, &args)?, &plan),
         "fig4" => sweep(&LbfExperiment::new(Kind::Fig4, &args)?, &plan),
         "table6" => sweep(&LbfExperiment::new(Kind::Table6, &args)?, &plan),
+        "scale" => sweep(&sizes::AcrossSizes::new(&args)?, &plan),
         _ => sweep(&Fig2(Scale::new(&args)?), &plan),
     }
 }

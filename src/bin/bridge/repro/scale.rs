@@ -266,6 +266,7 @@ fn run_all(
             let options = SolveOptions {
                 seed,
                 leader: Some(leader),
+                graph: None,
                 beam,
                 horizon,
                 budget: None,

@@ -1,7 +1,7 @@
 //! A small multilayer perceptron in plain `f32` (ReLU between layers, linear output) with its
 //! backward pass, and Adam with global-norm gradient clipping over its flat parameters.
 //!
-//! Why not candle, as the leader is: a follower's networks are tiny (tens of inputs, 64 hidden
+//! Why not candle, as the paper's leader is: a follower's networks are tiny (tens of inputs, 64 hidden
 //! units) and are called one sample at a time while acting — six actors per environment step —
 //! and a few hundred samples per update. candle spends microseconds per operation on
 //! dispatch and allocation whatever the tensor's size, more than the arithmetic here, which
@@ -155,6 +155,32 @@ impl Mlp {
         grad: &mut [f32],
         scratch: &mut [Vec<f32>; 2],
     ) {
+        self.backprop(x, acts, dy, grad, scratch, None);
+    }
+
+    /// [`backward`](Self::backward), and also writes `∂(dy · output)/∂x` to `dx` (for a network
+    /// whose input is computed by layers below it: the graph leader's message passing).
+    pub fn backward_to_input(
+        &self,
+        x: &[f32],
+        acts: &Activations,
+        dy: &[f32],
+        grad: &mut [f32],
+        scratch: &mut [Vec<f32>; 2],
+        dx: &mut Vec<f32>,
+    ) {
+        self.backprop(x, acts, dy, grad, scratch, Some(dx));
+    }
+
+    fn backprop(
+        &self,
+        x: &[f32],
+        acts: &Activations,
+        dy: &[f32],
+        grad: &mut [f32],
+        scratch: &mut [Vec<f32>; 2],
+        mut dx: Option<&mut Vec<f32>>,
+    ) {
         let layers = self.sizes.len() - 1;
         let [delta, below] = scratch;
         delta.clear();
@@ -188,6 +214,15 @@ impl Mlp {
                     }
                 }
                 std::mem::swap(delta, below);
+            } else if let Some(dx) = dx.as_deref_mut() {
+                dx.clear();
+                dx.resize(i, 0.0);
+                let w = &self.params[off..off + i * o];
+                for k in 0..o {
+                    if delta[k] != 0.0 {
+                        axpy(delta[k], &w[k * i..(k + 1) * i], dx);
+                    }
+                }
             }
             end = off;
         }
@@ -285,6 +320,34 @@ mod tests {
                 (numeric - grad[k]).abs() < 2e-3,
                 "param {k}: {numeric} vs {}",
                 grad[k]
+            );
+        }
+    }
+
+    #[test]
+    fn the_input_gradient_matches_finite_differences() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+        let net = Mlp::seeded(&[4, 6, 2], &mut rng);
+        let x: Vec<f32> = (0..4).map(|_| rng.random_range(-1.0..1.0)).collect();
+        let dy = [0.5f32, -0.8];
+        let loss = |x: &[f32]| {
+            let mut a = Activations::default();
+            let y = net.forward(x, &mut a).to_vec();
+            y.iter().zip(&dy).map(|(a, b)| a * b).sum::<f32>()
+        };
+        let mut acts = Activations::default();
+        net.forward(&x, &mut acts);
+        let (mut grad, mut dx) = (vec![0.0; net.params().len()], Vec::new());
+        net.backward_to_input(&x, &acts, &dy, &mut grad, &mut Default::default(), &mut dx);
+        for k in 0..4 {
+            let (mut up, mut down) = (x.clone(), x.clone());
+            up[k] += 1e-3;
+            down[k] -= 1e-3;
+            let numeric = (loss(&up) - loss(&down)) / 2e-3;
+            assert!(
+                (numeric - dx[k]).abs() < 2e-3,
+                "input {k}: {numeric} vs {}",
+                dx[k]
             );
         }
     }

@@ -1,0 +1,444 @@
+//! `bridge repro scale` (issue 12, not in the paper): the size-independent graph leader trained
+//! once, across 10..60 agents and the six distributions (`GraphTraining::default`), then run
+//! greedily at 10, 30, 100, 300 and 1000 agents on every distribution beside C-Link, GRASP,
+//! CSG-UCT and SALDAE with their default budgets up to [`DEFAULT_BUDGETS_UP_TO`] agents (beyond,
+//! their default budgets take minutes per instance: CSG-UCT 10 s and SALDAE 3 s at 300 agents
+//! already), and at every size with the leader's own wall time on that instance as their budget
+//! (`name@ours`).
+//!
+//! Tables: mean `v(CS)` per distribution and size, the leader's mean ratio to C-Link and its
+//! share of instances at or above C-Link, and mean wall times. Evaluation seeds are
+//! `0..--seeds`; the leader's validation seeds are its own (`VALIDATION_SEEDS`), and its
+//! training instances are drawn from its seeded stream.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use bridge_lab::algorithms::{Algorithm, Budget, SolveOptions};
+use bridge_lab::core::{Distribution, Instance};
+use bridge_lab::leader::graph::train::ratio;
+use bridge_lab::leader::graph::{
+    self, weights as graph_weights, GraphConfig, GraphNetwork, GraphTraining,
+};
+use bridge_lab::leader::Horizon;
+use serde::{Deserialize, Serialize};
+
+use super::sweep::{Experiment, Report};
+use super::{mean_std, Sizes};
+use crate::cli::ReproArgs;
+
+/// The sizes of the experiment.
+pub const AGENTS: [usize; 5] = [10, 30, 100, 300, 1000];
+
+/// The baselines, with their default budgets.
+const BASELINES: [&str; 4] = ["clink", "grasp", "uct", "saldae"];
+
+/// The largest size at which the anytime baselines also run with their default budgets.
+pub const DEFAULT_BUDGETS_UP_TO: usize = 100;
+
+/// The anytime baselines, also run with the leader's wall time.
+const ANYTIME: [&str; 3] = ["grasp", "uct", "saldae"];
+
+/// The row of the better of the leader's and C-Link's structures.
+const BOTH: &str = "max(graph,clink)";
+
+/// One algorithm's samples on one distribution and size.
+struct Cell {
+    distribution: String,
+    agents: usize,
+    algorithm: String,
+    values: Vec<f64>,
+    seconds: Vec<f64>,
+}
+
+/// One run: train the leader, or evaluate everything on one instance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SizesRun {
+    /// Train (or reuse) the graph leader.
+    Leader,
+    /// Every algorithm on one instance.
+    Instance {
+        /// The distribution's name.
+        distribution: String,
+        /// `n`.
+        agents: usize,
+        /// The instance's seed.
+        seed: u64,
+    },
+}
+
+/// One algorithm on one instance.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Row {
+    /// The algorithm (`graph` for the leader; `name@ours` for an anytime baseline given the
+    /// leader's time).
+    pub name: String,
+    /// `v(CS)`.
+    pub value: f64,
+    /// Its wall time.
+    pub seconds: f64,
+}
+
+/// What a run measured.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum SizesOutcome {
+    /// The leader: how it was trained, in words, and the training's wall time (0 if reused).
+    Leader {
+        /// The weights' `trained_on`.
+        trained_on: String,
+        /// Seconds of training in this process (0 when the file was reused).
+        seconds: f64,
+    },
+    /// Every algorithm's result.
+    Instance(Vec<Row>),
+}
+
+/// The experiment.
+pub struct AcrossSizes<'a> {
+    args: &'a ReproArgs,
+    sizes: Sizes,
+    leader: Mutex<Option<std::sync::Arc<(GraphNetwork, String, f64)>>>,
+}
+
+impl<'a> AcrossSizes<'a> {
+    /// The experiment with `args`' seeds and sizes.
+    pub fn new(args: &'a ReproArgs) -> Result<Self> {
+        Ok(Self {
+            args,
+            sizes: Sizes::new(args, &AGENTS)?,
+            leader: Mutex::new(None),
+        })
+    }
+
+    fn path(&self) -> PathBuf {
+        let t = GraphTraining::default();
+        self.args.results.join("leaders").join(format!(
+            "graph_n{}-{}_e{}_s0.safetensors",
+            t.agents.0, t.agents.1, t.episodes
+        ))
+    }
+
+    /// The leader: read from `results/leaders/` if an earlier run trained it, else trained
+    /// and saved (training is deterministic, so both give the same network).
+    fn make_leader(&self) -> Result<(GraphNetwork, String, f64)> {
+        let path = self.path();
+        if let Ok(bytes) = std::fs::read(&path) {
+            let (net, trained_on) = graph_weights::from_bytes(&bytes).with_context(|| {
+                format!(
+                    "{} is not a graph leader; delete it to retrain",
+                    path.display()
+                )
+            })?;
+            eprintln!("reusing {}", path.display());
+            return Ok((net, trained_on, 0.0));
+        }
+        let settings = GraphTraining::default();
+        let start = Instant::now();
+        let report = graph::train(
+            GraphNetwork::new(GraphConfig::default(), 0)?,
+            &settings,
+            &mut |e| {
+                if let graph::GraphEvent::Validation {
+                    episode,
+                    ratio,
+                    best,
+                } = e
+                {
+                    eprintln!("graph leader: validation after {episode} episodes {ratio:.4} of C-Link (best {best:.4})");
+                }
+                true
+            },
+        )?;
+        let seconds = start.elapsed().as_secs_f64();
+        let trained_on = format!(
+            "{} episodes on {}..{} agents of all six distributions, seed 0, {:.0} s; checkpoint of \
+             episode {} ({:.4} of C-Link on validation at 50 and 100 agents)",
+            report.episodes,
+            settings.agents.0,
+            settings.agents.1,
+            seconds,
+            report.best_episode,
+            report.best_ratio
+        );
+        let dir = self.args.results.join("leaders");
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        let bytes = graph_weights::to_bytes(&report.best, &trained_on)?;
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&tmp, &bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+        std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+        Ok((report.best, trained_on, seconds))
+    }
+
+    fn leader(&self) -> Result<std::sync::Arc<(GraphNetwork, String, f64)>> {
+        let mut slot = self
+            .leader
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a run failed"))?;
+        if slot.is_none() {
+            *slot = Some(std::sync::Arc::new(self.make_leader()?));
+        }
+        Ok(slot.clone().expect("just set"))
+    }
+}
+
+fn timed(algorithm: &str, inst: &Instance, options: &SolveOptions) -> Result<Row> {
+    let start = Instant::now();
+    let solution = Algorithm::from_name(algorithm)?.solve(inst, options)?;
+    Ok(Row {
+        name: algorithm.to_string(),
+        value: solution.value,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+impl Experiment for AcrossSizes<'_> {
+    type Run = SizesRun;
+    type Outcome = SizesOutcome;
+
+    fn runs(&self) -> Result<Vec<SizesRun>> {
+        let mut runs = vec![SizesRun::Leader];
+        for agents in self.sizes.agents() {
+            for name in Distribution::NAMES {
+                for seed in 0..self.args.seeds {
+                    runs.push(SizesRun::Instance {
+                        distribution: name.to_string(),
+                        agents,
+                        seed,
+                    });
+                }
+            }
+        }
+        Ok(runs)
+    }
+
+    fn prepare(&self, _runs: &[&SizesRun]) -> Result<()> {
+        // Every run needs the one leader.
+        self.leader().map(|_| ())
+    }
+
+    fn execute(&self, run: &SizesRun) -> Result<SizesOutcome> {
+        let leader = self.leader()?;
+        let SizesRun::Instance {
+            distribution,
+            agents,
+            seed,
+        } = run
+        else {
+            return Ok(SizesOutcome::Leader {
+                trained_on: leader.1.clone(),
+                seconds: leader.2,
+            });
+        };
+        let inst = Instance::generate(Distribution::from_name(distribution)?, *agents, *seed)?;
+        let mut rows = Vec::new();
+        let ours = timed(
+            "bridge",
+            &inst,
+            &SolveOptions {
+                graph: Some(&leader.0),
+                horizon: Horizon::Full,
+                ..Default::default()
+            },
+        )?;
+        let our_seconds = ours.seconds;
+        rows.push(Row {
+            name: "graph".into(),
+            ..ours
+        });
+        for name in BASELINES {
+            if *agents > DEFAULT_BUDGETS_UP_TO && ANYTIME.contains(&name) {
+                continue;
+            }
+            rows.push(timed(
+                name,
+                &inst,
+                &SolveOptions {
+                    seed: *seed,
+                    ..Default::default()
+                },
+            )?);
+        }
+        let start = Instant::now();
+        let clock = || start.elapsed().as_secs_f64();
+        for name in ANYTIME {
+            let mut row = timed(
+                name,
+                &inst,
+                &SolveOptions {
+                    seed: *seed,
+                    budget: Some(Budget::Seconds {
+                        limit: our_seconds.max(1e-6),
+                        clock: &clock,
+                    }),
+                    ..Default::default()
+                },
+            )?;
+            row.name = format!("{name}@ours");
+            rows.push(row);
+        }
+        Ok(SizesOutcome::Instance(rows))
+    }
+
+    fn report(&self, results: &[(&SizesRun, Option<SizesOutcome>)]) -> Result<Report> {
+        let agents = self.sizes.agents();
+        let mut trained_on = String::from("(not in these results)");
+        let mut train_seconds = 0.0;
+        let mut cells: Vec<Cell> = Vec::new();
+        // (n, v(graph) / v(C-Link), v(best of both) / v(C-Link)) per instance.
+        let mut ratios: Vec<(usize, f64, f64)> = Vec::new();
+        let mut csv = String::from("distribution,agents,seed,algorithm,value,seconds\n");
+        for (run, outcome) in results {
+            match (run, outcome) {
+                (
+                    _,
+                    Some(SizesOutcome::Leader {
+                        trained_on: t,
+                        seconds,
+                    }),
+                ) => {
+                    trained_on = t.clone();
+                    train_seconds = *seconds;
+                }
+                (
+                    SizesRun::Instance {
+                        distribution,
+                        agents: n,
+                        seed,
+                    },
+                    Some(SizesOutcome::Instance(rows)),
+                ) => {
+                    let find = |name: &str| rows.iter().find(|r| r.name == name);
+                    let mut rows = rows.clone();
+                    if let (Some(g), Some(c)) = (find("graph"), find("clink")) {
+                        let best = g.value.max(c.value);
+                        ratios.push((*n, ratio(g.value, c.value), ratio(best, c.value)));
+                        rows.push(Row {
+                            name: BOTH.into(),
+                            value: best,
+                            seconds: g.seconds + c.seconds,
+                        });
+                    }
+                    for r in &rows {
+                        let _ = writeln!(
+                            csv,
+                            "{distribution},{n},{seed},{},{},{:.6}",
+                            r.name, r.value, r.seconds
+                        );
+                        let at = cells.iter().position(|c| {
+                            c.distribution == *distribution
+                                && c.agents == *n
+                                && c.algorithm == r.name
+                        });
+                        let at = at.unwrap_or_else(|| {
+                            cells.push(Cell {
+                                distribution: distribution.clone(),
+                                agents: *n,
+                                algorithm: r.name.clone(),
+                                values: Vec::new(),
+                                seconds: Vec::new(),
+                            });
+                            cells.len() - 1
+                        });
+                        cells[at].values.push(r.value);
+                        cells[at].seconds.push(r.seconds);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut algorithms: Vec<String> = Vec::new();
+        for c in &cells {
+            if !algorithms.contains(&c.algorithm) {
+                algorithms.push(c.algorithm.clone());
+            }
+        }
+        let header = |first: &str| {
+            let cols: Vec<String> = agents.iter().map(|n| format!("{n} agents")).collect();
+            format!(
+                "| {first} | {} |\n|---|{}\n",
+                cols.join(" | "),
+                "---|".repeat(agents.len())
+            )
+        };
+        let mut md = format!(
+            "# Scale: one graph leader at 10..1000 agents ({} seeds)\n\n\
+             Not in the paper (issue 12). Leader: {trained_on}{}.\n\
+             Every algorithm with its default budget (the anytime ones up to {DEFAULT_BUDGETS_UP_TO} \
+             agents); `name@ours` is an anytime baseline given the leader's own wall time on that \
+             instance; `{BOTH}` is the better of the leader's and C-Link's structures (two \
+             rollouts: the trained network and the untrained one, which is C-Link).\n",
+            self.args.seeds,
+            if train_seconds > 0.0 {
+                format!(" (trained in this run: {train_seconds:.0} s)")
+            } else {
+                String::new()
+            }
+        );
+        md += "\n## The leader against C-Link (all six distributions)\n\n";
+        md += &header("");
+        let mut rows = [
+            String::from("| mean v(graph) / v(C-Link) |"),
+            String::from("| instances with graph ≥ C-Link |"),
+            String::from("| instances with graph > C-Link |"),
+            format!("| mean v({BOTH}) / v(C-Link) |"),
+        ];
+        for &n in &agents {
+            let rs: Vec<&(usize, f64, f64)> = ratios.iter().filter(|r| r.0 == n).collect();
+            let mean = |f: &dyn Fn(&(usize, f64, f64)) -> f64| {
+                mean_std(&rs.iter().map(|r| f(r)).collect::<Vec<_>>()).0
+            };
+            let count = |f: &dyn Fn(f64) -> bool| rs.iter().filter(|r| f(r.1)).count();
+            let _ = write!(rows[0], " {:.4} |", mean(&|r| r.1));
+            let _ = write!(rows[1], " {}/{} |", count(&|x| x >= 1.0 - 1e-12), rs.len());
+            let _ = write!(rows[2], " {}/{} |", count(&|x| x > 1.0 + 1e-12), rs.len());
+            let _ = write!(rows[3], " {:.4} |", mean(&|r| r.2));
+        }
+        md += &rows.join("\n");
+        md += "\n";
+        let cell = |d: &str, n: usize, a: &str| {
+            cells
+                .iter()
+                .find(|c| c.distribution == d && c.agents == n && c.algorithm == a)
+                .map(|c| mean_std(&c.values).0)
+        };
+        for name in Distribution::NAMES {
+            let _ = writeln!(md, "\n## {name}: mean v(CS)\n");
+            md += &header("algorithm");
+            for a in &algorithms {
+                let row: Vec<String> = agents
+                    .iter()
+                    .map(|&n| cell(name, n, a).map_or("-".into(), |v| format!("{v:.1}")))
+                    .collect();
+                let _ = writeln!(md, "| {a} | {} |", row.join(" | "));
+            }
+        }
+        md += "\n## Mean wall time (seconds, all distributions)\n\n";
+        md += &header("algorithm");
+        for a in &algorithms {
+            let row: Vec<String> = agents
+                .iter()
+                .map(|&n| {
+                    let ts: Vec<f64> = cells
+                        .iter()
+                        .filter(|c| c.agents == n && c.algorithm == *a)
+                        .flat_map(|c| c.seconds.iter().copied())
+                        .collect();
+                    if ts.is_empty() {
+                        "-".into()
+                    } else {
+                        format!("{:.4}", mean_std(&ts).0)
+                    }
+                })
+                .collect();
+            let _ = writeln!(md, "| {a} | {} |", row.join(" | "));
+        }
+        Ok(Report {
+            markdown: md,
+            files: vec![("scale.csv".to_string(), csv)],
+        })
+    }
+}

@@ -1,0 +1,325 @@
+//! What the graph leader reads of a structure: numbers built from the values, none of whose
+//! count depends on `n` (S2V-DQN's per-node features, ECO-DQN's normalised gains).
+//!
+//! - Per coalition ([`NODE_FEATURES`]): log size, per-agent value, its best and second best merge
+//!   reward, the share of its merges that pay, and the structure's coalitions per agent and share
+//!   of paying merges.
+//! - Per candidate merge ([`EDGE_FEATURES`]): its normalised reward, its rank, whether it is each
+//!   side's best merge, its margin over each side's best other merge, both sides' sizes and
+//!   per-agent values (as min and max, so the order of the sides does not matter), the merged
+//!   coalition's per-agent value, and the structure's two numbers.
+//! - The merge graph: each coalition's `k` best merges by reward, over which the network passes
+//!   messages.
+//! - The candidates: the best merges by reward (the greedy one first), the only actions scored.
+//!
+//! Rewards are divided by the instance's reward scale, values by its value scale
+//! ([`MergeState`]); features are clamped to ±[`CLAMP`] so that one huge draw cannot saturate the
+//! network (the Q-value itself uses the unclamped reward).
+
+use super::state::MergeState;
+
+/// Numbers per coalition.
+pub const NODE_FEATURES: usize = 7;
+/// Numbers per candidate merge.
+pub const EDGE_FEATURES: usize = 13;
+/// The bound of every feature's magnitude.
+pub const CLAMP: f32 = 20.0;
+/// The features' version, recorded in weight files: a network reads only the features it was
+/// trained on.
+pub const VERSION: &str = "graph-features/1";
+
+/// One structure as the network reads it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Observation {
+    /// Coalitions `m`.
+    pub m: usize,
+    /// `m × NODE_FEATURES`, row-major.
+    pub nodes: Vec<f32>,
+    /// Each coalition's neighbours in the merge graph: `neighbours[offsets[c]..offsets[c + 1]]`.
+    pub neighbours: Vec<u32>,
+    /// Where each coalition's neighbours start (`m + 1` numbers).
+    pub offsets: Vec<u32>,
+    /// The candidate merges `(i, j)`, `i < j`, best reward first (ties: smaller indices first).
+    pub candidates: Vec<(u32, u32)>,
+    /// Each candidate's reward over the reward scale (unclamped): the Q-value's known part.
+    pub base: Vec<f64>,
+    /// Each candidate's raw reward.
+    pub rewards: Vec<f64>,
+    /// `candidates.len() × EDGE_FEATURES`, row-major.
+    pub edges: Vec<f32>,
+}
+
+/// A coalition's best and second best merge rewards, its best partner, and how many pay.
+#[derive(Clone, Copy)]
+struct Side {
+    best: f64,
+    second: f64,
+    best_partner: usize,
+    paying: usize,
+}
+
+fn clamp(x: f64) -> f32 {
+    (x as f32).clamp(-CLAMP, CLAMP)
+}
+
+/// Whether merge `(r1, i1, j1)` ranks before `(r2, i2, j2)`: larger reward, then smaller indices
+/// (C-Link's order).
+fn before(a: (f64, usize, usize), b: (f64, usize, usize)) -> bool {
+    match a.0.total_cmp(&b.0) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Equal => (a.1, a.2) < (b.1, b.2),
+    }
+}
+
+/// Inserts `item` into `list`, kept sorted by `better` and at most `cap` long.
+fn insert_top<T: Copy>(list: &mut Vec<T>, cap: usize, item: T, better: impl Fn(T, T) -> bool) {
+    if cap == 0 || (list.len() == cap && !better(item, list[cap - 1])) {
+        return;
+    }
+    let at = list
+        .iter()
+        .position(|&x| better(item, x))
+        .unwrap_or(list.len());
+    list.insert(at, item);
+    list.truncate(cap);
+}
+
+/// Reads `state` with each coalition's `k` best merges as its neighbours and the `candidates`
+/// best merges as the actions to score. `out` is reused between steps.
+pub fn observe(state: &MergeState, k: usize, candidates: usize, out: &mut Observation) {
+    let m = state.len();
+    let n = state.agents().max(1);
+    let (rs, vs) = (state.reward_scale(), state.value_scale());
+    let slots = state.slots();
+    out.m = m;
+    out.nodes.clear();
+    out.neighbours.clear();
+    out.offsets.clear();
+    out.offsets.push(0);
+    let mut sides = Vec::with_capacity(m);
+    let mut top: Vec<(f64, usize, usize)> = Vec::with_capacity(candidates + 1);
+    let mut near: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
+    let mut paying_pairs = 0usize;
+    if state.tracked() >= k.max(candidates) {
+        // The kept lists: each coalition's best partners in C-Link's order. The best merges
+        // overall are among them (a pair with `candidates` better merges in one of its rows
+        // has as many better pairs overall).
+        let mut index_of = vec![0usize; state.agents()];
+        for (i, &s) in slots.iter().enumerate() {
+            index_of[s] = i;
+        }
+        for i in 0..m {
+            let (list, paying) = state.partners(i);
+            paying_pairs += paying;
+            let first = list.first();
+            sides.push(Side {
+                best: first.map_or(f64::NEG_INFINITY, |x| x.0),
+                second: list.get(1).map_or(f64::NEG_INFINITY, |x| x.0),
+                best_partner: first.map_or(usize::MAX, |x| index_of[x.1]),
+                paying,
+            });
+            out.neighbours
+                .extend(list.iter().take(k).map(|x| index_of[x.1] as u32));
+            out.offsets.push(out.neighbours.len() as u32);
+            for &(r, s) in list.iter().take(candidates) {
+                let j = index_of[s];
+                if j > i && (top.len() < candidates || before((r, i, j), top[top.len() - 1])) {
+                    insert_top(&mut top, candidates, (r, i, j), before);
+                }
+            }
+        }
+        paying_pairs /= 2;
+    }
+    for i in 0..m {
+        if state.tracked() >= k.max(candidates) {
+            break;
+        }
+        let row = state.reward_row(i);
+        let mut side = Side {
+            best: f64::NEG_INFINITY,
+            second: f64::NEG_INFINITY,
+            best_partner: usize::MAX,
+            paying: 0,
+        };
+        near.clear();
+        for (j, &slot) in slots.iter().enumerate() {
+            if j == i {
+                continue;
+            }
+            let r = row[slot];
+            if r > 0.0 {
+                side.paying += 1;
+            }
+            // Ties to the smaller index, like C-Link.
+            if r > side.best {
+                side.second = side.best;
+                side.best = r;
+                side.best_partner = j;
+            } else if r > side.second {
+                side.second = r;
+            }
+            // Pairs come in increasing index order, so a later pair of equal reward ranks
+            // after every kept one: only a strictly larger reward than the last kept can enter
+            // a full list (the cheap test that saves the insertion on almost every pair).
+            if near.len() < k || r.total_cmp(&near[near.len() - 1].0).is_gt() {
+                insert_top(&mut near, k, (r, j), |a, b| {
+                    before((a.0, a.1, 0), (b.0, b.1, 0))
+                });
+            }
+            if j > i {
+                if r > 0.0 {
+                    paying_pairs += 1;
+                }
+                if top.len() < candidates || r.total_cmp(&top[top.len() - 1].0).is_gt() {
+                    insert_top(&mut top, candidates, (r, i, j), before);
+                }
+            }
+        }
+        out.neighbours.extend(near.iter().map(|&(_, j)| j as u32));
+        out.offsets.push(out.neighbours.len() as u32);
+        sides.push(side);
+    }
+    let pairs = (m * m.saturating_sub(1) / 2).max(1);
+    let paying_share = paying_pairs as f64 / pairs as f64;
+    let per_agent = m as f64 / n as f64;
+    let finite = |x: f64| if x.is_finite() { x } else { 0.0 };
+    for (i, side) in sides.iter().enumerate() {
+        let size = state.coalition(i).len() as f64;
+        out.nodes.extend_from_slice(&[
+            clamp(size.ln()),
+            clamp(state.coalition_value(i) / size / vs),
+            clamp(finite(side.best) / rs),
+            clamp(finite(side.second) / rs),
+            clamp(side.paying as f64 / (m.saturating_sub(1)).max(1) as f64),
+            clamp(per_agent),
+            clamp(paying_share),
+        ]);
+    }
+    out.candidates.clear();
+    out.base.clear();
+    out.rewards.clear();
+    out.edges.clear();
+    for (rank, &(r, i, j)) in top.iter().enumerate() {
+        let (a, b) = (&sides[i], &sides[j]);
+        // The margin over the side's best other merge: its second best if this is its best.
+        let margin = |side: &Side, partner: usize| {
+            let other = if side.best_partner == partner {
+                side.second
+            } else {
+                side.best
+            };
+            finite(r - other) / rs
+        };
+        let (ma, mb) = (margin(a, j), margin(b, i));
+        let (sa, sb) = (
+            state.coalition(i).len() as f64,
+            state.coalition(j).len() as f64,
+        );
+        let (pa, pb) = (
+            state.coalition_value(i) / sa / vs,
+            state.coalition_value(j) / sb / vs,
+        );
+        let merged = (state.coalition_value(i) + state.coalition_value(j) + r) / (sa + sb) / vs;
+        let bests =
+            f64::from(u8::from(a.best_partner == j)) + f64::from(u8::from(b.best_partner == i));
+        out.candidates.push((i as u32, j as u32));
+        out.base.push(r / rs);
+        out.rewards.push(r);
+        out.edges.extend_from_slice(&[
+            clamp(r / rs),
+            clamp(1.0 / (1.0 + rank as f64)),
+            clamp(bests),
+            clamp(ma.min(mb)),
+            clamp(ma.max(mb)),
+            clamp(sa.min(sb).ln()),
+            clamp(sa.max(sb).ln()),
+            clamp(pa.min(pb)),
+            clamp(pa.max(pb)),
+            clamp(merged),
+            clamp(merged - pa.max(pb)),
+            clamp(per_agent),
+            clamp(paying_share),
+        ]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{CharacteristicFunction, Distribution, Instance};
+    use crate::leader::Horizon;
+
+    #[test]
+    fn candidates_are_the_best_merges_in_clink_order_and_neighbours_the_best_partners() {
+        let f = Instance::generate(
+            Distribution::from_name("agent_based").expect("known"),
+            15,
+            2,
+        )
+        .expect("valid");
+        let mut state = MergeState::new(&f, Horizon::Full);
+        state.merge(1, 7, &f);
+        let mut obs = Observation::default();
+        observe(&state, 3, 6, &mut obs);
+        let m = state.len();
+        let mut all: Vec<(f64, usize, usize)> = (0..m)
+            .flat_map(|i| (i + 1..m).map(move |j| (i, j)))
+            .map(|(i, j)| (state.reward(i, j), i, j))
+            .collect();
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+        let want: Vec<(u32, u32)> = all[..6]
+            .iter()
+            .map(|&(_, i, j)| (i as u32, j as u32))
+            .collect();
+        assert_eq!(obs.candidates, want);
+        assert_eq!(obs.nodes.len(), m * NODE_FEATURES);
+        assert_eq!(obs.edges.len(), 6 * EDGE_FEATURES);
+        for c in 0..m {
+            let nb = &obs.neighbours[obs.offsets[c] as usize..obs.offsets[c + 1] as usize];
+            assert_eq!(nb.len(), 3);
+            let worst = nb
+                .iter()
+                .map(|&d| state.reward(c, d as usize))
+                .fold(f64::INFINITY, f64::min);
+            let outside = (0..m)
+                .filter(|&d| d != c && !nb.contains(&(d as u32)))
+                .map(|d| state.reward(c, d))
+                .fold(f64::NEG_INFINITY, f64::max);
+            assert!(worst >= outside, "coalition {c}");
+        }
+        // The first candidate is the greedy merge, its reward over the scale its known part.
+        let (i, j) = (all[0].1, all[0].2);
+        let (ci, cj) = (state.coalition(i), state.coalition(j));
+        assert_eq!(obs.base[0], f.merge_reward(&ci, &cj) / state.reward_scale());
+    }
+
+    #[test]
+    fn the_kept_lists_give_the_same_observation_as_scanning_every_pair() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(9);
+        for name in Distribution::NAMES {
+            // The hard distributions clip values at 0: many equal rewards, ties everywhere.
+            let f = Instance::generate(Distribution::from_name(name).expect("known"), 40, 6)
+                .expect("valid");
+            let mut plain = MergeState::new(&f, Horizon::Full);
+            let mut kept = MergeState::new(&f, Horizon::Full).tracking(16);
+            let (mut a, mut b) = (Observation::default(), Observation::default());
+            while plain.len() > 1 {
+                observe(&plain, 4, 16, &mut a);
+                observe(&kept, 4, 16, &mut b);
+                assert_eq!(a, b, "{name} at {} coalitions", plain.len());
+                // Merge the best pair half the time (as a leader does), else any pair.
+                let (i, j) = if rng.random::<bool>() {
+                    let (i, j) = a.candidates[0];
+                    (i as usize, j as usize)
+                } else {
+                    let i = rng.random_range(0..plain.len() - 1);
+                    (i, rng.random_range(i + 1..plain.len()))
+                };
+                plain.merge(i, j, &f);
+                kept.merge(i, j, &f);
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The graph leader's greedy rollout (SPEC section 5's inference): from all singletons, take the
+//! candidate merge of largest Q while it beats stopping (Q = 0).
+//!
+//! Ties: the larger raw reward, then the candidate listed first (smaller indices), C-Link's own
+//! order; so with a zero correction the rollout is C-Link's structure, merge for merge.
+
+use super::features::{observe, Observation};
+use super::network::{GraphNetwork, Pass};
+use super::state::MergeState;
+use crate::core::{CharacteristicFunction, Step};
+use crate::leader::error::Result;
+use crate::leader::greedy::Rollout;
+use crate::leader::mdp::{Action, Horizon};
+
+/// Reusable buffers of a rollout: the observation and the forward pass.
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    /// The last observation.
+    pub observation: Observation,
+    /// The last forward pass.
+    pub pass: Pass,
+}
+
+/// The index (into `obs.candidates`) of the best candidate and its Q, if any candidate beats
+/// stopping. `corrections` holds one number per candidate.
+pub fn best_candidate(obs: &Observation, corrections: &[f32]) -> Option<(usize, f64)> {
+    let mut best: Option<(usize, f64)> = None;
+    for (e, (&base, &c)) in obs.base.iter().zip(corrections).enumerate() {
+        let q = base + f64::from(c);
+        let better = match best {
+            None => true,
+            Some((b, bq)) => q > bq || (q == bq && obs.rewards[e] > obs.rewards[b]),
+        };
+        if better {
+            best = Some((e, q));
+        }
+    }
+    best.filter(|&(_, q)| q > 0.0)
+}
+
+impl GraphNetwork {
+    /// The greedy action in `state` (which must not be done); `ws` keeps the observation and
+    /// the pass it was chosen from.
+    pub fn choose(&self, state: &MergeState, ws: &mut Workspace) -> Action {
+        let c = self.config();
+        observe(state, c.neighbours, c.candidates, &mut ws.observation);
+        self.forward(&ws.observation, &mut ws.pass);
+        match best_candidate(&ws.observation, &ws.pass.corrections) {
+            Some((e, _)) => {
+                let (i, j) = ws.observation.candidates[e];
+                Action::Merge(i as usize, j as usize)
+            }
+            None => Action::Stop,
+        }
+    }
+
+    /// The greedy rollout on `f` within `horizon`: any number of agents the instance has.
+    pub fn rollout<F: CharacteristicFunction + ?Sized>(
+        &self,
+        f: &F,
+        horizon: Horizon,
+    ) -> Result<Rollout> {
+        let c = self.config();
+        let mut state = MergeState::new(f, horizon).tracking(c.candidates.max(c.neighbours));
+        let mut ws = Workspace::default();
+        let mut steps = Vec::new();
+        while !state.is_done() {
+            match self.choose(&state, &mut ws) {
+                Action::Merge(i, j) => steps.push(state.merge(i, j, f)),
+                Action::Stop => {
+                    steps.push(Step::Stop { stop: true });
+                    break;
+                }
+            }
+        }
+        Ok(Rollout {
+            structure: state.structure(),
+            value: state.value(),
+            steps,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::algorithms::clink;
+    use crate::core::{Distribution, Instance};
+    use crate::leader::graph::GraphConfig;
+
+    #[test]
+    fn the_untrained_network_is_clink_on_every_distribution() {
+        let net = GraphNetwork::new(GraphConfig::default(), 11).expect("valid");
+        for name in Distribution::NAMES {
+            for (n, seed) in [(2, 0), (9, 1), (25, 2), (60, 3), (130, 4)] {
+                let f = Instance::generate(Distribution::from_name(name).expect("known"), n, seed)
+                    .expect("valid");
+                let rollout = net.rollout(&f, Horizon::Full).expect("any size");
+                assert_eq!(
+                    rollout.structure,
+                    clink(&f),
+                    "{name}, {n} agents, seed {seed}"
+                );
+                let value = rollout.structure.value(&f);
+                assert!((rollout.value - value).abs() <= 1e-9 * value.abs().max(1.0));
+            }
+        }
+    }
+
+    #[test]
+    fn ties_go_to_the_larger_reward_then_the_first_candidate_and_nothing_beats_stopping_at_zero() {
+        let obs = Observation {
+            base: vec![1.0, 1.0, 0.5, -1.0],
+            rewards: vec![2.0, 2.0, 3.0, -2.0],
+            ..Default::default()
+        };
+        assert_eq!(best_candidate(&obs, &[0.0, 0.0, 0.0, 0.0]), Some((0, 1.0)));
+        assert_eq!(best_candidate(&obs, &[0.0, 0.0, 0.5, 0.0]), Some((2, 1.0)));
+        assert_eq!(
+            best_candidate(&obs, &[-1.0, -1.0, -0.5, 5.0]),
+            Some((3, 4.0))
+        );
+        assert_eq!(best_candidate(&obs, &[-1.0, -1.0, -0.5, 1.0]), None);
+    }
+}
