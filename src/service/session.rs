@@ -481,4 +481,30 @@ mod tests {
             "{answer:?}"
         );
     }
+
+    #[test]
+    fn a_leader_too_small_for_the_instance_is_refused_in_the_pages_words() {
+        let mut service = Service::new();
+        run(&mut service, train(3), 10.0);
+        let clock = Ticks::default();
+        let answer = service.handle(
+            ToWorker::Infer {
+                instance: InstanceSpec::Generated {
+                    distribution: "modified_normal".into(),
+                    params: vec![],
+                    agents: 9,
+                    seed: 3,
+                },
+            },
+            &clock,
+        );
+        let [FromWorker::Inferred(Err(e))] = &answer[..] else {
+            panic!("expected a refusal, got {answer:?}");
+        };
+        assert_eq!(
+            e,
+            "the leader's network takes at most 6 agents and this instance has 9; use 6 agents \
+             or fewer, or train a new leader with a network size of 9 or more"
+        );
+    }
 }

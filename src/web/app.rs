@@ -8,12 +8,14 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 
 use super::compare::ComparePanel;
+use super::field::{Field, FieldError};
 use super::lbf::LbfPanel;
 use super::protocol::{ExactReport, ToWorker};
 use super::state::{AppState, Upload, WorkerState};
 use super::train::TrainPanel;
 use super::viewer::Viewer;
 use crate::core::Distribution;
+use crate::page::numbers;
 use crate::service::MAX_BROWSER_EXACT_AGENTS;
 
 /// Mounts the app on the page's body.
@@ -24,7 +26,18 @@ pub fn start() {
 
 /// A number exactly as the CLI's JSON prints it (shortest round-trip form).
 pub fn plain(x: f64) -> String {
-    serde_json::to_string(&x).unwrap_or_else(|_| x.to_string())
+    numbers::full(x)
+}
+
+/// A value as people read it: 4 significant digits, the full number on hover. With `hook`, the
+/// full number is also the text of the SPEC's `data-testid` hook (a plain number that checks
+/// against the command line's output), kept out of sight and out of the accessibility tree.
+pub fn value_view(x: f64, hook: Option<String>) -> impl IntoView {
+    let full = numbers::full(x);
+    view! {
+        <span class="num" title=full.clone()>{numbers::short(x)}</span>
+        {hook.map(|h| view! { <span class="machine" data-testid=h aria-hidden="true">{full}</span> })}
+    }
 }
 
 /// A coalition as the page shows it: 1-based agents in braces.
@@ -66,9 +79,11 @@ fn App() -> impl IntoView {
             <p class="status">"worker: " <span data-testid="worker-status">{status}</span></p>
         </header>
         <main>
-            <Show when=move || state.error.get().is_some()>
-                <div class="error" data-testid="error" role="alert">
-                    {move || state.error.get().unwrap_or_default()}
+            <Show when=move || state.error.get().is_some() && state.error_field.get().is_none()>
+                <div class="error error-box" data-testid="error" role="alert" tabindex="-1">
+                    <span>{move || state.error.get().unwrap_or_default()}</span>
+                    <button class="secondary dismiss" aria-label="dismiss the message"
+                        on:click=move |_| state.error.set(None)>"×"</button>
                 </div>
             </Show>
             <InstancePanel state />
@@ -86,16 +101,16 @@ fn InstancePanel(state: AppState) -> impl IntoView {
     let run_exact = move |_| {
         let spec = match state.instance_spec() {
             Ok(s) => s,
-            Err(e) => return state.fail(e),
+            Err(e) => return state.fail_form(e),
         };
         if state.upload.get().is_none() {
             match state.agents_count() {
                 Ok(n) if n > MAX_BROWSER_EXACT_AGENTS => {
-                    return state.fail(format!(
+                    return state.fail_form(super::state::FormError::at("agents-input", format!(
                         "number of agents: {n} is out of range; the page solves 1 to {MAX_BROWSER_EXACT_AGENTS} exactly"
-                    ))
+                    )))
                 }
-                Err(e) => return state.fail(e),
+                Err(e) => return state.fail_form(e),
                 _ => {}
             }
         }
@@ -149,28 +164,13 @@ fn InstancePanel(state: AppState) -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
-                <label>
-                    "Agents"
-                    <input
-                        data-testid="agents-input"
-                        type="number"
-                        min="1"
-                        prop:value=move || state.agents.get()
-                        on:input=move |ev| state.agents.set(event_target_value(&ev))
-                        disabled=uploaded
-                    />
-                </label>
-                <label>
-                    "Seed"
-                    <input
-                        data-testid="seed-input"
-                        type="text"
-                        inputmode="numeric"
-                        prop:value=move || state.seed.get()
-                        on:input=move |ev| state.seed.set(event_target_value(&ev))
-                        disabled=uploaded
-                    />
-                </label>
+                <Field state label="Agents" testid="agents-input" value=state.agents inputmode="numeric"
+                    title="The number of agents n."
+                    on_typed=|state: &AppState, text: String| state.set_agents(text)
+                    disabled=Signal::derive(uploaded) />
+                <Field state label="Seed" testid="seed-input" value=state.seed inputmode="numeric"
+                    title="The instance's random seed (also the leader's): the same seed gives the same values."
+                    disabled=Signal::derive(uploaded) />
             </div>
             <div class="row params" data-testid="params">
                 {move || {
@@ -184,14 +184,20 @@ fn InstancePanel(state: AppState) -> impl IntoView {
                         .enumerate()
                         .map(|(k, (name, text))| {
                             let meaning = specs.iter().find(|s| s.name == name).map_or("", |s| s.meaning);
+                            let field = format!("param-{name}");
+                            let (f1, f2, f3) = (field.clone(), field.clone(), field.clone());
                             view! {
                                 <label title=meaning>
                                     {name.clone()}
                                     <input
                                         class="param"
-                                        data-testid=format!("param-{name}")
+                                        data-testid=field.clone()
+                                        data-field=field
                                         type="text"
                                         inputmode="decimal"
+                                        autocomplete="off"
+                                        aria-invalid=move || state.invalid(&f1)
+                                        aria-describedby=move || state.error_at(&f2).map(|_| format!("{f2}-error"))
                                         prop:value=text
                                         disabled=uploaded
                                         on:input=move |ev| {
@@ -199,6 +205,7 @@ fn InstancePanel(state: AppState) -> impl IntoView {
                                             state.params.update(|p| p[k].1 = v);
                                         }
                                     />
+                                    <FieldError state field=f3 />
                                 </label>
                             }
                         })
@@ -240,9 +247,9 @@ fn ExactView(report: ExactReport) -> impl IntoView {
             <h3>"Exact optimum"</h3>
             <p class="described">{report.described.clone()}</p>
             <table class="values">
-                <tr><th>"optimal v(CS)"</th><td data-testid="exact-value">{plain(report.exact_value)}</td></tr>
-                <tr><th>"all singletons v(CS)"</th><td data-testid="singleton-value">{plain(report.singleton_value)}</td></tr>
-                <tr><th>"baseline gain of the optimum"</th><td>{format!("{gain:.4}")}</td></tr>
+                <tr><th>"optimal v(CS)"</th><td>{value_view(report.exact_value, Some("exact-value".into()))}</td></tr>
+                <tr><th>"all singletons v(CS)"</th><td>{value_view(report.singleton_value, Some("singleton-value".into()))}</td></tr>
+                <tr><th>"gain over all singletons"</th><td title=numbers::full(gain)>{numbers::signed(gain)}</td></tr>
                 <tr><th>"solver time"</th><td>{format!("{:.1} ms", report.seconds * 1000.0)}</td></tr>
             </table>
             <p>{format!("Optimal coalition structure: {count} coalitions")}</p>

@@ -6,8 +6,9 @@
 
 use leptos::prelude::*;
 
+use super::field::Field;
 use super::protocol::{LbfReport, LbfTrainSpec, ToWorker};
-use super::state::whole_number;
+use super::state::{count_at, FormError};
 use super::state::{AppState, WorkerState};
 use crate::followers::PRESETS;
 use crate::lbf::{Action, Food, Player};
@@ -262,28 +263,24 @@ fn value_chart(values: &[f64]) -> impl IntoView {
 #[component]
 fn LbfTraining(state: AppState) -> impl IntoView {
     let start = move |_| {
-        let spec = (|| -> Result<LbfTrainSpec, String> {
+        let spec = (|| -> Result<LbfTrainSpec, FormError> {
             Ok(LbfTrainSpec {
                 config: state.lbf_config.get(),
-                episodes: whole_number(
+                episodes: count_at(
+                    "lbf-episodes-input",
                     "leader episodes",
                     &state.lbf_episodes.get(),
                     1,
                     MAX_BROWSER_LBF_EPISODES,
                 )?,
-                epochs: whole_number(
+                epochs: count_at(
+                    "lbf-epochs-input",
                     "follower epochs",
                     &state.lbf_epochs.get(),
                     1,
                     MAX_BROWSER_LBF_EPOCHS,
                 )?,
-                seed: state.seed.get().trim().parse().map_err(|_| {
-                    format!(
-                        "seed: `{}` is not a whole number from 0 to {}",
-                        state.seed.get(),
-                        u64::MAX
-                    )
-                })?,
+                seed: state.seed_value()?,
             })
         })();
         match spec {
@@ -296,10 +293,7 @@ fn LbfTraining(state: AppState) -> impl IntoView {
                 state.lbf_last.set(true);
                 state.send(&ToWorker::LbfTrain(spec), false);
             }
-            Err(e) => {
-                state.lbf_error.set(Some(e.clone()));
-                state.fail(e)
-            }
+            Err(e) => state.fail_form(e),
         }
     };
     let play = move |_| {
@@ -333,16 +327,8 @@ fn LbfTraining(state: AppState) -> impl IntoView {
                     {options}
                 </select>
             </label>
-            <label>
-                "Leader episodes"
-                <input data-testid="lbf-episodes-input" inputmode="numeric" prop:value=move || state.lbf_episodes.get()
-                    on:input=move |ev| state.lbf_episodes.set(event_target_value(&ev)) />
-            </label>
-            <label>
-                "Follower epochs per structure (K)"
-                <input data-testid="lbf-epochs-input" inputmode="numeric" prop:value=move || state.lbf_epochs.get()
-                    on:input=move |ev| state.lbf_epochs.set(event_target_value(&ev)) />
-            </label>
+            <Field state label="Leader episodes" testid="lbf-episodes-input" value=state.lbf_episodes inputmode="numeric" />
+            <Field state label="Follower epochs per structure (K)" testid="lbf-epochs-input" value=state.lbf_epochs inputmode="numeric" />
             <button data-testid="lbf-train-start" on:click=start disabled=busy>"Train BRIDGE on the grid"</button>
         </div>
         // The run's status and errors beside its button as well as in the shared places above.

@@ -5,6 +5,7 @@
 pub mod app;
 pub use crate::service::protocol;
 pub mod compare;
+pub mod field;
 pub mod lbf;
 pub mod state;
 pub mod train;

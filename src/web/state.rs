@@ -10,6 +10,9 @@ use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::protocol::*;
 use crate::core::{Distribution, MAX_AGENTS};
+use crate::leader::network::Scorer;
+use crate::leader::DqnParams;
+use crate::page::numbers;
 
 /// Where the worker is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,8 +41,12 @@ pub struct Upload {
 pub struct AppState {
     /// Where the worker is.
     pub worker_state: RwSignal<WorkerState>,
-    /// The message in the error box, if any.
+    /// The message of the error shown, if any: beside its field, or in the error box.
     pub error: RwSignal<Option<String>>,
+    /// The `data-testid` of the field the error is about, if one field caused it.
+    pub error_field: RwSignal<Option<String>>,
+    /// Whether the network size was typed by hand; until then it follows the number of agents.
+    pub network_by_hand: RwSignal<bool>,
     /// The distribution's name.
     pub dist: RwSignal<String>,
     /// The distribution's parameters as typed, `(name, text)`, reset to the defaults when the
@@ -119,26 +126,31 @@ pub struct AppState {
 impl AppState {
     /// Fresh state, with the worker started.
     pub fn start() -> Self {
+        // The form starts with our lookahead leader's settings: with them the default instance is
+        // learned within the default episodes (the paper's settings stay one click away).
+        let ours = DqnParams::ours();
         let state = Self {
             worker_state: RwSignal::new(WorkerState::Starting),
             error: RwSignal::new(None),
+            error_field: RwSignal::new(None),
+            network_by_hand: RwSignal::new(false),
             dist: RwSignal::new("modified_normal".to_string()),
             params: RwSignal::new(default_params("modified_normal")),
-            agents: RwSignal::new("8".to_string()),
+            agents: RwSignal::new("10".to_string()),
             seed: RwSignal::new("1".to_string()),
             upload: RwSignal::new(None),
             exact: RwSignal::new(None),
-            episodes: RwSignal::new("200".to_string()),
+            episodes: RwSignal::new("300".to_string()),
             network: RwSignal::new("10".to_string()),
-            epsilon_decay: RwSignal::new("1000".to_string()),
+            epsilon_decay: RwSignal::new(ours.epsilon_decay_steps.to_string()),
             hidden: RwSignal::new("128,128".to_string()),
-            scorer: RwSignal::new("additive".to_string()),
-            learning_rate: RwSignal::new("0.001".to_string()),
-            target_sync: RwSignal::new("100".to_string()),
-            updates_per_step: RwSignal::new("1".to_string()),
-            return_mix: RwSignal::new("0".to_string()),
-            double_dqn: RwSignal::new(false),
-            return_bound: RwSignal::new(false),
+            scorer: RwSignal::new(Scorer::OURS.name()),
+            learning_rate: RwSignal::new(ours.learning_rate.to_string()),
+            target_sync: RwSignal::new(ours.target_sync.to_string()),
+            updates_per_step: RwSignal::new(ours.updates_per_step.to_string()),
+            return_mix: RwSignal::new(ours.return_mix.to_string()),
+            double_dqn: RwSignal::new(ours.double_dqn),
+            return_bound: RwSignal::new(ours.return_bound),
             training: RwSignal::new(false),
             history: RwSignal::new(Vec::new()),
             trained: RwSignal::new(None),
@@ -202,24 +214,20 @@ impl AppState {
     }
 
     /// The instance the form describes, or what is wrong with the form.
-    pub fn instance_spec(&self) -> Result<InstanceSpec, String> {
+    pub fn instance_spec(&self) -> Result<InstanceSpec, FormError> {
         if let Some(Upload { name, text }) = self.upload.get() {
             return Ok(InstanceSpec::File { name, text });
         }
         let agents = self.agents_count()?;
-        let seed_text = self.seed.get();
-        let seed: u64 = seed_text.trim().parse().map_err(|_| {
-            format!(
-                "seed: `{seed_text}` is not a whole number from 0 to {}",
-                u64::MAX
-            )
-        })?;
+        let seed = self.seed_value()?;
         let mut params = Vec::new();
         for (name, text) in self.params.get() {
-            let value: f64 = text
-                .trim()
-                .parse()
-                .map_err(|_| format!("parameter {name}: `{text}` is not a number"))?;
+            let value = numbers::parse_number(&text).ok_or_else(|| {
+                FormError::at(
+                    &format!("param-{name}"),
+                    format!("parameter {name}: `{text}` is not a number"),
+                )
+            })?;
             params.push((name, value));
         }
         Ok(InstanceSpec::Generated {
@@ -230,14 +238,63 @@ impl AppState {
         })
     }
 
-    /// The number of agents in the form, checked.
-    pub fn agents_count(&self) -> Result<usize, String> {
-        whole_number("number of agents", &self.agents.get(), 1, MAX_AGENTS)
+    /// The seed in the form, checked.
+    pub fn seed_value(&self) -> Result<u64, FormError> {
+        numbers::whole("seed", &self.seed.get(), 0, u64::MAX)
+            .map_err(|m| FormError::at("seed-input", m))
     }
 
-    /// Shows `message` in the error box.
+    /// The number of agents in the form, checked.
+    pub fn agents_count(&self) -> Result<usize, FormError> {
+        count_at(
+            "agents-input",
+            "number of agents",
+            &self.agents.get(),
+            1,
+            MAX_AGENTS,
+        )
+    }
+
+    /// Sets the agents field; the network size follows it unless it was typed by hand.
+    pub fn set_agents(&self, text: String) {
+        if !self.network_by_hand.get_untracked() {
+            if let Ok(n) = numbers::count("agents", &text, 1, MAX_AGENTS) {
+                self.network
+                    .set(n.clamp(2, crate::service::MAX_BROWSER_NETWORK).to_string());
+            }
+        }
+        self.agents.set(text);
+    }
+
+    /// Shows `message` in the error box, scrolled into view and focused.
     pub fn fail(&self, message: String) {
+        self.error_field.set(None);
         self.error.set(Some(message));
+        bring_into_view("[data-testid=error]".into());
+    }
+
+    /// Shows a form's complaint beside its field (marked invalid, scrolled into view and
+    /// focused), or in the error box when no one field caused it.
+    pub fn fail_form(&self, e: FormError) {
+        match e.field {
+            Some(field) => {
+                self.error.set(Some(e.message));
+                self.error_field.set(Some(field.clone()));
+                bring_into_view(format!("[data-field={field}]"));
+            }
+            None => self.fail(e.message),
+        }
+    }
+
+    /// The error about the field `field`, if that is the error shown.
+    pub fn error_at(&self, field: &str) -> Option<String> {
+        let here = self.error_field.with(|f| f.as_deref() == Some(field));
+        here.then(|| self.error.get()).flatten()
+    }
+
+    /// `aria-invalid` for the field `field`: `"true"` while the error shown is about it.
+    pub fn invalid(&self, field: &str) -> Option<&'static str> {
+        self.error_at(field).map(|_| "true")
     }
 
     /// Reads the text of the file chosen in the `<input type="file">` of `ev` and hands its name
@@ -278,28 +335,74 @@ pub fn default_params(name: &str) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-/// Reads a whole-number field within `min..=max`, or says which field is wrong and why.
-pub fn whole_number(field: &str, text: &str, min: usize, max: usize) -> Result<usize, String> {
-    let n: usize = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{field}: `{text}` is not a whole number"))?;
-    if !(min..=max).contains(&n) {
-        return Err(format!("{field}: {n} is out of range; give {min} to {max}"));
-    }
-    Ok(n)
+/// A form field's complaint: the message, and the `data-testid` of the field that caused it
+/// (none when no one field did), so the page shows it beside that field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormError {
+    /// The field's `data-testid`, e.g. `episodes-input`.
+    pub field: Option<String>,
+    /// What is wrong and what to give instead.
+    pub message: String,
 }
 
-/// A number typed into `field`, checked to lie in `[min, max]`.
-pub fn decimal_number(field: &str, text: &str, min: f64, max: f64) -> Result<f64, String> {
-    let x: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{field}: `{text}` is not a number"))?;
-    if !(min..=max).contains(&x) {
-        return Err(format!("{field}: {x} is out of range; give {min} to {max}"));
+impl FormError {
+    /// A complaint about the field `field`.
+    pub fn at(field: &str, message: String) -> Self {
+        Self {
+            field: Some(field.to_string()),
+            message,
+        }
     }
-    Ok(x)
+}
+
+impl From<String> for FormError {
+    fn from(message: String) -> Self {
+        Self {
+            field: None,
+            message,
+        }
+    }
+}
+
+/// A whole-number field read as a count in `min..=max`, its complaint placed at `field`.
+pub fn count_at(
+    field: &str,
+    label: &str,
+    text: &str,
+    min: usize,
+    max: usize,
+) -> Result<usize, FormError> {
+    numbers::count(label, text, min, max).map_err(|m| FormError::at(field, m))
+}
+
+/// A number field read in `[min, max]`, its complaint placed at `field`.
+pub fn decimal_at(
+    field: &str,
+    label: &str,
+    text: &str,
+    min: f64,
+    max: f64,
+) -> Result<f64, FormError> {
+    numbers::decimal(label, text, min, max).map_err(|m| FormError::at(field, m))
+}
+
+/// Scrolls the element matching `selector` to the middle of the viewport and gives it the
+/// focus, once the page has drawn what the last change of state shows.
+fn bring_into_view(selector: String) {
+    request_animation_frame(move || {
+        let Some(element) = document()
+            .query_selector(&selector)
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            return;
+        };
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Center);
+        element.scroll_into_view_with_scroll_into_view_options(&options);
+        let _ = element.focus();
+    });
 }
 
 /// Starts the worker and routes its answers into the state.

@@ -1,0 +1,134 @@
+// End-to-end checks of the page a teacher opens in class (issue 13), in headless Chromium on the
+// built app: every bad field's message lands in the viewport beside its field; number fields
+// keep what people type; the network size follows the agents; the default leader learns the
+// default instance at least as well as C-Link does there.
+//
+// Run by scripts/test.sh after `trunk build`. Screenshots go to target/e2e/.
+
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { artifacts, checks, inViewport, launch, openPage, serve } from './harness.mjs';
+
+const server = await serve();
+const browser = await launch();
+const { check, finish } = checks();
+
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const { page, byId, consoleErrors } = await openPage(context, server.base);
+
+  /** Clicks `button` and checks the error shown is in the viewport, says `message`, names no
+   * command-line flag, and marks `field` (when the error is about one field). */
+  async function errorInView(button, message, field) {
+    await byId(button).click();
+    const error = byId('error');
+    await inViewport(error);
+    const text = await error.textContent();
+    assert.match(text, message);
+    assert.doesNotMatch(text, /--[a-z]/, 'the page speaks its own words, not command-line flags');
+    if (field) {
+      assert.equal(await byId(field).getAttribute('aria-invalid'), 'true');
+      const described = await byId(field).getAttribute('aria-describedby');
+      assert.equal(await error.getAttribute('id'), described, 'the field is described by its message');
+      await inViewport(byId(field));
+    }
+    await page.screenshot({ path: join(artifacts, `error-${field ?? button}.png`) });
+  }
+
+  await check('hidden layers `abc`: the message beside the field, in view', async () => {
+    await byId('hidden-input').fill('abc');
+    await errorInView('train-start', /hidden layer width: `abc` is not a whole number/, 'hidden-input');
+    await byId('hidden-input').fill('128,128');
+  });
+
+  await check('0 episodes: the message beside the field, in view', async () => {
+    await byId('episodes-input').fill('0');
+    await errorInView('train-start', /episodes: 0 is out of range; give 1 to/, 'episodes-input');
+    await byId('episodes-input').fill('300');
+  });
+
+  await check('a negative learning rate: the message beside the field, in view', async () => {
+    await byId('lr-input').fill('-0.001');
+    await errorInView('train-start', /learning rate: -0.001 is out of range/, 'lr-input');
+    await byId('lr-input').fill('0.0003');
+  });
+
+  await check('50 agents with the network size set to 10: the message beside the network size, in view', async () => {
+    await byId('network-input').fill('10');
+    await byId('agents-input').fill('50');
+    assert.equal(await byId('network-input').inputValue(), '10', 'a size typed by hand stays');
+    await errorInView('train-start', /network size: 10 is smaller than the 50 agents/, 'network-input');
+  });
+
+  await check('Compare at 5000 agents: the message beside the agents field, scrolled into view', async () => {
+    await byId('agents-input').fill('5000');
+    await byId('compare-run').scrollIntoViewIfNeeded();
+    await errorInView('compare-run', /number of agents: 5000 is out of range; give 1 to 1024/, 'agents-input');
+    await byId('agents-input').fill('10');
+  });
+
+  await check('an error no one field caused stays in sight, in the error box', async () => {
+    await byId('infer-run').scrollIntoViewIfNeeded();
+    await errorInView('infer-run', /there is no leader yet: train one or upload weights/);
+    assert.equal(await byId('hidden-input').getAttribute('aria-invalid'), null, 'no field is marked');
+  });
+
+  await check('number fields keep what people type and refuse the rest with a message', async () => {
+    for (const [field, typed] of [['lr-input', '2.5'], ['lr-input', '1e-3'], ['seed-input', '-3'], ['episodes-input', '1e3']]) {
+      await byId(field).fill('');
+      await byId(field).pressSequentially(typed);
+      assert.equal(await byId(field).inputValue(), typed, `${field} keeps ${typed}`);
+    }
+    await byId('seed-input').fill('1');
+    await byId('lr-input').fill('0.0003');
+    // 1e3 episodes is a whole number the page reads as 1000; 2.5 is refused beside the field.
+    await byId('episodes-input').fill('2.5');
+    await errorInView('train-start', /episodes: 2.5 is not a whole number/, 'episodes-input');
+    await byId('episodes-input').fill('300');
+  });
+
+  await check('the network size follows the number of agents until it is typed by hand', async () => {
+    await byId('network-follow').click();
+    await byId('agents-input').fill('12');
+    assert.equal(await byId('network-input').inputValue(), '12');
+    await byId('network-input').fill('20');
+    await byId('agents-input').fill('7');
+    assert.equal(await byId('network-input').inputValue(), '20');
+    await byId('network-follow').click();
+    assert.equal(await byId('network-input').inputValue(), '7');
+    await byId('agents-input').fill('10');
+    assert.equal(await byId('network-input').inputValue(), '10');
+  });
+
+  await check('the page\'s default leader learns the default instance at least as well as C-Link', async () => {
+    // A fresh page: every field at its default.
+    const fresh = await openPage(context, server.base);
+    const { byId: id } = fresh;
+    assert.equal(await id('scorer-select').inputValue(), 'lookahead', 'our lookahead leader is the default');
+    await id('train-start').click();
+    await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+    console.log(`    ${await id('train-status').textContent()}`);
+    await id('compare-run').click();
+    await id('compare-table').waitFor({ timeout: 60_000 });
+    const clink = Number(await id('compare-clink').textContent());
+    const bridge = Number(await id('compare-bridge').textContent());
+    const exact = Number(await id('compare-exact').textContent());
+    console.log(`    default instance: bridge ${bridge}, C-Link ${clink}, optimum ${exact}`);
+    assert.ok(bridge >= clink, `the leader's ${bridge} is below C-Link's ${clink}`);
+    await id('infer-run').click();
+    await id('cs-value').waitFor({ timeout: 30_000 });
+    assert.equal(Number(await id('cs-value').textContent()), bridge, 'the viewer shows the same rollout');
+    assert.match(await fresh.page.locator('.rollout-summary').textContent(), /% of the optimum/);
+    await fresh.page.screenshot({ path: join(artifacts, 'defaults-learned.png'), fullPage: true });
+    assert.deepEqual(fresh.consoleErrors, []);
+    await fresh.page.close();
+  });
+
+  await check('the console has no errors', async () => {
+    assert.deepEqual(consoleErrors, []);
+  });
+} finally {
+  await browser.close();
+  server.close();
+}
+finish();
