@@ -67,7 +67,14 @@ fn App() -> impl IntoView {
         WorkerState::Starting => "starting the worker…",
         WorkerState::Idle => "ready",
         WorkerState::Busy => "working…",
-        WorkerState::Crashed => "worker stopped",
+        WorkerState::Crashed => "crashed",
+        WorkerState::Unresponsive => "not answering",
+    };
+    let broken = move || {
+        matches!(
+            state.worker_state.get(),
+            WorkerState::Crashed | WorkerState::Unresponsive
+        )
     };
     view! {
         <header>
@@ -76,12 +83,21 @@ fn App() -> impl IntoView {
                 "Coalition formation learned by a leader network that merges coalitions step by step, "
                 "beside the exact optimum and the classic baselines. Everything runs in a web worker in your browser."
             </p>
-            <p class="status">"worker: " <span data-testid="worker-status">{status}</span></p>
+            <p class="status">"worker: " <span data-testid="worker-status" role="status">{status}</span></p>
         </header>
         <main>
-            <Show when=move || state.error.get().is_some() && state.error_field.get().is_none()>
-                <div class="error error-box" data-testid="error" role="alert" tabindex="-1">
-                    <span>{move || state.error.get().unwrap_or_default()}</span>
+            // The error box, kept in sight at the top; a crashed or silent worker's restart
+            // button lives in it, so it is in sight too.
+            <Show when=move || broken() || state.error.get().is_some() && state.error_field.get().is_none()>
+                <div class="error error-box" role="alert" tabindex="-1">
+                    <Show when=move || state.error.get().is_some() && state.error_field.get().is_none()>
+                        <span data-testid="error">{move || state.error.get().unwrap_or_default()}</span>
+                    </Show>
+                    <Show when=broken>
+                        <button data-testid="worker-restart" on:click=move |_| state.restart_worker()>
+                            "Restart the worker"
+                        </button>
+                    </Show>
                     <button class="secondary dismiss" aria-label="dismiss the message"
                         on:click=move |_| state.error.set(None)>"×"</button>
                 </div>

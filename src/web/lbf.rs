@@ -290,6 +290,7 @@ fn LbfTraining(state: AppState) -> impl IntoView {
                 state.lbf_progress.set(Vec::new());
                 state.lbf_result.set(None);
                 state.lbf_training.set(true);
+                state.run_started();
                 state.lbf_last.set(true);
                 state.send(&ToWorker::LbfTrain(spec), false);
             }

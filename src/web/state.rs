@@ -23,8 +23,39 @@ pub enum WorkerState {
     Idle,
     /// Computing a solve, rollout or comparison.
     Busy,
-    /// It crashed; the page must be reloaded.
+    /// It crashed; the `worker-restart` button starts a new one.
     Crashed,
+    /// It has not answered for [`SILENCE_MS`] while it owed an answer: it may hang.
+    Unresponsive,
+}
+
+/// How long the worker may stay silent while it owes an answer (a training run posts every
+/// episode; a solve or comparison within the page's limits takes a few seconds at most) before
+/// the page says it may hang and offers a restart.
+pub const SILENCE_MS: f64 = 20_000.0;
+
+/// The running time of the training run in progress, pauses left out, for the time left.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunClock {
+    /// When the run started (`performance.now()`).
+    pub started: f64,
+    /// Milliseconds spent paused.
+    pub paused_total: f64,
+    /// When the current pause began.
+    pub paused_since: Option<f64>,
+}
+
+impl RunClock {
+    /// Milliseconds of running (not paused) time at `now`.
+    pub fn running_ms(&self, now: f64) -> f64 {
+        let pause = self.paused_since.map_or(0.0, |p| now - p);
+        (now - self.started - self.paused_total - pause).max(0.0)
+    }
+}
+
+/// `performance.now()` of the page, in milliseconds.
+pub fn now_ms() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
 }
 
 /// An uploaded instance file.
@@ -84,6 +115,10 @@ pub struct AppState {
     pub return_bound: RwSignal<bool>,
     /// Whether a training run is going.
     pub training: RwSignal<bool>,
+    /// Whether the training run going is paused.
+    pub paused: RwSignal<bool>,
+    /// The running time of the training run, for the time left.
+    pub run_clock: RwSignal<RunClock>,
     /// The current run's episodes.
     pub history: RwSignal<Vec<EpisodeReport>>,
     /// How the last run ended.
@@ -121,6 +156,11 @@ pub struct AppState {
     /// box at the top of the page is out of sight there).
     pub lbf_error: RwSignal<Option<String>>,
     worker: StoredValue<Option<Rc<Worker>>, LocalStorage>,
+    /// When the worker last posted anything.
+    last_heard: StoredValue<f64>,
+    /// A leader to hand to a restarted worker once it is ready (its weights, as the page holds
+    /// them for download).
+    restore: StoredValue<Option<LeaderSummary>>,
 }
 
 impl AppState {
@@ -152,6 +192,8 @@ impl AppState {
             double_dqn: RwSignal::new(ours.double_dqn),
             return_bound: RwSignal::new(ours.return_bound),
             training: RwSignal::new(false),
+            paused: RwSignal::new(false),
+            run_clock: RwSignal::new(RunClock::default()),
             history: RwSignal::new(Vec::new()),
             trained: RwSignal::new(None),
             leader: RwSignal::new(None),
@@ -170,6 +212,8 @@ impl AppState {
             lbf_result: RwSignal::new(None),
             lbf_error: RwSignal::new(None),
             worker: StoredValue::new_local(None),
+            last_heard: StoredValue::new(0.0),
+            restore: StoredValue::new(None),
         };
         // Results shown always belong to the instance in the form: a change of the form clears
         // the exact optimum, the rollout and the comparison of the previous one.
@@ -185,20 +229,81 @@ impl AppState {
                 state.comparison.set(None);
             }
         });
-        match spawn_worker(state) {
-            Ok(w) => state.worker.set_value(Some(w)),
+        state.spawn();
+        // A worker that owes an answer and stays silent may hang: say so and offer a restart.
+        let _ = set_interval_with_handle(
+            move || {
+                let owes = (state.training.get_untracked() || state.lbf_training.get_untracked())
+                    && !state.paused.get_untracked()
+                    || state.worker_state.get_untracked() == WorkerState::Busy;
+                if owes && now_ms() - state.last_heard.get_value() > SILENCE_MS {
+                    state.worker_state.set(WorkerState::Unresponsive);
+                    state.fail(format!(
+                        "the worker has not answered for {} s and may hang; press \"Restart the \
+                         worker\" (your set-up stays)",
+                        SILENCE_MS / 1000.0
+                    ));
+                }
+            },
+            std::time::Duration::from_secs(2),
+        );
+        state
+    }
+
+    /// Starts a worker and routes its answers here.
+    fn spawn(&self) {
+        self.last_heard.set_value(now_ms());
+        self.worker_state.set(WorkerState::Starting);
+        match spawn_worker(*self) {
+            Ok(w) => self.worker.set_value(Some(w)),
             Err(e) => {
-                state.error.set(Some(e));
-                state.worker_state.set(WorkerState::Crashed);
+                self.fail(e);
+                self.worker_state.set(WorkerState::Crashed);
             }
         }
-        state
+    }
+
+    /// Ends the worker (crashed, hung or not) and starts a new one. The form is untouched; the
+    /// leader the page shows is handed to the new worker; a run in progress is lost.
+    pub fn restart_worker(&self) {
+        self.worker.update_value(|w| {
+            if let Some(w) = w.take() {
+                w.terminate();
+            }
+        });
+        self.training.set(false);
+        self.lbf_training.set(false);
+        self.paused.set(false);
+        self.error.set(None);
+        self.restore.set_value(self.leader.get_untracked());
+        self.spawn();
+    }
+
+    /// Pauses the training run in progress (the worker runs no more slices).
+    pub fn pause(&self) {
+        self.send(&ToWorker::PauseTraining, false);
+    }
+
+    /// Resumes the paused training run.
+    pub fn resume(&self) {
+        self.send(&ToWorker::ResumeTraining, false);
+    }
+
+    /// Marks a training run as started now.
+    pub fn run_started(&self) {
+        self.paused.set(false);
+        self.run_clock.set(RunClock {
+            started: now_ms(),
+            ..RunClock::default()
+        });
     }
 
     /// Sends a request; `busy` marks the worker busy until the answer comes.
     pub fn send(&self, request: &ToWorker, busy: bool) {
         let error = self.error;
         let worker_state = self.worker_state;
+        // Silence is counted from the last request or answer.
+        self.last_heard.set_value(now_ms());
         self.worker.with_value(|w| match w {
             Some(w) => {
                 if busy {
@@ -209,7 +314,9 @@ impl AppState {
                     worker_state.set(WorkerState::Idle);
                 }
             }
-            None => error.set(Some("the worker is not running; reload the page".into())),
+            None => error.set(Some(
+                "the worker is not running; press \"Restart the worker\"".into(),
+            )),
         });
     }
 
@@ -270,7 +377,7 @@ impl AppState {
     pub fn fail(&self, message: String) {
         self.error_field.set(None);
         self.error.set(Some(message));
-        bring_into_view("[data-testid=error]".into());
+        bring_into_view(".error-box".into());
     }
 
     /// Shows a form's complaint beside its field (marked invalid, scrolled into view and
@@ -412,6 +519,11 @@ fn spawn_worker(state: AppState) -> Result<Rc<Worker>, String> {
     let worker = Worker::new_with_options("./worker_loader.js", &options)
         .map_err(|e| format!("the browser refused to start the worker: {e:?}"))?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        state.last_heard.set_value(now_ms());
+        if state.worker_state.get_untracked() == WorkerState::Unresponsive {
+            state.worker_state.set(WorkerState::Idle);
+            state.error.set(None);
+        }
         let text = event.data().as_string().unwrap_or_default();
         match decode::<FromWorker>(&text) {
             Ok(message) => route(state, message),
@@ -434,11 +546,13 @@ fn spawn_worker(state: AppState) -> Result<Rc<Worker>, String> {
                 what
             };
             state.fail(format!(
-                "the worker crashed ({what}); reload the page to start a new one"
+                "the worker crashed ({what}); press \"Restart the worker\" to start a new one \
+                 (your set-up and leader stay)"
             ));
             state.worker_state.set(WorkerState::Crashed);
             state.training.set(false);
             state.lbf_training.set(false);
+            state.paused.set(false);
         });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_error.forget();
@@ -449,7 +563,30 @@ fn spawn_worker(state: AppState) -> Result<Rc<Worker>, String> {
 fn route(state: AppState, message: FromWorker) {
     let idle = || state.worker_state.set(WorkerState::Idle);
     match message {
-        FromWorker::Ready => idle(),
+        FromWorker::Ready => {
+            idle();
+            if let Some(leader) = state.restore.try_update_value(Option::take).flatten() {
+                state.send(
+                    &ToWorker::LoadWeights {
+                        name: leader.source,
+                        base64: leader.base64,
+                    },
+                    false,
+                );
+            }
+        }
+        FromWorker::Paused(paused) => {
+            state.paused.set(paused);
+            let now = now_ms();
+            state.run_clock.update(|c| match (paused, c.paused_since) {
+                (true, None) => c.paused_since = Some(now),
+                (false, Some(since)) => {
+                    c.paused_total += now - since;
+                    c.paused_since = None;
+                }
+                _ => {}
+            });
+        }
         FromWorker::Solved(result) => {
             idle();
             match result {
@@ -463,6 +600,7 @@ fn route(state: AppState, message: FromWorker) {
         FromWorker::Episode(e) => state.history.update(|h| h.push(e)),
         FromWorker::Trained(result) => {
             state.training.set(false);
+            state.paused.set(false);
             match result {
                 Ok(r) => state.trained.set(Some(r)),
                 Err(e) => state.fail(e),
@@ -502,6 +640,7 @@ fn route(state: AppState, message: FromWorker) {
         FromWorker::LbfProgress(p) => state.lbf_progress.update(|h| h.push(p)),
         FromWorker::LbfTrained(result) => {
             state.lbf_training.set(false);
+            state.paused.set(false);
             match result {
                 Ok(r) => {
                     state.error.set(None);

@@ -273,6 +273,44 @@ fn Plots(history: RwSignal<Vec<EpisodeReport>>) -> impl IntoView {
     }
 }
 
+/// The share of the training done as a progress bar, with the time left at the pace so far
+/// (pauses left out).
+#[component]
+fn Progress(state: AppState) -> impl IntoView {
+    // Episodes done and asked for, of the leader's run or the bi-level one.
+    let done = move || {
+        if state.lbf_last.get() {
+            state
+                .lbf_progress
+                .with(|h| h.last().map(|p| (p.episode, p.episodes)))
+        } else {
+            state.history.with(|h| h.last().map(|e| (e.episode, e.episodes)))
+        }
+    };
+    let running = move || state.training.get() || state.lbf_training.get();
+    let left = move || {
+        let (k, total) = done()?;
+        if !running() || k == 0 {
+            return None;
+        }
+        let ms = state.run_clock.get().running_ms(super::state::now_ms());
+        let seconds = ms / k as f64 * total.saturating_sub(k) as f64 / 1000.0;
+        Some(if state.paused.get() {
+            format!("paused; about {} s left", crate::page::numbers::short(seconds.round()))
+        } else {
+            format!("about {} s left", crate::page::numbers::short(seconds.round()))
+        })
+    };
+    view! {
+        <div class="row progress-row">
+            <progress data-testid="train-progress" aria-label="share of the training done"
+                max=move || done().map_or(1, |d| d.1)
+                value=move || done().map_or(0, |d| d.0)></progress>
+            <span class="status" data-testid="train-time-left">{left}</span>
+        </div>
+    }
+}
+
 /// An object URL for the current leader's weights, for the download link.
 fn weights_url(base64_text: &str) -> Option<String> {
     let bytes = base64::engine::general_purpose::STANDARD
@@ -297,6 +335,7 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
         state.history.set(Vec::new());
         state.trained.set(None);
         state.training.set(true);
+        state.run_started();
         state.lbf_last.set(false);
         state.send(&ToWorker::Train(spec), false);
     };
@@ -308,9 +347,10 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
             return super::lbf::training_status(&state);
         }
         if state.training.get() {
+            let paused = if state.paused.get() { "paused at" } else { "training:" };
             return state.history.with(|h| match h.last() {
-                Some(e) => format!("training: episode {} / {}", e.episode, e.episodes),
-                None => "training: starting…".to_string(),
+                Some(e) => format!("{paused} episode {} / {}", e.episode, e.episodes),
+                None => format!("{paused} the start"),
             });
         }
         match state.trained.get() {
@@ -434,12 +474,21 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                     disabled=move || state.training.get() || state.lbf_training.get() || state.leader.get().is_none()>
                     "Continue training this leader"
                 </button>
+                <button class="secondary" data-testid="train-pause" on:click=move |_| state.pause()
+                    disabled=move || !(state.training.get() || state.lbf_training.get()) || state.paused.get()>
+                    "❚❚ Pause"
+                </button>
+                <button class="secondary" data-testid="train-resume" on:click=move |_| state.resume()
+                    disabled=move || !state.paused.get()>
+                    "▶ Resume"
+                </button>
                 <button class="secondary" data-testid="train-stop" on:click=stop
                     disabled=move || !state.training.get() && !state.lbf_training.get()>
                     "Stop"
                 </button>
-                <span class="status" data-testid="train-status">{status}</span>
+                <span class="status" data-testid="train-status" role="status">{status}</span>
             </div>
+            <Progress state />
             <Plots history=state.history />
             <div class="row">
                 <span class="note" data-testid="leader-info">{leader_text}</span>

@@ -124,6 +124,57 @@ try {
     await fresh.page.close();
   });
 
+  await check('pause then resume gives the result of an uninterrupted run; a crashed worker is restarted with one button', async () => {
+    const { page: p, byId: id } = await openPage(context, server.base);
+    await id('agents-input').fill('8');
+    await id('episodes-input').fill('60');
+    const doneText = async () => (await id('train-status').textContent()).replace(/ in [\d.]+ s$/, '');
+    await id('train-start').click();
+    await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+    const whole = await doneText();
+    await id('infer-run').click();
+    await id('cs-value').waitFor({ timeout: 30_000 });
+    const wholeValue = await id('cs-value').textContent();
+
+    await id('train-start').click();
+    await p.waitForFunction(() => Number(document.querySelector('[data-testid="train-progress"]').value) >= 5, null, { timeout: 120_000 });
+    await id('train-pause').click();
+    await id('train-status').filter({ hasText: /^paused at episode \d+ \/ 60$/ }).waitFor({ timeout: 30_000 });
+    const at = await id('train-status').textContent();
+    const k = Number(at.match(/episode (\d+)/)[1]);
+    assert.equal(Number(await id('train-progress').evaluate((e) => e.value)), k);
+    assert.equal(Number(await id('train-progress').evaluate((e) => e.max)), 60);
+    assert.match(await id('train-time-left').textContent(), /paused; about \d+ s left/);
+    // No episode runs while paused: a second later the run is where it was.
+    await p.waitForTimeout(1000);
+    assert.equal(await id('train-status').textContent(), at);
+    await id('train-resume').click();
+    await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+    assert.equal(await doneText(), whole, 'the same ending after the same episodes');
+    await id('infer-run').click();
+    await id('cs-value').waitFor({ timeout: 30_000 });
+    assert.equal(await id('cs-value').textContent(), wholeValue, 'the same leader');
+
+    // A worker that dies (an uncaught error, as a panic or an out-of-memory gives) is reported
+    // and replaced, the form and the leader kept.
+    const [worker] = p.workers();
+    await worker.evaluate(() => { setTimeout(() => { throw new Error('made to crash by the test'); }, 0); });
+    await id('worker-restart').waitFor({ timeout: 30_000 });
+    await inViewport(id('worker-restart'));
+    assert.match(await id('error').textContent(), /the worker crashed .*made to crash by the test/);
+    assert.equal(await id('worker-status').textContent(), 'crashed');
+    await p.screenshot({ path: join(artifacts, 'worker-crashed.png') });
+    await id('worker-restart').click();
+    await id('worker-status').filter({ hasText: 'ready' }).waitFor({ timeout: 60_000 });
+    assert.equal(await id('worker-restart').count(), 0);
+    assert.equal(await id('agents-input').inputValue(), '8');
+    assert.equal(await id('episodes-input').inputValue(), '60');
+    await id('infer-run').click();
+    await id('cs-value').waitFor({ timeout: 30_000 });
+    assert.equal(await id('cs-value').textContent(), wholeValue, 'the new worker holds the same leader');
+    await p.close();
+  });
+
   await check('the console has no errors', async () => {
     assert.deepEqual(consoleErrors, []);
   });
