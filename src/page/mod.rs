@@ -4,3 +4,4 @@
 //! nothing here imports leptos, web-sys or the worker protocol's transport.
 
 pub mod numbers;
+pub mod setup;

@@ -63,6 +63,7 @@ pub fn chips(coalitions: Vec<Vec<usize>>) -> impl IntoView {
 #[component]
 fn App() -> impl IntoView {
     let state = AppState::start();
+    super::url::install(state);
     let status = move || match state.worker_state.get() {
         WorkerState::Starting => "starting the worker…",
         WorkerState::Idle => "ready",
@@ -84,6 +85,7 @@ fn App() -> impl IntoView {
                 "beside the exact optimum and the classic baselines. Everything runs in a web worker in your browser."
             </p>
             <p class="status">"worker: " <span data-testid="worker-status" role="status">{status}</span></p>
+            <ShareLink state />
         </header>
         <main>
             // The error box, kept in sight at the top; a crashed or silent worker's restart
@@ -108,6 +110,43 @@ fn App() -> impl IntoView {
             <ComparePanel state />
             <LbfPanel state />
         </main>
+    }
+}
+
+/// The link to the set-up shown, and a button that copies it.
+#[component]
+fn ShareLink(state: AppState) -> impl IntoView {
+    let said = RwSignal::new(String::new());
+    let link = move || super::url::share_link(&super::url::current(&state));
+    let copy = move |_| {
+        let text = untrack(link);
+        let navigator = js_sys::Reflect::get(&window(), &"navigator".into()).unwrap_or_default();
+        let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok();
+        let write = clipboard
+            .as_ref()
+            .and_then(|c| js_sys::Reflect::get(c, &"writeText".into()).ok())
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        let promise = match (clipboard, write) {
+            (Some(c), Some(f)) => f.call1(&c, &text.into()).ok(),
+            _ => None,
+        };
+        let Some(promise) = promise.and_then(|p| p.dyn_into::<js_sys::Promise>().ok()) else {
+            return said.set("select the link and copy it".into());
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(_) => said.set("link copied".into()),
+                Err(_) => said.set("the browser refused: select the link and copy it".into()),
+            }
+        });
+    };
+    view! {
+        <div class="row share">
+            <button class="secondary" data-testid="copy-link" on:click=copy>"Copy the link to this set-up"</button>
+            <input class="share-link" type="text" readonly data-testid="share-link"
+                aria-label="link to this set-up" prop:value=link />
+            <span class="status" role="status">{move || said.get()}</span>
+        </div>
     }
 }
 

@@ -9,5 +9,6 @@ pub mod field;
 pub mod lbf;
 pub mod state;
 pub mod train;
+pub mod url;
 pub mod viewer;
 pub mod worker;

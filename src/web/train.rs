@@ -284,7 +284,9 @@ fn Progress(state: AppState) -> impl IntoView {
                 .lbf_progress
                 .with(|h| h.last().map(|p| (p.episode, p.episodes)))
         } else {
-            state.history.with(|h| h.last().map(|e| (e.episode, e.episodes)))
+            state
+                .history
+                .with(|h| h.last().map(|e| (e.episode, e.episodes)))
         }
     };
     let running = move || state.training.get() || state.lbf_training.get();
@@ -296,9 +298,15 @@ fn Progress(state: AppState) -> impl IntoView {
         let ms = state.run_clock.get().running_ms(super::state::now_ms());
         let seconds = ms / k as f64 * total.saturating_sub(k) as f64 / 1000.0;
         Some(if state.paused.get() {
-            format!("paused; about {} s left", crate::page::numbers::short(seconds.round()))
+            format!(
+                "paused; about {} s left",
+                crate::page::numbers::short(seconds.round())
+            )
         } else {
-            format!("about {} s left", crate::page::numbers::short(seconds.round()))
+            format!(
+                "about {} s left",
+                crate::page::numbers::short(seconds.round())
+            )
         })
     };
     view! {
@@ -347,7 +355,11 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
             return super::lbf::training_status(&state);
         }
         if state.training.get() {
-            let paused = if state.paused.get() { "paused at" } else { "training:" };
+            let paused = if state.paused.get() {
+                "paused at"
+            } else {
+                "training:"
+            };
             return state.history.with(|h| match h.last() {
                 Some(e) => format!("{paused} episode {} / {}", e.episode, e.episodes),
                 None => format!("{paused} the start"),
