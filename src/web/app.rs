@@ -12,7 +12,7 @@ use super::field::{Field, FieldError};
 use super::lbf::LbfPanel;
 use super::protocol::{ExactReport, ToWorker};
 use super::state::{AppState, Upload, WorkerState};
-use super::train::TrainPanel;
+use super::train::{Plots, TrainPanel};
 use super::viewer::Viewer;
 use crate::core::Distribution;
 use crate::page::numbers;
@@ -104,11 +104,20 @@ fn App() -> impl IntoView {
                         on:click=move |_| state.error.set(None)>"×"</button>
                 </div>
             </Show>
-            <InstancePanel state />
-            <TrainPanel state />
-            <Viewer state />
-            <ComparePanel state />
-            <LbfPanel state />
+            // On a wide screen the set-up sits beside the results (one screen on a projector);
+            // on a narrow one they follow each other.
+            <div class="setup-column">
+                <InstancePanel state />
+                <TrainPanel state />
+            </div>
+            <div class="results-column">
+                <Plots history=state.history />
+                <Viewer state />
+            </div>
+            <div class="wide-column">
+                <ComparePanel state />
+                <LbfPanel state />
+            </div>
         </main>
     }
 }

@@ -217,9 +217,9 @@ fn draw(
     let _ = root.present();
 }
 
-/// The four live plots.
+/// The four live plots, in a panel of their own beside the set-up.
 #[component]
-fn Plots(history: RwSignal<Vec<EpisodeReport>>) -> impl IntoView {
+pub fn Plots(history: RwSignal<Vec<EpisodeReport>>) -> impl IntoView {
     let [reward, loss, epsilon, value] = [
         NodeRef::<Canvas>::new(),
         NodeRef::new(),
@@ -264,12 +264,15 @@ fn Plots(history: RwSignal<Vec<EpisodeReport>>) -> impl IntoView {
         });
     });
     view! {
+        <section class="panel plots-panel">
+        <h2>"Learning curves"</h2>
         <div class="plots">
             <canvas node_ref=reward width="330" height="190" data-testid="plot-reward"></canvas>
             <canvas node_ref=loss width="330" height="190" data-testid="plot-loss"></canvas>
             <canvas node_ref=epsilon width="330" height="190" data-testid="plot-epsilon"></canvas>
             <canvas node_ref=value width="330" height="190" data-testid="plot-value"></canvas>
         </div>
+        </section>
     }
 }
 
@@ -501,7 +504,6 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                 <span class="status" data-testid="train-status" role="status">{status}</span>
             </div>
             <Progress state />
-            <Plots history=state.history />
             <div class="row">
                 <span class="note" data-testid="leader-info">{leader_text}</span>
             </div>

@@ -175,6 +175,77 @@ try {
     await p.close();
   });
 
+  await check('the set-up lives in the URL: reload, back and forward, copy link; a link opened in a fresh browser gives the same cs-value', async () => {
+    const first = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    await first.grantPermissions(['clipboard-read', 'clipboard-write']);
+    const { page: p, byId: id } = await openPage(first, `${server.base}?agents=9&seed=5&episodes=40`);
+    assert.equal(await id('agents-input').inputValue(), '9');
+    assert.equal(await id('seed-input').inputValue(), '5');
+    assert.equal(await id('network-input').inputValue(), '9', 'the network size follows the linked agents');
+    assert.equal(await id('episodes-input').inputValue(), '40');
+    await id('train-start').click();
+    await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+    await id('infer-run').click();
+    await id('cs-value').waitFor({ timeout: 30_000 });
+    const value = await id('cs-value').textContent();
+    const link = await id('share-link').inputValue();
+    assert.match(link, /[?&]agents=9(&|$)/);
+    assert.match(link, /[?&]scorer=lookahead(&|$)/);
+    await id('copy-link').click();
+    await p.getByText('link copied').waitFor({ timeout: 10_000 });
+    assert.equal(await p.evaluate(() => navigator.clipboard.readText()), link);
+
+    await p.reload();
+    await id('worker-status').filter({ hasText: 'ready' }).waitFor({ timeout: 60_000 });
+    assert.equal(await id('agents-input').inputValue(), '9', 'a reload keeps the set-up');
+    assert.equal(await id('seed-input').inputValue(), '5');
+    await id('agents-input').fill('11');
+    await p.waitForFunction(() => new URLSearchParams(location.search).get('agents') === '11', null, { timeout: 10_000 });
+    await p.goBack();
+    await p.waitForFunction(() => document.querySelector('[data-testid="agents-input"]').value === '9', null, { timeout: 10_000 });
+    await p.goForward();
+    await p.waitForFunction(() => document.querySelector('[data-testid="agents-input"]').value === '11', null, { timeout: 10_000 });
+    await first.close();
+
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const other = await openPage(fresh, link);
+    assert.equal(await other.byId('agents-input').inputValue(), '9');
+    await other.byId('train-start').click();
+    await other.byId('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+    await other.byId('infer-run').click();
+    await other.byId('cs-value').waitFor({ timeout: 30_000 });
+    assert.equal(await other.byId('cs-value').textContent(), value, 'the same experiment, the same result');
+    await fresh.close();
+  });
+
+  await check('one screen on a projector (1280×720) and nothing wider than a phone (390×844)', async () => {
+    for (const [width, height, name] of [[1280, 720, 'projector'], [390, 844, 'phone']]) {
+      const ctx = await browser.newContext({ viewport: { width, height } });
+      const { page: p, byId: id } = await openPage(ctx, `${server.base}?agents=8&episodes=30`);
+      await id('train-start').click();
+      await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+      await id('infer-run').click();
+      await id('cs-value').waitFor({ timeout: 30_000 });
+      await id('compare-run').click();
+      await id('compare-table').waitFor({ timeout: 60_000 });
+      await p.evaluate(() => window.scrollTo(0, 0));
+      await p.screenshot({ path: join(artifacts, `layout-${name}.png`) });
+      await p.screenshot({ path: join(artifacts, `layout-${name}-full.png`), fullPage: true });
+      const wide = await p.evaluate(() => [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && !e.closest('.machine'))
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className?.baseVal ?? e.className} ${Math.round(e.getBoundingClientRect().right)}`));
+      assert.deepEqual(wide, [], `elements wider than the ${name}'s ${width} px`);
+      assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll');
+      if (name === 'projector') {
+        // The set-up, the curves and the merge viewer on one screen, without scrolling.
+        for (const hook of ['agents-input', 'train-start', 'plot-reward', 'plot-value', 'infer-run', 'merge-step-next']) {
+          await inViewport(id(hook));
+        }
+      }
+      await ctx.close();
+    }
+  });
+
   await check('the console has no errors', async () => {
     assert.deepEqual(consoleErrors, []);
   });
