@@ -81,8 +81,7 @@ fn App() -> impl IntoView {
         <header>
             <h1>"BRIDGE Lab"</h1>
             <p class="tagline">
-                "Coalition formation learned by a leader network that merges coalitions step by step, "
-                "beside the exact optimum and the classic baselines. Everything runs in a web worker in your browser."
+                "A leader network learns to merge agents into coalitions, beside the exact optimum and the classic baselines; all in your browser."
             </p>
             <p class="status">"worker: " <span data-testid="worker-status" role="status">{status}</span></p>
             <ShareLink state />

@@ -195,6 +195,7 @@ fn draw(
     let Ok(mut chart) = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 14))
         .margin(6)
+        .margin_right(18)
         .x_label_area_size(22)
         .y_label_area_size(44)
         .build_cartesian_2d(1.0..x1, y0..y1)
@@ -205,6 +206,8 @@ fn draw(
         .configure_mesh()
         .x_labels(5)
         .y_labels(5)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| crate::page::numbers::short(*y))
         .label_style(("sans-serif", 10))
         .draw();
     let _ = chart.draw_series(LineSeries::new(
@@ -267,10 +270,10 @@ pub fn Plots(history: RwSignal<Vec<EpisodeReport>>) -> impl IntoView {
         <section class="panel plots-panel">
         <h2>"Learning curves"</h2>
         <div class="plots">
-            <canvas node_ref=reward width="330" height="190" data-testid="plot-reward"></canvas>
-            <canvas node_ref=loss width="330" height="190" data-testid="plot-loss"></canvas>
-            <canvas node_ref=epsilon width="330" height="190" data-testid="plot-epsilon"></canvas>
-            <canvas node_ref=value width="330" height="190" data-testid="plot-value"></canvas>
+            <canvas node_ref=reward width="330" height="160" data-testid="plot-reward"></canvas>
+            <canvas node_ref=loss width="330" height="160" data-testid="plot-loss"></canvas>
+            <canvas node_ref=epsilon width="330" height="160" data-testid="plot-epsilon"></canvas>
+            <canvas node_ref=value width="330" height="160" data-testid="plot-value"></canvas>
         </div>
         </section>
     }
@@ -414,13 +417,34 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
     view! {
         <section class="panel">
             <h2>"2. Train the leader"</h2>
-            <p class="note">
+            <p class="note" title="Our lookahead leader adds each merge's true reward and values the merged structure: on Table 1's instances its greedy rollout reaches 95-99 % of the optimum where the paper's settings reach 59-90 %.">
                 "A DQN reads the coalition structure as an adjacency matrix and learns which two coalitions "
-                "to merge next, or to stop. The form starts with our lookahead leader's settings: it adds each "
-                "merge's true reward and values the merged structure, and on Table 1's instances its greedy "
-                "rollout reaches 95-99 % of the optimum where the paper's settings reach 59-90 %. "
-                "The paper's settings (appendix D.4) are one click away below."
+                "to merge next, or to stop. The form starts with our lookahead leader's settings; the paper's "
+                "(appendix D.4) are one click away below."
             </p>
+            <div class="row">
+                <button data-testid="train-start" on:click=move |_| start(false) disabled=move || state.training.get() || state.lbf_training.get()>
+                    "Train a new leader"
+                </button>
+                <button class="secondary" data-testid="train-continue" on:click=move |_| start(true)
+                    disabled=move || state.training.get() || state.lbf_training.get() || state.leader.get().is_none()>
+                    "Continue training this leader"
+                </button>
+                <button class="secondary" data-testid="train-pause" on:click=move |_| state.pause()
+                    disabled=move || !(state.training.get() || state.lbf_training.get()) || state.paused.get()>
+                    "❚❚ Pause"
+                </button>
+                <button class="secondary" data-testid="train-resume" on:click=move |_| state.resume()
+                    disabled=move || !state.paused.get()>
+                    "▶ Resume"
+                </button>
+                <button class="secondary" data-testid="train-stop" on:click=stop
+                    disabled=move || !state.training.get() && !state.lbf_training.get()>
+                    "Stop"
+                </button>
+                <span class="status" data-testid="train-status" role="status">{status}</span>
+            </div>
+            <Progress state />
             <div class="row">
                 <Field state label="Episodes" testid="episodes-input" value=state.episodes inputmode="numeric"
                     title="How many episodes to train: each starts from all singletons and merges until the leader stops." />
@@ -481,29 +505,6 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                     "The paper's settings (appendix D.4)"
                 </button>
             </div>
-            <div class="row">
-                <button data-testid="train-start" on:click=move |_| start(false) disabled=move || state.training.get() || state.lbf_training.get()>
-                    "Train a new leader"
-                </button>
-                <button class="secondary" data-testid="train-continue" on:click=move |_| start(true)
-                    disabled=move || state.training.get() || state.lbf_training.get() || state.leader.get().is_none()>
-                    "Continue training this leader"
-                </button>
-                <button class="secondary" data-testid="train-pause" on:click=move |_| state.pause()
-                    disabled=move || !(state.training.get() || state.lbf_training.get()) || state.paused.get()>
-                    "❚❚ Pause"
-                </button>
-                <button class="secondary" data-testid="train-resume" on:click=move |_| state.resume()
-                    disabled=move || !state.paused.get()>
-                    "▶ Resume"
-                </button>
-                <button class="secondary" data-testid="train-stop" on:click=stop
-                    disabled=move || !state.training.get() && !state.lbf_training.get()>
-                    "Stop"
-                </button>
-                <span class="status" data-testid="train-status" role="status">{status}</span>
-            </div>
-            <Progress state />
             <div class="row">
                 <span class="note" data-testid="leader-info">{leader_text}</span>
             </div>
