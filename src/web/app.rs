@@ -10,9 +10,10 @@ use web_sys::HtmlInputElement;
 use super::compare::ComparePanel;
 use super::field::{Field, FieldError};
 use super::lbf::LbfPanel;
+use super::plots::Plots;
 use super::protocol::{ExactReport, ToWorker};
 use super::state::{AppState, Upload, WorkerState};
-use super::train::{Plots, TrainPanel};
+use super::train::TrainPanel;
 use super::viewer::Viewer;
 use crate::core::Distribution;
 use crate::page::numbers;
@@ -110,7 +111,7 @@ fn App() -> impl IntoView {
                 <TrainPanel state />
             </div>
             <div class="results-column">
-                <Plots history=state.history />
+                <Plots state />
                 <Viewer state />
             </div>
             <div class="wide-column">

@@ -7,6 +7,7 @@ pub use crate::service::protocol;
 pub mod compare;
 pub mod field;
 pub mod lbf;
+pub mod plots;
 pub mod state;
 pub mod train;
 pub mod url;

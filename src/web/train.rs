@@ -2,17 +2,14 @@
 //! ε and `v(CS)`; stop it (keeping what was learned); download the weights or upload others.
 
 use base64::Engine as _;
-use leptos::html::Canvas;
 use leptos::prelude::*;
-use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use web_sys::HtmlInputElement;
 
 use crate::leader::network::Scorer;
 use crate::leader::DqnParams;
 
 use super::field::Field;
-use super::protocol::{EpisodeReport, InstanceSpec, ToWorker, TrainSpec};
+use super::protocol::{InstanceSpec, ToWorker, TrainSpec};
 use super::state::{count_at, decimal_at, AppState, FormError};
 use crate::service::MAX_BROWSER_NETWORK;
 
@@ -165,118 +162,6 @@ fn hidden_widths(text: &str) -> Result<Vec<usize>, FormError> {
         ));
     }
     Ok(widths)
-}
-
-/// Draws one series into a canvas; silently skips a canvas that is not there yet. `fixed` is
-/// the y axis's range when the quantity has one (ε runs from 0 to 1: an ε still at 0.88 must
-/// not look decayed), otherwise the axis fits the data.
-fn draw(
-    canvas: Option<web_sys::HtmlCanvasElement>,
-    title: &str,
-    points: &[(f64, f64)],
-    extra: Option<&[(f64, f64)]>,
-    fixed: Option<(f64, f64)>,
-) {
-    let Some(backend) = canvas.and_then(CanvasBackend::with_canvas_object) else {
-        return;
-    };
-    let root = backend.into_drawing_area();
-    let _ = root.fill(&WHITE);
-    let all = points.iter().chain(extra.unwrap_or(&[]));
-    let (mut y0, mut y1) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
-        (a.min(p.1), b.max(p.1))
-    });
-    if !y0.is_finite() {
-        (y0, y1) = (0.0, 1.0);
-    }
-    let pad = ((y1 - y0) * 0.08).max(1e-3);
-    let (y0, y1) = fixed.unwrap_or((y0 - pad, y1 + pad));
-    let x1 = points.last().map_or(1.0, |p| p.0).max(2.0);
-    let Ok(mut chart) = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 14))
-        .margin(6)
-        .margin_right(18)
-        .x_label_area_size(22)
-        .y_label_area_size(44)
-        .build_cartesian_2d(1.0..x1, y0..y1)
-    else {
-        return;
-    };
-    let _ = chart
-        .configure_mesh()
-        .x_labels(5)
-        .y_labels(5)
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| crate::page::numbers::short(*y))
-        .label_style(("sans-serif", 10))
-        .draw();
-    let _ = chart.draw_series(LineSeries::new(
-        points.iter().copied(),
-        BLUE.stroke_width(1),
-    ));
-    if let Some(extra) = extra {
-        let _ = chart.draw_series(LineSeries::new(extra.iter().copied(), RED.stroke_width(2)));
-    }
-    let _ = root.present();
-}
-
-/// The four live plots, in a panel of their own beside the set-up.
-#[component]
-pub fn Plots(history: RwSignal<Vec<EpisodeReport>>) -> impl IntoView {
-    let [reward, loss, epsilon, value] = [
-        NodeRef::<Canvas>::new(),
-        NodeRef::new(),
-        NodeRef::new(),
-        NodeRef::new(),
-    ];
-    Effect::new(move |_| {
-        history.with(|h| {
-            let Some(last) = h.last() else { return };
-            // Redraw about 100 times a run, and at its end.
-            let every = (last.episodes / 100).max(1);
-            if last.episode % every != 0 && last.episode != last.episodes && h.len() > 1 {
-                return;
-            }
-            let series = |f: fn(&EpisodeReport) -> Option<f64>| -> Vec<(f64, f64)> {
-                h.iter()
-                    .filter_map(|e| f(e).map(|y| (e.episode as f64, y)))
-                    .collect()
-            };
-            draw(
-                reward.get(),
-                "episode reward",
-                &series(|e| Some(e.reward)),
-                None,
-                None,
-            );
-            draw(loss.get(), "loss", &series(|e| e.loss), None, None);
-            draw(
-                epsilon.get(),
-                "ε (share of random actions)",
-                &series(|e| Some(e.epsilon)),
-                None,
-                Some((0.0, 1.0)),
-            );
-            draw(
-                value.get(),
-                "v(CS) of the episode (blue), best so far (red)",
-                &series(|e| Some(e.value)),
-                Some(&series(|e| Some(e.best_value))),
-                None,
-            );
-        });
-    });
-    view! {
-        <section class="panel plots-panel">
-        <h2>"Learning curves"</h2>
-        <div class="plots">
-            <canvas node_ref=reward width="330" height="160" data-testid="plot-reward"></canvas>
-            <canvas node_ref=loss width="330" height="160" data-testid="plot-loss"></canvas>
-            <canvas node_ref=epsilon width="330" height="160" data-testid="plot-epsilon"></canvas>
-            <canvas node_ref=value width="330" height="160" data-testid="plot-value"></canvas>
-        </div>
-        </section>
-    }
 }
 
 /// The share of the training done as a progress bar, with the time left at the pace so far
