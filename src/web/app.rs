@@ -4,7 +4,7 @@
 //! worker.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlInputElement;
 
 use super::compare::ComparePanel;
@@ -19,10 +19,39 @@ use crate::core::Distribution;
 use crate::page::numbers;
 use crate::service::MAX_BROWSER_EXACT_AGENTS;
 
-/// Mounts the app on the page's body.
+/// Mounts the app on the page's body and registers the service worker.
 pub fn start() {
     console_error_panic_hook::set_once();
+    register_service_worker();
     leptos::mount::mount_to_body(App);
+}
+
+/// Registers `sw.js` (written by the build, `scripts/service-worker.sh`), which caches the app
+/// so that after one visit it opens and trains with no network. A browser without service
+/// workers, or a page not served from a secure origin, simply goes without.
+fn register_service_worker() {
+    let Ok(navigator) = js_sys::Reflect::get(&window(), &"navigator".into()) else {
+        return;
+    };
+    let Ok(container) = js_sys::Reflect::get(&navigator, &"serviceWorker".into()) else {
+        return;
+    };
+    if container.is_undefined() {
+        return;
+    }
+    if let Ok(register) = js_sys::Reflect::get(&container, &"register".into())
+        .and_then(|f| f.dyn_into::<js_sys::Function>())
+    {
+        // A refusal (no secure origin) leaves the page as it is, without an uncaught rejection.
+        if let Ok(promise) = register
+            .call1(&container, &"./sw.js".into())
+            .and_then(|p| p.dyn_into::<js_sys::Promise>())
+        {
+            let ignore = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(|_| {});
+            let _ = promise.catch(&ignore);
+            ignore.forget();
+        }
+    }
 }
 
 /// A number exactly as the CLI's JSON prints it (shortest round-trip form).

@@ -254,6 +254,25 @@ try {
     }
   });
 
+  await check('after one visit the page opens and trains with the network off (service worker)', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const { page: p, byId: id } = await openPage(ctx, `${server.base}?agents=6&episodes=10`);
+    await p.evaluate(() => navigator.serviceWorker.ready);
+    await p.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+    const cache = await p.evaluate(() => caches.keys());
+    assert.equal(cache.length, 1);
+    assert.match(cache[0], /^bridge-lab-[0-9a-f]{16}$/, 'the cache is named after the build');
+    await ctx.setOffline(true);
+    await p.reload();
+    await id('worker-status').filter({ hasText: 'ready' }).waitFor({ timeout: 60_000 });
+    assert.equal(await id('agents-input').inputValue(), '6', 'the set-up came back with the page');
+    await id('train-start').click();
+    await id('train-status').filter({ hasText: 'done: finished after 10 episodes' }).waitFor({ timeout: 120_000 });
+    await id('infer-run').click();
+    await id('cs-value').waitFor({ timeout: 30_000 });
+    await ctx.close();
+  });
+
   await check('the console has no errors', async () => {
     assert.deepEqual(consoleErrors, []);
   });
