@@ -29,6 +29,9 @@ pub enum WorkerState {
     Unresponsive,
 }
 
+/// The `source` of a leader the worker trained (any other is an uploaded file's name).
+const TRAINED_HERE: &str = "trained here";
+
 /// How long the worker may stay silent while it owes an answer (a training run posts every
 /// episode; a solve or comparison within the page's limits takes a few seconds at most) before
 /// the page says it may hang and offers a restart.
@@ -612,6 +615,25 @@ fn route(state: AppState, message: FromWorker) {
                 state.error.set(None);
                 state.rollout.set(None);
                 state.comparison.set(None);
+                if state.training.get_untracked() || l.source == TRAINED_HERE {
+                    state.leader.set(Some(l));
+                    return;
+                }
+                // An uploaded leader: the form describes it, so that what the page says about
+                // the leader (its network, scorer) is true, and "Continue training" goes on
+                // with its architecture.
+                state.network_by_hand.set(true);
+                state.network.set(l.max_agents.to_string());
+                state.hidden.set(
+                    l.hidden
+                        .iter()
+                        .map(usize::to_string)
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
+                let scorer = l.scorer.split(':').next().unwrap_or_default().to_string();
+                state.scorer.set(scorer);
+                state.trained.set(None);
                 state.leader.set(Some(l));
             }
             Err(e) => state.fail(e),

@@ -261,7 +261,10 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                 "done: {} after {} episodes in {:.1} s",
                 t.stop, t.episodes, t.seconds
             ),
-            None => "not trained yet".to_string(),
+            None => match state.leader.get() {
+                Some(l) => format!("no training here yet; the leader comes from {}", l.source),
+                None => "not trained yet".to_string(),
+            },
         }
     };
 

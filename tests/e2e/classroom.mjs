@@ -273,6 +273,25 @@ try {
     await ctx.close();
   });
 
+  await check('uploaded weights update everything that describes the leader', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+    const a = await openPage(ctx, `${server.base}?agents=6&episodes=5&hidden=32&scorer=additive`);
+    await a.byId('train-start').click();
+    await a.byId('train-status').filter({ hasText: 'done: finished after 5 episodes' }).waitFor({ timeout: 120_000 });
+    const [download] = await Promise.all([a.page.waitForEvent('download'), a.byId('weights-download').click()]);
+    const file = join(artifacts, 'classroom-leader.safetensors');
+    await download.saveAs(file);
+    const b = await openPage(ctx, server.base);
+    assert.equal(await b.byId('scorer-select').inputValue(), 'lookahead');
+    await b.byId('weights-upload').setInputFiles(file);
+    await b.byId('leader-info').filter({ hasText: 'classroom-leader.safetensors' }).waitFor({ timeout: 30_000 });
+    assert.equal(await b.byId('scorer-select').inputValue(), 'additive');
+    assert.equal(await b.byId('hidden-input').inputValue(), '32');
+    assert.equal(await b.byId('network-input').inputValue(), '6');
+    assert.match(await b.byId('train-status').textContent(), /the leader comes from classroom-leader\.safetensors/);
+    await ctx.close();
+  });
+
   await check('the console has no errors', async () => {
     assert.deepEqual(consoleErrors, []);
   });
