@@ -6,6 +6,7 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 
 use super::protocol::EpisodeReport;
@@ -74,12 +75,19 @@ fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
         .axis_desc_style(("sans-serif", 11))
         .light_line_style(RGBColor(240, 240, 240))
         .draw();
-    for &(y, label, colour) in &chart.refs {
+    // The first line's label sits above it and the others' below, so that two close lines (an
+    // optimum just above all singletons) keep readable labels.
+    for (k, &(y, label, colour)) in chart.refs.iter().enumerate() {
         let _ = plot.draw_series(LineSeries::new([(1.0, y), (x1, y)], colour.stroke_width(1)));
+        let side = if k == 0 { VPos::Bottom } else { VPos::Top };
+        let style = ("sans-serif", 10)
+            .into_font()
+            .color(&colour)
+            .pos(Pos::new(HPos::Left, side));
         let _ = plot.draw_series(std::iter::once(Text::new(
             format!("{label} {}", numbers::short(y)),
             (1.0 + (x1 - 1.0) * 0.02, y),
-            ("sans-serif", 10).into_font().color(&colour),
+            style,
         )));
     }
     let _ = plot.draw_series(LineSeries::new(
