@@ -12,6 +12,7 @@
 //! - [`leader`]: BRIDGE's upper level, the DQN that merges coalitions;
 //! - [`bilevel`]: Algorithm 1, the leader over followers who train inside its structures;
 //! - [`service`]: the page's worker logic, platform-free (requests in, answers out);
+//! - [`page`]: the page's form logic, platform-free (number fields, display, the URL's set-up);
 //! - `web` (wasm32 only): the browser page and its web worker.
 
 pub mod algorithms;
@@ -21,6 +22,7 @@ pub mod followers;
 pub mod lbf;
 pub mod leader;
 pub mod nn;
+pub mod page;
 pub mod service;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -26,6 +26,11 @@ pub struct LbfJob {
 }
 
 impl LbfJob {
+    /// Leaves `ms` of pause out of the run's wall time.
+    pub fn exclude_pause(&mut self, ms: f64) {
+        self.started_ms += ms;
+    }
+
     /// Checks `spec` and sets the run up.
     pub fn start(spec: LbfTrainSpec, now_ms: f64) -> Result<Self, String> {
         if !(1..=MAX_BROWSER_LBF_EPISODES).contains(&spec.episodes) {

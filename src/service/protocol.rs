@@ -124,6 +124,11 @@ pub enum ToWorker {
     /// Stop training after the current episode, keeping the leader trained so far; a bi-level
     /// run ends its search and trains the followers once more on the best structure so far.
     StopTraining,
+    /// Pause the training run after the current time slice: the worker schedules no more
+    /// slices until [`ToWorker::ResumeTraining`], and the run's result is unchanged.
+    PauseTraining,
+    /// Resume a paused training run where it stopped.
+    ResumeTraining,
     /// Run BRIDGE on a grid configuration; the worker streams [`FromWorker::LbfProgress`] and
     /// ends with [`FromWorker::LbfTrained`].
     LbfTrain(LbfTrainSpec),
@@ -326,6 +331,8 @@ pub enum FromWorker {
     LbfProgress(LbfProgress),
     /// A bi-level run ended (or could not start).
     LbfTrained(Result<Box<LbfTrainedReport>, String>),
+    /// The training run was paused (`true`) or resumed (`false`); no answer when no run goes.
+    Paused(bool),
 }
 
 /// Encodes a message for `postMessage`.

@@ -76,8 +76,9 @@ pub fn solve_exact(spec: &InstanceSpec, clock: &dyn Clock) -> Result<ExactReport
     let n = instance.agents();
     if n > MAX_BROWSER_EXACT_AGENTS {
         return Err(format!(
-            "the page solves up to {MAX_BROWSER_EXACT_AGENTS} agents exactly, this instance has {n}; \
-             `bridge solve --algo exact` takes up to {MAX_TABLE_AGENTS}"
+            "the page solves up to {MAX_BROWSER_EXACT_AGENTS} agents exactly and this instance has \
+             {n}; use fewer agents, or compare the algorithms instead (the command line solves up \
+             to {MAX_TABLE_AGENTS} exactly)"
         ));
     }
     let start = clock.now_ms();
@@ -129,6 +130,13 @@ fn viewer_step(plain: &PlainNetwork, f: &Instance, cs: &CoalitionStructure) -> V
 /// The leader's greedy rollout on an instance, every state with its best candidates.
 pub fn infer(spec: &InstanceSpec, plain: &PlainNetwork) -> Result<RolloutReport, String> {
     let (instance, described) = build_instance(spec)?;
+    let (n, m) = (instance.agents(), plain.max_agents());
+    if n > m {
+        return Err(format!(
+            "the leader's network takes at most {m} agents and this instance has {n}; use \
+             {m} agents or fewer, or train a new leader with a network size of {n} or more"
+        ));
+    }
     let rollout = greedy(plain, &instance, Horizon::Full).map_err(|e| e.to_string())?;
     let mut cs = CoalitionStructure::singletons(instance.agents());
     let mut steps = Vec::new();

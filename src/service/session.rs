@@ -43,6 +43,8 @@ pub struct Service {
     leader: Option<Leader>,
     job: Option<Job>,
     stop_requested: bool,
+    /// When the job in progress was paused, on the caller's clock.
+    paused_since: Option<f64>,
 }
 
 impl Service {
@@ -51,9 +53,27 @@ impl Service {
         Self::default()
     }
 
-    /// Whether a job is in progress, so that the caller should call [`Service::work`] again.
+    /// Whether a job is in progress and not paused, so that the caller should call
+    /// [`Service::work`] again. Pausing is only this: no slices are run, so a paused and resumed
+    /// run gives the result of an uninterrupted one (slicing does not change it).
     pub fn busy(&self) -> bool {
-        self.job.is_some()
+        self.job.is_some() && self.paused_since.is_none()
+    }
+
+    /// Whether a job is in progress but paused.
+    pub fn paused(&self) -> bool {
+        self.job.is_some() && self.paused_since.is_some()
+    }
+
+    /// Resumes a paused job, leaving the pause out of its wall time.
+    fn resume(&mut self, now_ms: f64) {
+        if let Some(since) = self.paused_since.take() {
+            match self.job.as_mut() {
+                Some(Job::Leader(job)) => job.exclude_pause(now_ms - since),
+                Some(Job::Lbf(job)) => job.exclude_pause(now_ms - since),
+                None => {}
+            }
+        }
     }
 
     /// Answers `request`. Short requests are answered here; `Train` starts a job and answers
@@ -74,6 +94,7 @@ impl Service {
                     Ok(job) => {
                         self.job = Some(Job::Leader(Box::new(job)));
                         self.stop_requested = false;
+                        self.paused_since = None;
                         Vec::new()
                     }
                     Err(e) => vec![FromWorker::Trained(Err(e))],
@@ -89,12 +110,15 @@ impl Service {
                     Ok(job) => {
                         self.job = Some(Job::Lbf(Box::new(job)));
                         self.stop_requested = false;
+                        self.paused_since = None;
                         Vec::new()
                     }
                     Err(e) => vec![FromWorker::LbfTrained(Err(e))],
                 }
             }
             ToWorker::StopTraining => {
+                // A paused run is resumed so that its next slice can end it.
+                self.resume(clock.now_ms());
                 match self.job.as_mut() {
                     // The bi-level run ends its search at once and finishes on the best
                     // structure so far.
@@ -103,6 +127,22 @@ impl Service {
                     None => {}
                 }
                 Vec::new()
+            }
+            ToWorker::PauseTraining => {
+                if self.busy() {
+                    self.paused_since = Some(clock.now_ms());
+                    vec![FromWorker::Paused(true)]
+                } else {
+                    Vec::new()
+                }
+            }
+            ToWorker::ResumeTraining => {
+                if self.paused() {
+                    self.resume(clock.now_ms());
+                    vec![FromWorker::Paused(false)]
+                } else {
+                    Vec::new()
+                }
             }
             ToWorker::Infer { instance } => vec![FromWorker::Inferred(
                 self.plain().and_then(|plain| infer(&instance, &plain)),
@@ -127,6 +167,9 @@ impl Service {
     /// Advances the job in progress for about `budget_ms` on `clock` (at least one episode or
     /// piece of follower training), returning its progress and, when it ends, its result.
     pub fn work(&mut self, budget_ms: f64, clock: &dyn Clock) -> Vec<FromWorker> {
+        if self.paused_since.is_some() {
+            return Vec::new();
+        }
         let start = clock.now_ms();
         let mut time_is_up = || clock.now_ms() - start >= budget_ms;
         let mut out = Vec::new();
@@ -173,6 +216,7 @@ impl Service {
     /// the leader held stays.
     pub fn abort_job(&mut self, why: &str) -> Vec<FromWorker> {
         self.stop_requested = false;
+        self.paused_since = None;
         match self.job.take() {
             Some(Job::Leader(_)) => vec![FromWorker::Trained(Err(why.to_string()))],
             Some(Job::Lbf(_)) => vec![FromWorker::LbfTrained(Err(why.to_string()))],
@@ -480,5 +524,102 @@ mod tests {
             matches!(&answer[..], [FromWorker::Leader(Err(e))] if e.starts_with("w.safetensors: the upload was garbled")),
             "{answer:?}"
         );
+    }
+
+    #[test]
+    fn a_leader_too_small_for_the_instance_is_refused_in_the_pages_words() {
+        let mut service = Service::new();
+        run(&mut service, train(3), 10.0);
+        let clock = Ticks::default();
+        let answer = service.handle(
+            ToWorker::Infer {
+                instance: InstanceSpec::Generated {
+                    distribution: "modified_normal".into(),
+                    params: vec![],
+                    agents: 9,
+                    seed: 3,
+                },
+            },
+            &clock,
+        );
+        let [FromWorker::Inferred(Err(e))] = &answer[..] else {
+            panic!("expected a refusal, got {answer:?}");
+        };
+        assert_eq!(
+            e,
+            "the leader's network takes at most 6 agents and this instance has 9; use 6 agents \
+             or fewer, or train a new leader with a network size of 9 or more"
+        );
+    }
+
+    /// Runs `request` in slices of `budget_ms`, pausing after every `every` slices and asking
+    /// for an inference and a comparison while paused, then resuming.
+    fn run_with_pauses(
+        service: &mut Service,
+        request: ToWorker,
+        budget_ms: f64,
+        every: usize,
+    ) -> (Vec<FromWorker>, usize) {
+        let clock = Ticks::default();
+        let mut answers = service.handle(request, &clock);
+        let mut pauses = 0;
+        let mut slices = 0;
+        while service.busy() {
+            answers.extend(service.work(budget_ms, &clock));
+            slices += 1;
+            if slices % every == 0 && service.busy() {
+                assert_eq!(
+                    service.handle(ToWorker::PauseTraining, &clock),
+                    vec![FromWorker::Paused(true)]
+                );
+                assert!(service.paused() && !service.busy());
+                // While paused, no slice runs, whoever calls.
+                assert!(service.work(budget_ms, &clock).is_empty());
+                service.handle(
+                    ToWorker::Compare {
+                        instance: instance(),
+                    },
+                    &clock,
+                );
+                assert_eq!(
+                    service.handle(ToWorker::ResumeTraining, &clock),
+                    vec![FromWorker::Paused(false)]
+                );
+                pauses += 1;
+            }
+        }
+        (through_the_wire(answers), pauses)
+    }
+
+    #[test]
+    fn pause_then_resume_equals_an_uninterrupted_run() {
+        let (whole, _) = run(&mut Service::new(), train(12), 1e9);
+        let (paused, pauses) = run_with_pauses(&mut Service::new(), train(12), 1.0, 1);
+        assert!(pauses >= 2, "{pauses} pauses");
+        assert_eq!(timeless(paused), timeless(whole));
+        let (whole, _) = run(&mut Service::new(), lbf(3), 1e9);
+        let (paused, pauses) = run_with_pauses(&mut Service::new(), lbf(3), 1.0, 1);
+        assert!(pauses >= 2, "{pauses} pauses");
+        assert_eq!(lbf_report(&paused), lbf_report(&whole));
+    }
+
+    #[test]
+    fn stop_while_paused_ends_the_run_keeping_the_leader() {
+        let mut service = Service::new();
+        let clock = Ticks::default();
+        assert!(service.handle(train(1000), &clock).is_empty());
+        service.work(5.0, &clock);
+        service.handle(ToWorker::PauseTraining, &clock);
+        service.handle(ToWorker::StopTraining, &clock);
+        assert!(service.busy(), "the stop is heard in the next slice");
+        let answers = service.work(5.0, &clock);
+        assert!(
+            matches!(&answers[..], [FromWorker::Trained(Ok(r)), FromWorker::Leader(Ok(_))] if r.stop == "stopped"),
+            "{answers:?}"
+        );
+        assert!(!service.busy() && !service.paused());
+        // Pausing or resuming with no run going answers nothing.
+        assert!(service.handle(ToWorker::PauseTraining, &clock).is_empty());
+        assert!(service.handle(ToWorker::ResumeTraining, &clock).is_empty());
     }
 }

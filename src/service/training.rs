@@ -46,6 +46,11 @@ impl Ending {
 }
 
 impl TrainingJob {
+    /// Leaves `ms` of pause out of the run's wall time.
+    pub fn exclude_pause(&mut self, ms: f64) {
+        self.started_ms += ms;
+    }
+
     /// Checks `spec` and builds the trainer: a fresh network, or a copy of `current` to continue
     /// from (few-shot). `now_ms` is the start time for the report's wall time.
     pub fn start(spec: TrainSpec, current: Option<&Leader>, now_ms: f64) -> Result<Self, String> {

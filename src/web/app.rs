@@ -4,27 +4,70 @@
 //! worker.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlInputElement;
 
 use super::compare::ComparePanel;
+use super::field::{Field, FieldError};
 use super::lbf::LbfPanel;
+use super::plots::Plots;
 use super::protocol::{ExactReport, ToWorker};
 use super::state::{AppState, Upload, WorkerState};
 use super::train::TrainPanel;
 use super::viewer::Viewer;
 use crate::core::Distribution;
+use crate::page::numbers;
 use crate::service::MAX_BROWSER_EXACT_AGENTS;
 
-/// Mounts the app on the page's body.
+/// Mounts the app on the page's body and registers the service worker.
 pub fn start() {
     console_error_panic_hook::set_once();
+    register_service_worker();
     leptos::mount::mount_to_body(App);
+}
+
+/// Registers `sw.js` (written by the build, `scripts/service-worker.sh`), which caches the app
+/// so that after one visit it opens and trains with no network. A browser without service
+/// workers, or a page not served from a secure origin, simply goes without.
+fn register_service_worker() {
+    let Ok(navigator) = js_sys::Reflect::get(&window(), &"navigator".into()) else {
+        return;
+    };
+    let Ok(container) = js_sys::Reflect::get(&navigator, &"serviceWorker".into()) else {
+        return;
+    };
+    if container.is_undefined() {
+        return;
+    }
+    if let Ok(register) = js_sys::Reflect::get(&container, &"register".into())
+        .and_then(|f| f.dyn_into::<js_sys::Function>())
+    {
+        // A refusal (no secure origin) leaves the page as it is, without an uncaught rejection.
+        if let Ok(promise) = register
+            .call1(&container, &"./sw.js".into())
+            .and_then(|p| p.dyn_into::<js_sys::Promise>())
+        {
+            let ignore = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(|_| {});
+            let _ = promise.catch(&ignore);
+            ignore.forget();
+        }
+    }
 }
 
 /// A number exactly as the CLI's JSON prints it (shortest round-trip form).
 pub fn plain(x: f64) -> String {
-    serde_json::to_string(&x).unwrap_or_else(|_| x.to_string())
+    numbers::full(x)
+}
+
+/// A value as people read it: 4 significant digits, the full number on hover. With `hook`, the
+/// full number is also the text of the SPEC's `data-testid` hook (a plain number that checks
+/// against the command line's output), kept out of sight and out of the accessibility tree.
+pub fn value_view(x: f64, hook: Option<String>) -> impl IntoView {
+    let full = numbers::full(x);
+    view! {
+        <span class="num" title=full.clone()>{numbers::short(x)}</span>
+        {hook.map(|h| view! { <span class="machine" data-testid=h aria-hidden="true">{full}</span> })}
+    }
 }
 
 /// A coalition as the page shows it: 1-based agents in braces.
@@ -50,33 +93,98 @@ pub fn chips(coalitions: Vec<Vec<usize>>) -> impl IntoView {
 #[component]
 fn App() -> impl IntoView {
     let state = AppState::start();
+    super::url::install(state);
     let status = move || match state.worker_state.get() {
         WorkerState::Starting => "starting the worker…",
         WorkerState::Idle => "ready",
         WorkerState::Busy => "working…",
-        WorkerState::Crashed => "worker stopped",
+        WorkerState::Crashed => "crashed",
+        WorkerState::Unresponsive => "not answering",
+    };
+    let broken = move || {
+        matches!(
+            state.worker_state.get(),
+            WorkerState::Crashed | WorkerState::Unresponsive
+        )
     };
     view! {
         <header>
             <h1>"BRIDGE Lab"</h1>
             <p class="tagline">
-                "Coalition formation learned by a leader network that merges coalitions step by step, "
-                "beside the exact optimum and the classic baselines. Everything runs in a web worker in your browser."
+                "A leader network learns to merge agents into coalitions, beside the exact optimum and the classic baselines; all in your browser."
             </p>
-            <p class="status">"worker: " <span data-testid="worker-status">{status}</span></p>
+            <p class="status">"worker: " <span data-testid="worker-status" role="status">{status}</span></p>
+            <ShareLink state />
         </header>
         <main>
-            <Show when=move || state.error.get().is_some()>
-                <div class="error" data-testid="error" role="alert">
-                    {move || state.error.get().unwrap_or_default()}
+            // The error box, kept in sight at the top; a crashed or silent worker's restart
+            // button lives in it, so it is in sight too.
+            <Show when=move || broken() || state.error.get().is_some() && state.error_field.get().is_none()>
+                <div class="error error-box" role="alert" tabindex="-1">
+                    <Show when=move || state.error.get().is_some() && state.error_field.get().is_none()>
+                        <span data-testid="error">{move || state.error.get().unwrap_or_default()}</span>
+                    </Show>
+                    <Show when=broken>
+                        <button data-testid="worker-restart" on:click=move |_| state.restart_worker()>
+                            "Restart the worker"
+                        </button>
+                    </Show>
+                    <button class="secondary dismiss" aria-label="dismiss the message"
+                        on:click=move |_| state.error.set(None)>"×"</button>
                 </div>
             </Show>
-            <InstancePanel state />
-            <TrainPanel state />
-            <Viewer state />
-            <ComparePanel state />
-            <LbfPanel state />
+            // On a wide screen the set-up sits beside the results (one screen on a projector);
+            // on a narrow one they follow each other.
+            <div class="setup-column">
+                <InstancePanel state />
+                <TrainPanel state />
+            </div>
+            <div class="results-column">
+                <Plots state />
+                <Viewer state />
+            </div>
+            <div class="wide-column">
+                <ComparePanel state />
+                <LbfPanel state />
+            </div>
         </main>
+    }
+}
+
+/// The link to the set-up shown, and a button that copies it.
+#[component]
+fn ShareLink(state: AppState) -> impl IntoView {
+    let said = RwSignal::new(String::new());
+    let link = move || super::url::share_link(&super::url::current(&state));
+    let copy = move |_| {
+        let text = untrack(link);
+        let navigator = js_sys::Reflect::get(&window(), &"navigator".into()).unwrap_or_default();
+        let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok();
+        let write = clipboard
+            .as_ref()
+            .and_then(|c| js_sys::Reflect::get(c, &"writeText".into()).ok())
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        let promise = match (clipboard, write) {
+            (Some(c), Some(f)) => f.call1(&c, &text.into()).ok(),
+            _ => None,
+        };
+        let Some(promise) = promise.and_then(|p| p.dyn_into::<js_sys::Promise>().ok()) else {
+            return said.set("select the link and copy it".into());
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(_) => said.set("link copied".into()),
+                Err(_) => said.set("the browser refused: select the link and copy it".into()),
+            }
+        });
+    };
+    view! {
+        <div class="row share">
+            <button class="secondary" data-testid="copy-link" on:click=copy>"Copy the link to this set-up"</button>
+            <input class="share-link" type="text" readonly data-testid="share-link"
+                aria-label="link to this set-up" prop:value=link />
+            <span class="status" role="status">{move || said.get()}</span>
+        </div>
     }
 }
 
@@ -86,16 +194,16 @@ fn InstancePanel(state: AppState) -> impl IntoView {
     let run_exact = move |_| {
         let spec = match state.instance_spec() {
             Ok(s) => s,
-            Err(e) => return state.fail(e),
+            Err(e) => return state.fail_form(e),
         };
         if state.upload.get().is_none() {
             match state.agents_count() {
                 Ok(n) if n > MAX_BROWSER_EXACT_AGENTS => {
-                    return state.fail(format!(
+                    return state.fail_form(super::state::FormError::at("agents-input", format!(
                         "number of agents: {n} is out of range; the page solves 1 to {MAX_BROWSER_EXACT_AGENTS} exactly"
-                    ))
+                    )))
                 }
-                Err(e) => return state.fail(e),
+                Err(e) => return state.fail_form(e),
                 _ => {}
             }
         }
@@ -149,28 +257,13 @@ fn InstancePanel(state: AppState) -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
-                <label>
-                    "Agents"
-                    <input
-                        data-testid="agents-input"
-                        type="number"
-                        min="1"
-                        prop:value=move || state.agents.get()
-                        on:input=move |ev| state.agents.set(event_target_value(&ev))
-                        disabled=uploaded
-                    />
-                </label>
-                <label>
-                    "Seed"
-                    <input
-                        data-testid="seed-input"
-                        type="text"
-                        inputmode="numeric"
-                        prop:value=move || state.seed.get()
-                        on:input=move |ev| state.seed.set(event_target_value(&ev))
-                        disabled=uploaded
-                    />
-                </label>
+                <Field state label="Agents" testid="agents-input" value=state.agents inputmode="numeric"
+                    title="The number of agents n."
+                    on_typed=|state: &AppState, text: String| state.set_agents(text)
+                    disabled=Signal::derive(uploaded) />
+                <Field state label="Seed" testid="seed-input" value=state.seed inputmode="numeric"
+                    title="The instance's random seed (also the leader's): the same seed gives the same values."
+                    disabled=Signal::derive(uploaded) />
             </div>
             <div class="row params" data-testid="params">
                 {move || {
@@ -184,14 +277,20 @@ fn InstancePanel(state: AppState) -> impl IntoView {
                         .enumerate()
                         .map(|(k, (name, text))| {
                             let meaning = specs.iter().find(|s| s.name == name).map_or("", |s| s.meaning);
+                            let field = format!("param-{name}");
+                            let (f1, f2, f3) = (field.clone(), field.clone(), field.clone());
                             view! {
                                 <label title=meaning>
                                     {name.clone()}
                                     <input
                                         class="param"
-                                        data-testid=format!("param-{name}")
+                                        data-testid=field.clone()
+                                        data-field=field
                                         type="text"
                                         inputmode="decimal"
+                                        autocomplete="off"
+                                        aria-invalid=move || state.invalid(&f1)
+                                        aria-describedby=move || state.error_at(&f2).map(|_| format!("{f2}-error"))
                                         prop:value=text
                                         disabled=uploaded
                                         on:input=move |ev| {
@@ -199,6 +298,7 @@ fn InstancePanel(state: AppState) -> impl IntoView {
                                             state.params.update(|p| p[k].1 = v);
                                         }
                                     />
+                                    <FieldError state field=f3 />
                                 </label>
                             }
                         })
@@ -240,9 +340,9 @@ fn ExactView(report: ExactReport) -> impl IntoView {
             <h3>"Exact optimum"</h3>
             <p class="described">{report.described.clone()}</p>
             <table class="values">
-                <tr><th>"optimal v(CS)"</th><td data-testid="exact-value">{plain(report.exact_value)}</td></tr>
-                <tr><th>"all singletons v(CS)"</th><td data-testid="singleton-value">{plain(report.singleton_value)}</td></tr>
-                <tr><th>"baseline gain of the optimum"</th><td>{format!("{gain:.4}")}</td></tr>
+                <tr><th>"optimal v(CS)"</th><td>{value_view(report.exact_value, Some("exact-value".into()))}</td></tr>
+                <tr><th>"all singletons v(CS)"</th><td>{value_view(report.singleton_value, Some("singleton-value".into()))}</td></tr>
+                <tr><th>"gain over all singletons"</th><td title=numbers::full(gain)>{numbers::signed(gain)}</td></tr>
                 <tr><th>"solver time"</th><td>{format!("{:.1} ms", report.seconds * 1000.0)}</td></tr>
             </table>
             <p>{format!("Optimal coalition structure: {count} coalitions")}</p>

@@ -1,12 +1,13 @@
-//! The comparison panel: every algorithm on the current instance, best first, with its baseline
-//! gain and time; the exact optimum among them when the page can compute it.
+//! The comparison panel: every algorithm on the current instance, best first, with its gain over
+//! all singletons, its share of the optimum and its time; the exact optimum among them when the page can compute it.
 
 use leptos::prelude::*;
 
-use super::app::plain;
+use super::app::value_view;
 use super::protocol::ToWorker;
 use super::state::{AppState, WorkerState};
 use crate::algorithms::Algorithm;
+use crate::page::numbers;
 use crate::service::browser_limit;
 
 #[component]
@@ -16,7 +17,7 @@ pub fn ComparePanel(state: AppState) -> impl IntoView {
             state.error.set(None);
             state.send(&ToWorker::Compare { instance: spec }, true);
         }
-        Err(e) => state.fail(e),
+        Err(e) => state.fail_form(e),
     };
     view! {
         <section class="panel">
@@ -27,23 +28,29 @@ pub fn ComparePanel(state: AppState) -> impl IntoView {
                 </button>
             </div>
             {move || state.comparison.get().map(|c| {
-                let best = c.results.first().map_or(f64::NAN, |r| r.value);
-                let rows = c.results.iter().map(|r| view! {
-                    <tr>
-                        <td>{r.algorithm.clone()}</td>
-                        <td data-testid=format!("compare-{}", r.algorithm)>{plain(r.value)}</td>
-                        <td>{format!("{:.4}", r.value - c.singleton_value)}</td>
-                        <td>{format!("{:.1} %", 100.0 * r.value / best)}</td>
-                        <td>{r.coalitions}</td>
-                        <td>{format!("{:.2} ms", r.seconds * 1000.0)}</td>
-                    </tr>
+                // The optimum when the page knows it; otherwise the best value found, named so.
+                let exact = c.results.iter().find(|r| r.algorithm == "exact").map(|r| r.value);
+                let best = exact.or_else(|| c.results.first().map(|r| r.value)).unwrap_or(f64::NAN);
+                let reference = if exact.is_some() { "% of the optimum" } else { "% of the best found" };
+                let rows = c.results.iter().map(|r| {
+                    let gain = r.value - c.singleton_value;
+                    view! {
+                        <tr>
+                            <td>{r.algorithm.clone()}</td>
+                            <td>{value_view(r.value, Some(format!("compare-{}", r.algorithm)))}</td>
+                            <td title=numbers::full(gain)>{numbers::signed(gain)}</td>
+                            <td>{numbers::percent(r.value, best).unwrap_or_default()}</td>
+                            <td>{r.coalitions}</td>
+                            <td title=format!("{} s", numbers::full(r.seconds))>{format!("{} ms", numbers::short(r.seconds * 1000.0))}</td>
+                        </tr>
+                    }
                 }).collect_view();
                 view! {
                     <p class="described">{c.described.clone()}</p>
-                    <table class="compare" data-testid="compare-table">
-                        <tr><th>"algorithm"</th><th>"v(CS)"</th><th>"baseline gain"</th><th>"of the best"</th><th>"coalitions"</th><th>"time"</th></tr>
+                    <div class="table-scroll"><table class="compare" data-testid="compare-table">
+                        <tr><th>"algorithm"</th><th>"v(CS)"</th><th>"gain over all singletons"</th><th>{reference}</th><th>"coalitions"</th><th>"time"</th></tr>
                         {rows}
-                    </table>
+                    </table></div>
                     <p class="note">{limits_note()}</p>
                 }
             })}

@@ -6,11 +6,14 @@
 
 use leptos::prelude::*;
 
+use super::app::value_view;
+use super::field::Field;
 use super::protocol::{LbfReport, LbfTrainSpec, ToWorker};
-use super::state::whole_number;
+use super::state::{count_at, FormError};
 use super::state::{AppState, WorkerState};
 use crate::followers::PRESETS;
 use crate::lbf::{Action, Food, Player};
+use crate::page::numbers;
 use crate::service::{MAX_BROWSER_LBF_EPISODES, MAX_BROWSER_LBF_EPOCHS};
 
 /// Pixels per grid cell.
@@ -124,7 +127,7 @@ fn players_table(f: &Frame) -> impl IntoView {
                     actions.get(i).map_or("–", |a| action_name(*a)).to_string(),
                     rewards
                         .get(i)
-                        .map_or("–".to_string(), |r| format!("{r:.4}")),
+                        .map_or("–".to_string(), |r| numbers::short(*r)),
                 ),
                 None => ("–".to_string(), "–".to_string()),
             };
@@ -133,7 +136,7 @@ fn players_table(f: &Frame) -> impl IntoView {
                     <td>{format!("player {} (level {})", i + 1, p.level)}</td>
                     <td>{action}</td>
                     <td>{reward}</td>
-                    <td>{format!("{:.4}", f.scores.get(i).copied().unwrap_or(0.0))}</td>
+                    <td>{numbers::short(f.scores.get(i).copied().unwrap_or(0.0))}</td>
                 </tr>
             }
         })
@@ -208,8 +211,11 @@ pub fn training_status(state: &AppState) -> String {
     if state.lbf_training.get() {
         return state.lbf_progress.with(|h| match h.last() {
             Some(p) => format!(
-                "training on the grid: episode {} / {}, {} structures trained, best V(CS) {:.4}",
-                p.episode, p.episodes, p.trainings, p.best_value
+                "training on the grid: episode {} / {}, {} structures trained, best V(CS) {}",
+                p.episode,
+                p.episodes,
+                p.trainings,
+                numbers::short(p.best_value)
             ),
             None => "training on the grid: starting…".to_string(),
         });
@@ -262,28 +268,24 @@ fn value_chart(values: &[f64]) -> impl IntoView {
 #[component]
 fn LbfTraining(state: AppState) -> impl IntoView {
     let start = move |_| {
-        let spec = (|| -> Result<LbfTrainSpec, String> {
+        let spec = (|| -> Result<LbfTrainSpec, FormError> {
             Ok(LbfTrainSpec {
                 config: state.lbf_config.get(),
-                episodes: whole_number(
+                episodes: count_at(
+                    "lbf-episodes-input",
                     "leader episodes",
                     &state.lbf_episodes.get(),
                     1,
                     MAX_BROWSER_LBF_EPISODES,
                 )?,
-                epochs: whole_number(
+                epochs: count_at(
+                    "lbf-epochs-input",
                     "follower epochs",
                     &state.lbf_epochs.get(),
                     1,
                     MAX_BROWSER_LBF_EPOCHS,
                 )?,
-                seed: state.seed.get().trim().parse().map_err(|_| {
-                    format!(
-                        "seed: `{}` is not a whole number from 0 to {}",
-                        state.seed.get(),
-                        u64::MAX
-                    )
-                })?,
+                seed: state.seed_value()?,
             })
         })();
         match spec {
@@ -293,13 +295,11 @@ fn LbfTraining(state: AppState) -> impl IntoView {
                 state.lbf_progress.set(Vec::new());
                 state.lbf_result.set(None);
                 state.lbf_training.set(true);
+                state.run_started();
                 state.lbf_last.set(true);
                 state.send(&ToWorker::LbfTrain(spec), false);
             }
-            Err(e) => {
-                state.lbf_error.set(Some(e.clone()));
-                state.fail(e)
-            }
+            Err(e) => state.fail_form(e),
         }
     };
     let play = move |_| {
@@ -333,16 +333,8 @@ fn LbfTraining(state: AppState) -> impl IntoView {
                     {options}
                 </select>
             </label>
-            <label>
-                "Leader episodes"
-                <input data-testid="lbf-episodes-input" inputmode="numeric" prop:value=move || state.lbf_episodes.get()
-                    on:input=move |ev| state.lbf_episodes.set(event_target_value(&ev)) />
-            </label>
-            <label>
-                "Follower epochs per structure (K)"
-                <input data-testid="lbf-epochs-input" inputmode="numeric" prop:value=move || state.lbf_epochs.get()
-                    on:input=move |ev| state.lbf_epochs.set(event_target_value(&ev)) />
-            </label>
+            <Field state label="Leader episodes" testid="lbf-episodes-input" value=state.lbf_episodes inputmode="numeric" />
+            <Field state label="Follower epochs per structure (K)" testid="lbf-epochs-input" value=state.lbf_epochs inputmode="numeric" />
             <button data-testid="lbf-train-start" on:click=start disabled=busy>"Train BRIDGE on the grid"</button>
         </div>
         // The run's status and errors beside its button as well as in the shared places above.
@@ -360,7 +352,7 @@ fn LbfTraining(state: AppState) -> impl IntoView {
             (!values.is_empty() || last.is_some()).then(|| view! {
                 <div class="row">
                     {value_chart(&values)}
-                    <span class="note">{last.map(|(cs, v)| format!("last structure trained: {cs:?}, V = {v:.4}"))}</span>
+                    <span class="note">{last.map(|(cs, v)| format!("last structure trained: {cs:?}, V = {}", numbers::short(v)))}</span>
                 </div>
             })
         }}
@@ -371,17 +363,17 @@ fn LbfTraining(state: AppState) -> impl IntoView {
                 .structure
                 .iter()
                 .zip(&r.coalition_values)
-                .map(|(c, v)| format!("{:?}: {v:.4}", c.iter().map(|a| a + 1).collect::<Vec<_>>()))
+                .map(|(c, v)| format!("{:?}: {}", c.iter().map(|a| a + 1).collect::<Vec<_>>(), numbers::short(*v)))
                 .collect::<Vec<_>>()
                 .join(", ");
             view! {
                 <p class="described">
                     "Structure found (agents 1-based): " {coalitions} ". V(CS) = "
-                    <span data-testid="lbf-value">{r.value.to_string()}</span>
+                    {value_view(r.value, Some("lbf-value".into()))}
                     {format!(
-                        "; all singletons {:.4}, gain over them {:.4}",
-                        r.singleton_value,
-                        r.value - r.singleton_value
+                        "; all singletons {}, gain over them {}",
+                        numbers::short(r.singleton_value),
+                        numbers::signed(r.value - r.singleton_value)
                     )}
                 </p>
                 <div class="row">

@@ -5,8 +5,11 @@
 pub mod app;
 pub use crate::service::protocol;
 pub mod compare;
+pub mod field;
 pub mod lbf;
+pub mod plots;
 pub mod state;
 pub mod train;
+pub mod url;
 pub mod viewer;
 pub mod worker;

@@ -10,6 +10,9 @@ use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::protocol::*;
 use crate::core::{Distribution, MAX_AGENTS};
+use crate::leader::network::Scorer;
+use crate::leader::DqnParams;
+use crate::page::numbers;
 
 /// Where the worker is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,8 +23,42 @@ pub enum WorkerState {
     Idle,
     /// Computing a solve, rollout or comparison.
     Busy,
-    /// It crashed; the page must be reloaded.
+    /// It crashed; the `worker-restart` button starts a new one.
     Crashed,
+    /// It has not answered for [`SILENCE_MS`] while it owed an answer: it may hang.
+    Unresponsive,
+}
+
+/// The `source` of a leader the worker trained (any other is an uploaded file's name).
+const TRAINED_HERE: &str = "trained here";
+
+/// How long the worker may stay silent while it owes an answer (a training run posts every
+/// episode; a solve or comparison within the page's limits takes a few seconds at most) before
+/// the page says it may hang and offers a restart.
+pub const SILENCE_MS: f64 = 20_000.0;
+
+/// The running time of the training run in progress, pauses left out, for the time left.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunClock {
+    /// When the run started (`performance.now()`).
+    pub started: f64,
+    /// Milliseconds spent paused.
+    pub paused_total: f64,
+    /// When the current pause began.
+    pub paused_since: Option<f64>,
+}
+
+impl RunClock {
+    /// Milliseconds of running (not paused) time at `now`.
+    pub fn running_ms(&self, now: f64) -> f64 {
+        let pause = self.paused_since.map_or(0.0, |p| now - p);
+        (now - self.started - self.paused_total - pause).max(0.0)
+    }
+}
+
+/// `performance.now()` of the page, in milliseconds.
+pub fn now_ms() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
 }
 
 /// An uploaded instance file.
@@ -38,8 +75,12 @@ pub struct Upload {
 pub struct AppState {
     /// Where the worker is.
     pub worker_state: RwSignal<WorkerState>,
-    /// The message in the error box, if any.
+    /// The message of the error shown, if any: beside its field, or in the error box.
     pub error: RwSignal<Option<String>>,
+    /// The `data-testid` of the field the error is about, if one field caused it.
+    pub error_field: RwSignal<Option<String>>,
+    /// Whether the network size was typed by hand; until then it follows the number of agents.
+    pub network_by_hand: RwSignal<bool>,
     /// The distribution's name.
     pub dist: RwSignal<String>,
     /// The distribution's parameters as typed, `(name, text)`, reset to the defaults when the
@@ -77,6 +118,10 @@ pub struct AppState {
     pub return_bound: RwSignal<bool>,
     /// Whether a training run is going.
     pub training: RwSignal<bool>,
+    /// Whether the training run going is paused.
+    pub paused: RwSignal<bool>,
+    /// The running time of the training run, for the time left.
+    pub run_clock: RwSignal<RunClock>,
     /// The current run's episodes.
     pub history: RwSignal<Vec<EpisodeReport>>,
     /// How the last run ended.
@@ -114,32 +159,44 @@ pub struct AppState {
     /// box at the top of the page is out of sight there).
     pub lbf_error: RwSignal<Option<String>>,
     worker: StoredValue<Option<Rc<Worker>>, LocalStorage>,
+    /// When the worker last posted anything.
+    last_heard: StoredValue<f64>,
+    /// A leader to hand to a restarted worker once it is ready (its weights, as the page holds
+    /// them for download).
+    restore: StoredValue<Option<LeaderSummary>>,
 }
 
 impl AppState {
     /// Fresh state, with the worker started.
     pub fn start() -> Self {
+        // The form starts with our lookahead leader's settings: with them the default instance is
+        // learned within the default episodes (the paper's settings stay one click away).
+        let ours = DqnParams::ours();
         let state = Self {
             worker_state: RwSignal::new(WorkerState::Starting),
             error: RwSignal::new(None),
+            error_field: RwSignal::new(None),
+            network_by_hand: RwSignal::new(false),
             dist: RwSignal::new("modified_normal".to_string()),
             params: RwSignal::new(default_params("modified_normal")),
-            agents: RwSignal::new("8".to_string()),
+            agents: RwSignal::new("10".to_string()),
             seed: RwSignal::new("1".to_string()),
             upload: RwSignal::new(None),
             exact: RwSignal::new(None),
-            episodes: RwSignal::new("200".to_string()),
+            episodes: RwSignal::new("300".to_string()),
             network: RwSignal::new("10".to_string()),
-            epsilon_decay: RwSignal::new("1000".to_string()),
+            epsilon_decay: RwSignal::new(ours.epsilon_decay_steps.to_string()),
             hidden: RwSignal::new("128,128".to_string()),
-            scorer: RwSignal::new("additive".to_string()),
-            learning_rate: RwSignal::new("0.001".to_string()),
-            target_sync: RwSignal::new("100".to_string()),
-            updates_per_step: RwSignal::new("1".to_string()),
-            return_mix: RwSignal::new("0".to_string()),
-            double_dqn: RwSignal::new(false),
-            return_bound: RwSignal::new(false),
+            scorer: RwSignal::new(Scorer::OURS.name()),
+            learning_rate: RwSignal::new(ours.learning_rate.to_string()),
+            target_sync: RwSignal::new(ours.target_sync.to_string()),
+            updates_per_step: RwSignal::new(ours.updates_per_step.to_string()),
+            return_mix: RwSignal::new(ours.return_mix.to_string()),
+            double_dqn: RwSignal::new(ours.double_dqn),
+            return_bound: RwSignal::new(ours.return_bound),
             training: RwSignal::new(false),
+            paused: RwSignal::new(false),
+            run_clock: RwSignal::new(RunClock::default()),
             history: RwSignal::new(Vec::new()),
             trained: RwSignal::new(None),
             leader: RwSignal::new(None),
@@ -158,6 +215,8 @@ impl AppState {
             lbf_result: RwSignal::new(None),
             lbf_error: RwSignal::new(None),
             worker: StoredValue::new_local(None),
+            last_heard: StoredValue::new(0.0),
+            restore: StoredValue::new(None),
         };
         // Results shown always belong to the instance in the form: a change of the form clears
         // the exact optimum, the rollout and the comparison of the previous one.
@@ -173,20 +232,81 @@ impl AppState {
                 state.comparison.set(None);
             }
         });
-        match spawn_worker(state) {
-            Ok(w) => state.worker.set_value(Some(w)),
+        state.spawn();
+        // A worker that owes an answer and stays silent may hang: say so and offer a restart.
+        let _ = set_interval_with_handle(
+            move || {
+                let owes = (state.training.get_untracked() || state.lbf_training.get_untracked())
+                    && !state.paused.get_untracked()
+                    || state.worker_state.get_untracked() == WorkerState::Busy;
+                if owes && now_ms() - state.last_heard.get_value() > SILENCE_MS {
+                    state.worker_state.set(WorkerState::Unresponsive);
+                    state.fail(format!(
+                        "the worker has not answered for {} s and may hang; press \"Restart the \
+                         worker\" (your set-up stays)",
+                        SILENCE_MS / 1000.0
+                    ));
+                }
+            },
+            std::time::Duration::from_secs(2),
+        );
+        state
+    }
+
+    /// Starts a worker and routes its answers here.
+    fn spawn(&self) {
+        self.last_heard.set_value(now_ms());
+        self.worker_state.set(WorkerState::Starting);
+        match spawn_worker(*self) {
+            Ok(w) => self.worker.set_value(Some(w)),
             Err(e) => {
-                state.error.set(Some(e));
-                state.worker_state.set(WorkerState::Crashed);
+                self.fail(e);
+                self.worker_state.set(WorkerState::Crashed);
             }
         }
-        state
+    }
+
+    /// Ends the worker (crashed, hung or not) and starts a new one. The form is untouched; the
+    /// leader the page shows is handed to the new worker; a run in progress is lost.
+    pub fn restart_worker(&self) {
+        self.worker.update_value(|w| {
+            if let Some(w) = w.take() {
+                w.terminate();
+            }
+        });
+        self.training.set(false);
+        self.lbf_training.set(false);
+        self.paused.set(false);
+        self.error.set(None);
+        self.restore.set_value(self.leader.get_untracked());
+        self.spawn();
+    }
+
+    /// Pauses the training run in progress (the worker runs no more slices).
+    pub fn pause(&self) {
+        self.send(&ToWorker::PauseTraining, false);
+    }
+
+    /// Resumes the paused training run.
+    pub fn resume(&self) {
+        self.send(&ToWorker::ResumeTraining, false);
+    }
+
+    /// Marks a training run as started now.
+    pub fn run_started(&self) {
+        self.paused.set(false);
+        self.run_clock.set(RunClock {
+            started: now_ms(),
+            ..RunClock::default()
+        });
     }
 
     /// Sends a request; `busy` marks the worker busy until the answer comes.
     pub fn send(&self, request: &ToWorker, busy: bool) {
         let error = self.error;
         let worker_state = self.worker_state;
+        // Silence is counted from the last request or answer.
+        self.last_heard.set_value(now_ms());
         self.worker.with_value(|w| match w {
             Some(w) => {
                 if busy {
@@ -197,29 +317,27 @@ impl AppState {
                     worker_state.set(WorkerState::Idle);
                 }
             }
-            None => error.set(Some("the worker is not running; reload the page".into())),
+            None => error.set(Some(
+                "the worker is not running; press \"Restart the worker\"".into(),
+            )),
         });
     }
 
     /// The instance the form describes, or what is wrong with the form.
-    pub fn instance_spec(&self) -> Result<InstanceSpec, String> {
+    pub fn instance_spec(&self) -> Result<InstanceSpec, FormError> {
         if let Some(Upload { name, text }) = self.upload.get() {
             return Ok(InstanceSpec::File { name, text });
         }
         let agents = self.agents_count()?;
-        let seed_text = self.seed.get();
-        let seed: u64 = seed_text.trim().parse().map_err(|_| {
-            format!(
-                "seed: `{seed_text}` is not a whole number from 0 to {}",
-                u64::MAX
-            )
-        })?;
+        let seed = self.seed_value()?;
         let mut params = Vec::new();
         for (name, text) in self.params.get() {
-            let value: f64 = text
-                .trim()
-                .parse()
-                .map_err(|_| format!("parameter {name}: `{text}` is not a number"))?;
+            let value = numbers::parse_number(&text).ok_or_else(|| {
+                FormError::at(
+                    &format!("param-{name}"),
+                    format!("parameter {name}: `{text}` is not a number"),
+                )
+            })?;
             params.push((name, value));
         }
         Ok(InstanceSpec::Generated {
@@ -230,14 +348,63 @@ impl AppState {
         })
     }
 
-    /// The number of agents in the form, checked.
-    pub fn agents_count(&self) -> Result<usize, String> {
-        whole_number("number of agents", &self.agents.get(), 1, MAX_AGENTS)
+    /// The seed in the form, checked.
+    pub fn seed_value(&self) -> Result<u64, FormError> {
+        numbers::whole("seed", &self.seed.get(), 0, u64::MAX)
+            .map_err(|m| FormError::at("seed-input", m))
     }
 
-    /// Shows `message` in the error box.
+    /// The number of agents in the form, checked.
+    pub fn agents_count(&self) -> Result<usize, FormError> {
+        count_at(
+            "agents-input",
+            "number of agents",
+            &self.agents.get(),
+            1,
+            MAX_AGENTS,
+        )
+    }
+
+    /// Sets the agents field; the network size follows it unless it was typed by hand.
+    pub fn set_agents(&self, text: String) {
+        if !self.network_by_hand.get_untracked() {
+            if let Ok(n) = numbers::count("agents", &text, 1, MAX_AGENTS) {
+                self.network
+                    .set(n.clamp(2, crate::service::MAX_BROWSER_NETWORK).to_string());
+            }
+        }
+        self.agents.set(text);
+    }
+
+    /// Shows `message` in the error box, scrolled into view and focused.
     pub fn fail(&self, message: String) {
+        self.error_field.set(None);
         self.error.set(Some(message));
+        bring_into_view(".error-box".into());
+    }
+
+    /// Shows a form's complaint beside its field (marked invalid, scrolled into view and
+    /// focused), or in the error box when no one field caused it.
+    pub fn fail_form(&self, e: FormError) {
+        match e.field {
+            Some(field) => {
+                self.error.set(Some(e.message));
+                self.error_field.set(Some(field.clone()));
+                bring_into_view(format!("[data-field={field}]"));
+            }
+            None => self.fail(e.message),
+        }
+    }
+
+    /// The error about the field `field`, if that is the error shown.
+    pub fn error_at(&self, field: &str) -> Option<String> {
+        let here = self.error_field.with(|f| f.as_deref() == Some(field));
+        here.then(|| self.error.get()).flatten()
+    }
+
+    /// `aria-invalid` for the field `field`: `"true"` while the error shown is about it.
+    pub fn invalid(&self, field: &str) -> Option<&'static str> {
+        self.error_at(field).map(|_| "true")
     }
 
     /// Reads the text of the file chosen in the `<input type="file">` of `ev` and hands its name
@@ -278,28 +445,74 @@ pub fn default_params(name: &str) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-/// Reads a whole-number field within `min..=max`, or says which field is wrong and why.
-pub fn whole_number(field: &str, text: &str, min: usize, max: usize) -> Result<usize, String> {
-    let n: usize = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{field}: `{text}` is not a whole number"))?;
-    if !(min..=max).contains(&n) {
-        return Err(format!("{field}: {n} is out of range; give {min} to {max}"));
-    }
-    Ok(n)
+/// A form field's complaint: the message, and the `data-testid` of the field that caused it
+/// (none when no one field did), so the page shows it beside that field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormError {
+    /// The field's `data-testid`, e.g. `episodes-input`.
+    pub field: Option<String>,
+    /// What is wrong and what to give instead.
+    pub message: String,
 }
 
-/// A number typed into `field`, checked to lie in `[min, max]`.
-pub fn decimal_number(field: &str, text: &str, min: f64, max: f64) -> Result<f64, String> {
-    let x: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{field}: `{text}` is not a number"))?;
-    if !(min..=max).contains(&x) {
-        return Err(format!("{field}: {x} is out of range; give {min} to {max}"));
+impl FormError {
+    /// A complaint about the field `field`.
+    pub fn at(field: &str, message: String) -> Self {
+        Self {
+            field: Some(field.to_string()),
+            message,
+        }
     }
-    Ok(x)
+}
+
+impl From<String> for FormError {
+    fn from(message: String) -> Self {
+        Self {
+            field: None,
+            message,
+        }
+    }
+}
+
+/// A whole-number field read as a count in `min..=max`, its complaint placed at `field`.
+pub fn count_at(
+    field: &str,
+    label: &str,
+    text: &str,
+    min: usize,
+    max: usize,
+) -> Result<usize, FormError> {
+    numbers::count(label, text, min, max).map_err(|m| FormError::at(field, m))
+}
+
+/// A number field read in `[min, max]`, its complaint placed at `field`.
+pub fn decimal_at(
+    field: &str,
+    label: &str,
+    text: &str,
+    min: f64,
+    max: f64,
+) -> Result<f64, FormError> {
+    numbers::decimal(label, text, min, max).map_err(|m| FormError::at(field, m))
+}
+
+/// Scrolls the element matching `selector` to the middle of the viewport and gives it the
+/// focus, once the page has drawn what the last change of state shows.
+fn bring_into_view(selector: String) {
+    request_animation_frame(move || {
+        let Some(element) = document()
+            .query_selector(&selector)
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            return;
+        };
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Center);
+        element.scroll_into_view_with_scroll_into_view_options(&options);
+        let _ = element.focus();
+    });
 }
 
 /// Starts the worker and routes its answers into the state.
@@ -309,6 +522,11 @@ fn spawn_worker(state: AppState) -> Result<Rc<Worker>, String> {
     let worker = Worker::new_with_options("./worker_loader.js", &options)
         .map_err(|e| format!("the browser refused to start the worker: {e:?}"))?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        state.last_heard.set_value(now_ms());
+        if state.worker_state.get_untracked() == WorkerState::Unresponsive {
+            state.worker_state.set(WorkerState::Idle);
+            state.error.set(None);
+        }
         let text = event.data().as_string().unwrap_or_default();
         match decode::<FromWorker>(&text) {
             Ok(message) => route(state, message),
@@ -331,11 +549,13 @@ fn spawn_worker(state: AppState) -> Result<Rc<Worker>, String> {
                 what
             };
             state.fail(format!(
-                "the worker crashed ({what}); reload the page to start a new one"
+                "the worker crashed ({what}); press \"Restart the worker\" to start a new one \
+                 (your set-up and leader stay)"
             ));
             state.worker_state.set(WorkerState::Crashed);
             state.training.set(false);
             state.lbf_training.set(false);
+            state.paused.set(false);
         });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_error.forget();
@@ -346,7 +566,30 @@ fn spawn_worker(state: AppState) -> Result<Rc<Worker>, String> {
 fn route(state: AppState, message: FromWorker) {
     let idle = || state.worker_state.set(WorkerState::Idle);
     match message {
-        FromWorker::Ready => idle(),
+        FromWorker::Ready => {
+            idle();
+            if let Some(leader) = state.restore.try_update_value(Option::take).flatten() {
+                state.send(
+                    &ToWorker::LoadWeights {
+                        name: leader.source,
+                        base64: leader.base64,
+                    },
+                    false,
+                );
+            }
+        }
+        FromWorker::Paused(paused) => {
+            state.paused.set(paused);
+            let now = now_ms();
+            state.run_clock.update(|c| match (paused, c.paused_since) {
+                (true, None) => c.paused_since = Some(now),
+                (false, Some(since)) => {
+                    c.paused_total += now - since;
+                    c.paused_since = None;
+                }
+                _ => {}
+            });
+        }
         FromWorker::Solved(result) => {
             idle();
             match result {
@@ -360,6 +603,7 @@ fn route(state: AppState, message: FromWorker) {
         FromWorker::Episode(e) => state.history.update(|h| h.push(e)),
         FromWorker::Trained(result) => {
             state.training.set(false);
+            state.paused.set(false);
             match result {
                 Ok(r) => state.trained.set(Some(r)),
                 Err(e) => state.fail(e),
@@ -371,6 +615,25 @@ fn route(state: AppState, message: FromWorker) {
                 state.error.set(None);
                 state.rollout.set(None);
                 state.comparison.set(None);
+                if state.training.get_untracked() || l.source == TRAINED_HERE {
+                    state.leader.set(Some(l));
+                    return;
+                }
+                // An uploaded leader: the form describes it, so that what the page says about
+                // the leader (its network, scorer) is true, and "Continue training" goes on
+                // with its architecture.
+                state.network_by_hand.set(true);
+                state.network.set(l.max_agents.to_string());
+                state.hidden.set(
+                    l.hidden
+                        .iter()
+                        .map(usize::to_string)
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
+                let scorer = l.scorer.split(':').next().unwrap_or_default().to_string();
+                state.scorer.set(scorer);
+                state.trained.set(None);
                 state.leader.set(Some(l));
             }
             Err(e) => state.fail(e),
@@ -399,6 +662,7 @@ fn route(state: AppState, message: FromWorker) {
         FromWorker::LbfProgress(p) => state.lbf_progress.update(|h| h.push(p)),
         FromWorker::LbfTrained(result) => {
             state.lbf_training.set(false);
+            state.paused.set(false);
             match result {
                 Ok(r) => {
                     state.error.set(None);

@@ -2,33 +2,89 @@
 //! ε and `v(CS)`; stop it (keeping what was learned); download the weights or upload others.
 
 use base64::Engine as _;
-use leptos::html::Canvas;
 use leptos::prelude::*;
-use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use web_sys::HtmlInputElement;
 
 use crate::leader::network::Scorer;
 use crate::leader::DqnParams;
 
-use super::protocol::{EpisodeReport, ToWorker, TrainSpec};
-use super::state::{decimal_number, whole_number, AppState};
+use super::field::Field;
+use super::protocol::{InstanceSpec, ToWorker, TrainSpec};
+use super::state::{count_at, decimal_at, AppState, FormError};
 use crate::service::MAX_BROWSER_NETWORK;
 
-/// The training request the form describes.
-fn train_spec(state: &AppState, continue_current: bool) -> Result<TrainSpec, String> {
+/// The training request the form describes, or the first field that is wrong.
+fn train_spec(state: &AppState, continue_current: bool) -> Result<TrainSpec, FormError> {
     let instance = state.instance_spec()?;
-    let episodes = whole_number("episodes", &state.episodes.get(), 1, 100_000)?;
-    let max_agents = whole_number("network size", &state.network.get(), 2, MAX_BROWSER_NETWORK)?;
-    let epsilon_decay = whole_number("ε decay steps", &state.epsilon_decay.get(), 1, 10_000_000)?;
+    let episodes = count_at(
+        "episodes-input",
+        "episodes",
+        &state.episodes.get(),
+        1,
+        100_000,
+    )?;
+    let max_agents = count_at(
+        "network-input",
+        "network size",
+        &state.network.get(),
+        2,
+        MAX_BROWSER_NETWORK,
+    )?;
+    if let InstanceSpec::Generated { agents, .. } = &instance {
+        if !continue_current && *agents > max_agents {
+            let message = if *agents > MAX_BROWSER_NETWORK {
+                format!(
+                    "network size: the page trains networks for up to {MAX_BROWSER_NETWORK} \
+                     agents and the instance has {agents}; use fewer agents to train here"
+                )
+            } else {
+                format!(
+                    "network size: {max_agents} is smaller than the {agents} agents of the \
+                     instance; give {agents} to {MAX_BROWSER_NETWORK}"
+                )
+            };
+            return Err(FormError::at("network-input", message));
+        }
+    }
+    let epsilon_decay = count_at(
+        "epsilon-input",
+        "ε decay steps",
+        &state.epsilon_decay.get(),
+        1,
+        10_000_000,
+    )?;
     let hidden = hidden_widths(&state.hidden.get())?;
-    let learning_rate = decimal_number("learning rate", &state.learning_rate.get(), 1e-7, 1.0)?;
-    let target_sync = whole_number("target sync", &state.target_sync.get(), 1, 1_000_000)?;
-    let updates_per_step = whole_number("updates per step", &state.updates_per_step.get(), 1, 64)?;
-    let return_mix = decimal_number("return mix λ", &state.return_mix.get(), 0.0, 1.0)?;
+    let learning_rate = decimal_at(
+        "lr-input",
+        "learning rate",
+        &state.learning_rate.get(),
+        1e-7,
+        1.0,
+    )?;
+    let target_sync = count_at(
+        "sync-input",
+        "target sync",
+        &state.target_sync.get(),
+        1,
+        1_000_000,
+    )?;
+    let updates_per_step = count_at(
+        "updates-input",
+        "updates per step",
+        &state.updates_per_step.get(),
+        1,
+        64,
+    )?;
+    let return_mix = decimal_at(
+        "mix-input",
+        "return mix λ",
+        &state.return_mix.get(),
+        0.0,
+        1.0,
+    )?;
     let seed = match &instance {
-        super::protocol::InstanceSpec::Generated { seed, .. } => *seed,
-        super::protocol::InstanceSpec::File { .. } => 0,
+        InstanceSpec::Generated { seed, .. } => *seed,
+        InstanceSpec::File { .. } => 0,
     };
     Ok(TrainSpec {
         instance,
@@ -83,110 +139,73 @@ const MAX_BROWSER_LAYERS: usize = 6;
 const MAX_BROWSER_WIDTH: usize = 512;
 
 /// The hidden widths typed as comma-separated whole numbers, e.g. `128,128`.
-fn hidden_widths(text: &str) -> Result<Vec<usize>, String> {
+fn hidden_widths(text: &str) -> Result<Vec<usize>, FormError> {
     let widths = text
         .split(',')
-        .map(|w| whole_number("hidden layer width", w.trim(), 1, MAX_BROWSER_WIDTH))
+        .map(|w| {
+            count_at(
+                "hidden-input",
+                "hidden layer width",
+                w.trim(),
+                1,
+                MAX_BROWSER_WIDTH,
+            )
+        })
         .collect::<Result<Vec<_>, _>>()?;
     if widths.len() > MAX_BROWSER_LAYERS {
-        return Err(format!(
-            "hidden layers: {} given; the page trains at most {MAX_BROWSER_LAYERS}",
-            widths.len()
+        return Err(FormError::at(
+            "hidden-input",
+            format!(
+                "hidden layers: {} given; the page trains at most {MAX_BROWSER_LAYERS}, e.g. 128,128",
+                widths.len()
+            ),
         ));
     }
     Ok(widths)
 }
 
-/// Draws one series into a canvas; silently skips a canvas that is not there yet.
-fn draw(
-    canvas: Option<web_sys::HtmlCanvasElement>,
-    title: &str,
-    points: &[(f64, f64)],
-    extra: Option<&[(f64, f64)]>,
-) {
-    let Some(backend) = canvas.and_then(CanvasBackend::with_canvas_object) else {
-        return;
-    };
-    let root = backend.into_drawing_area();
-    let _ = root.fill(&WHITE);
-    let all = points.iter().chain(extra.unwrap_or(&[]));
-    let (mut y0, mut y1) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
-        (a.min(p.1), b.max(p.1))
-    });
-    if !y0.is_finite() {
-        (y0, y1) = (0.0, 1.0);
-    }
-    let pad = ((y1 - y0) * 0.08).max(1e-3);
-    let x1 = points.last().map_or(1.0, |p| p.0).max(2.0);
-    let Ok(mut chart) = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 14))
-        .margin(6)
-        .x_label_area_size(22)
-        .y_label_area_size(44)
-        .build_cartesian_2d(1.0..x1, (y0 - pad)..(y1 + pad))
-    else {
-        return;
-    };
-    let _ = chart
-        .configure_mesh()
-        .x_labels(5)
-        .y_labels(5)
-        .label_style(("sans-serif", 10))
-        .draw();
-    let _ = chart.draw_series(LineSeries::new(
-        points.iter().copied(),
-        BLUE.stroke_width(1),
-    ));
-    if let Some(extra) = extra {
-        let _ = chart.draw_series(LineSeries::new(extra.iter().copied(), RED.stroke_width(2)));
-    }
-    let _ = root.present();
-}
-
-/// The four live plots.
+/// The share of the training done as a progress bar, with the time left at the pace so far
+/// (pauses left out).
 #[component]
-fn Plots(history: RwSignal<Vec<EpisodeReport>>) -> impl IntoView {
-    let [reward, loss, epsilon, value] = [
-        NodeRef::<Canvas>::new(),
-        NodeRef::new(),
-        NodeRef::new(),
-        NodeRef::new(),
-    ];
-    Effect::new(move |_| {
-        history.with(|h| {
-            let Some(last) = h.last() else { return };
-            // Redraw about 100 times a run, and at its end.
-            let every = (last.episodes / 100).max(1);
-            if last.episode % every != 0 && last.episode != last.episodes && h.len() > 1 {
-                return;
-            }
-            let series = |f: fn(&EpisodeReport) -> Option<f64>| -> Vec<(f64, f64)> {
-                h.iter()
-                    .filter_map(|e| f(e).map(|y| (e.episode as f64, y)))
-                    .collect()
-            };
-            draw(
-                reward.get(),
-                "episode reward",
-                &series(|e| Some(e.reward)),
-                None,
-            );
-            draw(loss.get(), "loss", &series(|e| e.loss), None);
-            draw(epsilon.get(), "ε", &series(|e| Some(e.epsilon)), None);
-            draw(
-                value.get(),
-                "v(CS) of the episode (blue), best so far (red)",
-                &series(|e| Some(e.value)),
-                Some(&series(|e| Some(e.best_value))),
-            );
-        });
-    });
+fn Progress(state: AppState) -> impl IntoView {
+    // Episodes done and asked for, of the leader's run or the bi-level one.
+    let done = move || {
+        if state.lbf_last.get() {
+            state
+                .lbf_progress
+                .with(|h| h.last().map(|p| (p.episode, p.episodes)))
+        } else {
+            state
+                .history
+                .with(|h| h.last().map(|e| (e.episode, e.episodes)))
+        }
+    };
+    let running = move || state.training.get() || state.lbf_training.get();
+    let left = move || {
+        let (k, total) = done()?;
+        if !running() || k == 0 {
+            return None;
+        }
+        let ms = state.run_clock.get().running_ms(super::state::now_ms());
+        let seconds = ms / k as f64 * total.saturating_sub(k) as f64 / 1000.0;
+        Some(if state.paused.get() {
+            format!(
+                "paused; about {} s left",
+                crate::page::numbers::short(seconds.round())
+            )
+        } else {
+            format!(
+                "about {} s left",
+                crate::page::numbers::short(seconds.round())
+            )
+        })
+    };
     view! {
-        <div class="plots">
-            <canvas node_ref=reward width="330" height="190" data-testid="plot-reward"></canvas>
-            <canvas node_ref=loss width="330" height="190" data-testid="plot-loss"></canvas>
-            <canvas node_ref=epsilon width="330" height="190" data-testid="plot-epsilon"></canvas>
-            <canvas node_ref=value width="330" height="190" data-testid="plot-value"></canvas>
+        <div class="row progress-row">
+            <progress data-testid="train-progress" aria-label="share of the training done"
+                max=move || done().map_or(1, |d| d.1)
+                value=move || done().map_or(0, |d| d.0)></progress>
+            <span class="status" data-testid="train-time-left">{left}</span>
         </div>
     }
 }
@@ -209,12 +228,13 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
     let start = move |continue_current: bool| {
         let spec = match train_spec(&state, continue_current) {
             Ok(s) => s,
-            Err(e) => return state.fail(e),
+            Err(e) => return state.fail_form(e),
         };
         state.error.set(None);
         state.history.set(Vec::new());
         state.trained.set(None);
         state.training.set(true);
+        state.run_started();
         state.lbf_last.set(false);
         state.send(&ToWorker::Train(spec), false);
     };
@@ -226,9 +246,14 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
             return super::lbf::training_status(&state);
         }
         if state.training.get() {
+            let paused = if state.paused.get() {
+                "paused at"
+            } else {
+                "training:"
+            };
             return state.history.with(|h| match h.last() {
-                Some(e) => format!("training: episode {} / {}", e.episode, e.episodes),
-                None => "training: starting…".to_string(),
+                Some(e) => format!("{paused} episode {} / {}", e.episode, e.episodes),
+                None => format!("{paused} the start"),
             });
         }
         match state.trained.get() {
@@ -236,7 +261,10 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                 "done: {} after {} episodes in {:.1} s",
                 t.stop, t.episodes, t.seconds
             ),
-            None => "not trained yet".to_string(),
+            None => match state.leader.get() {
+                Some(l) => format!("no training here yet; the leader comes from {}", l.source),
+                None => "not trained yet".to_string(),
+            },
         }
     };
 
@@ -277,33 +305,53 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
     view! {
         <section class="panel">
             <h2>"2. Train the leader"</h2>
-            <p class="note">
-                "A DQN (the paper's 3 layers of 128) reads the coalition structure as an adjacency matrix and "
-                "learns which two coalitions to merge, or to stop. Paper settings: ε decays over 10 000 steps; "
-                "a shorter decay suits short runs. Our lookahead leader (the second row's button) adds each "
-                "merge's true reward and values the merged structure: on Table 1's instances its greedy rollout "
-                "reaches 95-99 % of the optimum where the paper's reaches 59-90 %."
+            <p class="note" title="Our lookahead leader adds each merge's true reward and values the merged structure: on Table 1's instances its greedy rollout reaches 95-99 % of the optimum where the paper's settings reach 59-90 %.">
+                "A DQN reads the coalition structure as an adjacency matrix and learns which two coalitions "
+                "to merge next, or to stop. The form starts with our lookahead leader's settings; the paper's "
+                "(appendix D.4) are one click away below."
             </p>
             <div class="row">
-                <label>
-                    "Episodes"
-                    <input data-testid="episodes-input" type="number" min="1"
-                        prop:value=move || state.episodes.get()
-                        on:input=move |ev| state.episodes.set(event_target_value(&ev)) />
-                </label>
-                <label>
-                    "Network size M (agents, ≤ " {MAX_BROWSER_NETWORK} ")"
-                    <input data-testid="network-input" type="number" min="2"
-                        prop:value=move || state.network.get()
-                        on:input=move |ev| state.network.set(event_target_value(&ev)) />
-                </label>
-                <label>
-                    "Hidden layers"
-                    <input data-testid="hidden-input" type="text"
-                        prop:value=move || state.hidden.get()
-                        on:input=move |ev| state.hidden.set(event_target_value(&ev)) />
-                </label>
-                <label>
+                <button data-testid="train-start" on:click=move |_| start(false) disabled=move || state.training.get() || state.lbf_training.get()>
+                    "Train a new leader"
+                </button>
+                <button class="secondary" data-testid="train-continue" on:click=move |_| start(true)
+                    disabled=move || state.training.get() || state.lbf_training.get() || state.leader.get().is_none()>
+                    "Continue training this leader"
+                </button>
+                <button class="secondary" data-testid="train-pause" on:click=move |_| state.pause()
+                    disabled=move || !(state.training.get() || state.lbf_training.get()) || state.paused.get()>
+                    "❚❚ Pause"
+                </button>
+                <button class="secondary" data-testid="train-resume" on:click=move |_| state.resume()
+                    disabled=move || !state.paused.get()>
+                    "▶ Resume"
+                </button>
+                <button class="secondary" data-testid="train-stop" on:click=stop
+                    disabled=move || !state.training.get() && !state.lbf_training.get()>
+                    "Stop"
+                </button>
+                <span class="status" data-testid="train-status" role="status">{status}</span>
+            </div>
+            <Progress state />
+            <div class="row">
+                <Field state label="Episodes" testid="episodes-input" value=state.episodes inputmode="numeric"
+                    title="How many episodes to train: each starts from all singletons and merges until the leader stops." />
+                <Field state testid="network-input" value=state.network inputmode="numeric"
+                    label=format!("Network size M (agents, ≤ {MAX_BROWSER_NETWORK})")
+                    title="The most agents the network takes; it follows the number of agents until you type one."
+                    on_typed=|state: &AppState, text: String| {
+                        state.network_by_hand.set(true);
+                        state.network.set(text);
+                    } />
+                <Show when=move || state.network_by_hand.get()>
+                    <button class="secondary" data-testid="network-follow" on:click=move |_| {
+                        state.network_by_hand.set(false);
+                        state.set_agents(state.agents.get_untracked());
+                    }>"follow the agents"</button>
+                </Show>
+                <Field state label="Hidden layers" testid="hidden-input" value=state.hidden inputmode="text"
+                    title="The widths of the hidden layers, comma-separated, e.g. 128,128." />
+                <label title="How a pair of coalitions is scored from the network's output (the paper's ψ).">
                     "Pair scorer ψ"
                     <select data-testid="scorer-select"
                         prop:value=move || state.scorer.get()
@@ -314,72 +362,37 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                         <option value="learned">"learned (an MLP of 16)"</option>
                     </select>
                 </label>
-                <label>
-                    "ε decay steps"
-                    <input data-testid="epsilon-input" type="number" min="1"
-                        prop:value=move || state.epsilon_decay.get()
-                        on:input=move |ev| state.epsilon_decay.set(event_target_value(&ev)) />
-                </label>
+                <Field state label="ε decay steps" testid="epsilon-input" value=state.epsilon_decay inputmode="numeric"
+                    title="Over how many merge steps the share of random actions (ε) falls from 1 to its floor." />
             </div>
             <div class="row">
-                <label>
-                    "Learning rate"
-                    <input data-testid="lr-input" type="text"
-                        prop:value=move || state.learning_rate.get()
-                        on:input=move |ev| state.learning_rate.set(event_target_value(&ev)) />
-                </label>
-                <label>
-                    "Target sync (updates)"
-                    <input data-testid="sync-input" type="number" min="1"
-                        prop:value=move || state.target_sync.get()
-                        on:input=move |ev| state.target_sync.set(event_target_value(&ev)) />
-                </label>
-                <label>
-                    "Updates per step"
-                    <input data-testid="updates-input" type="number" min="1"
-                        prop:value=move || state.updates_per_step.get()
-                        on:input=move |ev| state.updates_per_step.set(event_target_value(&ev)) />
-                </label>
-                <label>
-                    "Return mix λ"
-                    <input data-testid="mix-input" type="text"
-                        prop:value=move || state.return_mix.get()
-                        on:input=move |ev| state.return_mix.set(event_target_value(&ev)) />
-                </label>
-                <label>
+                <Field state label="Learning rate" testid="lr-input" value=state.learning_rate
+                    title="Adam's step size, e.g. 0.001 or 1e-3." />
+                <Field state label="Target sync (updates)" testid="sync-input" value=state.target_sync inputmode="numeric"
+                    title="How many updates between two copies of the network into the target network." />
+                <Field state label="Updates per step" testid="updates-input" value=state.updates_per_step inputmode="numeric"
+                    title="Network updates per merge step." />
+                <Field state label="Return mix λ" testid="mix-input" value=state.return_mix
+                    title="0: learn from the one-step backup only; 1: from the return the episode actually got; between: a mix." />
+                <label title="Double DQN: the online network picks the next action, the target network values it.">
                     "Double DQN"
                     <input data-testid="double-input" type="checkbox"
                         prop:checked=move || state.double_dqn.get()
                         on:change=move |ev| state.double_dqn.set(event_target_checked(&ev)) />
                 </label>
-                <label>
+                <label title="Never back up less than the return that followed the step.">
                     "Return lower bound"
                     <input data-testid="bound-input" type="checkbox"
                         prop:checked=move || state.return_bound.get()
                         on:change=move |ev| state.return_bound.set(event_target_checked(&ev)) />
                 </label>
                 <button class="secondary" data-testid="settings-ours" on:click=move |_| use_our_settings(&state)>
-                    "Our lookahead leader's settings"
+                    "Our lookahead leader's settings (the default)"
                 </button>
                 <button class="secondary" data-testid="settings-paper" on:click=move |_| use_paper_settings(&state)>
-                    "The paper's settings"
+                    "The paper's settings (appendix D.4)"
                 </button>
             </div>
-            <div class="row">
-                <button data-testid="train-start" on:click=move |_| start(false) disabled=move || state.training.get() || state.lbf_training.get()>
-                    "Train a new leader"
-                </button>
-                <button class="secondary" data-testid="train-continue" on:click=move |_| start(true)
-                    disabled=move || state.training.get() || state.lbf_training.get() || state.leader.get().is_none()>
-                    "Continue training (few-shot)"
-                </button>
-                <button class="secondary" data-testid="train-stop" on:click=stop
-                    disabled=move || !state.training.get() && !state.lbf_training.get()>
-                    "Stop"
-                </button>
-                <span class="status" data-testid="train-status">{status}</span>
-            </div>
-            <Plots history=state.history />
             <div class="row">
                 <span class="note" data-testid="leader-info">{leader_text}</span>
             </div>

@@ -4,9 +4,10 @@
 
 use leptos::prelude::*;
 
-use super::app::{coalition_label, plain};
+use super::app::{coalition_label, value_view};
 use super::protocol::{ToWorker, ViewerStep};
 use super::state::{AppState, WorkerState};
+use crate::page::numbers;
 
 const PALETTE: [&str; 12] = [
     "#4f7fe0", "#f08a4b", "#57b25a", "#c25bb8", "#e8c33a", "#3fb4b4", "#8d6be0", "#e06060",
@@ -73,12 +74,30 @@ fn matrix(step: &ViewerStep, n: usize) -> AnyView {
         .into_any()
 }
 
+/// The optimum of the current instance when the page knows it: the exact solver's, or the
+/// comparison's exact row.
+pub fn optimum(state: &AppState) -> Option<f64> {
+    state
+        .exact
+        .with(|e| e.as_ref().map(|e| e.exact_value))
+        .or_else(|| {
+            state.comparison.with(|c| {
+                c.as_ref()?
+                    .results
+                    .iter()
+                    .find(|r| r.algorithm == "exact")
+                    .map(|r| r.value)
+            })
+        })
+}
+
+/// The merge viewer: run the leader, step through its states.
 #[component]
 pub fn Viewer(state: AppState) -> impl IntoView {
     let run = move |_| {
         let spec = match state.instance_spec() {
             Ok(s) => s,
-            Err(e) => return state.fail(e),
+            Err(e) => return state.fail_form(e),
         };
         if state.leader.get().is_none() {
             return state.fail("there is no leader yet: train one or upload weights".into());
@@ -144,11 +163,18 @@ pub fn Viewer(state: AppState) -> impl IntoView {
                 <button data-testid="infer-run" on:click=run disabled=move || state.worker_state.get() != WorkerState::Idle>
                     "Run the leader on this instance"
                 </button>
-                {move || state.rollout.get().map(|r| view! {
-                    <span>
-                        "v(CS) = " <strong data-testid="cs-value">{plain(r.value)}</strong>
-                        {format!("  (all singletons {}, gain {:.4}) — {}", plain(r.singleton_value), r.value - r.singleton_value, r.described)}
-                    </span>
+                {move || state.rollout.get().map(|r| {
+                    let gain = r.value - r.singleton_value;
+                    let of_optimum = optimum(&state)
+                        .and_then(|best| numbers::percent(r.value, best))
+                        .map(|p| format!(", {p} of the optimum"));
+                    view! {
+                        <span class="rollout-summary">
+                            "v(CS) = " <strong>{value_view(r.value, Some("cs-value".into()))}</strong>
+                            {format!(" (gain over all singletons {}{})", numbers::signed(gain), of_optimum.unwrap_or_default())}
+                            <span class="note">{format!(" — {}", r.described)}</span>
+                        </span>
+                    }
                 })}
             </div>
             <div class="row">
@@ -162,7 +188,7 @@ pub fn Viewer(state: AppState) -> impl IntoView {
             </div>
             {move || current().map(|(n, _, _, step)| {
                 let action = match (&step.chosen, step.last) {
-                    (Some((a, b)), _) => format!("next: merge {} and {} (reward {:+.4})", coalition_label(a), coalition_label(b), step.reward),
+                    (Some((a, b)), _) => format!("next: merge {} and {} (reward {})", coalition_label(a), coalition_label(b), numbers::signed(step.reward)),
                     (None, true) => "final structure".to_string(),
                     (None, false) => "next: stop (the null action)".to_string(),
                 };
@@ -171,8 +197,8 @@ pub fn Viewer(state: AppState) -> impl IntoView {
                     view! {
                         <tr class:chosen=chosen>
                             <td>{format!("{} + {}", coalition_label(&c.a), coalition_label(&c.b))}</td>
-                            <td>{format!("{:.3}", c.q)}</td>
-                            <td>{format!("{:+.3}", c.reward)}</td>
+                            <td title=numbers::full(f64::from(c.q))>{numbers::short(f64::from(c.q))}</td>
+                            <td title=numbers::full(c.reward)>{numbers::signed(c.reward)}</td>
                         </tr>
                     }
                 }).collect_view();
@@ -181,13 +207,16 @@ pub fn Viewer(state: AppState) -> impl IntoView {
                         <div>{graph(&step, n)}</div>
                         <div>{matrix(&step, n)}</div>
                         <div>
-                            <p><strong>{format!("v(CS) = {:.4}", step.value)}</strong></p>
+                            <p>
+                                <strong title=numbers::full(step.value)>{format!("v(CS) = {}", numbers::short(step.value))}</strong>
+                                {optimum(&state).and_then(|best| numbers::percent(step.value, best)).map(|p| format!(" ({p} of the optimum)"))}
+                            </p>
                             <p data-testid="merge-action">{action}</p>
-                            <table class="candidates" data-testid="merge-candidates">
+                            <div class="table-scroll"><table class="candidates" data-testid="merge-candidates">
                                 <tr><th>"candidate merge"</th><th>"Q"</th><th>"true reward"</th></tr>
                                 {candidates}
-                                <tr class:chosen=step.chosen.is_none() && !step.last><td>"stop"</td><td>{format!("{:.3}", step.q_stop)}</td><td>"0"</td></tr>
-                            </table>
+                                <tr class:chosen=step.chosen.is_none() && !step.last><td>"stop"</td><td title=numbers::full(f64::from(step.q_stop))>{numbers::short(f64::from(step.q_stop))}</td><td>"0"</td></tr>
+                            </table></div>
                         </div>
                     </div>
                 }

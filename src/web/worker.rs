@@ -19,6 +19,9 @@ const SLICE_MS: f64 = 40.0;
 
 thread_local! {
     static SERVICE: RefCell<Service> = RefCell::new(Service::new());
+    /// Whether a slice is scheduled: a resume right after a pause must not start a second
+    /// chain of slices beside the one still pending.
+    static SCHEDULED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -54,10 +57,9 @@ pub fn start() {
             Ok(request) => {
                 let (answers, busy) = SERVICE.with(|s| {
                     let mut s = s.borrow_mut();
-                    let was_busy = s.busy();
                     let answers = s.handle(request, &Performance);
-                    // A new job needs its first slice scheduled; a running one has one.
-                    (answers, s.busy() && !was_busy)
+                    // A new or resumed job needs a slice scheduled; a running one has one.
+                    (answers, s.busy())
                 });
                 post(answers);
                 if busy {
@@ -74,11 +76,15 @@ pub fn start() {
 }
 
 fn schedule_slice() {
+    if SCHEDULED.with(|s| s.replace(true)) {
+        return;
+    }
     let callback = Closure::once_into_js(work_slice);
     if scope()
         .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), 0)
         .is_err()
     {
+        SCHEDULED.with(|s| s.set(false));
         post(SERVICE.with(|s| {
             s.borrow_mut()
                 .abort_job("the browser refused to schedule training; try again")
@@ -88,6 +94,7 @@ fn schedule_slice() {
 
 /// Runs the job for one slice, then schedules the next while it goes on.
 fn work_slice() {
+    SCHEDULED.with(|s| s.set(false));
     let (answers, busy) = SERVICE.with(|s| {
         let mut s = s.borrow_mut();
         let answers = s.work(SLICE_MS, &Performance);

@@ -1,0 +1,70 @@
+//! A form field with its complaint beside it: a labelled text input bound to a signal, marked
+//! `aria-invalid` and described by the message while the error shown is about it. Number fields
+//! are text inputs (`inputmode` brings up the right keyboard): a `type="number"` input hands
+//! the page an empty value while `2.` or `-` is being typed, and writing that back garbled the
+//! text (`2.5` became `52`).
+
+use leptos::prelude::*;
+
+use super::state::AppState;
+
+/// The message of the error shown, when it is about `field`, with the `data-testid="error"`
+/// hook and the id the field's `aria-describedby` names.
+#[component]
+pub fn FieldError(state: AppState, #[prop(into)] field: String) -> impl IntoView {
+    let id = format!("{field}-error");
+    move || {
+        state.error_at(&field).map(|message| {
+            view! { <span class="field-error" id=id.clone() data-testid="error" role="alert">{message}</span> }
+        })
+    }
+}
+
+/// A labelled text field bound to `value`; `on_typed`, when given, receives the text instead
+/// of `value` (a field whose change moves others).
+#[component]
+pub fn Field(
+    state: AppState,
+    #[prop(into)] label: String,
+    /// The field's `data-testid`, also the key of its complaints.
+    #[prop(into)]
+    testid: String,
+    value: RwSignal<String>,
+    /// `numeric`, `decimal` or `text`.
+    #[prop(default = "decimal")]
+    inputmode: &'static str,
+    /// The hover text: what the setting means.
+    #[prop(optional, into)]
+    title: Option<String>,
+    #[prop(optional)] on_typed: Option<fn(&AppState, String)>,
+    /// Whether the field is disabled.
+    #[prop(optional, into)]
+    disabled: Signal<bool>,
+) -> impl IntoView {
+    let (t1, t2, t3) = (testid.clone(), testid.clone(), testid.clone());
+    let error_id = format!("{testid}-error");
+    view! {
+        <label title=title>
+            {label}
+            <input
+                type="text"
+                inputmode=inputmode
+                autocomplete="off"
+                data-testid=testid.clone()
+                data-field=testid
+                aria-invalid=move || state.invalid(&t1)
+                aria-describedby=move || state.error_at(&t2).map(|_| error_id.clone())
+                prop:value=move || value.get()
+                disabled=move || disabled.get()
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    match on_typed {
+                        Some(f) => f(&state, text),
+                        None => value.set(text),
+                    }
+                }
+            />
+            <FieldError state field=t3 />
+        </label>
+    }
+}

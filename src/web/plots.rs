@@ -1,0 +1,208 @@
+//! The training's live plots (plotters on canvases): episode reward, loss, ε and `v(CS)`, with
+//! axis titles, ticks that fit, and on the `v(CS)` plot the reference lines a reader needs: all
+//! singletons, and the optimum once the page knows it. Colours are the Okabe-Ito palette, which
+//! colour-blind readers tell apart.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters_canvas::CanvasBackend;
+
+use super::protocol::EpisodeReport;
+use super::state::AppState;
+use crate::page::numbers;
+
+const BLUE: RGBColor = RGBColor(0, 114, 178);
+const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+const GREEN: RGBColor = RGBColor(0, 158, 115);
+
+/// One plot: what it shows and how.
+struct Chart<'a> {
+    title: &'a str,
+    y_title: &'a str,
+    points: &'a [(f64, f64)],
+    /// A second series in vermillion (the best so far).
+    best: Option<&'a [(f64, f64)]>,
+    /// The y axis's range when the quantity has one (ε runs from 0 to 1: an ε still at 0.88
+    /// must not look decayed); otherwise the axis fits the data and the reference lines.
+    fixed: Option<(f64, f64)>,
+    /// Horizontal reference lines: value, label, colour.
+    refs: Vec<(f64, &'static str, RGBColor)>,
+}
+
+/// Draws `chart` into `canvas`; silently skips a canvas that is not there yet.
+fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
+    let Some(backend) = canvas.and_then(CanvasBackend::with_canvas_object) else {
+        return;
+    };
+    let root = backend.into_drawing_area();
+    let _ = root.fill(&WHITE);
+    let all = chart
+        .points
+        .iter()
+        .chain(chart.best.unwrap_or(&[]))
+        .map(|p| p.1)
+        .chain(chart.refs.iter().map(|r| r.0));
+    let (mut y0, mut y1) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
+        (a.min(y), b.max(y))
+    });
+    if !y0.is_finite() {
+        (y0, y1) = (0.0, 1.0);
+    }
+    let pad = ((y1 - y0) * 0.08).max(1e-3);
+    let (y0, y1) = chart.fixed.unwrap_or((y0 - pad, y1 + pad));
+    let x1 = chart.points.last().map_or(1.0, |p| p.0).max(2.0);
+    let Ok(mut plot) = ChartBuilder::on(&root)
+        .caption(chart.title, ("sans-serif", 13))
+        .margin(4)
+        .margin_right(18)
+        .x_label_area_size(30)
+        .y_label_area_size(50)
+        .build_cartesian_2d(1.0..x1, y0..y1)
+    else {
+        return;
+    };
+    let _ = plot
+        .configure_mesh()
+        .x_labels(5)
+        .y_labels(5)
+        .x_desc("episode")
+        .y_desc(chart.y_title)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| numbers::short(*y))
+        .label_style(("sans-serif", 10))
+        .axis_desc_style(("sans-serif", 11))
+        .light_line_style(RGBColor(240, 240, 240))
+        .draw();
+    // The first line's label sits above it and the others' below, so that two close lines (an
+    // optimum just above all singletons) keep readable labels.
+    for (k, &(y, label, colour)) in chart.refs.iter().enumerate() {
+        let _ = plot.draw_series(LineSeries::new([(1.0, y), (x1, y)], colour.stroke_width(1)));
+        let side = if k == 0 { VPos::Bottom } else { VPos::Top };
+        let style = ("sans-serif", 10)
+            .into_font()
+            .color(&colour)
+            .pos(Pos::new(HPos::Left, side));
+        let _ = plot.draw_series(std::iter::once(Text::new(
+            format!("{label} {}", numbers::short(y)),
+            (1.0 + (x1 - 1.0) * 0.02, y),
+            style,
+        )));
+    }
+    let _ = plot.draw_series(LineSeries::new(
+        chart.points.iter().copied(),
+        BLUE.stroke_width(1),
+    ));
+    if let Some(best) = chart.best {
+        let _ = plot.draw_series(LineSeries::new(
+            best.iter().copied(),
+            VERMILLION.stroke_width(2),
+        ));
+    }
+    let _ = root.present();
+}
+
+/// `v(CS)` of all singletons and the optimum of the current instance, when the page knows them.
+fn references(state: &AppState) -> (Option<f64>, Option<f64>) {
+    let singletons = state
+        .exact
+        .with(|e| e.as_ref().map(|e| e.singleton_value))
+        .or_else(|| {
+            state
+                .comparison
+                .with(|c| c.as_ref().map(|c| c.singleton_value))
+        })
+        .or_else(|| {
+            state
+                .rollout
+                .with(|r| r.as_ref().map(|r| r.singleton_value))
+        });
+    (singletons, super::viewer::optimum(state))
+}
+
+/// The four live plots, in a panel of their own beside the set-up.
+#[component]
+pub fn Plots(state: AppState) -> impl IntoView {
+    let [reward, loss, epsilon, value] = [
+        NodeRef::<Canvas>::new(),
+        NodeRef::new(),
+        NodeRef::new(),
+        NodeRef::new(),
+    ];
+    Effect::new(move |_| {
+        let (singletons, optimum) = references(&state);
+        state.history.with(|h| {
+            let Some(last) = h.last() else { return };
+            // Redraw about 100 times a run, and at its end.
+            let every = (last.episodes / 100).max(1);
+            if last.episode % every != 0 && last.episode != last.episodes && h.len() > 1 {
+                return;
+            }
+            let series = |f: fn(&EpisodeReport) -> Option<f64>| -> Vec<(f64, f64)> {
+                h.iter()
+                    .filter_map(|e| f(e).map(|y| (e.episode as f64, y)))
+                    .collect()
+            };
+            fn plain<'a>(
+                title: &'a str,
+                y_title: &'a str,
+                points: &'a [(f64, f64)],
+                fixed: Option<(f64, f64)>,
+            ) -> Chart<'a> {
+                Chart {
+                    title,
+                    y_title,
+                    points,
+                    best: None,
+                    fixed,
+                    refs: Vec::new(),
+                }
+            }
+            let points = series(|e| Some(e.reward));
+            draw(
+                reward.get(),
+                &plain("episode reward", "reward", &points, None),
+            );
+            let points = series(|e| e.loss);
+            draw(loss.get(), &plain("loss", "loss", &points, None));
+            let points = series(|e| Some(e.epsilon));
+            draw(
+                epsilon.get(),
+                &plain("ε: share of random actions", "ε", &points, Some((0.0, 1.0))),
+            );
+            let points = series(|e| Some(e.value));
+            let best = series(|e| Some(e.best_value));
+            let refs = [
+                optimum.map(|y| (y, "optimum", RGBColor(0, 0, 0))),
+                singletons.map(|y| (y, "all singletons", GREEN)),
+            ];
+            draw(
+                value.get(),
+                &Chart {
+                    title: "v(CS): episode (blue), best so far (vermillion)",
+                    y_title: "v(CS)",
+                    points: &points,
+                    best: Some(&best),
+                    fixed: None,
+                    refs: refs.into_iter().flatten().collect(),
+                },
+            );
+        });
+    });
+    view! {
+        <section class="panel plots-panel">
+            <h2>"Learning curves"</h2>
+            <div class="plots">
+                <canvas node_ref=reward width="330" height="170" data-testid="plot-reward" role="img"
+                    aria-label="the return of each training episode"></canvas>
+                <canvas node_ref=loss width="330" height="170" data-testid="plot-loss" role="img"
+                    aria-label="the mean loss of each episode's network updates"></canvas>
+                <canvas node_ref=epsilon width="330" height="170" data-testid="plot-epsilon" role="img"
+                    aria-label="ε, the share of random actions, from 0 to 1, by episode"></canvas>
+                <canvas node_ref=value width="330" height="170" data-testid="plot-value" role="img"
+                    aria-label="v(CS) of each episode's structure and the best so far, with all singletons and the optimum as reference lines"></canvas>
+            </div>
+        </section>
+    }
+}

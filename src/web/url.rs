@@ -1,0 +1,121 @@
+//! The set-up in the page's URL ([`crate::page::setup`]): read when the page opens and when the
+//! browser goes back or forward, written (a new history entry) once the form has rested for a
+//! moment, so a reload keeps the experiment and a link shares it.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+use super::state::{default_params, AppState};
+use crate::page::setup::Setup;
+
+/// How long the form rests before its set-up becomes a history entry: typing `300` makes one
+/// entry, not three.
+const REST_MS: u64 = 600;
+
+/// The set-up the form shows now (tracked: an effect reading it reruns on every change).
+pub fn current(state: &AppState) -> Setup {
+    Setup {
+        dist: state.dist.get(),
+        params: state.params.get(),
+        agents: state.agents.get(),
+        seed: state.seed.get(),
+        episodes: state.episodes.get(),
+        network: state.network_by_hand.get().then(|| state.network.get()),
+        hidden: state.hidden.get(),
+        scorer: state.scorer.get(),
+        epsilon_decay: state.epsilon_decay.get(),
+        learning_rate: state.learning_rate.get(),
+        target_sync: state.target_sync.get(),
+        updates_per_step: state.updates_per_step.get(),
+        return_mix: state.return_mix.get(),
+        double_dqn: state.double_dqn.get(),
+        return_bound: state.return_bound.get(),
+    }
+}
+
+/// Puts `setup` into the form.
+pub fn apply(state: &AppState, setup: Setup) {
+    state.dist.set(setup.dist);
+    state.params.set(setup.params);
+    state.seed.set(setup.seed);
+    state.network_by_hand.set(setup.network.is_some());
+    if let Some(network) = setup.network {
+        state.network.set(network);
+    }
+    state.set_agents(setup.agents);
+    state.episodes.set(setup.episodes);
+    state.hidden.set(setup.hidden);
+    state.scorer.set(setup.scorer);
+    state.epsilon_decay.set(setup.epsilon_decay);
+    state.learning_rate.set(setup.learning_rate);
+    state.target_sync.set(setup.target_sync);
+    state.updates_per_step.set(setup.updates_per_step);
+    state.return_mix.set(setup.return_mix);
+    state.double_dqn.set(setup.double_dqn);
+    state.return_bound.set(setup.return_bound);
+}
+
+/// The page's query string, `?…` or empty.
+fn location_search() -> String {
+    window().location().search().unwrap_or_default()
+}
+
+/// The page's address without its query.
+fn location_base() -> String {
+    let location = window().location();
+    format!(
+        "{}{}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default()
+    )
+}
+
+/// The link that opens this set-up.
+pub fn share_link(setup: &Setup) -> String {
+    format!("{}?{}", location_base(), setup.to_query())
+}
+
+/// Reads the set-up from the URL now and on back/forward, and writes it there as it changes.
+pub fn install(state: AppState) {
+    let defaults = current_untracked(&state);
+    let read = {
+        let defaults = defaults.clone();
+        move || Setup::from_query(&location_search(), &defaults, default_params)
+    };
+    apply(&state, read());
+    let _ = window_event_listener(leptos::ev::popstate, move |_| apply(&state, read()));
+    let pending = StoredValue::new_local(None::<TimeoutHandle>);
+    Effect::new(move |previous: Option<()>| {
+        let query = current(&state).to_query();
+        if previous.is_none() {
+            // The page as opened: its own entry holds the whole set-up, no new entry.
+            if let Ok(history) = window().history() {
+                let url = format!("?{query}");
+                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+            }
+            return;
+        }
+        pending.update_value(|p| {
+            if let Some(p) = p.take() {
+                p.clear();
+            }
+        });
+        let handle = set_timeout_with_handle(
+            move || {
+                if location_search().trim_start_matches('?') != query {
+                    if let Ok(history) = window().history() {
+                        let url = format!("?{query}");
+                        let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&url));
+                    }
+                }
+            },
+            std::time::Duration::from_millis(REST_MS),
+        );
+        pending.set_value(handle.ok());
+    });
+}
+
+/// The set-up the form shows, read without tracking.
+fn current_untracked(state: &AppState) -> Setup {
+    untrack(|| current(state))
+}

@@ -1,0 +1,302 @@
+// End-to-end checks of the page a teacher opens in class (issue 13), in headless Chromium on the
+// built app: every bad field's message lands in the viewport beside its field; number fields
+// keep what people type; the network size follows the agents; the default leader learns the
+// default instance at least as well as C-Link does there.
+//
+// Run by scripts/test.sh after `trunk build`. Screenshots go to target/e2e/.
+
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { artifacts, checks, inViewport, launch, openPage, serve } from './harness.mjs';
+
+const server = await serve();
+const browser = await launch();
+const { check, finish } = checks();
+
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const { page, byId, consoleErrors } = await openPage(context, server.base);
+
+  /** Clicks `button` and checks the error shown is in the viewport, says `message`, names no
+   * command-line flag, and marks `field` (when the error is about one field). */
+  async function errorInView(button, message, field) {
+    await byId(button).click();
+    const error = byId('error');
+    await inViewport(error);
+    const text = await error.textContent();
+    assert.match(text, message);
+    assert.doesNotMatch(text, /--[a-z]/, 'the page speaks its own words, not command-line flags');
+    if (field) {
+      assert.equal(await byId(field).getAttribute('aria-invalid'), 'true');
+      const described = await byId(field).getAttribute('aria-describedby');
+      assert.equal(await error.getAttribute('id'), described, 'the field is described by its message');
+      await inViewport(byId(field));
+    }
+    await page.screenshot({ path: join(artifacts, `error-${field ?? button}.png`) });
+  }
+
+  await check('hidden layers `abc`: the message beside the field, in view', async () => {
+    await byId('hidden-input').fill('abc');
+    await errorInView('train-start', /hidden layer width: `abc` is not a whole number/, 'hidden-input');
+    await byId('hidden-input').fill('128,128');
+  });
+
+  await check('0 episodes: the message beside the field, in view', async () => {
+    await byId('episodes-input').fill('0');
+    await errorInView('train-start', /episodes: 0 is out of range; give 1 to/, 'episodes-input');
+    await byId('episodes-input').fill('300');
+  });
+
+  await check('a negative learning rate: the message beside the field, in view', async () => {
+    await byId('lr-input').fill('-0.001');
+    await errorInView('train-start', /learning rate: -0.001 is out of range/, 'lr-input');
+    await byId('lr-input').fill('0.0003');
+  });
+
+  await check('50 agents with the network size set to 10: the message beside the network size, in view', async () => {
+    await byId('network-input').fill('10');
+    await byId('agents-input').fill('50');
+    assert.equal(await byId('network-input').inputValue(), '10', 'a size typed by hand stays');
+    await errorInView('train-start', /network size: 10 is smaller than the 50 agents/, 'network-input');
+  });
+
+  await check('Compare at 5000 agents: the message beside the agents field, scrolled into view', async () => {
+    await byId('agents-input').fill('5000');
+    await byId('compare-run').scrollIntoViewIfNeeded();
+    await errorInView('compare-run', /number of agents: 5000 is out of range; give 1 to 1024/, 'agents-input');
+    await byId('agents-input').fill('10');
+  });
+
+  await check('an error no one field caused stays in sight, in the error box', async () => {
+    await byId('infer-run').scrollIntoViewIfNeeded();
+    await errorInView('infer-run', /there is no leader yet: train one or upload weights/);
+    assert.equal(await byId('hidden-input').getAttribute('aria-invalid'), null, 'no field is marked');
+  });
+
+  await check('number fields keep what people type and refuse the rest with a message', async () => {
+    for (const [field, typed] of [['lr-input', '2.5'], ['lr-input', '1e-3'], ['seed-input', '-3'], ['episodes-input', '1e3']]) {
+      await byId(field).fill('');
+      await byId(field).pressSequentially(typed);
+      assert.equal(await byId(field).inputValue(), typed, `${field} keeps ${typed}`);
+    }
+    await byId('seed-input').fill('1');
+    await byId('lr-input').fill('0.0003');
+    // 1e3 episodes is a whole number the page reads as 1000; 2.5 is refused beside the field.
+    await byId('episodes-input').fill('2.5');
+    await errorInView('train-start', /episodes: 2.5 is not a whole number/, 'episodes-input');
+    await byId('episodes-input').fill('300');
+  });
+
+  await check('the network size follows the number of agents until it is typed by hand', async () => {
+    await byId('network-follow').click();
+    await byId('agents-input').fill('12');
+    assert.equal(await byId('network-input').inputValue(), '12');
+    await byId('network-input').fill('20');
+    await byId('agents-input').fill('7');
+    assert.equal(await byId('network-input').inputValue(), '20');
+    await byId('network-follow').click();
+    assert.equal(await byId('network-input').inputValue(), '7');
+    await byId('agents-input').fill('10');
+    assert.equal(await byId('network-input').inputValue(), '10');
+  });
+
+  await check('the page\'s default leader learns the default instance at least as well as C-Link', async () => {
+    // A fresh page: every field at its default.
+    const fresh = await openPage(context, server.base);
+    const { byId: id } = fresh;
+    assert.equal(await id('scorer-select').inputValue(), 'lookahead', 'our lookahead leader is the default');
+    await id('train-start').click();
+    await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+    console.log(`    ${await id('train-status').textContent()}`);
+    await id('compare-run').click();
+    await id('compare-table').waitFor({ timeout: 60_000 });
+    const clink = Number(await id('compare-clink').textContent());
+    const bridge = Number(await id('compare-bridge').textContent());
+    const exact = Number(await id('compare-exact').textContent());
+    console.log(`    default instance: bridge ${bridge}, C-Link ${clink}, optimum ${exact}`);
+    assert.ok(bridge >= clink, `the leader's ${bridge} is below C-Link's ${clink}`);
+    await id('infer-run').click();
+    await id('cs-value').waitFor({ timeout: 30_000 });
+    assert.equal(Number(await id('cs-value').textContent()), bridge, 'the viewer shows the same rollout');
+    assert.match(await fresh.page.locator('.rollout-summary').textContent(), /% of the optimum/);
+    await fresh.page.screenshot({ path: join(artifacts, 'defaults-learned.png'), fullPage: true });
+    assert.deepEqual(fresh.consoleErrors, []);
+    await fresh.page.close();
+  });
+
+  await check('pause then resume gives the result of an uninterrupted run; a crashed worker is restarted with one button', async () => {
+    const { page: p, byId: id } = await openPage(context, server.base);
+    await id('agents-input').fill('8');
+    await id('episodes-input').fill('60');
+    const doneText = async () => (await id('train-status').textContent()).replace(/ in [\d.]+ s$/, '');
+    await id('train-start').click();
+    await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+    const whole = await doneText();
+    await id('infer-run').click();
+    await id('cs-value').waitFor({ timeout: 30_000 });
+    const wholeValue = await id('cs-value').textContent();
+
+    await id('train-start').click();
+    await p.waitForFunction(() => Number(document.querySelector('[data-testid="train-progress"]').value) >= 5, null, { timeout: 120_000 });
+    await id('train-pause').click();
+    await id('train-status').filter({ hasText: /^paused at episode \d+ \/ 60$/ }).waitFor({ timeout: 30_000 });
+    const at = await id('train-status').textContent();
+    const k = Number(at.match(/episode (\d+)/)[1]);
+    assert.equal(Number(await id('train-progress').evaluate((e) => e.value)), k);
+    assert.equal(Number(await id('train-progress').evaluate((e) => e.max)), 60);
+    assert.match(await id('train-time-left').textContent(), /paused; about \d+ s left/);
+    // No episode runs while paused: a second later the run is where it was.
+    await p.waitForTimeout(1000);
+    assert.equal(await id('train-status').textContent(), at);
+    await id('train-resume').click();
+    await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+    assert.equal(await doneText(), whole, 'the same ending after the same episodes');
+    await id('infer-run').click();
+    await id('cs-value').waitFor({ timeout: 30_000 });
+    assert.equal(await id('cs-value').textContent(), wholeValue, 'the same leader');
+
+    // A worker that dies (an uncaught error, as a panic or an out-of-memory gives) is reported
+    // and replaced, the form and the leader kept.
+    const [worker] = p.workers();
+    await worker.evaluate(() => { setTimeout(() => { throw new Error('made to crash by the test'); }, 0); });
+    await id('worker-restart').waitFor({ timeout: 30_000 });
+    await inViewport(id('worker-restart'));
+    assert.match(await id('error').textContent(), /the worker crashed .*made to crash by the test/);
+    assert.equal(await id('worker-status').textContent(), 'crashed');
+    await p.screenshot({ path: join(artifacts, 'worker-crashed.png') });
+    await id('worker-restart').click();
+    await id('worker-status').filter({ hasText: 'ready' }).waitFor({ timeout: 60_000 });
+    assert.equal(await id('worker-restart').count(), 0);
+    assert.equal(await id('agents-input').inputValue(), '8');
+    assert.equal(await id('episodes-input').inputValue(), '60');
+    await id('infer-run').click();
+    await id('cs-value').waitFor({ timeout: 30_000 });
+    assert.equal(await id('cs-value').textContent(), wholeValue, 'the new worker holds the same leader');
+    await p.close();
+  });
+
+  await check('the set-up lives in the URL: reload, back and forward, copy link; a link opened in a fresh browser gives the same cs-value', async () => {
+    const first = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    await first.grantPermissions(['clipboard-read', 'clipboard-write']);
+    const { page: p, byId: id } = await openPage(first, `${server.base}?agents=9&seed=5&episodes=40`);
+    assert.equal(await id('agents-input').inputValue(), '9');
+    assert.equal(await id('seed-input').inputValue(), '5');
+    assert.equal(await id('network-input').inputValue(), '9', 'the network size follows the linked agents');
+    assert.equal(await id('episodes-input').inputValue(), '40');
+    await id('train-start').click();
+    await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+    await id('infer-run').click();
+    await id('cs-value').waitFor({ timeout: 30_000 });
+    const value = await id('cs-value').textContent();
+    const link = await id('share-link').inputValue();
+    assert.match(link, /[?&]agents=9(&|$)/);
+    assert.match(link, /[?&]scorer=lookahead(&|$)/);
+    await id('copy-link').click();
+    await p.getByText('link copied').waitFor({ timeout: 10_000 });
+    assert.equal(await p.evaluate(() => navigator.clipboard.readText()), link);
+
+    await p.reload();
+    await id('worker-status').filter({ hasText: 'ready' }).waitFor({ timeout: 60_000 });
+    assert.equal(await id('agents-input').inputValue(), '9', 'a reload keeps the set-up');
+    assert.equal(await id('seed-input').inputValue(), '5');
+    await id('agents-input').fill('11');
+    await p.waitForFunction(() => new URLSearchParams(location.search).get('agents') === '11', null, { timeout: 10_000 });
+    await p.goBack();
+    await p.waitForFunction(() => document.querySelector('[data-testid="agents-input"]').value === '9', null, { timeout: 10_000 });
+    await p.goForward();
+    await p.waitForFunction(() => document.querySelector('[data-testid="agents-input"]').value === '11', null, { timeout: 10_000 });
+    await first.close();
+
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const other = await openPage(fresh, link);
+    assert.equal(await other.byId('agents-input').inputValue(), '9');
+    await other.byId('train-start').click();
+    await other.byId('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+    await other.byId('infer-run').click();
+    await other.byId('cs-value').waitFor({ timeout: 30_000 });
+    assert.equal(await other.byId('cs-value').textContent(), value, 'the same experiment, the same result');
+    await fresh.close();
+  });
+
+  await check('one screen on a projector (1280×720) and nothing wider than a phone (390×844)', async () => {
+    for (const [width, height, name] of [[1280, 720, 'projector'], [390, 844, 'phone']]) {
+      const ctx = await browser.newContext({ viewport: { width, height } });
+      const { page: p, byId: id } = await openPage(ctx, `${server.base}?agents=8&episodes=30`);
+      await id('train-start').click();
+      await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+      await id('infer-run').click();
+      await id('cs-value').waitFor({ timeout: 30_000 });
+      await id('compare-run').click();
+      await id('compare-table').waitFor({ timeout: 60_000 });
+      await p.evaluate(() => window.scrollTo(0, 0));
+      await p.screenshot({ path: join(artifacts, `layout-${name}.png`) });
+      await p.screenshot({ path: join(artifacts, `layout-${name}-full.png`), fullPage: true });
+      // Nothing reaches past the screen's edge, but what scrolls inside a box that fits (a
+      // wide table in its own scroller).
+      const wide = await p.evaluate(() => [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && !e.closest('.machine'))
+        .filter((e) => {
+          for (let a = e.parentElement; a; a = a.parentElement) {
+            if (['auto', 'scroll'].includes(getComputedStyle(a).overflowX)) return a.getBoundingClientRect().right > window.innerWidth + 0.5;
+          }
+          return true;
+        })
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className?.baseVal ?? e.className} ${Math.round(e.getBoundingClientRect().right)}`));
+      assert.deepEqual(wide, [], `elements wider than the ${name}'s ${width} px`);
+      assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll');
+      if (name === 'projector') {
+        // The set-up, the curves and the merge viewer on one screen, without scrolling.
+        for (const hook of ['agents-input', 'train-start', 'plot-reward', 'plot-value', 'infer-run', 'merge-step-next']) {
+          await inViewport(id(hook));
+        }
+      }
+      await ctx.close();
+    }
+  });
+
+  await check('after one visit the page opens and trains with the network off (service worker)', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const { page: p, byId: id } = await openPage(ctx, `${server.base}?agents=6&episodes=10`);
+    await p.evaluate(() => navigator.serviceWorker.ready);
+    await p.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+    const cache = await p.evaluate(() => caches.keys());
+    assert.equal(cache.length, 1);
+    assert.match(cache[0], /^bridge-lab-[0-9a-f]{16}$/, 'the cache is named after the build');
+    await ctx.setOffline(true);
+    await p.reload();
+    await id('worker-status').filter({ hasText: 'ready' }).waitFor({ timeout: 60_000 });
+    assert.equal(await id('agents-input').inputValue(), '6', 'the set-up came back with the page');
+    await id('train-start').click();
+    await id('train-status').filter({ hasText: 'done: finished after 10 episodes' }).waitFor({ timeout: 120_000 });
+    await id('infer-run').click();
+    await id('cs-value').waitFor({ timeout: 30_000 });
+    await ctx.close();
+  });
+
+  await check('uploaded weights update everything that describes the leader', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+    const a = await openPage(ctx, `${server.base}?agents=6&episodes=5&hidden=32&scorer=additive`);
+    await a.byId('train-start').click();
+    await a.byId('train-status').filter({ hasText: 'done: finished after 5 episodes' }).waitFor({ timeout: 120_000 });
+    const [download] = await Promise.all([a.page.waitForEvent('download'), a.byId('weights-download').click()]);
+    const file = join(artifacts, 'classroom-leader.safetensors');
+    await download.saveAs(file);
+    const b = await openPage(ctx, server.base);
+    assert.equal(await b.byId('scorer-select').inputValue(), 'lookahead');
+    await b.byId('weights-upload').setInputFiles(file);
+    await b.byId('leader-info').filter({ hasText: 'classroom-leader.safetensors' }).waitFor({ timeout: 30_000 });
+    assert.equal(await b.byId('scorer-select').inputValue(), 'additive');
+    assert.equal(await b.byId('hidden-input').inputValue(), '32');
+    assert.equal(await b.byId('network-input').inputValue(), '6');
+    assert.match(await b.byId('train-status').textContent(), /the leader comes from classroom-leader\.safetensors/);
+    await ctx.close();
+  });
+
+  await check('the console has no errors', async () => {
+    assert.deepEqual(consoleErrors, []);
+  });
+} finally {
+  await browser.close();
+  server.close();
+}
+finish();

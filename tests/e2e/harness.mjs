@@ -1,0 +1,112 @@
+// What the end-to-end tests share: the built app (dist/) served on 127.0.0.1, headless Chromium
+// through playwright-core, named checks that collect failures, and the artifacts directory.
+
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const dist = process.env.DIST_DIR ?? join(root, 'dist');
+export const artifacts = join(root, 'target', 'e2e');
+mkdirSync(artifacts, { recursive: true });
+
+/** A free TCP port on 127.0.0.1. */
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/** Serves dist/ on a free port; resolves with the base URL and a `close` function. */
+export async function serve() {
+  const port = await freePort();
+  const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port), '--directory', dist], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const base = `http://127.0.0.1:${port}/`;
+  for (let i = 0; ; i++) {
+    try {
+      const r = await fetch(base);
+      if (r.ok) break;
+    } catch {}
+    if (i > 100) {
+      server.kill();
+      throw new Error('the static server did not start');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { base, close: () => server.kill() };
+}
+
+/** Headless Chromium as TOOLCHAIN.md describes it. */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** Named checks: each runs, prints ok or FAIL with the stack, and failures are counted. */
+export function checks() {
+  const failures = [];
+  // E2E_ONLY=words runs only the checks whose names contain them (while iterating).
+  const only = process.env.E2E_ONLY;
+  async function check(name, body) {
+    if (only && !name.includes(only)) {
+      console.log(`skip ${name}`);
+      return;
+    }
+    try {
+      await body();
+      console.log(`ok   ${name}`);
+    } catch (e) {
+      failures.push(name);
+      console.log(`FAIL ${name}\n${e.stack ?? e}`);
+    }
+  }
+  function finish() {
+    if (failures.length) {
+      console.log(`\n${failures.length} end-to-end check(s) failed; screenshots in ${artifacts}`);
+      process.exit(1);
+    }
+    console.log(`\nall end-to-end checks passed; screenshots in ${artifacts}`);
+  }
+  return { check, finish };
+}
+
+/** A page of `context` on `url`, its worker ready; `byId` finds a `data-testid` hook. */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
+  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  await page.goto(url);
+  const byId = (id) => page.locator(`[data-testid="${id}"]`);
+  await byId('worker-status').filter({ hasText: 'ready' }).waitFor({ timeout: 60_000 });
+  return { page, byId, consoleErrors };
+}
+
+/** Whether the element of `locator` lies wholly inside the viewport, waiting up to 5 s for the
+ * page's scroll. */
+export async function inViewport(locator) {
+  await locator.waitFor({ timeout: 30_000 });
+  await locator.evaluate((el) => new Promise((ok, fail) => {
+    const start = performance.now();
+    (function look() {
+      const r = el.getBoundingClientRect();
+      if (r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth) return ok();
+      if (performance.now() - start > 5000) return fail(new Error(`not in the viewport: ${JSON.stringify(r)} in ${window.innerWidth}×${window.innerHeight}`));
+      requestAnimationFrame(look);
+    })();
+  }));
+}
