@@ -125,6 +125,32 @@ fn bad_input_is_refused_before_training() {
         "not checkpointed",
     );
     refused(
+        &["lbf", "--config", "teaching", "--budget", "5"],
+        "--budget does not apply to bridge",
+    );
+    refused(
+        &[
+            "lbf",
+            "--config",
+            "teaching",
+            "--algo",
+            "clink",
+            "--episodes",
+            "5",
+        ],
+        "--episodes does not apply to a baseline",
+    );
+    refused(
+        &[
+            "lbf", "--config", "teaching", "--algo", "grand", "--budget", "1",
+        ],
+        "at least 2 follower trainings",
+    );
+    refused(
+        &["repro", "fig3", "--configs", "6a4t,6a4t"],
+        "names 6a4t twice",
+    );
+    refused(
         &["repro", "fig3", "--configs", "6a9t"],
         "the configurations are teaching, 6a4t",
     );
@@ -219,7 +245,11 @@ fn a_run_killed_and_restarted_ends_as_an_uninterrupted_one() {
 #[test]
 fn a_baseline_searches_within_its_budget_and_writes_the_same_outputs() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let out = bridge_with(&args(dir.path(), &["--algo", "clink", "--budget", "3"]));
+    // The run's arguments without --episodes, which a baseline does not read.
+    let mut a = args(dir.path(), &["--algo", "clink", "--budget", "3"]);
+    let k = a.iter().position(|x| x == "--episodes").expect("in args");
+    a.drain(k..k + 2);
+    let out = bridge_with(&a);
     succeeded(&out);
     let summary: serde_json::Value =
         serde_json::from_slice(&out.stdout).expect("a JSON summary on stdout");

@@ -1166,6 +1166,33 @@ fn a_graph_leader_trained_at_twenty_agents_runs_at_a_thousand() {
         ],
         "not on one instance",
     );
+    // Options the chosen network would not read are refused, not ignored.
+    check_refused(
+        &[
+            "train",
+            "--network",
+            "graph",
+            "--hidden",
+            "64",
+            "--out",
+            s(&dir.path("h.safetensors")),
+        ],
+        "--hidden does not apply to --network graph",
+    );
+    check_refused(
+        &[
+            "train",
+            "--rounds",
+            "1",
+            "--agents",
+            "5",
+            "--dist",
+            "agent_based",
+            "--out",
+            s(&dir.path("r.safetensors")),
+        ],
+        "--rounds does not apply to the paper's network",
+    );
     check_refused(
         &[
             "solve", "--algo", "clink", "--dist", "combined", "--agents", "10..20", "--seed", "1",

@@ -117,7 +117,9 @@ impl Service {
                 }
             }
             ToWorker::StopTraining => {
-                // A paused run is resumed so that its next slice can end it.
+                // A paused run is resumed so that its next slice can end it, and the page told
+                // so (it shows the run going on to its end, not paused).
+                let was_paused = self.paused_since.is_some();
                 self.resume(clock.now_ms());
                 match self.job.as_mut() {
                     // The bi-level run ends its search at once and finishes on the best
@@ -126,7 +128,11 @@ impl Service {
                     Some(Job::Leader(_)) => self.stop_requested = true,
                     None => {}
                 }
-                Vec::new()
+                if was_paused {
+                    vec![FromWorker::Paused(false)]
+                } else {
+                    Vec::new()
+                }
             }
             ToWorker::PauseTraining => {
                 if self.busy() {
@@ -610,7 +616,11 @@ mod tests {
         assert!(service.handle(train(1000), &clock).is_empty());
         service.work(5.0, &clock);
         service.handle(ToWorker::PauseTraining, &clock);
-        service.handle(ToWorker::StopTraining, &clock);
+        assert_eq!(
+            service.handle(ToWorker::StopTraining, &clock),
+            vec![FromWorker::Paused(false)],
+            "the page is told the run goes on to its end"
+        );
         assert!(service.busy(), "the stop is heard in the next slice");
         let answers = service.work(5.0, &clock);
         assert!(

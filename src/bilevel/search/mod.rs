@@ -81,10 +81,16 @@ pub fn run_baseline(
     budget: usize,
     events: &mut dyn FnMut(BiLevelEvent),
 ) -> Result<(Outcome, Followers)> {
-    if budget == 0 {
-        return Err(
-            LeaderError::BadParams("give a budget of at least 1 follower training".into()).into(),
-        );
+    // The singletons take the first training; the grand coalition needs one more.
+    let least = if algorithm == Algorithm::Grand { 2 } else { 1 };
+    if budget < least {
+        return Err(LeaderError::BadParams(format!(
+            "give {} a budget of at least {least} follower training{} (all singletons are \
+             valued first)",
+            algorithm.name(),
+            if least == 1 { "" } else { "s" }
+        ))
+        .into());
     }
     let followers = Followers::new(
         settings.config.clone(),

@@ -314,7 +314,55 @@ impl LeaderOptions<'_> {
     }
 }
 
+/// Refuses, naming the first, any of the options `ids` (argument ids, `--` flags with `-` for
+/// `_`) that the command line gave although they do not apply (`why` says when), rather than
+/// ignoring it silently.
+pub fn refuse_given(matches: &ArgMatches, ids: &[&str], why: &str) -> anyhow::Result<()> {
+    match ids
+        .iter()
+        .find(|id| matches.value_source(id) == Some(ValueSource::CommandLine))
+    {
+        Some(id) => anyhow::bail!("--{} does not apply {why}", id.replace('_', "-")),
+        None => Ok(()),
+    }
+}
+
 impl TrainArgs {
+    /// Refuses the options given on the command line that this network's training would not
+    /// read.
+    pub fn refuse_unused(&self, matches: &ArgMatches) -> anyhow::Result<()> {
+        match self.network {
+            Network::Graph => {
+                refuse_given(
+                    matches,
+                    &[
+                        "hidden",
+                        "scorer",
+                        "early_stop",
+                        "return_bound",
+                        "return_mix",
+                        "settings",
+                    ],
+                    "to --network graph (its architecture and training settings are its own; \
+                     see bridge train --help)",
+                )?;
+                if self.init.is_some() {
+                    refuse_given(
+                        matches,
+                        &["rounds"],
+                        "with --init: the rounds are those of the weights continued",
+                    )?;
+                }
+                Ok(())
+            }
+            Network::Paper => refuse_given(
+                matches,
+                &["rounds", "validate_every"],
+                "to the paper's network (they are --network graph's)",
+            ),
+        }
+    }
+
     /// With `--network graph`, every training option of `matches` not given on the command
     /// line takes the graph leader's default (`DqnParams::graph`, `GraphTraining::default`).
     pub fn apply_graph_defaults(&mut self, matches: &ArgMatches) {
@@ -434,7 +482,8 @@ pub struct ReproArgs {
     #[arg(long, default_value_t = 30, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000))]
     pub lbf_episodes: usize,
     /// Threads running the experiment's independent runs (default: every core); the tables are
-    /// the same for any number, apart from measured times.
+    /// the same for any number, apart from measured times (and scale's `name@ours` rows, whose
+    /// budget is a measured time).
     #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=4096))]
     pub jobs: Option<usize>,
     /// Run only the i-th of N slices of the experiment's runs (0 ≤ i < N) and write their raw
@@ -584,4 +633,23 @@ pub struct LbfArgs {
     /// Seconds between checkpoints (saved only between two follower trainings).
     #[arg(long, default_value_t = 120.0)]
     pub checkpoint_every: f64,
+}
+
+impl LbfArgs {
+    /// Refuses the options given on the command line that the chosen algorithm would not read.
+    pub fn refuse_unused(&self, matches: &ArgMatches) -> anyhow::Result<()> {
+        if self.algo == "bridge" {
+            refuse_given(
+                matches,
+                &["budget"],
+                "to bridge, whose leader episodes (--episodes) decide its trainings",
+            )
+        } else {
+            refuse_given(
+                matches,
+                &["episodes", "checkpoint_every"],
+                "to a baseline (its search is bounded by --budget, and it is not checkpointed)",
+            )
+        }
+    }
 }

@@ -131,7 +131,8 @@ pub fn run(args: LbfArgs) -> Result<()> {
         run_bridge(&args, settings, every)?
     } else {
         let started = Instant::now();
-        let bar = progress_bar(args.budget, "training");
+        // The search's trainings and the final one.
+        let bar = progress_bar(args.budget + 1, "training");
         let (outcome, followers) = run_baseline(&settings, algorithm, args.budget, &mut |event| {
             report(&bar, &event, true)
         })?;

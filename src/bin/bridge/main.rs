@@ -34,17 +34,17 @@ fn main() -> std::process::ExitCode {
     let result = match args.command {
         cli::Command::Gen(a) => gen::run(a),
         cli::Command::Solve(a) => solve::run(a),
-        cli::Command::Train(mut a) => {
+        cli::Command::Train(mut a) => a.refuse_unused(own("train")).and_then(|()| {
             a.leader_options().apply_settings(own("train"));
             a.apply_graph_defaults(own("train"));
             train::run(a)
-        }
+        }),
         cli::Command::Repro(mut a) => {
             a.leader_options().apply_settings(own("repro"));
             repro::run(a)
         }
         cli::Command::LbfReplay(a) => lbf_replay::run(a),
-        cli::Command::Lbf(a) => lbf::run(a),
+        cli::Command::Lbf(a) => a.refuse_unused(own("lbf")).and_then(|()| lbf::run(a)),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -27,8 +27,10 @@ use super::plot::{lines, Series};
 use super::sweep::{Experiment, Report};
 use crate::cli::ReproArgs;
 
-/// The paper's six configurations, in its order.
-pub const CONFIGS: [&str; 6] = ["6a4t", "6a5t", "8a4t", "8a5t", "10a4t", "10a5t"];
+/// The paper's six configurations, in its order: the presets after `teaching`.
+fn paper_configs() -> &'static [&'static str] {
+    &PRESETS[1..]
+}
 
 /// Figure 3's columns after BRIDGE: the paper's baselines, in its order.
 const BASELINES: [Algorithm; 5] = [
@@ -190,13 +192,18 @@ impl<'a> LbfExperiment<'a> {
     /// The experiment `kind` with the command's options; refuses unknown configurations.
     pub fn new(kind: Kind, args: &'a ReproArgs) -> Result<Self> {
         let configs = match &args.configs {
-            None => CONFIGS.map(String::from).to_vec(),
+            None => paper_configs().iter().map(|c| c.to_string()).collect(),
             Some(list) => {
                 if let Some(bad) = list.iter().find(|c| !PRESETS.contains(&c.as_str())) {
                     bail!(
                         "--configs {bad}: the configurations are {}",
                         PRESETS.join(", ")
                     );
+                }
+                if let Some(c) =
+                    (0..list.len()).find_map(|k| list[..k].contains(&list[k]).then_some(&list[k]))
+                {
+                    bail!("--configs names {c} twice");
                 }
                 list.clone()
             }
@@ -415,7 +422,7 @@ fn seconds(r: &Row) -> f64 {
 }
 
 fn paper_row(config: &str) -> Option<usize> {
-    CONFIGS.iter().position(|c| *c == config)
+    paper_configs().iter().position(|c| *c == config)
 }
 
 impl LbfExperiment<'_> {
@@ -485,20 +492,28 @@ impl LbfExperiment<'_> {
         md += "\n## Where BRIDGE stands\n\n";
         for config in &self.configs {
             let ours = t.mean(config, &all, "bridge", value);
-            let beaten: Vec<&str> = BASELINES
+            let means: Vec<(&str, f64)> = BASELINES
                 .iter()
-                .map(|a| a.name())
-                .filter(|a| t.mean(config, &all, a, value) > ours)
+                .map(|a| (a.name(), t.mean(config, &all, a.name(), value)))
                 .collect();
-            let _ = writeln!(
-                md,
-                "- {config}: {}",
-                if beaten.is_empty() {
-                    "BRIDGE's mean V(CS) is at or above every baseline's".to_string()
-                } else {
-                    format!("below {} in mean V(CS)", beaten.join(", "))
-                }
-            );
+            let missing: Vec<&str> = (means.iter())
+                .filter(|(_, m)| m.is_nan())
+                .map(|(a, _)| *a)
+                .collect();
+            let beaten: Vec<&str> = (means.iter())
+                .filter(|(_, m)| *m > ours)
+                .map(|(a, _)| *a)
+                .collect();
+            let verdict = if ours.is_nan() {
+                "BRIDGE's runs are missing".to_string()
+            } else if !missing.is_empty() {
+                format!("runs missing for {}", missing.join(", "))
+            } else if beaten.is_empty() {
+                "BRIDGE's mean V(CS) is at or above every baseline's".to_string()
+            } else {
+                format!("below {} in mean V(CS)", beaten.join(", "))
+            };
+            let _ = writeln!(md, "- {config}: {verdict}");
         }
         md
     }

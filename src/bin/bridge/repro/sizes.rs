@@ -113,11 +113,27 @@ impl<'a> AcrossSizes<'a> {
         })
     }
 
+    /// Where the trained leader is kept: named by its training settings, its network's shape
+    /// and this build's version (a hash of all three), so that a change to any of them trains
+    /// anew instead of reusing a leader trained otherwise.
     fn path(&self) -> PathBuf {
+        use std::hash::Hasher as _;
         let t = GraphTraining::default();
+        let mut hasher = siphasher::sip::SipHasher13::new_with_keys(0, 0);
+        hasher.write(
+            format!(
+                "{t:?} {:?} {}",
+                GraphConfig::default(),
+                super::sweep::code_version()
+            )
+            .as_bytes(),
+        );
         self.args.results.join("leaders").join(format!(
-            "graph_n{}-{}_e{}_s0.safetensors",
-            t.agents.0, t.agents.1, t.episodes
+            "graph_n{}-{}_e{}_s0_{:08x}.safetensors",
+            t.agents.0,
+            t.agents.1,
+            t.episodes,
+            hasher.finish() as u32
         ))
     }
 
@@ -369,7 +385,8 @@ impl Experiment for AcrossSizes<'_> {
              Not in the paper (issue 12). Leader: {trained_on}{}.\n\
              Every algorithm with its default budget (the anytime ones up to {DEFAULT_BUDGETS_UP_TO} \
              agents); `name@ours` is an anytime baseline given the leader's own wall time on that \
-             instance; `{BOTH}` is the better of the leader's and C-Link's structures (two \
+             instance (so its values, not only its times, depend on the machine and its load, \
+             and can differ between runs, `--jobs` and shards); `{BOTH}` is the better of the leader's and C-Link's structures (two \
              rollouts: the trained network and the untrained one, which is C-Link).\n",
             self.args.seeds,
             if train_seconds > 0.0 {
