@@ -53,21 +53,6 @@ fn settings(args: &LbfArgs) -> Result<RunSettings> {
     Ok(s)
 }
 
-/// Fails now, not after an hour of training, if `path` cannot be written.
-fn check_writable(path: &Path) -> Result<()> {
-    let exists = path.exists();
-    std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    if !exists {
-        // Leave nothing behind if the run fails.
-        let _ = std::fs::remove_file(path);
-    }
-    Ok(())
-}
-
 /// The run saved in `dir` by this same command, if any.
 fn resume(dir: &Path, settings: &RunSettings) -> Result<Option<(LbfRun, f64)>> {
     let path = dir.join(CHECKPOINT);
@@ -122,7 +107,7 @@ pub fn run(args: LbfArgs) -> Result<()> {
     let every = Duration::try_from_secs_f64(args.checkpoint_every)
         .map_err(|_| anyhow::anyhow!("--checkpoint-every: give a number of seconds from 0 up"))?;
     for path in [&args.out, &args.episode].into_iter().flatten() {
-        check_writable(path)?;
+        output::check_writable(path)?;
     }
     for dir in [&args.save, &args.checkpoint].into_iter().flatten() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;

@@ -16,3 +16,18 @@ pub fn write(out: Option<&Path>, text: &str) -> Result<()> {
         }
     }
 }
+
+/// Fails now, not after an hour of training, if `path` cannot be written.
+pub fn check_writable(path: &Path) -> Result<()> {
+    let exists = path.exists();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    if !exists {
+        // Leave nothing behind if the run fails.
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
+}

@@ -34,6 +34,8 @@ fn describe(instance: &Instance, args: &TrainArgs) -> String {
 
 /// Runs `bridge train`.
 pub fn run(args: TrainArgs) -> Result<()> {
+    // Fails now, not after the training, if the weights cannot be written.
+    output::check_writable(&args.out)?;
     if args.network == Network::Graph {
         return run_graph(args);
     }

@@ -180,7 +180,9 @@ impl Validation {
     }
 }
 
-/// `v / reference`, 1 when both are 0.
+/// `v` against `reference` as `1 + (v − reference) / |reference|`: `v / reference` when the
+/// reference is positive, and still above 1 exactly when `v` is better when it is negative; 1
+/// when both are 0.
 pub fn ratio(v: f64, reference: f64) -> f64 {
     if reference.abs() < 1e-12 {
         if v.abs() < 1e-12 {
@@ -189,7 +191,7 @@ pub fn ratio(v: f64, reference: f64) -> f64 {
             1.0 + v.signum()
         }
     } else {
-        v / reference
+        1.0 + (v - reference) / reference.abs()
     }
 }
 
