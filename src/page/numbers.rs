@@ -84,7 +84,9 @@ pub fn decimal(label: &str, text: &str, min: f64, max: f64) -> Result<f64, Strin
     Ok(x)
 }
 
-/// `x` with 4 significant digits, as a person reads it: `185.7`, `0.001235`, `1.235e7`.
+/// `x` with 4 significant digits, as a person reads it: `185.7`, `0.001235`, `1.235e7`; from
+/// 10⁴ up to 10⁶ every integer digit is kept (`12346`, `123457`) rather than switching to an
+/// exponent, since values of structures of hundreds of agents live there.
 pub fn short(x: f64) -> String {
     if !x.is_finite() {
         return x.to_string();
