@@ -244,6 +244,12 @@ impl Service {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(text)
             .map_err(|e| format!("{name}: the upload was garbled ({e})"))?;
+        if crate::leader::graph::weights::is_graph(&bytes) {
+            return Err(format!(
+                "{name} holds the size-independent graph leader, which this page cannot run yet; \
+                 upload a leader trained here or with the paper's network"
+            ));
+        }
         let (net, info) = weights::from_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
         let leader = Leader {
             net,
@@ -528,6 +534,26 @@ mod tests {
         );
         assert!(
             matches!(&answer[..], [FromWorker::Leader(Err(e))] if e.starts_with("w.safetensors: the upload was garbled")),
+            "{answer:?}"
+        );
+    }
+
+    #[test]
+    fn graph_leader_weights_are_refused_in_the_pages_words() {
+        use crate::leader::graph::{weights as graph_weights, GraphConfig, GraphNetwork};
+        let net = GraphNetwork::new(GraphConfig::default(), 1).expect("valid");
+        let bytes = graph_weights::to_bytes(&net, "test").expect("writes");
+        let answer = Service::new().handle(
+            ToWorker::LoadWeights {
+                name: "g.safetensors".into(),
+                base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+            },
+            &Ticks::default(),
+        );
+        assert!(
+            matches!(&answer[..], [FromWorker::Leader(Err(e))]
+                if e.starts_with("g.safetensors holds the size-independent graph leader")
+                    && !e.contains("bridge ")),
             "{answer:?}"
         );
     }

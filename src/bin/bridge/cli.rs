@@ -434,8 +434,8 @@ pub struct ReproArgs {
     /// Seeds (instances and networks) to average over.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub seeds: u64,
-    /// The first seed (table1): `--first-seed 20 --seeds 20` runs seeds 20..39, instances that
-    /// settings chosen on seeds 0..19 have not seen.
+    /// The first seed (table1, scale, fig3, fig4, table6): `--first-seed 20 --seeds 20` runs
+    /// seeds 20..39, instances that settings chosen on seeds 0..19 have not seen.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
     pub first_seed: u64,
     /// Pretraining episodes (table1; and fig2, table2, table4, table7, whose leaders are

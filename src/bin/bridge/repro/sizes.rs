@@ -8,7 +8,7 @@
 //!
 //! Tables: mean `v(CS)` per distribution and size, the leader's mean ratio to C-Link and its
 //! share of instances at or above C-Link, and mean wall times. Evaluation seeds are
-//! `0..--seeds`; the leader's validation seeds are its own (`VALIDATION_SEEDS`), and its
+//! `--first-seed` (0) and the `--seeds` after it; the leader's validation seeds are its own (`VALIDATION_SEEDS`), and its
 //! training instances are drawn from its seeded stream.
 
 use std::fmt::Write as _;
@@ -219,7 +219,7 @@ impl Experiment for AcrossSizes<'_> {
         let mut runs = vec![SizesRun::Leader];
         for agents in self.sizes.agents() {
             for name in Distribution::NAMES {
-                for seed in 0..self.args.seeds {
+                for seed in self.args.first_seed..self.args.first_seed + self.args.seeds {
                     runs.push(SizesRun::Instance {
                         distribution: name.to_string(),
                         agents,
