@@ -228,9 +228,10 @@ pub struct DqnOptions {
     /// Start from the paper's training settings or from our lookahead leader's (lookahead
     /// scorer, ε over 1 000 steps, learning rate 3e-4, target sync every 20 updates, 2 updates
     /// per step, Double DQN, return bound, return mix 0.25; RESULTS.md); options given
-    /// explicitly override either.
-    #[arg(long, value_enum, default_value_t = Settings::Paper)]
-    pub settings: Settings,
+    /// explicitly override either. Default: ours for `bridge train` (a leader that learns),
+    /// paper for `bridge repro` (its faithful rows).
+    #[arg(long, value_enum)]
+    pub settings: Option<Settings>,
     /// Double DQN backups (the online network picks, the target network values); not in the paper.
     #[arg(long)]
     pub double_dqn: bool,
@@ -278,10 +279,11 @@ pub struct LeaderOptions<'a> {
 }
 
 impl LeaderOptions<'_> {
-    /// With `--settings ours`, every option of `matches` (a command's own matches) that was not
-    /// given on the command line takes our lookahead leader's value.
-    pub fn apply_settings(self, matches: &ArgMatches) {
-        if self.dqn.settings != Settings::Ours {
+    /// With `--settings ours` (or no `--settings` where `default` is ours), every option of
+    /// `matches` (a command's own matches) that was not given on the command line takes our
+    /// lookahead leader's value.
+    pub fn apply_settings(self, matches: &ArgMatches, default: Settings) {
+        if self.dqn.settings.unwrap_or(default) != Settings::Ours {
             return;
         }
         let unset = |id: &str| matches.value_source(id) != Some(ValueSource::CommandLine);

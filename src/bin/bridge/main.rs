@@ -35,12 +35,15 @@ fn main() -> std::process::ExitCode {
         cli::Command::Gen(a) => gen::run(a),
         cli::Command::Solve(a) => solve::run(a),
         cli::Command::Train(mut a) => a.refuse_unused(own("train")).and_then(|()| {
-            a.leader_options().apply_settings(own("train"));
+            // A leader that learns by default; the paper's settings are `--settings paper`.
+            a.leader_options()
+                .apply_settings(own("train"), cli::Settings::Ours);
             a.apply_graph_defaults(own("train"));
             train::run(a)
         }),
         cli::Command::Repro(mut a) => {
-            a.leader_options().apply_settings(own("repro"));
+            a.leader_options()
+                .apply_settings(own("repro"), cli::Settings::Paper);
             repro::run(a)
         }
         cli::Command::LbfReplay(a) => lbf_replay::run(a),
