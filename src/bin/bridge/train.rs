@@ -103,14 +103,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
     });
     let mut trainer = Trainer::new(network, params)?;
 
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = ProgressBar::new(args.episodes as u64);
-        bar.set_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} episodes {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar
-    });
+    let bar = episode_bar(args.episodes);
     let every = (args.episodes / 20).max(1);
     let start = Instant::now();
     let mut on_episode = |s: &EpisodeStats| {
@@ -241,14 +234,7 @@ fn run_graph(args: TrainArgs) -> Result<()> {
         validate_every: args.validate_every,
         ..Default::default()
     };
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = ProgressBar::new(args.episodes as u64);
-        bar.set_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} episodes {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar
-    });
+    let bar = episode_bar(args.episodes);
     let every = (args.episodes / 20).max(1);
     let start = Instant::now();
     let mut on_event = |e: &GraphEvent| {
@@ -329,4 +315,17 @@ fn run_graph(args: TrainArgs) -> Result<()> {
         "trained_on": trained_on,
     });
     output::write(None, &summary.to_string())
+}
+
+/// A progress bar over `episodes` training episodes on a terminal, none otherwise (the
+/// training then reports plain lines).
+fn episode_bar(episodes: usize) -> Option<ProgressBar> {
+    std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(episodes as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} episodes {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    })
 }
