@@ -88,6 +88,18 @@ pub struct Outcome {
     pub trainings: usize,
 }
 
+impl Outcome {
+    /// The run's last report: the structure found, valued by followers trained for it.
+    pub(crate) fn valued_event(&self) -> BiLevelEvent {
+        BiLevelEvent::Valued {
+            structure: self.structure.clone(),
+            value: self.value,
+            coalition_values: self.coalition_values.clone(),
+            trainings: self.trainings,
+        }
+    }
+}
+
 /// A run as data between two follower trainings.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RunState {
@@ -213,12 +225,7 @@ impl LbfRun {
             singleton_value,
             trainings: self.outer.cache().len() + 1,
         };
-        events(BiLevelEvent::Valued {
-            structure: outcome.structure.clone(),
-            value: outcome.value,
-            coalition_values: outcome.coalition_values.clone(),
-            trainings: outcome.trainings,
-        });
+        events(outcome.valued_event());
         self.outcome = Some(outcome);
         Ok(())
     }

@@ -117,12 +117,7 @@ pub fn run_baseline(
         singleton_value,
         trainings: cache_len + 1,
     };
-    events(BiLevelEvent::Valued {
-        structure: outcome.structure.clone(),
-        value: outcome.value,
-        coalition_values: outcome.coalition_values.clone(),
-        trainings: outcome.trainings,
-    });
+    events(outcome.valued_event());
     Ok((outcome, lower.into_parts().0))
 }
 
