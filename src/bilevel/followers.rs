@@ -81,6 +81,7 @@ impl FollowerLevel {
         Ok(Valued {
             value: v.total,
             coalition_values: v.coalitions.iter().map(|c| c.value).collect(),
+            training_curve: Vec::new(),
         })
     }
 }
@@ -104,8 +105,11 @@ impl LowerLevel for FollowerLevel {
             Poll::Running => Ok(None),
             Poll::Finished => {
                 let cs = cs.clone();
+                let curve = training.progress().epoch_values.clone();
                 self.training = None;
-                self.value(&cs).map(Some)
+                let mut valued = self.value(&cs)?;
+                valued.training_curve = curve;
+                Ok(Some(valued))
             }
         }
     }

@@ -11,6 +11,9 @@ pub struct Valued {
     pub value: f64,
     /// Each coalition's `v(C)`, in the structure's order.
     pub coalition_values: Vec<f64>,
+    /// The followers' learning curve on this structure: its `V` over each training epoch's
+    /// episodes (empty when nothing trains, as in a normal-form game).
+    pub training_curve: Vec<f64>,
 }
 
 /// What Algorithm 1's inner loop (lines 8-19) offers the outer one.
@@ -60,6 +63,7 @@ impl<F: CharacteristicFunction + ?Sized> LowerLevel for NormalForm<'_, F> {
             Valued {
                 value: coalition_values.iter().sum(),
                 coalition_values,
+                training_curve: Vec::new(),
             }
         }))
     }

@@ -14,6 +14,7 @@
 //!   valued on fixed evaluation grids);
 //! - [`LbfRun`]: a whole run on a grid configuration (search, then the followers trained once
 //!   more on the structure found), with checkpoints the command line and the worker share;
+//! - [`merge_path`]: the leader's merges from singletons to the structure found, for the page;
 //! - [`search`]: the baselines on the grid (singleton, C-Link, GRASP, SALDAE, CSG-UCT) over the
 //!   same followers and cache, within a budget of follower trainings.
 
@@ -21,6 +22,7 @@ mod cache;
 mod error;
 mod followers;
 mod lower;
+mod path;
 mod run;
 pub mod search;
 mod stepper;
@@ -29,5 +31,6 @@ pub use cache::ValueCache;
 pub use error::{Error, Result};
 pub use followers::{FollowerLevel, FollowerSchedule};
 pub use lower::{LowerLevel, NormalForm, Valued};
+pub use path::{merge_path, LeaderMerge};
 pub use run::{LbfRun, Outcome, RunSettings, RunState};
 pub use stepper::{BiLevel, BiLevelEvent, BiLevelParams, BiLevelState};

@@ -89,12 +89,14 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// The run's last report: the structure found, valued by followers trained for it.
-    pub(crate) fn valued_event(&self) -> BiLevelEvent {
+    /// The run's last report: the structure found, valued by followers trained for it
+    /// (`training_curve` is their learning curve in that last training).
+    pub(crate) fn valued_event(&self, training_curve: Vec<f64>) -> BiLevelEvent {
         BiLevelEvent::Valued {
             structure: self.structure.clone(),
             value: self.value,
             coalition_values: self.coalition_values.clone(),
+            training_curve,
             trainings: self.trainings,
         }
     }
@@ -225,7 +227,7 @@ impl LbfRun {
             singleton_value,
             trainings: self.outer.cache().len() + 1,
         };
-        events(outcome.valued_event());
+        events(outcome.valued_event(valued.training_curve));
         self.outcome = Some(outcome);
         Ok(())
     }

@@ -53,6 +53,9 @@ pub enum BiLevelEvent {
         value: f64,
         /// Each coalition's `v(C)`.
         coalition_values: Vec<f64>,
+        /// The followers' `V` over each of their training epochs on it (their learning curve;
+        /// empty when the value came without training).
+        training_curve: Vec<f64>,
         /// Structures valued so far (follower trainings spent), this one included.
         trainings: usize,
     },
@@ -207,6 +210,7 @@ impl BiLevel {
                             structure: target.to_lists(),
                             value: valued.value,
                             coalition_values: valued.coalition_values,
+                            training_curve: valued.training_curve,
                             trainings: self.cache.len(),
                         });
                         // A point where the loop can be saved: let a caller that waits for one

@@ -123,6 +123,34 @@ impl Default for CustomConfig {
     }
 }
 
+/// A configuration as a user chooses it: a preset by name, or their own settings (the page's
+/// set-up sends this, and the worker builds the [`Config`] from it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ConfigChoice {
+    /// One of [`PRESETS`].
+    Preset(String),
+    /// A user's own grid, agents, apples, levels and cost.
+    Custom(CustomConfig),
+}
+
+impl ConfigChoice {
+    /// The configuration, checked.
+    pub fn resolve(&self) -> Result<Config> {
+        match self {
+            ConfigChoice::Preset(name) => Config::from_name(name),
+            ConfigChoice::Custom(settings) => Config::custom(settings),
+        }
+    }
+
+    /// The preset's name, or `custom`.
+    pub fn name(&self) -> &str {
+        match self {
+            ConfigChoice::Preset(name) => name,
+            ConfigChoice::Custom(_) => "custom",
+        }
+    }
+}
+
 impl Config {
     /// The preset `name` (one of [`PRESETS`]), or an error listing them.
     pub fn from_name(name: &str) -> Result<Config> {

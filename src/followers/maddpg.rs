@@ -207,6 +207,9 @@ pub struct Progress {
     /// Each coalition's mean `v(C)` over the last completed epoch's training episodes (empty
     /// before the first epoch ends).
     pub recent_values: Vec<f64>,
+    /// The structure's `V` (the sum of its coalitions' mean `v(C)`) over each completed epoch's
+    /// training episodes, in order: the followers' learning curve on this structure.
+    pub epoch_values: Vec<f64>,
 }
 
 /// A structure's training in progress: created by [`Followers::begin_training`], moved on by
@@ -352,6 +355,7 @@ impl Followers {
                 env_steps: 0,
                 updates: 0,
                 recent_values: Vec::new(),
+                epoch_values: Vec::new(),
             },
             episodes_in_epoch: 0,
             epoch_sums: vec![0.0; k],
@@ -502,6 +506,7 @@ impl Followers {
                         self.params.episodes_per_epoch,
                     );
                     t.progress.recent_values = value.coalitions.iter().map(|c| c.value).collect();
+                    t.progress.epoch_values.push(value.total);
                     t.progress.epochs_done += 1;
                     t.episodes_in_epoch = 0;
                     t.epoch_sums.fill(0.0);

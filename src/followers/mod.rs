@@ -25,7 +25,7 @@ pub mod replay;
 pub mod scripted;
 pub mod weights;
 
-pub use config::{Config, CustomConfig, Discount, GameParams, PRESETS};
+pub use config::{Config, ConfigChoice, CustomConfig, Discount, GameParams, PRESETS};
 pub use error::{Error, Result};
 pub use game::{evaluate, record_episode, JointPolicy, Membership, StructureValue};
 pub use maddpg::{Acting, Carry, FollowerParams, Followers, Poll, Progress, Training};

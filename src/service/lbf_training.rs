@@ -5,10 +5,9 @@
 
 use base64::Engine as _;
 
-use crate::bilevel::{BiLevelEvent, LbfRun, RunSettings};
+use crate::bilevel::{merge_path, BiLevelEvent, LbfRun, RunSettings};
 use crate::core::CoalitionStructure;
-use crate::followers::Config;
-use crate::leader::weights;
+use crate::leader::{weights, PlainNetwork};
 
 use super::limits::{MAX_BROWSER_LBF_EPISODES, MAX_BROWSER_LBF_EPOCHS};
 use super::protocol::{FromWorker, LbfProgress, LbfTrainSpec, LbfTrainedReport};
@@ -45,13 +44,13 @@ impl LbfJob {
                 spec.epochs
             ));
         }
-        let config = Config::from_name(&spec.config).map_err(|e| e.to_string())?;
+        let config = spec.config.resolve().map_err(|e| e.to_string())?;
         let mut settings = RunSettings::ours(config, spec.episodes, spec.seed);
         settings.schedule.epochs = spec.epochs;
         let run = LbfRun::new(settings).map_err(|e| e.to_string())?;
         Ok(Self {
             run,
-            config: spec.config,
+            config: spec.config.name().to_string(),
             seed: spec.seed,
             started_ms: now_ms,
             trainings: 0,
@@ -86,14 +85,17 @@ impl LbfJob {
                         episode: stats.episode,
                         episodes,
                         value: Some(stats.value),
+                        reward: Some(stats.reward),
                         best_value: self.best,
                         structure: None,
+                        training_curve: Vec::new(),
                         trainings: self.trainings,
                     }))
                 }
                 BiLevelEvent::Valued {
                     structure,
                     value,
+                    training_curve,
                     trainings,
                     ..
                 } => {
@@ -103,8 +105,10 @@ impl LbfJob {
                         episode: last_episode,
                         episodes,
                         value: None,
+                        reward: None,
                         best_value: self.best,
                         structure: Some((structure, value)),
+                        training_curve,
                         trainings,
                     }))
                 }
@@ -132,6 +136,9 @@ impl LbfJob {
         let leader = weights::to_bytes(self.run.outer().trainer().network(), &trained_on)
             .map_err(|e| e.to_string())?;
         let follower_bytes = followers.weights_to_bytes().map_err(|e| e.to_string())?;
+        let plain = PlainNetwork::new(self.run.outer().trainer().network()).map_err(|e| e.to_string())?;
+        let merges =
+            merge_path(self.run.outer().cache(), &cs, &plain).map_err(|e| e.to_string())?;
         let b64 = base64::engine::general_purpose::STANDARD;
         Ok(LbfTrainedReport {
             config: self.config,
@@ -143,6 +150,7 @@ impl LbfJob {
             episodes: self.run.outer().episodes_done(),
             seconds: (now_ms - self.started_ms) / 1000.0,
             episode,
+            merges,
             leader_base64: b64.encode(leader),
             followers_base64: b64.encode(follower_bytes),
         })

@@ -4,6 +4,8 @@
 //! every `u64`, and JSON with shortest round-trip floats loses no bits). Weight files travel as
 //! base64 text inside them.
 
+use crate::bilevel::LeaderMerge;
+use crate::followers::ConfigChoice;
 use crate::lbf::EpisodeFile;
 use crate::leader::DqnParams;
 use serde::{Deserialize, Serialize};
@@ -55,8 +57,8 @@ pub struct TrainSpec {
 /// How to run BRIDGE on a Level-Based Foraging configuration (the bi-level trainer).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LbfTrainSpec {
-    /// A preset's name: `teaching`, `6a4t`, ... `10a5t`.
-    pub config: String,
+    /// A preset (`teaching`, `6a4t`, ... `10a5t`) or the user's own grid.
+    pub config: ConfigChoice,
     /// Leader episodes.
     pub episodes: usize,
     /// Follower epochs per structure (the paper's `K`).
@@ -75,10 +77,15 @@ pub struct LbfProgress {
     pub episodes: usize,
     /// `V` of the structure the episode ended on (episode reports only).
     pub value: Option<f64>,
+    /// The leader's return in the episode, `V(final) − V(all singletons)` (episode reports
+    /// only).
+    pub reward: Option<f64>,
     /// The best `V(CS)` valued so far.
     pub best_value: f64,
     /// The structure just valued and its `V` (structure reports only).
     pub structure: Option<(Vec<Vec<usize>>, f64)>,
+    /// The followers' `V` over each training epoch on that structure (structure reports only).
+    pub training_curve: Vec<f64>,
     /// Follower trainings so far.
     pub trainings: usize,
 }
@@ -104,6 +111,9 @@ pub struct LbfTrainedReport {
     pub seconds: f64,
     /// An episode of the trained followers on the structure found.
     pub episode: EpisodeFile,
+    /// The leader's merges from all singletons to the structure found, with their rewards and
+    /// Q-values (`None` when the search was stopped before it valued a merge).
+    pub merges: Option<Vec<LeaderMerge>>,
     /// The leader's weights, base64 safetensors.
     pub leader_base64: String,
     /// The followers' weights, base64 safetensors (`bridge-follower/1`).

@@ -442,7 +442,7 @@ mod tests {
 
     fn lbf(episodes: usize) -> ToWorker {
         ToWorker::LbfTrain(crate::service::protocol::LbfTrainSpec {
-            config: "teaching".into(),
+            config: crate::followers::ConfigChoice::Preset("teaching".into()),
             episodes,
             epochs: 1,
             seed: 2,
@@ -476,6 +476,52 @@ mod tests {
         let replayed = crate::lbf::replay(&report.episode).expect("replays");
         assert_eq!(crate::lbf::first_mismatch(&report.episode, &replayed), None);
         assert_eq!(report.episode.initial.players.len(), 4);
+        // Each structure's report carries the followers' curve: one point per epoch (K = 1).
+        assert!(whole.iter().all(|a| match a {
+            FromWorker::LbfProgress(p) => p.training_curve.len() == usize::from(p.structure.is_some()),
+            _ => true,
+        }));
+        // The leader's merges lead from all singletons to the structure found.
+        let merges = report.merges.expect("a path through valued structures");
+        assert_eq!(merges.len(), 4 - report.structure.len());
+        let mut cs = crate::core::CoalitionStructure::singletons(4);
+        for m in &merges {
+            assert_eq!(m.before, cs.to_lists());
+            let (i, j) = (
+                cs.coalition_of(m.merged.0[0]).expect("known"),
+                cs.coalition_of(m.merged.1[0]).expect("known"),
+            );
+            cs.merge(i, j).expect("a merge");
+        }
+        assert_eq!(cs.to_lists(), report.structure);
+    }
+
+    #[test]
+    fn a_custom_grid_trains_and_a_bad_one_is_refused_by_its_field() {
+        use crate::followers::{ConfigChoice, CustomConfig};
+        let custom = |grid_side| {
+            ToWorker::LbfTrain(crate::service::protocol::LbfTrainSpec {
+                config: ConfigChoice::Custom(CustomConfig {
+                    grid_side,
+                    agents: 3,
+                    apples: 1,
+                    episode_steps: Some(8),
+                    ..CustomConfig::default()
+                }),
+                episodes: 1,
+                epochs: 1,
+                seed: 3,
+            })
+        };
+        let (answers, _) = run(&mut Service::new(), custom(5), 1e12);
+        let report = lbf_report(&answers);
+        assert_eq!(report.config, "custom");
+        assert_eq!(report.episode.initial.players.len(), 3);
+        let answer = Service::new().handle(custom(3), &Ticks::default());
+        assert!(
+            matches!(&answer[..], [FromWorker::LbfTrained(Err(e))] if e.contains("grid_side")),
+            "{answer:?}"
+        );
     }
 
     #[test]

@@ -117,7 +117,7 @@ pub fn run_baseline(
         singleton_value,
         trainings: cache_len + 1,
     };
-    events(outcome.valued_event());
+    events(outcome.valued_event(valued.training_curve));
     Ok((outcome, lower.into_parts().0))
 }
 

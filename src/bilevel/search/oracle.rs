@@ -91,6 +91,7 @@ impl<L: LowerLevel> StructureValues for Budgeted<'_, L> {
             structure: cs.to_lists(),
             value,
             coalition_values: valued.coalition_values.clone(),
+            training_curve: valued.training_curve.clone(),
             trainings: self.cache.len() + 1,
         });
         self.cache.insert(cs, valued);
