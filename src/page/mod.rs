@@ -1,7 +1,9 @@
 //! The page's logic that needs no browser, so native tests and wasm tests both check it: how
 //! the form's number fields are read (what people type: decimals, exponents, signs), how
-//! numbers are shown (4 significant digits), and the set-up as a URL query. `web` renders it;
+//! numbers are shown (4 significant digits), the set-up as a URL query, and a custom grid's
+//! fields read into a configuration. `web` renders it;
 //! nothing here imports leptos, web-sys or the worker protocol's transport.
 
+pub mod lbf_setup;
 pub mod numbers;
 pub mod setup;

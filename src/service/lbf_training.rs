@@ -136,7 +136,8 @@ impl LbfJob {
         let leader = weights::to_bytes(self.run.outer().trainer().network(), &trained_on)
             .map_err(|e| e.to_string())?;
         let follower_bytes = followers.weights_to_bytes().map_err(|e| e.to_string())?;
-        let plain = PlainNetwork::new(self.run.outer().trainer().network()).map_err(|e| e.to_string())?;
+        let plain =
+            PlainNetwork::new(self.run.outer().trainer().network()).map_err(|e| e.to_string())?;
         let merges =
             merge_path(self.run.outer().cache(), &cs, &plain).map_err(|e| e.to_string())?;
         let b64 = base64::engine::general_purpose::STANDARD;

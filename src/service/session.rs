@@ -478,7 +478,8 @@ mod tests {
         assert_eq!(report.episode.initial.players.len(), 4);
         // Each structure's report carries the followers' curve: one point per epoch (K = 1).
         assert!(whole.iter().all(|a| match a {
-            FromWorker::LbfProgress(p) => p.training_curve.len() == usize::from(p.structure.is_some()),
+            FromWorker::LbfProgress(p) =>
+                p.training_curve.len() == usize::from(p.structure.is_some()),
             _ => true,
         }));
         // The leader's merges lead from all singletons to the structure found.

@@ -15,24 +15,30 @@ use crate::page::numbers;
 
 const BLUE: RGBColor = RGBColor(0, 114, 178);
 const VERMILLION: RGBColor = RGBColor(213, 94, 0);
-const GREEN: RGBColor = RGBColor(0, 158, 115);
+/// The colour of the "all singletons" reference line.
+pub(super) const GREEN: RGBColor = RGBColor(0, 158, 115);
 
 /// One plot: what it shows and how.
-struct Chart<'a> {
-    title: &'a str,
-    y_title: &'a str,
-    points: &'a [(f64, f64)],
+pub(super) struct Chart<'a> {
+    /// The caption above the plot.
+    pub title: &'a str,
+    /// The x axis's title (`episode`, `follower epoch`).
+    pub x_title: &'a str,
+    /// The y axis's title.
+    pub y_title: &'a str,
+    /// The series, as `(x, y)` with `x` from 1.
+    pub points: &'a [(f64, f64)],
     /// A second series in vermillion (the best so far).
-    best: Option<&'a [(f64, f64)]>,
+    pub best: Option<&'a [(f64, f64)]>,
     /// The y axis's range when the quantity has one (ε runs from 0 to 1: an ε still at 0.88
     /// must not look decayed); otherwise the axis fits the data and the reference lines.
-    fixed: Option<(f64, f64)>,
+    pub fixed: Option<(f64, f64)>,
     /// Horizontal reference lines: value, label, colour.
-    refs: Vec<(f64, &'static str, RGBColor)>,
+    pub refs: Vec<(f64, &'static str, RGBColor)>,
 }
 
 /// Draws `chart` into `canvas`; silently skips a canvas that is not there yet.
-fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
+pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
     let Some(backend) = canvas.and_then(CanvasBackend::with_canvas_object) else {
         return;
     };
@@ -67,7 +73,7 @@ fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
         .configure_mesh()
         .x_labels(5)
         .y_labels(5)
-        .x_desc("episode")
+        .x_desc(chart.x_title)
         .y_desc(chart.y_title)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| numbers::short(*y))
@@ -152,6 +158,7 @@ pub fn Plots(state: AppState) -> impl IntoView {
             ) -> Chart<'a> {
                 Chart {
                     title,
+                    x_title: "episode",
                     y_title,
                     points,
                     best: None,
@@ -181,6 +188,7 @@ pub fn Plots(state: AppState) -> impl IntoView {
                 value.get(),
                 &Chart {
                     title: "v(CS): episode (blue), best so far (vermillion)",
+                    x_title: "episode",
                     y_title: "v(CS)",
                     points: &points,
                     best: Some(&best),

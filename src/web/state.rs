@@ -158,6 +158,10 @@ pub struct AppState {
     /// Why the last bi-level run could not start or failed, shown beside its button (the error
     /// box at the top of the page is out of sight there).
     pub lbf_error: RwSignal<Option<String>>,
+    /// The custom grid's fields.
+    pub lbf_custom: super::lbf::LbfCustomFields,
+    /// The merge shown of the leader's merges to the structure found.
+    pub lbf_merge_step: RwSignal<usize>,
     worker: StoredValue<Option<Rc<Worker>>, LocalStorage>,
     /// When the worker last posted anything.
     last_heard: StoredValue<f64>,
@@ -214,6 +218,8 @@ impl AppState {
             lbf_progress: RwSignal::new(Vec::new()),
             lbf_result: RwSignal::new(None),
             lbf_error: RwSignal::new(None),
+            lbf_custom: super::lbf::LbfCustomFields::new(),
+            lbf_merge_step: RwSignal::new(0),
             worker: StoredValue::new_local(None),
             last_heard: StoredValue::new(0.0),
             restore: StoredValue::new(None),

@@ -1,0 +1,108 @@
+//! The bi-level run's live plots: the leader's return per episode, `V(CS)` per episode with the
+//! best so far and all singletons, and the followers' learning curves (their `V` over each
+//! training epoch, structure after structure). Reports arrive a few times a second at most (one
+//! per leader episode or follower training), so every report redraws.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+use super::super::plots::{draw, Chart, GREEN};
+use super::super::protocol::LbfProgress;
+use super::super::state::AppState;
+
+/// The three series of a run's reports: leader returns and `V(CS)` by episode, the best so
+/// far, and the followers' `V` by epoch (all trainings in turn); plus `V` of all singletons
+/// (the first structure valued).
+struct Series {
+    reward: Vec<(f64, f64)>,
+    value: Vec<(f64, f64)>,
+    best: Vec<(f64, f64)>,
+    followers: Vec<(f64, f64)>,
+    singletons: Option<f64>,
+}
+
+fn series(reports: &[LbfProgress]) -> Series {
+    let mut s = Series {
+        reward: Vec::new(),
+        value: Vec::new(),
+        best: Vec::new(),
+        followers: Vec::new(),
+        singletons: None,
+    };
+    for p in reports {
+        if let (Some(value), Some(reward)) = (p.value, p.reward) {
+            let x = p.episode as f64;
+            s.reward.push((x, reward));
+            s.value.push((x, value));
+            s.best.push((x, p.best_value));
+        }
+        if let Some((structure, value)) = &p.structure {
+            if s.singletons.is_none() && structure.iter().all(|c| c.len() == 1) {
+                s.singletons = Some(*value);
+            }
+            for &v in &p.training_curve {
+                s.followers.push(((s.followers.len() + 1) as f64, v));
+            }
+        }
+    }
+    s
+}
+
+/// The plots, shown once the run has reported.
+#[component]
+pub fn LbfPlots(state: AppState) -> impl IntoView {
+    let [reward, value, followers] = [NodeRef::<Canvas>::new(), NodeRef::new(), NodeRef::new()];
+    Effect::new(move |_| {
+        state.lbf_progress.with(|h| {
+            let s = series(h);
+            let singletons = s.singletons.map(|y| (y, "all singletons", GREEN));
+            draw(
+                reward.get(),
+                &Chart {
+                    title: "leader's return: V(final) − V(all singletons)",
+                    x_title: "leader episode",
+                    y_title: "return",
+                    points: &s.reward,
+                    best: None,
+                    fixed: None,
+                    refs: Vec::new(),
+                },
+            );
+            draw(
+                value.get(),
+                &Chart {
+                    title: "V(CS): episode (blue), best so far (vermillion)",
+                    x_title: "leader episode",
+                    y_title: "V(CS)",
+                    points: &s.value,
+                    best: Some(&s.best),
+                    fixed: None,
+                    refs: singletons.into_iter().collect(),
+                },
+            );
+            draw(
+                followers.get(),
+                &Chart {
+                    title: "followers' V while training, structure after structure",
+                    x_title: "follower epoch",
+                    y_title: "V over the epoch",
+                    points: &s.followers,
+                    best: None,
+                    fixed: None,
+                    refs: singletons.into_iter().collect(),
+                },
+            );
+        });
+    });
+    let shown = move || state.lbf_progress.with(|h| !h.is_empty());
+    view! {
+        <div class="plots" style:display=move || if shown() { "" } else { "none" }>
+            <canvas node_ref=reward width="330" height="170" data-testid="lbf-plot-reward" role="img"
+                aria-label="the leader's return in each episode: the final structure's V less all singletons' V"></canvas>
+            <canvas node_ref=value width="330" height="170" data-testid="lbf-plot-value" role="img"
+                aria-label="V(CS) of the structure each leader episode ended on, the best so far, and all singletons as a reference line"></canvas>
+            <canvas node_ref=followers width="330" height="170" data-testid="lbf-plot-followers" role="img"
+                aria-label="the followers' V over each training epoch, for each structure they trained on in turn"></canvas>
+        </div>
+    }
+}

@@ -1,0 +1,159 @@
+//! The bi-level trainer in the page: its set-up, start, status, live plots, the structure
+//! found with its value, the trained followers' episode, the leader's merges and both levels'
+//! weights.
+
+use leptos::prelude::*;
+
+use super::super::app::value_view;
+use super::super::field::Field;
+use super::super::protocol::{LbfReport, LbfTrainSpec, ToWorker};
+use super::super::state::{count_at, AppState, FormError};
+use super::charts::LbfPlots;
+use super::merges::LbfMerges;
+use super::setup::{chosen, LbfSetup};
+use crate::page::numbers;
+use crate::service::{MAX_BROWSER_LBF_EPISODES, MAX_BROWSER_LBF_EPOCHS};
+
+/// The shared training status while (or after) a bi-level run was the last training.
+pub fn training_status(state: &AppState) -> String {
+    if state.lbf_training.get() {
+        return state.lbf_progress.with(|h| match h.last() {
+            Some(p) => format!(
+                "training on the grid: episode {} / {}, {} structures trained, best V(CS) {}",
+                p.episode,
+                p.episodes,
+                p.trainings,
+                numbers::short(p.best_value)
+            ),
+            None => "training on the grid: starting…".to_string(),
+        });
+    }
+    match state.lbf_result.get() {
+        Some(r) => format!(
+            "done: {} leader episodes, {} structures trained, in {:.1} s",
+            r.episodes, r.trainings, r.seconds
+        ),
+        None => "not trained yet".to_string(),
+    }
+}
+
+/// The bi-level trainer: a preset, leader episodes and follower epochs; start, progress, the
+/// structure found with its value, the trained followers' episode and both levels' weights.
+#[component]
+pub fn LbfTraining(state: AppState) -> impl IntoView {
+    let start = move |_| {
+        let spec = (|| -> Result<LbfTrainSpec, FormError> {
+            Ok(LbfTrainSpec {
+                config: chosen(&state)?,
+                episodes: count_at(
+                    "lbf-episodes-input",
+                    "leader episodes",
+                    &state.lbf_episodes.get(),
+                    1,
+                    MAX_BROWSER_LBF_EPISODES,
+                )?,
+                epochs: count_at(
+                    "lbf-epochs-input",
+                    "follower epochs",
+                    &state.lbf_epochs.get(),
+                    1,
+                    MAX_BROWSER_LBF_EPOCHS,
+                )?,
+                seed: state.seed_value()?,
+            })
+        })();
+        match spec {
+            Ok(spec) => {
+                state.error.set(None);
+                state.lbf_error.set(None);
+                state.lbf_progress.set(Vec::new());
+                state.lbf_result.set(None);
+                state.lbf_merge_step.set(0);
+                state.lbf_training.set(true);
+                state.run_started();
+                state.lbf_last.set(true);
+                state.send(&ToWorker::LbfTrain(spec), false);
+            }
+            Err(e) => state.fail_form(e),
+        }
+    };
+    let play = move |_| {
+        if let Some(r) = state.lbf_result.get() {
+            state.lbf_step.set(0);
+            state.lbf_coalitions.set(Some(r.structure.clone()));
+            state.lbf.set(Some(LbfReport {
+                name: format!("the trained followers on {}", r.config),
+                check: format!(
+                    "coalitions {:?} (1-based), coloured alike",
+                    r.structure
+                        .iter()
+                        .map(|c| c.iter().map(|a| a + 1).collect::<Vec<_>>())
+                        .collect::<Vec<_>>()
+                ),
+                replayed: r.episode,
+            }));
+        }
+    };
+    let busy = move || state.lbf_training.get() || state.training.get();
+    view! {
+        <div class="row">
+            <LbfSetup state />
+            <Field state label="Leader episodes" testid="lbf-episodes-input" value=state.lbf_episodes inputmode="numeric" />
+            <Field state label="Follower epochs per structure (K)" testid="lbf-epochs-input" value=state.lbf_epochs inputmode="numeric" />
+            <button data-testid="lbf-train-start" on:click=start disabled=busy>"Train BRIDGE on the grid"</button>
+        </div>
+        // The run's status and errors beside its button as well as in the shared places above.
+        <p class="status" role="status" aria-live="polite">
+            {move || state.lbf_last.get().then(|| training_status(&state))}
+        </p>
+        {move || state.lbf_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        <LbfPlots state />
+        {move || {
+            let last = state
+                .lbf_progress
+                .with(|h| h.iter().rev().find_map(|p| p.structure.clone()));
+            last.map(|(cs, v)| view! {
+                <p class="note">{format!(
+                    "last structure the followers trained on: {}, V = {}",
+                    cs.iter()
+                        .map(|c| format!("{:?}", c.iter().map(|a| a + 1).collect::<Vec<_>>()))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    numbers::short(v)
+                )}</p>
+            })
+        }}
+        {move || state.lbf_result.get().map(|r| {
+            let leader = format!("data:application/octet-stream;base64,{}", r.leader_base64);
+            let followers = format!("data:application/octet-stream;base64,{}", r.followers_base64);
+            let coalitions = r
+                .structure
+                .iter()
+                .zip(&r.coalition_values)
+                .map(|(c, v)| format!("{:?}: {}", c.iter().map(|a| a + 1).collect::<Vec<_>>(), numbers::short(*v)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            view! {
+                <p class="described">
+                    "Structure found (agents 1-based): " {coalitions} ". V(CS) = "
+                    {value_view(r.value, Some("lbf-value".into()))}
+                    {format!(
+                        "; all singletons {}, gain over them {}",
+                        numbers::short(r.singleton_value),
+                        numbers::signed(r.value - r.singleton_value)
+                    )}
+                </p>
+                <div class="row">
+                    <button data-testid="lbf-episode-play" on:click=play>"Play the trained followers' episode"</button>
+                    <a class="button secondary" data-testid="lbf-leader-download" href=leader download="bridge-lbf-leader.safetensors">
+                        "Leader weights"
+                    </a>
+                    <a class="button secondary" data-testid="lbf-followers-download" href=followers download="bridge-followers.safetensors">
+                        "Follower weights"
+                    </a>
+                </div>
+                <LbfMerges state />
+            }
+        })}
+    }
+}
