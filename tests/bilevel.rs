@@ -154,6 +154,23 @@ fn bad_input_is_refused_before_training() {
         &["repro", "fig3", "--configs", "6a9t"],
         "the configurations are teaching, 6a4t",
     );
+    // A custom configuration file: a misspelt field, a grid too small.
+    let file = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("written");
+        path
+    };
+    let example = std::fs::read_to_string(example_config()).expect("the example");
+    let misspelt = file("misspelt.json", &example.replace("\"apples\"", "\"apple\""));
+    refused(
+        &["lbf", "--config", s(&misspelt)],
+        "is not a custom LBF configuration",
+    );
+    let small = file(
+        "small.json",
+        &example.replace("\"grid_side\": 5", "\"grid_side\": 3"),
+    );
+    refused(&["lbf", "--config", s(&small)], "grid_side");
     let missing = dir.path().join("no/such/dir/out.json");
     refused(
         &["lbf", "--config", "teaching", "--out", s(&missing)],
@@ -189,6 +206,39 @@ fn bad_input_is_refused_before_training() {
         ],
         "other settings",
     );
+}
+
+fn example_config() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/lbf-custom.json")
+}
+
+#[test]
+fn a_custom_grid_from_a_file_trains_and_plays() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let episode = dir.path().join("episode.json");
+    let config = example_config();
+    let out = bridge(&[
+        "lbf",
+        "--config",
+        s(&config),
+        "--episodes",
+        "2",
+        "--epochs",
+        "1",
+        "--episode",
+        s(&episode),
+    ]);
+    succeeded(&out);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("a JSON summary on stdout");
+    let agents: usize = summary["structure"]
+        .as_array()
+        .expect("lists")
+        .iter()
+        .map(|c| c.as_array().expect("a coalition").len())
+        .sum();
+    assert_eq!(agents, 3);
+    succeeded(&bridge(&["lbf-replay", s(&episode), "--check"]));
 }
 
 #[test]

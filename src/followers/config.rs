@@ -83,8 +83,10 @@ pub struct Config {
 /// The preset names, in the order of the paper's figures (after `teaching`).
 pub const PRESETS: [&str; 7] = ["teaching", "6a4t", "6a5t", "8a4t", "8a5t", "10a4t", "10a5t"];
 
-/// The fields a user sets for a custom configuration; everything else follows from them.
+/// The fields a user sets for a custom configuration; everything else follows from them. Read
+/// from files too, so an unknown (misspelt) field is refused rather than ignored.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CustomConfig {
     /// Rows and columns of the square grid (at least 5).
     pub grid_side: usize,

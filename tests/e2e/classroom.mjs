@@ -35,6 +35,17 @@ try {
     await page.screenshot({ path: join(artifacts, `error-${field ?? button}.png`) });
   }
 
+  await check('a custom LBF grid too small: the message beside the grid side, in view', async () => {
+    await byId('lbf-config-select').selectOption('custom');
+    await byId('lbf-side-input').fill('3');
+    await errorInView('lbf-train-start', /grid side: 3 is out of range; give 5 to 16/, 'lbf-side-input');
+    await byId('lbf-side-input').fill('6');
+    await byId('lbf-apples-input').fill('2.5');
+    await errorInView('lbf-train-start', /apples: 2\.5 is not a whole number/, 'lbf-apples-input');
+    await byId('lbf-apples-input').fill('2');
+    await byId('lbf-config-select').selectOption('teaching');
+  });
+
   await check('hidden layers `abc`: the message beside the field, in view', async () => {
     await byId('hidden-input').fill('abc');
     await errorInView('train-start', /hidden layer width: `abc` is not a whole number/, 'hidden-input');

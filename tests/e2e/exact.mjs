@@ -369,6 +369,16 @@ try {
     assert.ok(steps >= 1 && steps <= 25, `${steps} steps`);
     await byId('lbf-step-next').click();
     assert.match(await byId('lbf-step').textContent(), new RegExp(`step 1 of ${steps}`));
+    // The live plots were drawn, and the leader's merges lead from singletons to the structure.
+    for (const plot of ['lbf-plot-reward', 'lbf-plot-value', 'lbf-plot-followers']) assert.ok(await byId(plot).isVisible(), plot);
+    const coalitions = JSON.parse((await byId('lbf-check').textContent()).match(/coalitions (\[.*\]) \(1-based\)/)[1]);
+    const merges = 4 - coalitions.length;
+    if (merges > 0) {
+      assert.match(await byId('lbf-merge').textContent(), /^From \{1\} \{2\} \{3\} \{4\} the leader merged/);
+      for (let k = 1; k < merges; k++) await byId('lbf-merge-next').click();
+      assert.ok(await byId('lbf-merge-next').isDisabled(), 'the last merge reached');
+      assert.equal(await page.locator('.lbf-merges tr').count(), merges + 1);
+    }
     await page.screenshot({ path: join(artifacts, 'lbf-trained.png'), fullPage: true });
     // A bad number is refused with a message, not clamped.
     await byId('lbf-episodes-input').fill('0');
@@ -376,6 +386,26 @@ try {
     await byId('error').waitFor({ timeout: 30_000 });
     assert.match(await byId('error').textContent(), /leader episodes/);
     await byId('lbf-episodes-input').fill('30');
+  });
+
+  await check('BRIDGE trains on a grid of the user\'s own', async () => {
+    await byId('lbf-config-select').selectOption('custom');
+    await byId('lbf-side-input').fill('5');
+    await byId('lbf-agents-input').fill('3');
+    await byId('lbf-apples-input').fill('1');
+    await byId('lbf-steps-input').fill('12');
+    await byId('lbf-episodes-input').fill('3');
+    await byId('lbf-epochs-input').fill('2');
+    await byId('lbf-train-start').click();
+    await byId('train-status').filter({ hasText: /done: 3 leader episodes/ }).waitFor({ timeout: 120_000 });
+    assert.ok(Number.isFinite(Number((await byId('lbf-value').textContent()).trim())));
+    await byId('lbf-episode-play').click();
+    assert.match(await byId('lbf-check').textContent(), /the trained followers on custom: coalitions/);
+    assert.equal(await byId('lbf-grid').locator('g.player').count(), 3);
+    assert.equal(await byId('lbf-grid').getAttribute('viewBox'), '0 0 170 170');
+    await byId('lbf-config-select').selectOption('teaching');
+    await byId('lbf-episodes-input').fill('30');
+    await byId('lbf-epochs-input').fill('10');
   });
 
   await check('no request leaves 127.0.0.1 and the console has no errors', async () => {

@@ -588,7 +588,8 @@ pub enum FollowerSettings {
 #[derive(Args, Debug)]
 pub struct LbfArgs {
     /// The configuration: teaching (4 agents, 2 apples) or the paper's 6a4t, 6a5t, 8a4t, 8a5t,
-    /// 10a4t, 10a5t (agents and apples; grid sides, levels and costs in RESULTS.md).
+    /// 10a4t, 10a5t (agents and apples; grid sides, levels and costs in RESULTS.md), or a
+    /// JSON file of your own grid's settings (see examples/lbf-custom.json).
     #[arg(long)]
     pub config: String,
     /// The algorithm forming coalitions: bridge, or a baseline searching structures valued by

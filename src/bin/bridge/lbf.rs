@@ -13,7 +13,7 @@ use bridge_lab::algorithms::Algorithm;
 use bridge_lab::bilevel::search::{run_baseline, GRID_ALGORITHMS};
 use bridge_lab::bilevel::{BiLevelEvent, LbfRun, Outcome, RunSettings, RunState};
 use bridge_lab::core::{CoalitionStructure, Solution};
-use bridge_lab::followers::{Carry, Config, FollowerParams, Followers};
+use bridge_lab::followers::{Carry, Config, CustomConfig, FollowerParams, Followers};
 use bridge_lab::leader::weights;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -37,9 +37,27 @@ fn carry(arg: CarryArg) -> Carry {
     }
 }
 
+/// The configuration `--config` names: a preset, or a JSON file of a custom grid's settings
+/// (the fields of [`CustomConfig`]; see `examples/lbf-custom.json`).
+fn config(name: &str) -> Result<Config> {
+    if !name.ends_with(".json") {
+        return Ok(Config::from_name(name)?);
+    }
+    let text = std::fs::read_to_string(name)
+        .with_context(|| format!("cannot read the configuration file {name}"))?;
+    let settings: CustomConfig = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{name} is not a custom LBF configuration; give a JSON object with grid_side, \
+             agents, apples, min_agent_level, max_agent_level, min_apple_level, \
+             max_apple_level, recruitment_cost and episode_steps (or null)"
+        )
+    })?;
+    Config::custom(&settings).with_context(|| format!("the configuration in {name}"))
+}
+
 /// The run's settings from the command line.
 fn settings(args: &LbfArgs) -> Result<RunSettings> {
-    let config = Config::from_name(&args.config)?;
+    let config = config(&args.config)?;
     let mut s = RunSettings::ours(config, args.episodes, args.seed);
     s.followers = FollowerParams {
         critic: carry(args.critic),
