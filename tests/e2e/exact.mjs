@@ -375,8 +375,12 @@ try {
     const merges = 4 - coalitions.length;
     if (merges > 0) {
       assert.match(await byId('lbf-merge').textContent(), /^From \{1\} \{2\} \{3\} \{4\} the leader merged/);
+      assert.match(await byId('lbf-merge-step').textContent(), new RegExp(`^merge 1 of ${merges}$`));
+      assert.ok(await byId('lbf-merge-back').isDisabled(), 'no merge before the first');
       for (let k = 1; k < merges; k++) await byId('lbf-merge-next').click();
+      assert.match(await byId('lbf-merge-step').textContent(), new RegExp(`^merge ${merges} of ${merges}$`));
       assert.ok(await byId('lbf-merge-next').isDisabled(), 'the last merge reached');
+      assert.equal(await byId('lbf-merge-next').textContent(), 'next merge ▶');
       assert.equal(await page.locator('.lbf-merges tr').count(), merges + 1);
     }
     await page.screenshot({ path: join(artifacts, 'lbf-trained.png'), fullPage: true });

@@ -92,10 +92,10 @@ pub fn LbfMerges(state: AppState) -> impl IntoView {
                     "a Q-value is what the trained leader expects from a merge (or from stopping) and all it does after."
                 </p>
                 <div class="row">
-                    <button class="secondary" data-testid="lbf-merge-back" on:click=move |_| step_by(-1) disabled=k == 0>"◀ back"</button>
+                    <button class="secondary" data-testid="lbf-merge-back" on:click=move |_| step_by(-1) disabled={k == 0}>"◀ back"</button>
                     <button class="secondary" data-testid="lbf-merge-next" on:click=move |_| step_by(1)
-                        disabled=k + 1 >= merges.len()>"next merge ▶"</button>
-                    <span>{format!("merge {} of {}", k + 1, merges.len())}</span>
+                        disabled={k + 1 >= merges.len()}>"next merge ▶"</button>
+                    <span data-testid="lbf-merge-step">{format!("merge {} of {}", k + 1, merges.len())}</span>
                 </div>
                 <p class="described" data-testid="lbf-merge" aria-live="polite">{described(&merges[k])}</p>
                 <table class="lbf-merges">
