@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks: criterion natively (exact solver, value look-ups, leader, baselines,
-# followers) and the leader's and followers' wasm benchmark in headless Chromium, then prints
+# followers), the leader's and followers' wasm benchmark in headless Chromium and the bi-level
+# trainer's wall time in the page (tests/e2e/page_lbf_bench.mjs), then prints
 # their wasm/native ratios measured in this one run. Figures go to target/bench-summary.md.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,6 +17,9 @@ cargo bench --bench leader -- --warm-up-time 1 --measurement-time 4 | tee target
 cargo bench --bench baselines -- --warm-up-time 1 --measurement-time 3 | tee target/bench-baselines.txt
 cargo bench --bench followers -- --warm-up-time 1 --measurement-time 4 | tee target/bench-followers.txt
 WASM_BINDGEN_TEST_TIMEOUT=600 cargo test --release --target wasm32-unknown-unknown --test wasm_bench -- --nocapture | tee target/bench-wasm.txt
+# The bi-level trainer's wall time in the page (teaching and 6a4t with the page's defaults).
+trunk build --release --offline
+node tests/e2e/page_lbf_bench.mjs teaching 6a4t | tee target/bench-page-lbf.txt
 
 python3 - "$out" <<'PY'
 import re, sys
