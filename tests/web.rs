@@ -92,6 +92,7 @@ fn the_setup_survives_the_url_as_the_browser_reads_it() {
         return_mix: "0.25".into(),
         double_dqn: true,
         return_bound: true,
+        lbf: bridge_lab::page::lbf_setup::LbfForm::default(),
     };
     let setup = Setup {
         agents: "12".into(),

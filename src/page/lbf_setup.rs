@@ -62,6 +62,89 @@ impl Default for LbfCustomText {
     }
 }
 
+/// The bi-level run's form as typed: the configuration chosen, leader episodes, follower
+/// epochs, and the custom grid's fields (kept while a preset is chosen).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LbfForm {
+    /// A preset's name or `custom`.
+    pub config: String,
+    /// Leader episodes.
+    pub episodes: String,
+    /// Follower epochs per structure.
+    pub epochs: String,
+    /// The custom grid.
+    pub custom: LbfCustomText,
+}
+
+impl Default for LbfForm {
+    /// The page's defaults: `teaching`, 30 leader episodes, 10 follower epochs.
+    fn default() -> Self {
+        Self {
+            config: "teaching".into(),
+            episodes: "30".into(),
+            epochs: "10".into(),
+            custom: LbfCustomText::default(),
+        }
+    }
+}
+
+/// The custom grid's keys in a URL query, each with its field.
+const CUSTOM_KEYS: [&str; 9] = [
+    "lbf.side",
+    "lbf.agents",
+    "lbf.apples",
+    "lbf.agent_min",
+    "lbf.agent_max",
+    "lbf.apple_min",
+    "lbf.apple_max",
+    "lbf.cost",
+    "lbf.steps",
+];
+
+impl LbfForm {
+    /// The field a URL query's `key` names.
+    fn field_mut(&mut self, key: &str) -> Option<&mut String> {
+        let c = &mut self.custom;
+        Some(match key {
+            "lbf" => &mut self.config,
+            "lbf.episodes" => &mut self.episodes,
+            "lbf.epochs" => &mut self.epochs,
+            "lbf.side" => &mut c.grid_side,
+            "lbf.agents" => &mut c.agents,
+            "lbf.apples" => &mut c.apples,
+            "lbf.agent_min" => &mut c.agent_levels.0,
+            "lbf.agent_max" => &mut c.agent_levels.1,
+            "lbf.apple_min" => &mut c.apple_levels.0,
+            "lbf.apple_max" => &mut c.apple_levels.1,
+            "lbf.cost" => &mut c.cost,
+            "lbf.steps" => &mut c.steps,
+            _ => return None,
+        })
+    }
+
+    /// The form as `(key, text)` pairs for a URL query: the custom grid's only when chosen.
+    pub fn to_pairs(&self) -> Vec<(String, String)> {
+        let mut this = self.clone();
+        let custom = self.config == "custom";
+        ["lbf", "lbf.episodes", "lbf.epochs"]
+            .iter()
+            .chain(CUSTOM_KEYS.iter().filter(|_| custom))
+            .filter_map(|k| this.field_mut(k).map(|v| (k.to_string(), v.clone())))
+            .collect()
+    }
+
+    /// Sets the field `key` names to `value`; whether `key` is one of the form's.
+    pub fn set(&mut self, key: &str, value: &str) -> bool {
+        match self.field_mut(key) {
+            Some(field) => {
+                *field = value.to_string();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 impl LbfCustomText {
     /// The fields read and checked: every field in its range, the levels in order, and what
     /// the configuration itself checks (agents crowding the grid), each complaint at its field.
@@ -210,6 +293,23 @@ mod tests {
         });
         assert_eq!(refused.field, Some("lbf-agents-input"));
         assert_eq!(refused.message, "12 agents crowd a 4x4 grid");
+    }
+
+    #[test]
+    fn the_form_survives_its_pairs() {
+        let mut form = LbfForm::default();
+        assert_eq!(form.to_pairs().len(), 3, "a preset writes no grid fields");
+        form.config = "custom".into();
+        form.custom.cost = "0.5".into();
+        form.custom.apple_levels.1 = "4".into();
+        let pairs = form.to_pairs();
+        assert_eq!(pairs.len(), 12);
+        let mut read = LbfForm::default();
+        for (k, v) in &pairs {
+            assert!(read.set(k, v), "{k}");
+        }
+        assert_eq!(read, form);
+        assert!(!read.set("lbf.unknown", "1"));
     }
 
     #[test]

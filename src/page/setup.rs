@@ -4,7 +4,10 @@
 //! `?agents=12&seed=3` is enough: missing keys keep the page's defaults, unknown keys are
 //! ignored, and values are kept as text, so a bad one reaches the form and is refused there
 //! with a message beside its field. The network size is written only when it was typed by
-//! hand; otherwise it follows the number of agents.
+//! hand; otherwise it follows the number of agents. The LBF panel's form travels too (`lbf=…`,
+//! and its custom grid's `lbf.side=…` and so on when `lbf=custom`).
+
+use super::lbf_setup::LbfForm;
 
 /// Every field of the set-up as the form holds it (text as typed, switches as booleans).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,6 +42,8 @@ pub struct Setup {
     pub double_dqn: bool,
     /// The return lower bound.
     pub return_bound: bool,
+    /// The bi-level run's form (LBF).
+    pub lbf: LbfForm,
 }
 
 /// The text fields' keys in the query, in the order they are written.
@@ -81,6 +86,7 @@ impl Setup {
         }
         pairs.push(("double".into(), flag(self.double_dqn)));
         pairs.push(("bound".into(), flag(self.return_bound)));
+        pairs.extend(self.lbf.to_pairs());
         pairs
             .iter()
             .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
@@ -110,6 +116,7 @@ impl Setup {
             if let Some(field) = setup.text_mut(k) {
                 *field = v.clone();
             }
+            setup.lbf.set(k, v);
             match k.as_str() {
                 "network" => setup.network = Some(v.clone()),
                 "double" => setup.double_dqn = v == "1",
@@ -197,6 +204,7 @@ mod tests {
             return_mix: "0.25".into(),
             double_dqn: true,
             return_bound: true,
+            lbf: LbfForm::default(),
         }
     }
 
@@ -216,6 +224,8 @@ mod tests {
         s.network = Some("20".into());
         s.params[1].1 = "1e-3".into();
         s.double_dqn = false;
+        s.lbf.config = "custom".into();
+        s.lbf.custom.grid_side = "7".into();
         let query = s.to_query();
         assert!(
             query.contains("hidden=64,%2032%20%26%20more%3D%CE%B5%20%C3%BC%25"),

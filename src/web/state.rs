@@ -176,6 +176,7 @@ impl AppState {
         // The form starts with our lookahead leader's settings: with them the default instance is
         // learned within the default episodes (the paper's settings stay one click away).
         let ours = DqnParams::ours();
+        let lbf_form = crate::page::lbf_setup::LbfForm::default();
         let state = Self {
             worker_state: RwSignal::new(WorkerState::Starting),
             error: RwSignal::new(None),
@@ -210,9 +211,9 @@ impl AppState {
             lbf: RwSignal::new(None),
             lbf_step: RwSignal::new(0),
             lbf_coalitions: RwSignal::new(None),
-            lbf_config: RwSignal::new("teaching".to_string()),
-            lbf_episodes: RwSignal::new("30".to_string()),
-            lbf_epochs: RwSignal::new("10".to_string()),
+            lbf_config: RwSignal::new(lbf_form.config),
+            lbf_episodes: RwSignal::new(lbf_form.episodes),
+            lbf_epochs: RwSignal::new(lbf_form.epochs),
             lbf_training: RwSignal::new(false),
             lbf_last: RwSignal::new(false),
             lbf_progress: RwSignal::new(Vec::new()),

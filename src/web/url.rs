@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::state::{default_params, AppState};
+use crate::page::lbf_setup::LbfForm;
 use crate::page::setup::Setup;
 
 /// How long the form rests before its set-up becomes a history entry: typing `300` makes one
@@ -30,6 +31,12 @@ pub fn current(state: &AppState) -> Setup {
         return_mix: state.return_mix.get(),
         double_dqn: state.double_dqn.get(),
         return_bound: state.return_bound.get(),
+        lbf: LbfForm {
+            config: state.lbf_config.get(),
+            episodes: state.lbf_episodes.get(),
+            epochs: state.lbf_epochs.get(),
+            custom: state.lbf_custom.text(),
+        },
     }
 }
 
@@ -53,6 +60,10 @@ pub fn apply(state: &AppState, setup: Setup) {
     state.return_mix.set(setup.return_mix);
     state.double_dqn.set(setup.double_dqn);
     state.return_bound.set(setup.return_bound);
+    state.lbf_config.set(setup.lbf.config);
+    state.lbf_episodes.set(setup.lbf.episodes);
+    state.lbf_epochs.set(setup.lbf.epochs);
+    state.lbf_custom.set_text(setup.lbf.custom);
 }
 
 /// The page's query string, `?…` or empty.

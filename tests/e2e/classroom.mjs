@@ -218,6 +218,16 @@ try {
     await p.waitForFunction(() => document.querySelector('[data-testid="agents-input"]').value === '11', null, { timeout: 10_000 });
     await first.close();
 
+    // The LBF panel's form travels too, its custom grid included.
+    const lbf = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const grid = await openPage(lbf, `${server.base}?lbf=custom&lbf.side=7&lbf.cost=0.5&lbf.episodes=4`);
+    assert.equal(await grid.byId('lbf-config-select').inputValue(), 'custom');
+    assert.equal(await grid.byId('lbf-side-input').inputValue(), '7');
+    assert.equal(await grid.byId('lbf-cost-input').inputValue(), '0.5');
+    assert.equal(await grid.byId('lbf-episodes-input').inputValue(), '4');
+    assert.match(await grid.byId('share-link').inputValue(), /[?&]lbf=custom&.*lbf\.side=7(&|$)/);
+    await lbf.close();
+
     const fresh = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const other = await openPage(fresh, link);
     assert.equal(await other.byId('agents-input').inputValue(), '9');

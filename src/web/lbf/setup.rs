@@ -41,7 +41,8 @@ impl LbfCustomFields {
         }
     }
 
-    fn text(&self) -> LbfCustomText {
+    /// The fields as typed (tracked).
+    pub fn text(&self) -> LbfCustomText {
         LbfCustomText {
             grid_side: self.grid_side.get(),
             agents: self.agents.get(),
@@ -51,6 +52,21 @@ impl LbfCustomFields {
             cost: self.cost.get(),
             steps: self.steps.get(),
         }
+    }
+}
+
+impl LbfCustomFields {
+    /// Puts `t` into the fields.
+    pub fn set_text(&self, t: LbfCustomText) {
+        self.grid_side.set(t.grid_side);
+        self.agents.set(t.agents);
+        self.apples.set(t.apples);
+        self.agent_min.set(t.agent_levels.0);
+        self.agent_max.set(t.agent_levels.1);
+        self.apple_min.set(t.apple_levels.0);
+        self.apple_max.set(t.apple_levels.1);
+        self.cost.set(t.cost);
+        self.steps.set(t.steps);
     }
 }
 
