@@ -1200,3 +1200,25 @@ fn a_graph_leader_trained_at_twenty_agents_runs_at_a_thousand() {
         "is a range",
     );
 }
+
+/// The page's built-in example leader (src/web/examples.rs) still reads and solves the
+/// instance it was trained on as it did when it was made.
+#[test]
+fn the_page_s_example_leader_solves_its_instance_as_when_it_was_made() {
+    let weights = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("static/examples/leader-modified-normal-10.safetensors");
+    let sol = solve(&[
+        "solve",
+        "--dist",
+        "modified_normal",
+        "--agents",
+        "10",
+        "--seed",
+        "1",
+        "--algo",
+        "bridge",
+        "--weights",
+        weights.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(sol.value, 253.13401875992554);
+}

@@ -8,7 +8,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlInputElement;
 
 use super::compare::ComparePanel;
+use super::examples::Examples;
 use super::field::{Field, FieldError};
+use super::glossary::Glossary;
+use super::guide::{Guide, GuideButton, GuideOpen};
 use super::lbf::LbfPanel;
 use super::plots::Plots;
 use super::protocol::{ExactReport, ToWorker};
@@ -94,6 +97,7 @@ pub fn chips(coalitions: Vec<Vec<usize>>) -> impl IntoView {
 fn App() -> impl IntoView {
     let state = AppState::start();
     super::url::install(state);
+    let guide = GuideOpen::new();
     let status = move || match state.worker_state.get() {
         WorkerState::Starting => "starting the worker…",
         WorkerState::Idle => "ready",
@@ -115,6 +119,10 @@ fn App() -> impl IntoView {
             </p>
             <p class="status">"worker: " <span data-testid="worker-status" role="status">{status}</span></p>
             <ShareLink state />
+            <div class="row">
+                <GuideButton open=guide />
+                <Examples state />
+            </div>
         </header>
         <main>
             // The error box, kept in sight at the top; a crashed or silent worker's restart
@@ -133,6 +141,7 @@ fn App() -> impl IntoView {
                         on:click=move |_| state.error.set(None)>"×"</button>
                 </div>
             </Show>
+            <Guide state open=guide />
             // On a wide screen the set-up sits beside the results (one screen on a projector);
             // on a narrow one they follow each other.
             <div class="setup-column">
@@ -146,6 +155,7 @@ fn App() -> impl IntoView {
             <div class="wide-column">
                 <ComparePanel state />
                 <LbfPanel state />
+                <Glossary />
             </div>
         </main>
     }

@@ -5,7 +5,10 @@
 pub mod app;
 pub use crate::service::protocol;
 pub mod compare;
+pub mod examples;
 pub mod field;
+pub mod glossary;
+pub mod guide;
 pub mod lbf;
 pub mod plots;
 pub mod state;

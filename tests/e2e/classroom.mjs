@@ -186,6 +186,51 @@ try {
     await p.close();
   });
 
+  await check('a first visit opens the guided run, which leads through one experiment to its end', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const { page: p, byId: id } = await openPage(ctx, server.base, { guide: true });
+    const step = async (k, title) => {
+      await id('guide-step').filter({ hasText: `Step ${k} of 5: ${title}` }).waitFor({ timeout: 300_000 });
+      await id('guide-do').click();
+    };
+    await step(1, 'An instance and its optimum');
+    await id('exact-value').waitFor({ timeout: 30_000 });
+    await step(2, 'Train a leader');
+    await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+    await step(3, 'Watch its merges');
+    await id('cs-value').waitFor({ timeout: 30_000 });
+    await step(4, 'Beside the classic algorithms');
+    await id('compare-table').waitFor({ timeout: 60_000 });
+    await step(5, 'The lower level');
+    await id('guide-step').filter({ hasText: 'The whole path, done.' }).waitFor({ timeout: 300_000 });
+    await p.screenshot({ path: join(artifacts, 'guide-done.png'), fullPage: true });
+    // Closed, it stays closed on the next visit, and the Guide button brings it back.
+    await id('guide-close').click();
+    await p.reload();
+    await id('worker-status').filter({ hasText: 'ready' }).waitFor({ timeout: 60_000 });
+    assert.equal(await id('guide').count(), 0, 'closed once, closed on the next visit');
+    await id('guide-open').click();
+    await id('guide-step').waitFor({ timeout: 10_000 });
+    // The glossary explains the terms the page uses.
+    await id('glossary').locator('summary').click();
+    assert.match(await id('glossary').textContent(), /Q-value/);
+    await ctx.close();
+  });
+
+  await check('the built-in examples: a trained leader and a foraging episode, one click each', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const { byId: id } = await openPage(ctx, server.base);
+    await id('example-leader').click();
+    await id('leader-info').filter({ hasText: /example leader/ }).waitFor({ timeout: 30_000 });
+    await id('infer-run').click();
+    await id('cs-value').waitFor({ timeout: 30_000 });
+    // The same leader and instance as `bridge train --dist modified_normal --agents 10 --seed 1`.
+    assert.equal(Number(await id('cs-value').textContent()), 253.13401875992554);
+    await id('example-lbf').click();
+    await id('lbf-check').filter({ hasText: /reproduces the recording: 11 steps/ }).waitFor({ timeout: 30_000 });
+    await ctx.close();
+  });
+
   await check('the set-up lives in the URL: reload, back and forward, copy link; a link opened in a fresh browser gives the same cs-value', async () => {
     const first = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     await first.grantPermissions(['clipboard-read', 'clipboard-write']);

@@ -84,8 +84,10 @@ export function checks() {
   return { check, finish };
 }
 
-/** A page of `context` on `url`, its worker ready; `byId` finds a `data-testid` hook. */
-export async function openPage(context, url) {
+/** A page of `context` on `url`, its worker ready; `byId` finds a `data-testid` hook. The
+ * guided first run is closed beforehand (as for a returning visitor) unless `guide` is set. */
+export async function openPage(context, url, { guide = false } = {}) {
+  if (!guide) await context.addInitScript(() => localStorage.setItem('bridge-lab-guide-closed', '1'));
   const page = await context.newPage();
   const consoleErrors = [];
   page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });

@@ -1,0 +1,107 @@
+//! Built-in examples, one click each, shipped with the page (and cached for offline use with the
+//! rest of the build): a trained leader for the page's default instance, and a Level-Based
+//! Foraging episode recorded from lbforaging 2.0.0 to replay on the grid.
+//!
+//! The leader is `static/examples/leader-modified-normal-10.safetensors`, made by `bridge train
+//! --dist modified_normal --agents 10 --seed 1 --episodes 300` (our lookahead settings; v(CS)
+//! 253.1 on that instance, against C-Link's 217.5 and the optimum's 271.0). The episode is
+//! `tests/data/lbf-vectors/ep_8x8_2p_2f_team_s0.json`. `index.html` copies both into the build.
+
+use base64::Engine as _;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::protocol::ToWorker;
+use super::state::{AppState, WorkerState};
+
+/// The example leader's file in the build.
+const LEADER: &str = "leader-modified-normal-10.safetensors";
+
+/// The example episode's file in the build.
+const EPISODE: &str = "ep_8x8_2p_2f_team_s0.json";
+
+/// Fetches `file` from the page's own build.
+async fn fetch(file: &str) -> Result<web_sys::Response, String> {
+    let failed =
+        |e: wasm_bindgen::JsValue| format!("the example {file} could not be loaded: {e:?}");
+    let response: web_sys::Response = JsFuture::from(window().fetch_with_str(file))
+        .await
+        .map_err(failed)?
+        .dyn_into()
+        .map_err(failed)?;
+    if !response.ok() {
+        return Err(format!(
+            "the example {file} could not be loaded (HTTP {}); reload the page",
+            response.status()
+        ));
+    }
+    Ok(response)
+}
+
+async fn load_leader(state: AppState) -> Result<(), String> {
+    let response = fetch(LEADER).await?;
+    let buffer = JsFuture::from(response.array_buffer().map_err(|e| format!("{e:?}"))?)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    let base64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+    state.send(
+        &ToWorker::LoadWeights {
+            name: format!("the example leader ({LEADER})"),
+            base64,
+        },
+        false,
+    );
+    Ok(())
+}
+
+async fn load_episode(state: AppState) -> Result<(), String> {
+    let response = fetch(EPISODE).await?;
+    let text = JsFuture::from(response.text().map_err(|e| format!("{e:?}"))?)
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .as_string()
+        .unwrap_or_default();
+    state.send(
+        &ToWorker::LbfReplay {
+            name: EPISODE.to_string(),
+            text,
+        },
+        true,
+    );
+    Ok(())
+}
+
+/// The example buttons.
+#[component]
+pub fn Examples(state: AppState) -> impl IntoView {
+    let idle = move || state.worker_state.get() == WorkerState::Idle;
+    let run = move |leader: bool| {
+        wasm_bindgen_futures::spawn_local(async move {
+            let done = if leader {
+                load_leader(state).await
+            } else {
+                load_episode(state).await
+            };
+            if let Err(e) = done {
+                state.fail(e);
+            }
+        });
+    };
+    view! {
+        <div class="row examples">
+            <span>"Examples:"</span>
+            <button class="secondary" data-testid="example-leader" on:click=move |_| run(true)
+                disabled=move || !idle() || state.training.get()
+                title="a leader trained on the default instance (modified normal, 10 agents, seed 1)">
+                "a trained leader"
+            </button>
+            <button class="secondary" data-testid="example-lbf" on:click=move |_| run(false)
+                disabled=move || !idle()
+                title="an episode recorded from lbforaging 2.0.0, replayed on the grid below">
+                "a foraging episode"
+            </button>
+        </div>
+    }
+}

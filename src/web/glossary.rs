@@ -1,0 +1,52 @@
+//! The glossary: every term the page uses, in a sentence or two, folded until opened.
+
+use leptos::prelude::*;
+
+/// The terms, in the order a reader meets them.
+const TERMS: [(&str, &str); 30] = [
+    ("agent", "one of the n players to be grouped."),
+    ("coalition", "a group of agents; it has a value v(C), given by the instance (or, on the grid, learned by its members)."),
+    ("coalition structure (CS)", "a split of all agents into coalitions, each agent in exactly one."),
+    ("v(CS)", "the value of a structure: the sum of its coalitions' values. On the grid it is written V(CS)."),
+    ("all singletons", "the structure where every agent is alone: where the leader starts, and the reference for every gain."),
+    ("grand coalition", "all agents in one coalition."),
+    ("optimum", "the structure of highest v(CS), found exactly by dynamic programming for up to 16 agents in the page."),
+    ("gain over all singletons", "v(CS) less v(all singletons): what grouping the agents added. The paper calls it the baseline gain."),
+    ("% of the optimum", "v(CS) as a share of the optimum's v(CS), where the optimum is known."),
+    ("leader", "the network that forms coalitions, one merge at a time (the upper level)."),
+    ("state", "the current coalition structure, shown to the network as which agents share a coalition (an adjacency matrix)."),
+    ("action", "merging two coalitions, or stopping."),
+    ("reward", "how much a merge changes v(CS): v(A ∪ B) − v(A) − v(B) for coalitions A and B."),
+    ("episode", "one game of the leader: from all singletons, merges until it stops or one coalition is left."),
+    ("return", "the sum of an episode's rewards: the final v(CS) less all singletons'."),
+    ("Q-value", "what the leader expects to gain from an action and everything it does after it; it picks the highest, and stops when stopping is worth most."),
+    ("DQN", "deep Q-network: a network trained to predict Q-values from its own games, kept in a replay memory."),
+    ("ε (epsilon)", "the share of random actions while training, decaying from 1 to a small floor so that the leader first explores and then uses what it learned."),
+    ("Double DQN", "picks the next action with the trained network but values it with the target network, which keeps Q-values from running high."),
+    ("target network / sync", "a copy of the network that the training aims at, refreshed every so many updates so that the aim holds still."),
+    ("pair scorer ψ", "how the network scores a merge of two coalitions from their outputs; \"lookahead\" adds the value of the merged structure."),
+    ("return mix λ", "how much the episode's actual return is mixed into the training target beside the network's own estimate."),
+    ("return lower bound", "a target is never below what the episode actually got after that step."),
+    ("network size M", "the most agents the paper's network takes: its input is an M × M matrix, so a leader trained for M agents runs on instances of up to M."),
+    ("continue training (few-shot)", "more episodes from the current leader instead of a fresh one, as the paper's few-shot tables do."),
+    ("C-Link, GRASP, CSG-UCT, SALDAE", "classic algorithms that search for good structures without learning: greedy linkage, randomised greedy with local search, Monte Carlo tree search, and an evolutionary search."),
+    ("followers", "on the grid, the agents themselves: each learns to move and load apples (MADDPG) inside its coalition."),
+    ("Level-Based Foraging", "the grid game: an apple is loaded when the agents beside it choosing to load have levels adding up to at least its level."),
+    ("recruitment cost", "what a coalition pays per episode for each member beyond its first, so that a member who adds nothing is a loss."),
+    ("follower epochs (K)", "how long the followers train on each new structure before its value is measured."),
+];
+
+/// The glossary, folded.
+#[component]
+pub fn Glossary() -> impl IntoView {
+    let terms = TERMS
+        .iter()
+        .map(|(term, meaning)| view! { <dt>{*term}</dt><dd>{*meaning}</dd> })
+        .collect_view();
+    view! {
+        <details class="panel glossary" data-testid="glossary">
+            <summary>"Glossary: what the words on this page mean"</summary>
+            <dl>{terms}</dl>
+        </details>
+    }
+}

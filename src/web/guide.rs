@@ -1,0 +1,186 @@
+//! The guided first run: on a first visit, a short path through one experiment — an instance
+//! and its exact optimum, a leader trained in seconds, its merges stepped through, the
+//! baselines beside it, then the followers on the grid — each step a plain sentence or two and
+//! a "show me" button that brings the step's control into view and presses it (the same
+//! control a person would press, so the guide cannot drift from the page). Closing it is
+//! remembered in the browser; the header's Guide button opens it again. The glossary explains
+//! the rest.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::state::AppState;
+
+/// The browser storage key remembering that the guide was closed.
+const CLOSED_KEY: &str = "bridge-lab-guide-closed";
+
+/// One step of the guide.
+struct Step {
+    title: &'static str,
+    text: &'static str,
+    /// The `data-testid` of the control the step presses.
+    control: &'static str,
+    /// What "show me" says.
+    action: &'static str,
+    /// Whether the step has been done (the page shows its result).
+    done: fn(&AppState) -> bool,
+}
+
+const STEPS: [Step; 5] = [
+    Step {
+        title: "An instance and its optimum",
+        text: "Ten agents, and a value for every group (coalition) of them, drawn from a \
+               distribution. A coalition structure splits all agents into coalitions; its value \
+               v(CS) is the sum of theirs. The best structure is the optimum, which the page \
+               finds exactly for up to 16 agents.",
+        control: "exact-run",
+        action: "Solve exactly",
+        done: |s| s.exact.with(Option::is_some),
+    },
+    Step {
+        title: "Train a leader",
+        text: "The leader is a neural network (a DQN). It starts from every agent alone (all \
+               singletons) and merges two coalitions at a time; its reward for a merge is how \
+               much v(CS) rises. Training plays this again and again (episodes) — watch the \
+               curves: v(CS) climbs towards the optimum's line. About ten seconds.",
+        control: "train-start",
+        action: "Train a new leader",
+        done: |s| s.trained.with(Option::is_some) && !s.training.get(),
+    },
+    Step {
+        title: "Watch its merges",
+        text: "The state is the current structure; an action merges two coalitions, or stops. \
+               A candidate's Q-value is what the trained leader expects from that merge and \
+               everything after it; the true reward is beside it. The leader stops when no \
+               merge is worth more than stopping. Step through with the arrows.",
+        control: "infer-run",
+        action: "Run the leader",
+        done: |s| s.rollout.with(Option::is_some),
+    },
+    Step {
+        title: "Beside the classic algorithms",
+        text: "C-Link, GRASP, CSG-UCT and SALDAE search for good structures without learning; \
+               the exact optimum tops the table, and \"% of the optimum\" says how close each \
+               comes.",
+        control: "compare-run",
+        action: "Run every algorithm",
+        done: |s| s.comparison.with(Option::is_some),
+    },
+    Step {
+        title: "The lower level: followers on a grid",
+        text: "In BRIDGE the values are not given: followers learn to gather apples on a grid \
+               inside the coalitions the leader forms, and a coalition is worth what its members \
+               collect. Train BRIDGE on the small teaching grid (about 15 s), then play the \
+               trained followers' episode.",
+        control: "lbf-train-start",
+        action: "Train BRIDGE on the grid",
+        done: |s| s.lbf_result.with(Option::is_some),
+    },
+];
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// Whether the guide was closed in this browser before.
+fn closed_before() -> bool {
+    storage()
+        .and_then(|s| s.get_item(CLOSED_KEY).ok().flatten())
+        .is_some()
+}
+
+/// Brings the control `testid` into view and presses it.
+fn press(testid: &str) {
+    let Ok(Some(element)) = document().query_selector(&format!("[data-testid={testid}]")) else {
+        return;
+    };
+    if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
+        element.scroll_into_view();
+        element.click();
+    }
+}
+
+/// The guide's open state, shared with the header's button.
+#[derive(Clone, Copy)]
+pub struct GuideOpen(pub RwSignal<bool>);
+
+impl GuideOpen {
+    /// Open on a first visit, closed once someone closed it in this browser.
+    pub fn new() -> Self {
+        Self(RwSignal::new(!closed_before()))
+    }
+}
+
+impl Default for GuideOpen {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The header's button that opens the guide again.
+#[component]
+pub fn GuideButton(open: GuideOpen) -> impl IntoView {
+    view! {
+        <button class="secondary" data-testid="guide-open" on:click=move |_| open.0.set(true)
+            disabled=move || open.0.get()>"Guide"</button>
+    }
+}
+
+/// The guide: the first step not yet done, its sentences and its button.
+#[component]
+pub fn Guide(state: AppState, open: GuideOpen) -> impl IntoView {
+    // Skipped steps count as done for choosing the step to show.
+    let skipped = RwSignal::new(0usize);
+    let current = move || {
+        STEPS
+            .iter()
+            .enumerate()
+            .position(|(i, s)| i >= skipped.get() && !(s.done)(&state))
+    };
+    let close = move |_| {
+        open.0.set(false);
+        if let Some(s) = storage() {
+            let _ = s.set_item(CLOSED_KEY, "1");
+        }
+    };
+    view! {
+        <Show when=move || open.0.get()>
+            <section class="panel guide" data-testid="guide" aria-label="guided first run">
+                <div class="row guide-head">
+                    <h2>"A first run, step by step"</h2>
+                    <button class="secondary dismiss" data-testid="guide-close" aria-label="close the guide"
+                        on:click=close>"×"</button>
+                </div>
+                {move || match current() {
+                    Some(k) => {
+                        let step = &STEPS[k];
+                        view! {
+                            <p class="guide-step" data-testid="guide-step">
+                                {format!("Step {} of {}: {}", k + 1, STEPS.len(), step.title)}
+                            </p>
+                            <p>{step.text}</p>
+                            <div class="row">
+                                <button data-testid="guide-do" on:click=move |_| press(STEPS[k].control)
+                                    disabled=move || state.training.get() || state.lbf_training.get()>
+                                    {format!("Show me: {}", step.action)}
+                                </button>
+                                <button class="secondary" data-testid="guide-skip"
+                                    on:click=move |_| skipped.set(k + 1)>"Skip this step"</button>
+                            </div>
+                        }
+                        .into_any()
+                    }
+                    None => view! {
+                        <p class="guide-step" data-testid="guide-step">"The whole path, done."</p>
+                        <p>
+                            "Change the instance, the leader's settings or the grid and try again; a link "
+                            "to what you see is at the top of the page, and the glossary below says what "
+                            "every term means. The Guide button at the top brings these steps back."
+                        </p>
+                    }
+                    .into_any(),
+                }}
+            </section>
+        </Show>
+    }
+}
