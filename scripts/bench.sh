@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmarks: criterion natively (exact solver, value look-ups, leader, baselines,
 # followers), the leader's and followers' wasm benchmark in headless Chromium and the bi-level
-# trainer's wall time in the page (tests/e2e/page_lbf_bench.mjs), then prints
+# trainer's wall time in the page (tests/e2e/page_lbf_bench.mjs) and several seeds at once
+# against one after another (tests/e2e/page_seeds_bench.mjs), then prints
 # their wasm/native ratios measured in this one run. Figures go to target/bench-summary.md.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,6 +21,9 @@ WASM_BINDGEN_TEST_TIMEOUT=600 cargo test --release --target wasm32-unknown-unkno
 # The bi-level trainer's wall time in the page (teaching and 6a4t with the page's defaults).
 trunk build --release --offline
 node tests/e2e/page_lbf_bench.mjs teaching 6a4t | tee target/bench-page-lbf.txt
+# Several seeds at once in the page against one after another.
+cargo build --release --quiet --bin bridge
+node tests/e2e/page_seeds_bench.mjs | tee target/bench-page-seeds.txt
 
 python3 - "$out" <<'PY'
 import re, sys

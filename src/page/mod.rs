@@ -6,4 +6,5 @@
 
 pub mod lbf_setup;
 pub mod numbers;
+pub mod seeds;
 pub mod setup;

@@ -11,6 +11,7 @@ pub mod glossary;
 pub mod guide;
 pub mod lbf;
 pub mod plots;
+pub mod seeds;
 pub mod state;
 pub mod train;
 pub mod url;

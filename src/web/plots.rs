@@ -35,6 +35,8 @@ pub(super) struct Chart<'a> {
     pub fixed: Option<(f64, f64)>,
     /// Horizontal reference lines: value, label, colour.
     pub refs: Vec<(f64, &'static str, RGBColor)>,
+    /// Several seeds' mean (black) and range (a grey band), as `(x, mean, low, high)`.
+    pub band: Option<&'a [(f64, f64, f64, f64)]>,
 }
 
 /// Draws `chart` into `canvas`; silently skips a canvas that is not there yet.
@@ -49,7 +51,8 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
         .iter()
         .chain(chart.best.unwrap_or(&[]))
         .map(|p| p.1)
-        .chain(chart.refs.iter().map(|r| r.0));
+        .chain(chart.refs.iter().map(|r| r.0))
+        .chain(chart.band.unwrap_or(&[]).iter().flat_map(|b| [b.2, b.3]));
     let (mut y0, mut y1) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
         (a.min(y), b.max(y))
     });
@@ -95,6 +98,21 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
             (1.0 + (x1 - 1.0) * 0.02, y),
             style,
         )));
+    }
+    if let Some(band) = chart.band.filter(|b| !b.is_empty()) {
+        let outline: Vec<(f64, f64)> = band
+            .iter()
+            .map(|b| (b.0, b.3))
+            .chain(band.iter().rev().map(|b| (b.0, b.2)))
+            .collect();
+        let _ = plot.draw_series(std::iter::once(Polygon::new(
+            outline,
+            RGBColor(190, 190, 190).mix(0.45).filled(),
+        )));
+        let _ = plot.draw_series(LineSeries::new(
+            band.iter().map(|b| (b.0, b.1)),
+            BLACK.stroke_width(2),
+        ));
     }
     let _ = plot.draw_series(LineSeries::new(
         chart.points.iter().copied(),
@@ -164,6 +182,7 @@ pub fn Plots(state: AppState) -> impl IntoView {
                     best: None,
                     fixed,
                     refs: Vec::new(),
+                    band: None,
                 }
             }
             let points = series(|e| Some(e.reward));
@@ -180,6 +199,27 @@ pub fn Plots(state: AppState) -> impl IntoView {
             );
             let points = series(|e| Some(e.value));
             let best = series(|e| Some(e.best_value));
+            // Several seeds: this run's values and the other seeds' make the band.
+            let band: Vec<(f64, f64, f64, f64)> = state.seed_pool.runs.with(|extra| {
+                if extra.is_empty() {
+                    return Vec::new();
+                }
+                let mut runs = vec![h.iter().map(|e| e.value).collect::<Vec<_>>()];
+                runs.extend(extra.iter().cloned());
+                crate::page::seeds::band(&runs)
+                    .into_iter()
+                    .map(|b| (b.episode as f64, b.mean, b.low, b.high))
+                    .collect()
+            });
+            let title = if band.is_empty() {
+                "v(CS): episode (blue), best so far (vermillion)".to_string()
+            } else {
+                // Seed 1 stays blue with its best in vermillion, as with one seed.
+                format!(
+                    "v(CS) of {} seeds: mean (black), range (grey)",
+                    state.seed_pool.runs.with(Vec::len) + 1
+                )
+            };
             let refs = [
                 optimum.map(|y| (y, "optimum", RGBColor(0, 0, 0))),
                 singletons.map(|y| (y, "all singletons", GREEN)),
@@ -187,13 +227,14 @@ pub fn Plots(state: AppState) -> impl IntoView {
             draw(
                 value.get(),
                 &Chart {
-                    title: "v(CS): episode (blue), best so far (vermillion)",
+                    title: &title,
                     x_title: "episode",
                     y_title: "v(CS)",
                     points: &points,
                     best: Some(&best),
                     fixed: None,
                     refs: refs.into_iter().flatten().collect(),
+                    band: Some(&band),
                 },
             );
         });
@@ -209,7 +250,7 @@ pub fn Plots(state: AppState) -> impl IntoView {
                 <canvas node_ref=epsilon width="330" height="170" data-testid="plot-epsilon" role="img"
                     aria-label="ε, the share of random actions, from 0 to 1, by episode"></canvas>
                 <canvas node_ref=value width="330" height="170" data-testid="plot-value" role="img"
-                    aria-label="v(CS) of each episode's structure and the best so far, with all singletons and the optimum as reference lines"></canvas>
+                    aria-label="v(CS) of each episode's structure and the best so far, with all singletons and the optimum as reference lines; with several seeds, their mean and range too"></canvas>
             </div>
         </section>
     }

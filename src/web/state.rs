@@ -160,6 +160,10 @@ pub struct AppState {
     pub lbf_error: RwSignal<Option<String>>,
     /// The custom grid's fields.
     pub lbf_custom: super::lbf::LbfCustomFields,
+    /// How many seeds to train at once, as typed.
+    pub seeds: RwSignal<String>,
+    /// The extra seeds' workers and their runs.
+    pub seed_pool: super::seeds::SeedPool,
     /// The merge shown of the leader's merges to the structure found.
     pub lbf_merge_step: RwSignal<usize>,
     worker: StoredValue<Option<Rc<Worker>>, LocalStorage>,
@@ -220,6 +224,8 @@ impl AppState {
             lbf_result: RwSignal::new(None),
             lbf_error: RwSignal::new(None),
             lbf_custom: super::lbf::LbfCustomFields::new(),
+            seeds: RwSignal::new("1".to_string()),
+            seed_pool: super::seeds::SeedPool::new(),
             lbf_merge_step: RwSignal::new(0),
             worker: StoredValue::new_local(None),
             last_heard: StoredValue::new(0.0),
@@ -286,17 +292,20 @@ impl AppState {
         self.paused.set(false);
         self.error.set(None);
         self.restore.set_value(self.leader.get_untracked());
+        self.seed_pool.clear();
         self.spawn();
     }
 
     /// Pauses the training run in progress (the worker runs no more slices).
     pub fn pause(&self) {
         self.send(&ToWorker::PauseTraining, false);
+        self.seed_pool.broadcast(&ToWorker::PauseTraining);
     }
 
     /// Resumes the paused training run.
     pub fn resume(&self) {
         self.send(&ToWorker::ResumeTraining, false);
+        self.seed_pool.broadcast(&ToWorker::ResumeTraining);
     }
 
     /// Marks a training run as started now.
@@ -504,7 +513,8 @@ pub fn decimal_at(
 }
 
 /// Scrolls the element matching `selector` to the middle of the viewport and gives it the
-/// focus, once the page has drawn what the last change of state shows.
+/// focus, once the page has drawn what the last change of state shows; a folded section
+/// (`<details>`, the advanced settings) holding it is unfolded first.
 fn bring_into_view(selector: String) {
     request_animation_frame(move || {
         let Some(element) = document()
@@ -515,6 +525,9 @@ fn bring_into_view(selector: String) {
         else {
             return;
         };
+        if let Ok(Some(fold)) = element.closest("details") {
+            let _ = fold.set_attribute("open", "");
+        }
         let options = web_sys::ScrollIntoViewOptions::new();
         options.set_block(web_sys::ScrollLogicalPosition::Center);
         element.scroll_into_view_with_scroll_into_view_options(&options);

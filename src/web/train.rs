@@ -223,11 +223,47 @@ fn weights_url(base64_text: &str) -> Option<String> {
     web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
+/// How many seeds to train at once, checked: several only for a new leader.
+fn seeds_count(state: &AppState, continue_current: bool) -> Result<usize, FormError> {
+    let n = count_at(
+        "seeds-input",
+        "seeds at once",
+        &state.seeds.get(),
+        1,
+        super::seeds::offered(),
+    )?;
+    if continue_current && n > 1 {
+        return Err(FormError::at(
+            "seeds-input",
+            "seeds at once: several seeds train new leaders side by side; give 1 to continue \
+             training this leader"
+                .into(),
+        ));
+    }
+    Ok(n)
+}
+
+/// The other seeds' progress, when several train at once.
+fn other_seeds(state: &AppState) -> String {
+    let runs = state.seed_pool.runs.with(Vec::len);
+    if runs == 0 {
+        return String::new();
+    }
+    format!(
+        "; other seeds: {} of {runs} done",
+        state.seed_pool.finished.get()
+    )
+}
+
 #[component]
 pub fn TrainPanel(state: AppState) -> impl IntoView {
     let start = move |continue_current: bool| {
         let spec = match train_spec(&state, continue_current) {
             Ok(s) => s,
+            Err(e) => return state.fail_form(e),
+        };
+        let seeds = match seeds_count(&state, continue_current) {
+            Ok(n) => n,
             Err(e) => return state.fail_form(e),
         };
         state.error.set(None);
@@ -236,9 +272,17 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
         state.training.set(true);
         state.run_started();
         state.lbf_last.set(false);
+        if seeds > 1 {
+            state.seed_pool.start(state, &spec, seeds - 1);
+        } else {
+            state.seed_pool.clear();
+        }
         state.send(&ToWorker::Train(spec), false);
     };
-    let stop = move |_| state.send(&ToWorker::StopTraining, false);
+    let stop = move |_| {
+        state.send(&ToWorker::StopTraining, false);
+        state.seed_pool.broadcast(&ToWorker::StopTraining);
+    };
 
     let status = move || {
         // One status for both kinds of training: the bi-level run's when it was the last one.
@@ -254,12 +298,15 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
             return state.history.with(|h| match h.last() {
                 Some(e) => format!("{paused} episode {} / {}", e.episode, e.episodes),
                 None => format!("{paused} the start"),
-            });
+            }) + &other_seeds(&state);
         }
         match state.trained.get() {
             Some(t) => format!(
-                "done: {} after {} episodes in {:.1} s",
-                t.stop, t.episodes, t.seconds
+                "done: {} after {} episodes in {:.1} s{}",
+                t.stop,
+                t.episodes,
+                t.seconds,
+                other_seeds(&state)
             ),
             None => match state.leader.get() {
                 Some(l) => format!("no training here yet; the leader comes from {}", l.source),
@@ -336,6 +383,9 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
             <div class="row">
                 <Field state label="Episodes" testid="episodes-input" value=state.episodes inputmode="numeric"
                     title="How many episodes to train: each starts from all singletons and merges until the leader stops." />
+                <Field state testid="seeds-input" value=state.seeds inputmode="numeric"
+                    label=format!("Seeds at once (1-{})", super::seeds::offered())
+                    title="Train the same leader with other training seeds too, one worker per core, and see on the v(CS) plot how much a run depends on its seed." />
                 <Field state testid="network-input" value=state.network inputmode="numeric"
                     label=format!("Network size M (agents, ≤ {MAX_BROWSER_NETWORK})")
                     title="The most agents the network takes; it follows the number of agents until you type one."
@@ -349,43 +399,48 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                         state.set_agents(state.agents.get_untracked());
                     }>"follow the agents"</button>
                 </Show>
-                <Field state label="Hidden layers" testid="hidden-input" value=state.hidden inputmode="text"
-                    title="The widths of the hidden layers, comma-separated, e.g. 128,128." />
-                <label title="How a pair of coalitions is scored from the network's output (the paper's ψ).">
-                    "Pair scorer ψ"
-                    <select data-testid="scorer-select"
-                        prop:value=move || state.scorer.get()
-                        on:change=move |ev| state.scorer.set(event_target_value(&ev))>
-                        <option value="additive">"additive (the paper's)"</option>
-                        <option value="gain">"gain: the merge's true reward + additive (ours)"</option>
-                        <option value="lookahead">"lookahead: reward + value of the merged structure (ours)"</option>
-                        <option value="learned">"learned (an MLP of 16)"</option>
-                    </select>
-                </label>
-                <Field state label="ε decay steps" testid="epsilon-input" value=state.epsilon_decay inputmode="numeric"
-                    title="Over how many merge steps the share of random actions (ε) falls from 1 to its floor." />
             </div>
+            <details class="advanced" data-testid="advanced">
+                <summary>"Advanced: the network and its training"</summary>
+                <div class="row">
+                    <Field state label="Hidden layers" testid="hidden-input" value=state.hidden inputmode="text"
+                        title="The widths of the hidden layers, comma-separated, e.g. 128,128." />
+                    <label title="How a pair of coalitions is scored from the network's output (the paper's ψ).">
+                        "Pair scorer ψ"
+                        <select data-testid="scorer-select"
+                            prop:value=move || state.scorer.get()
+                            on:change=move |ev| state.scorer.set(event_target_value(&ev))>
+                            <option value="additive">"additive (the paper's)"</option>
+                            <option value="gain">"gain: the merge's true reward + additive (ours)"</option>
+                            <option value="lookahead">"lookahead: reward + value of the merged structure (ours)"</option>
+                            <option value="learned">"learned (an MLP of 16)"</option>
+                        </select>
+                    </label>
+                    <Field state label="ε decay steps" testid="epsilon-input" value=state.epsilon_decay inputmode="numeric"
+                        title="Over how many merge steps the share of random actions (ε) falls from 1 to its floor." />
+                    <Field state label="Learning rate" testid="lr-input" value=state.learning_rate
+                        title="Adam's step size, e.g. 0.001 or 1e-3." />
+                    <Field state label="Target sync (updates)" testid="sync-input" value=state.target_sync inputmode="numeric"
+                        title="How many updates between two copies of the network into the target network." />
+                    <Field state label="Updates per step" testid="updates-input" value=state.updates_per_step inputmode="numeric"
+                        title="Network updates per merge step." />
+                    <Field state label="Return mix λ" testid="mix-input" value=state.return_mix
+                        title="0: learn from the one-step backup only; 1: from the return the episode actually got; between: a mix." />
+                    <label title="Double DQN: the online network picks the next action, the target network values it.">
+                        "Double DQN"
+                        <input data-testid="double-input" type="checkbox"
+                            prop:checked=move || state.double_dqn.get()
+                            on:change=move |ev| state.double_dqn.set(event_target_checked(&ev)) />
+                    </label>
+                    <label title="Never back up less than the return that followed the step.">
+                        "Return lower bound"
+                        <input data-testid="bound-input" type="checkbox"
+                            prop:checked=move || state.return_bound.get()
+                            on:change=move |ev| state.return_bound.set(event_target_checked(&ev)) />
+                    </label>
+                </div>
+            </details>
             <div class="row">
-                <Field state label="Learning rate" testid="lr-input" value=state.learning_rate
-                    title="Adam's step size, e.g. 0.001 or 1e-3." />
-                <Field state label="Target sync (updates)" testid="sync-input" value=state.target_sync inputmode="numeric"
-                    title="How many updates between two copies of the network into the target network." />
-                <Field state label="Updates per step" testid="updates-input" value=state.updates_per_step inputmode="numeric"
-                    title="Network updates per merge step." />
-                <Field state label="Return mix λ" testid="mix-input" value=state.return_mix
-                    title="0: learn from the one-step backup only; 1: from the return the episode actually got; between: a mix." />
-                <label title="Double DQN: the online network picks the next action, the target network values it.">
-                    "Double DQN"
-                    <input data-testid="double-input" type="checkbox"
-                        prop:checked=move || state.double_dqn.get()
-                        on:change=move |ev| state.double_dqn.set(event_target_checked(&ev)) />
-                </label>
-                <label title="Never back up less than the return that followed the step.">
-                    "Return lower bound"
-                    <input data-testid="bound-input" type="checkbox"
-                        prop:checked=move || state.return_bound.get()
-                        on:change=move |ev| state.return_bound.set(event_target_checked(&ev)) />
-                </label>
                 <button class="secondary" data-testid="settings-ours" on:click=move |_| use_our_settings(&state)>
                     "Our lookahead leader's settings (the default)"
                 </button>

@@ -16,10 +16,12 @@ const { check, finish } = checks();
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const { page, byId, consoleErrors } = await openPage(context, server.base);
+  const [firstPage, firstById] = [page, byId];
 
   /** Clicks `button` and checks the error shown is in the viewport, says `message`, names no
-   * command-line flag, and marks `field` (when the error is about one field). */
-  async function errorInView(button, message, field) {
+   * command-line flag, and marks `field` (when the error is about one field); on the first
+   * page unless another page's `byId` and page are given. */
+  async function errorInView(button, message, field, byId = firstById, page = firstPage) {
     await byId(button).click();
     const error = byId('error');
     await inViewport(error);
@@ -48,7 +50,10 @@ try {
 
   await check('hidden layers `abc`: the message beside the field, in view', async () => {
     await byId('hidden-input').fill('abc');
+    // Folded away, the field is unfolded to show its complaint.
+    await byId('advanced').evaluate((d) => { d.open = false; });
     await errorInView('train-start', /hidden layer width: `abc` is not a whole number/, 'hidden-input');
+    assert.ok(await byId('advanced').evaluate((d) => d.open), 'the advanced settings unfolded');
     await byId('hidden-input').fill('128,128');
   });
 
@@ -214,6 +219,23 @@ try {
     // The glossary explains the terms the page uses.
     await id('glossary').locator('summary').click();
     assert.match(await id('glossary').textContent(), /Q-value/);
+    await ctx.close();
+  });
+
+  await check('several seeds at once: one worker each, the band on the v(CS) plot, several only for a new leader', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const { page: p, byId: id } = await openPage(ctx, `${server.base}?agents=8&episodes=40`);
+    const cores = await p.evaluate(() => navigator.hardwareConcurrency);
+    assert.match(await p.locator('label', { has: id('seeds-input') }).textContent(), new RegExp(`Seeds at once \\(1-${Math.min(Math.max(cores, 1), 8)}\\)`));
+    await id('seeds-input').fill('2');
+    const started = Date.now();
+    await id('train-start').click();
+    await id('train-status').filter({ hasText: /other seeds: 1 of 1 done/ }).waitFor({ timeout: 300_000 });
+    console.log(`    2 seeds × 40 episodes at 8 agents in ${((Date.now() - started) / 1000).toFixed(1)} s on ${cores} cores`);
+    await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+    await p.screenshot({ path: join(artifacts, 'seeds.png') });
+    // Several seeds train new leaders; continuing one leader takes one seed.
+    await errorInView('train-continue', /several seeds train new leaders side by side; give 1/, 'seeds-input', id, p);
     await ctx.close();
   });
 

@@ -96,6 +96,8 @@ try {
   await page.goto(base);
   const byId = (id) => page.locator(`[data-testid="${id}"]`);
   await byId('worker-status').filter({ hasText: 'ready' }).waitFor({ timeout: 30_000 });
+  // The tests type into the advanced settings too.
+  await byId('advanced').evaluate((d) => { d.open = true; });
 
   async function solveInPage() {
     await byId('exact-run').click();

@@ -85,8 +85,10 @@ export function checks() {
 }
 
 /** A page of `context` on `url`, its worker ready; `byId` finds a `data-testid` hook. The
- * guided first run is closed beforehand (as for a returning visitor) unless `guide` is set. */
-export async function openPage(context, url, { guide = false } = {}) {
+ * guided first run is closed beforehand (as for a returning visitor) unless `guide` is set,
+ * and the advanced settings are unfolded (the tests type into them) unless `advanced` is
+ * false. */
+export async function openPage(context, url, { guide = false, advanced = true } = {}) {
   if (!guide) await context.addInitScript(() => localStorage.setItem('bridge-lab-guide-closed', '1'));
   const page = await context.newPage();
   const consoleErrors = [];
@@ -95,7 +97,13 @@ export async function openPage(context, url, { guide = false } = {}) {
   await page.goto(url);
   const byId = (id) => page.locator(`[data-testid="${id}"]`);
   await byId('worker-status').filter({ hasText: 'ready' }).waitFor({ timeout: 60_000 });
+  if (advanced) await unfold(page);
   return { page, byId, consoleErrors };
+}
+
+/** Unfolds the training panel's advanced settings. */
+export async function unfold(page) {
+  await page.locator('[data-testid="advanced"]').evaluate((d) => { d.open = true; });
 }
 
 /** Whether the element of `locator` lies wholly inside the viewport, waiting up to 5 s for the

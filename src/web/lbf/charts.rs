@@ -66,6 +66,7 @@ pub fn LbfPlots(state: AppState) -> impl IntoView {
                     best: None,
                     fixed: None,
                     refs: Vec::new(),
+                    band: None,
                 },
             );
             draw(
@@ -78,6 +79,7 @@ pub fn LbfPlots(state: AppState) -> impl IntoView {
                     best: Some(&s.best),
                     fixed: None,
                     refs: singletons.into_iter().collect(),
+                    band: None,
                 },
             );
             draw(
@@ -90,6 +92,7 @@ pub fn LbfPlots(state: AppState) -> impl IntoView {
                     best: None,
                     fixed: None,
                     refs: singletons.into_iter().collect(),
+                    band: None,
                 },
             );
         });

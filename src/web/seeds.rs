@@ -1,0 +1,142 @@
+//! Several seeds at once ([`crate::page::seeds`]): beside the page's worker, which trains the
+//! form's seed and holds the leader, one more worker per extra seed trains the same run with
+//! its own training seed and reports its episodes, which the `v(CS)` plot draws as a band.
+//! Pause, resume and stop reach every worker; an extra worker ends when its run does.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use super::protocol::{decode, encode, FromWorker, ToWorker, TrainSpec};
+use super::state::AppState;
+use crate::page::seeds::{max_seeds, seed_of};
+
+/// The extra workers of the run in progress, and what they reported.
+#[derive(Clone, Copy)]
+pub struct SeedPool {
+    workers: StoredValue<Vec<Rc<Worker>>, LocalStorage>,
+    /// Each extra seed's `v(CS)` by episode (seed 1 first; seed 0 is the page's own run).
+    pub runs: RwSignal<Vec<Vec<f64>>>,
+    /// How many extra seeds have finished.
+    pub finished: RwSignal<usize>,
+}
+
+impl SeedPool {
+    /// No extra workers.
+    pub fn new() -> Self {
+        Self {
+            workers: StoredValue::new_local(Vec::new()),
+            runs: RwSignal::new(Vec::new()),
+            finished: RwSignal::new(0),
+        }
+    }
+
+    /// Ends every extra worker and forgets their runs.
+    pub fn clear(&self) {
+        self.workers.update_value(|ws| {
+            for w in ws.drain(..) {
+                w.terminate();
+            }
+        });
+        self.runs.set(Vec::new());
+        self.finished.set(0);
+    }
+
+    /// Sends `request` (pause, resume, stop) to every extra worker still running.
+    pub fn broadcast(&self, request: &ToWorker) {
+        let text = JsValue::from_str(&encode(request));
+        self.workers.with_value(|ws| {
+            for w in ws {
+                let _ = w.post_message(&text);
+            }
+        });
+    }
+
+    /// Starts `extra` workers, the `k`-th training `spec` with seed `seed_of(spec's, k)`.
+    pub fn start(&self, state: AppState, spec: &TrainSpec, extra: usize) {
+        self.clear();
+        self.runs.set(vec![Vec::new(); extra]);
+        for k in 1..=extra {
+            let mut spec = spec.clone();
+            spec.dqn.seed = seed_of(spec.dqn.seed, k);
+            match spawn(state, *self, k, spec) {
+                Ok(w) => self.workers.update_value(|ws| ws.push(w)),
+                Err(e) => state.fail(e),
+            }
+        }
+    }
+}
+
+impl Default for SeedPool {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Logical cores of this machine, as the browser tells them (1 when it does not).
+pub fn cores() -> usize {
+    let navigator = js_sys::Reflect::get(&window(), &"navigator".into()).ok();
+    navigator
+        .and_then(|n| js_sys::Reflect::get(&n, &"hardwareConcurrency".into()).ok())
+        .and_then(|c| c.as_f64())
+        .map_or(1, |c| c as usize)
+}
+
+/// The most seeds the form offers here.
+pub fn offered() -> usize {
+    max_seeds(cores())
+}
+
+/// One extra worker training `spec` as seed `k`.
+fn spawn(state: AppState, pool: SeedPool, k: usize, spec: TrainSpec) -> Result<Rc<Worker>, String> {
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Classic);
+    let worker = Rc::new(
+        Worker::new_with_options("./worker_loader.js", &options)
+            .map_err(|e| format!("the browser refused to start a worker for seed {k}: {e:?}"))?,
+    );
+    let me = Rc::downgrade(&worker);
+    let request = encode(&ToWorker::Train(spec));
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let text = event.data().as_string().unwrap_or_default();
+        match decode::<FromWorker>(&text) {
+            Ok(FromWorker::Ready) => {
+                if let Some(w) = me.upgrade() {
+                    let _ = w.post_message(&JsValue::from_str(&request));
+                }
+            }
+            Ok(FromWorker::Episode(e)) => pool.runs.update(|runs| {
+                if let Some(run) = runs.get_mut(k - 1) {
+                    run.push(e.value);
+                }
+            }),
+            Ok(FromWorker::Trained(result)) => {
+                pool.finished.update(|f| *f += 1);
+                if let Some(w) = me.upgrade() {
+                    w.terminate();
+                }
+                if let Err(e) = result {
+                    state.fail(format!("seed {k}: {e}"));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => state.fail(format!("seed {k}: {e}")),
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    let on_error =
+        Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+            pool.finished.update(|f| *f += 1);
+            state.fail(format!(
+                "the worker of seed {k} crashed ({}); the other seeds go on",
+                event.message()
+            ));
+        });
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_error.forget();
+    Ok(worker)
+}
