@@ -3,6 +3,7 @@
 //! Q-value beside its true reward, so one can see where the network is right and where not.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::app::{coalition_label, value_view};
 use super::protocol::{ToWorker, ViewerStep};
@@ -148,6 +149,38 @@ pub fn Viewer(state: AppState) -> impl IntoView {
         }
     };
 
+    // Arrow keys step, Home and End jump, while the viewer has the focus.
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let last = count().saturating_sub(1);
+        let to = match ev.key().as_str() {
+            "ArrowLeft" => state.step.get().saturating_sub(1),
+            "ArrowRight" => (state.step.get() + 1).min(last),
+            "Home" => 0,
+            "End" => last,
+            _ => return,
+        };
+        ev.prevent_default();
+        stop_playing();
+        state.step.set(to);
+        // Keep the focus in the viewer: a step button that becomes disabled would drop it.
+        if let Some(section) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = section.focus();
+        }
+    };
+    let scrub = move |ev: leptos::ev::Event| {
+        if let Ok(k) = event_target_value(&ev).parse::<usize>() {
+            stop_playing();
+            state.step.set(k.min(count().saturating_sub(1)));
+        }
+    };
+    let reset = move |_| {
+        stop_playing();
+        state.step.set(0);
+    };
+
     let current = move || {
         state.rollout.with(|r| {
             let r = r.as_ref()?;
@@ -157,7 +190,8 @@ pub fn Viewer(state: AppState) -> impl IntoView {
     };
 
     view! {
-        <section class="panel">
+        <section class="panel" tabindex="0" on:keydown=on_key
+            aria-label="the merge viewer; the arrow keys step through the rollout">
             <h2>"3. Watch the leader merge"</h2>
             <div class="row">
                 <button data-testid="infer-run" on:click=run disabled=move || state.worker_state.get() != WorkerState::Idle>
@@ -184,6 +218,11 @@ pub fn Viewer(state: AppState) -> impl IntoView {
                 </button>
                 <button class="secondary" data-testid="merge-step-next" on:click=next
                     disabled=move || { state.step.get() + 1 >= count() }>"step ▶"</button>
+                <button class="secondary" data-testid="merge-reset" on:click=reset
+                    disabled=move || state.step.get() == 0>"⟲ reset"</button>
+                <input type="range" data-testid="merge-scrubber" aria-label="the state shown"
+                    min="0" max=move || count().saturating_sub(1) prop:value=move || state.step.get()
+                    on:input=scrub disabled=move || count() < 2 />
                 <span class="status" data-testid="merge-step">{move || current().map(|(_, k, len, _)| format!("state {} of {}", k + 1, len)).unwrap_or_default()}</span>
             </div>
             {move || current().map(|(n, _, _, step)| {
@@ -221,6 +260,11 @@ pub fn Viewer(state: AppState) -> impl IntoView {
                     </div>
                 }
             })}
+            <p class="note">
+                "The state is the coalition structure; an action merges two coalitions or stops. Each candidate's "
+                "Q-value is what the leader expects from it and everything after; the true reward is beside it. The "
+                "leader takes the highest Q, and stops when stopping is worth most. Arrow keys step, Home and End jump."
+            </p>
         </section>
     }
 }

@@ -246,6 +246,18 @@ try {
       await byId('merge-step-back').click();
     }
     assert.match(await byId('merge-step').textContent(), /state 1 of/);
+    if (states > 1) {
+      // The keyboard, the scrubber and reset move the viewer too.
+      await byId('merge-step-next').focus();
+      await page.keyboard.press('End');
+      assert.match(await byId('merge-step').textContent(), new RegExp(`state ${states} of ${states}`));
+      await page.keyboard.press('ArrowLeft');
+      assert.match(await byId('merge-step').textContent(), new RegExp(`state ${states - 1} of`));
+      await byId('merge-scrubber').fill('1');
+      assert.match(await byId('merge-step').textContent(), /state 2 of/);
+      await byId('merge-reset').click();
+      assert.match(await byId('merge-step').textContent(), /state 1 of/);
+    }
     assert.ok(await byId('merge-candidates').locator('tr').count() >= 2);
     assert.equal(await byId('adjacency').locator('rect').count(), 36);
   });
