@@ -8,3 +8,4 @@ pub mod lbf_setup;
 pub mod numbers;
 pub mod seeds;
 pub mod setup;
+pub mod uploads;

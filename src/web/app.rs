@@ -20,6 +20,7 @@ use super::train::TrainPanel;
 use super::viewer::Viewer;
 use crate::core::Distribution;
 use crate::page::numbers;
+use crate::page::uploads::UploadKind;
 use crate::service::MAX_BROWSER_EXACT_AGENTS;
 
 /// Mounts the app on the page's body and registers the service worker.
@@ -223,10 +224,15 @@ fn InstancePanel(state: AppState) -> impl IntoView {
     };
 
     let on_upload = move |ev: leptos::ev::Event| {
-        let chosen = state.read_chosen_text(&ev, move |name, text| {
-            state.error.set(None);
-            state.upload.set(Some(Upload { name, text }));
-        });
+        let chosen = state.read_chosen_text(
+            &ev,
+            UploadKind::Instance,
+            "instance-upload",
+            move |name, text| {
+                state.error.set(None);
+                state.upload.set(Some(Upload { name, text }));
+            },
+        );
         if !chosen {
             state.upload.set(None);
         }
@@ -317,8 +323,9 @@ fn InstancePanel(state: AppState) -> impl IntoView {
             </div>
             <div class="row">
                 <label>
-                    "…or upload an instance (JSON or ODP-IP text)"
-                    <input data-testid="instance-upload" type="file" accept=".json,.txt,text/plain,application/json" on:change=on_upload />
+                    {format!("…or upload an instance (JSON or ODP-IP text, {})", UploadKind::Instance.limit_text())}
+                    <input data-testid="instance-upload" data-field="instance-upload" type="file" accept=".json,.txt,text/plain,application/json" on:change=on_upload />
+                    <FieldError state field="instance-upload" />
                 </label>
                 <Show when=uploaded>
                     <span class="upload-name">{move || state.upload.get().map(|u| u.name).unwrap_or_default()}</span>

@@ -2,7 +2,7 @@
 //! `aria-invalid` and described by the message while the error shown is about it. Number fields
 //! are text inputs (`inputmode` brings up the right keyboard): a `type="number"` input hands
 //! the page an empty value while `2.` or `-` is being typed, and writing that back garbled the
-//! text (`2.5` became `52`).
+//! text (`2.5` became `52`). And a labelled checkbox, [`Switch`].
 
 use leptos::prelude::*;
 
@@ -65,6 +65,27 @@ pub fn Field(
                 }
             />
             <FieldError state field=t3 />
+        </label>
+    }
+}
+
+/// A labelled checkbox bound to `value`.
+#[component]
+pub fn Switch(
+    #[prop(into)] label: String,
+    /// The checkbox's `data-testid`.
+    testid: &'static str,
+    value: RwSignal<bool>,
+    /// The hover text: what the setting means.
+    #[prop(into)]
+    title: String,
+) -> impl IntoView {
+    view! {
+        <label title=title>
+            {label}
+            <input data-testid=testid type="checkbox"
+                prop:checked=move || value.get()
+                on:change=move |ev| value.set(event_target_checked(&ev)) />
         </label>
     }
 }

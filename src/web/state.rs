@@ -13,6 +13,7 @@ use crate::core::{Distribution, MAX_AGENTS};
 use crate::leader::network::Scorer;
 use crate::leader::DqnParams;
 use crate::page::numbers;
+use crate::page::uploads::UploadKind;
 
 /// Where the worker is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -423,16 +424,39 @@ impl AppState {
         self.error_at(field).map(|_| "true")
     }
 
-    /// Reads the text of the file chosen in the `<input type="file">` of `ev` and hands its name
-    /// and text to `then`; a file the browser cannot read goes to the error box. Returns false,
-    /// reading nothing, when no file is chosen.
+    /// The file chosen in the `<input type="file">` of `ev`, if it is within `kind`'s size
+    /// limit; a larger one is refused beside the control (its `data-testid` is `field`) and
+    /// the choice cleared, before the browser reads it.
+    pub fn chosen_file(
+        &self,
+        ev: &leptos::ev::Event,
+        kind: UploadKind,
+        field: &str,
+    ) -> Option<web_sys::File> {
+        let input: web_sys::HtmlInputElement = event_target(ev);
+        let file = input.files().and_then(|f| f.get(0))?;
+        match kind.check_size(&file.name(), file.size()) {
+            Ok(()) => Some(file),
+            Err(message) => {
+                input.set_value("");
+                self.fail_form(FormError::at(field, message));
+                None
+            }
+        }
+    }
+
+    /// Reads the text of the file chosen in the `<input type="file">` of `ev` (checked as
+    /// [`Self::chosen_file`] does) and hands its name and text to `then`; a file the browser
+    /// cannot read goes to the error box. Returns false, reading nothing, when no file is
+    /// chosen or it is refused.
     pub fn read_chosen_text(
         &self,
         ev: &leptos::ev::Event,
+        kind: UploadKind,
+        field: &str,
         then: impl FnOnce(String, String) + 'static,
     ) -> bool {
-        let input: web_sys::HtmlInputElement = event_target(ev);
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        let Some(file) = self.chosen_file(ev, kind, field) else {
             return false;
         };
         let state = *self;

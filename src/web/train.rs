@@ -8,9 +8,10 @@ use web_sys::HtmlInputElement;
 use crate::leader::network::Scorer;
 use crate::leader::DqnParams;
 
-use super::field::Field;
+use super::field::{Field, FieldError, Switch};
 use super::protocol::{InstanceSpec, ToWorker, TrainSpec};
 use super::state::{count_at, decimal_at, AppState, FormError};
+use crate::page::uploads::UploadKind;
 use crate::service::MAX_BROWSER_NETWORK;
 
 /// The training request the form describes, or the first field that is wrong.
@@ -317,7 +318,7 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
 
     let on_weights = move |ev: leptos::ev::Event| {
         let input: HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        let Some(file) = state.chosen_file(&ev, UploadKind::Weights, "weights-upload") else {
             return;
         };
         let name = file.name();
@@ -426,18 +427,10 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                         title="Network updates per merge step." />
                     <Field state label="Return mix λ" testid="mix-input" value=state.return_mix
                         title="0: learn from the one-step backup only; 1: from the return the episode actually got; between: a mix." />
-                    <label title="Double DQN: the online network picks the next action, the target network values it.">
-                        "Double DQN"
-                        <input data-testid="double-input" type="checkbox"
-                            prop:checked=move || state.double_dqn.get()
-                            on:change=move |ev| state.double_dqn.set(event_target_checked(&ev)) />
-                    </label>
-                    <label title="Never back up less than the return that followed the step.">
-                        "Return lower bound"
-                        <input data-testid="bound-input" type="checkbox"
-                            prop:checked=move || state.return_bound.get()
-                            on:change=move |ev| state.return_bound.set(event_target_checked(&ev)) />
-                    </label>
+                    <Switch label="Double DQN" testid="double-input" value=state.double_dqn
+                        title="Double DQN: the online network picks the next action, the target network values it." />
+                    <Switch label="Return lower bound" testid="bound-input" value=state.return_bound
+                        title="Never back up less than the return that followed the step." />
                 </div>
             </details>
             <div class="row">
@@ -465,8 +458,9 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                     }.into_any(),
                 }}
                 <label>
-                    "Upload leader weights"
-                    <input data-testid="weights-upload" type="file" accept=".safetensors" on:change=on_weights />
+                    {format!("Upload leader weights ({})", UploadKind::Weights.limit_text())}
+                    <input data-testid="weights-upload" data-field="weights-upload" type="file" accept=".safetensors" on:change=on_weights />
+                    <FieldError state field="weights-upload" />
                 </label>
             </div>
         </section>

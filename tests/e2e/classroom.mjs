@@ -48,6 +48,18 @@ try {
     await byId('lbf-config-select').selectOption('teaching');
   });
 
+  await check('a file over the stated limit is refused beside its control as soon as it is chosen', async () => {
+    const big = Buffer.alloc(17 * 1024 * 1024, 1);
+    for (const [hook, what] of [['weights-upload', 'leader weights'], ['lbf-upload', 'recorded episodes']]) {
+      assert.match(await page.locator('label', { has: byId(hook) }).textContent(), /up to 16 MB/);
+      await byId(hook).setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: big });
+      const complaint = page.locator(`#${hook}-error`);
+      await inViewport(complaint);
+      assert.match(await complaint.textContent(), new RegExp(`big\\.bin is 17\\.0 MB; the page takes ${what} up to 16 MB`));
+      assert.equal(await byId(hook).inputValue(), '', 'the choice is cleared');
+    }
+  });
+
   await check('hidden layers `abc`: the message beside the field, in view', async () => {
     await byId('hidden-input').fill('abc');
     // Folded away, the field is unfolded to show its complaint.

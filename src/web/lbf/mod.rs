@@ -15,6 +15,7 @@ use super::protocol::{LbfReport, ToWorker};
 use super::state::{AppState, WorkerState};
 use crate::lbf::{Action, Food, Player};
 use crate::page::numbers;
+use crate::page::uploads::UploadKind;
 pub use setup::LbfCustomFields;
 pub use training::training_status;
 use training::LbfTraining;
@@ -155,7 +156,7 @@ fn players_table(f: &Frame) -> impl IntoView {
 #[component]
 pub fn LbfPanel(state: AppState) -> impl IntoView {
     let on_upload = move |ev: leptos::ev::Event| {
-        state.read_chosen_text(&ev, move |name, text| {
+        state.read_chosen_text(&ev, UploadKind::Episode, "lbf-upload", move |name, text| {
             state.send(&ToWorker::LbfReplay { name, text }, true)
         });
     };
@@ -181,9 +182,10 @@ pub fn LbfPanel(state: AppState) -> impl IntoView {
             <LbfTraining state=state />
             <div class="row">
                 <label>
-                    "Recorded episode (JSON)"
-                    <input data-testid="lbf-upload" type="file" accept=".json,application/json" on:change=on_upload
+                    {format!("Recorded episode (JSON, {})", UploadKind::Episode.limit_text())}
+                    <input data-testid="lbf-upload" data-field="lbf-upload" type="file" accept=".json,application/json" on:change=on_upload
                         disabled=move || state.worker_state.get() != WorkerState::Idle />
+                    <super::field::FieldError state field="lbf-upload" />
                 </label>
             </div>
             {move || state.lbf.get().map(|report| {
