@@ -254,7 +254,7 @@ pub struct ViewerStep {
     pub chosen: Option<(Vec<usize>, Vec<usize>)>,
     /// The reward of that action.
     pub reward: f64,
-    /// The best candidate merges by Q (at most 8).
+    /// The best candidate merges by Q (at most [`MAX_CANDIDATES`](super::requests::MAX_CANDIDATES)).
     pub candidates: Vec<CandidateQ>,
     /// `Q(s, stop)`.
     pub q_stop: f32,

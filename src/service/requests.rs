@@ -95,6 +95,10 @@ pub fn solve_exact(spec: &InstanceSpec, clock: &dyn Clock) -> Result<ExactReport
     })
 }
 
+/// How many candidate merges the viewer lists per state: the top ten by Q, so the list stays
+/// short at any `n`.
+pub const MAX_CANDIDATES: usize = 10;
+
 /// The viewer's account of one state: the best candidate merges by Q with their true rewards.
 fn viewer_step(plain: &PlainNetwork, f: &Instance, cs: &CoalitionStructure) -> ViewerStep {
     let pre = plain.preactivation(cs);
@@ -115,7 +119,7 @@ fn viewer_step(plain: &PlainNetwork, f: &Instance, cs: &CoalitionStructure) -> V
         })
         .collect();
     candidates.sort_by(|x, y| y.q.total_cmp(&x.q));
-    candidates.truncate(8);
+    candidates.truncate(MAX_CANDIDATES);
     ViewerStep {
         coalitions: lists,
         value: cs.value(f),

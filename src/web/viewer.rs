@@ -15,11 +15,16 @@ const PALETTE: [&str; 12] = [
     "#8aa24a", "#6f8cab", "#d99a62", "#9a9a9a",
 ];
 
-/// The largest `n` whose adjacency matrix is drawn.
-const MAX_MATRIX: usize = 40;
+/// The largest `n` drawn agent by agent (nodes on a ring, the matrix cell by cell); above it
+/// coalitions are drawn as groups and the matrix as an image.
+const MAX_DETAILED: usize = 40;
 
-/// Agents as nodes on a circle, coloured by their coalition, members joined by lines.
-fn graph(step: &ViewerStep, n: usize) -> impl IntoView {
+/// Agents as nodes on a circle, coloured by their coalition, members joined by lines; above
+/// [`MAX_DETAILED`] agents, coalitions as groups.
+fn graph(step: &ViewerStep, n: usize) -> AnyView {
+    if n > MAX_DETAILED {
+        return groups(step, n);
+    }
     let size = 260.0;
     let r = size / 2.0 - 24.0;
     let pos = |a: usize| {
@@ -47,13 +52,52 @@ fn graph(step: &ViewerStep, n: usize) -> impl IntoView {
             view! { <g><circle cx=x cy=y r=node_r fill=PALETTE[colour[a] % 12] />{label}</g> }
         })
         .collect_view();
-    view! { <svg class="graph" width=size height=size viewBox=format!("0 0 {size} {size}")>{lines}{nodes}</svg> }
+    view! {
+        <svg class="graph" width=size height=size viewBox=format!("0 0 {size} {size}") role="img"
+            aria-label=format!("{n} agents in {} coalitions", step.coalitions.len())>{lines}{nodes}</svg>
+    }
+    .into_any()
+}
+
+/// Coalitions as discs on a ring, each with an area proportional to its members and its size
+/// written in it (singletons too small to label): readable at hundreds of agents.
+fn groups(step: &ViewerStep, n: usize) -> AnyView {
+    let size = 260.0;
+    let k = step.coalitions.len().max(1);
+    let ring = size / 2.0 - 30.0;
+    // Every disc's area is its share of a disc filling about half the drawing.
+    let unit = (size * size * 0.12 / n.max(1) as f64 / std::f64::consts::PI).sqrt();
+    let discs = step
+        .coalitions
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let t = std::f64::consts::TAU * i as f64 / k as f64 - std::f64::consts::FRAC_PI_2;
+            let (x, y) = (size / 2.0 + ring * t.cos(), size / 2.0 + ring * t.sin());
+            let r = (unit * (c.len() as f64).sqrt()).max(1.5);
+            let label = (r >= 8.0).then(|| {
+                view! { <text x=x y=y + 4.0 text-anchor="middle" font-size="10" fill="white">{c.len()}</text> }
+            });
+            view! {
+                <g><circle cx=x cy=y r=r fill=PALETTE[i % 12] fill-opacity="0.85">
+                    <title>{format!("{} agents: {}", c.len(), coalition_label(c))}</title>
+                </circle>{label}</g>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg class="graph" data-testid="coalition-groups" width=size height=size viewBox=format!("0 0 {size} {size}")
+            role="img" aria-label=format!("{n} agents in {k} coalitions, each a disc sized by its members")>
+            {discs}
+        </svg>
+    }
+    .into_any()
 }
 
 /// The adjacency matrix of the structure (the network's input), for `n ≤ 40`.
 fn matrix(step: &ViewerStep, n: usize) -> AnyView {
-    if n > MAX_MATRIX {
-        return view! { <p class="note">{format!("The {n}×{n} adjacency matrix is not drawn above {MAX_MATRIX} agents.")}</p> }.into_any();
+    if n > MAX_DETAILED {
+        return folded_matrix(step, n);
     }
     let cell = (200.0 / n as f64).min(16.0);
     let mut label = vec![0usize; n];
@@ -73,6 +117,35 @@ fn matrix(step: &ViewerStep, n: usize) -> AnyView {
     let side = cell * n as f64;
     view! { <svg class="matrix" width=side height=side data-testid="adjacency">{cells}</svg> }
         .into_any()
+}
+
+/// The adjacency matrix folded: agents reordered coalition by coalition, so it is one block
+/// per coalition on the diagonal, drawn as that many rectangles at any `n`.
+fn folded_matrix(step: &ViewerStep, n: usize) -> AnyView {
+    let side = 200.0;
+    let cell = side / n.max(1) as f64;
+    let mut at = 0.0;
+    let blocks = step
+        .coalitions
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let (x, w) = (at, cell * c.len() as f64);
+            at += w;
+            view! { <rect x=x y=x width=w height=w fill=PALETTE[k % 12] /> }
+        })
+        .collect_view();
+    view! {
+        <figure class="matrix-folded">
+            <svg class="matrix" width=side height=side data-testid="adjacency" role="img"
+                aria-label=format!("the {n}×{n} adjacency matrix with agents ordered by coalition: one block per coalition")>
+                <rect width=side height=side fill="#eef1f6" />
+                {blocks}
+            </svg>
+            <figcaption class="note">{format!("{n}×{n}, agents ordered by coalition")}</figcaption>
+        </figure>
+    }
+    .into_any()
 }
 
 /// The optimum of the current instance when the page knows it: the exact solver's, or the

@@ -251,6 +251,28 @@ try {
     await ctx.close();
   });
 
+  await check('at 80 agents the merge viewer draws coalitions as groups, folds the matrix and lists the top ten', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    // The paper's additive scorer: the lookahead one values every candidate merge's structure,
+    // minutes per episode at 80 agents.
+    const { page: p, byId: id } = await openPage(ctx, `${server.base}?agents=80&episodes=3&scorer=additive`);
+    await id('train-start').click();
+    await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+    await id('infer-run').click();
+    await id('cs-value').waitFor({ timeout: 60_000 });
+    await id('merge-step-next').focus();
+    await p.keyboard.press('End');
+    const coalitions = await id('coalition-groups').locator('circle').count();
+    assert.ok(coalitions >= 1 && coalitions <= 80, `${coalitions} coalitions`);
+    // One block per coalition on the background: the matrix folded.
+    assert.equal(await id('adjacency').locator('rect').count(), coalitions + 1);
+    await p.keyboard.press('Home');
+    // The header, at most ten candidates, and stopping.
+    assert.ok(await id('merge-candidates').locator('tr').count() <= 12);
+    await p.screenshot({ path: join(artifacts, 'large-viewer.png') });
+    await ctx.close();
+  });
+
   await check('the built-in examples: a trained leader and a foraging episode, one click each', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const { byId: id } = await openPage(ctx, server.base);
