@@ -256,6 +256,10 @@ try {
     // The paper's additive scorer: the lookahead one values every candidate merge's structure,
     // minutes per episode at 80 agents.
     const { page: p, byId: id } = await openPage(ctx, `${server.base}?agents=80&episodes=3&scorer=additive`);
+    assert.equal(await id('slow-hint').count(), 0);
+    await id('scorer-select').selectOption('lookahead');
+    assert.match(await id('slow-hint').textContent(), /At 80 agents the lookahead scorer takes seconds to minutes per episode/);
+    await id('scorer-select').selectOption('additive');
     await id('train-start').click();
     await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
     await id('infer-run').click();
