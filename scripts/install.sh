@@ -2,7 +2,7 @@
 # Installs what building, serving and testing BRIDGE Lab need, skipping whatever is already
 # there (a warm run takes about a second). Sourced by serve.sh and test.sh; run it alone too.
 #   scripts/install.sh          the app's toolchain: wasm32 target, trunk, wasm-bindgen-cli
-#   scripts/install.sh --tests  also Chromium + ChromeDriver, shellcheck (Debian) and playwright-core (npm)
+#   scripts/install.sh --tests  also Chromium + ChromeDriver, shellcheck (Debian), playwright-core and axe-core (npm)
 set -euo pipefail
 
 TRUNK_VERSION=0.21.14
@@ -43,8 +43,8 @@ install_browser() {
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
-  if [ ! -d "$root/tests/e2e/node_modules/playwright-core" ]; then
-    say "installing playwright-core (drives the system Chromium; downloads no browser)"
+  if [ ! -d "$root/tests/e2e/node_modules/playwright-core" ] || [ ! -d "$root/tests/e2e/node_modules/axe-core" ]; then
+    say "installing playwright-core (drives the system Chromium; downloads no browser) and axe-core"
     (cd "$root/tests/e2e" && npm ci --no-audit --no-fund --silent)
   fi
 }

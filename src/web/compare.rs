@@ -47,7 +47,7 @@ pub fn ComparePanel(state: AppState) -> impl IntoView {
                 }).collect_view();
                 view! {
                     <p class="described">{c.described.clone()}</p>
-                    <div class="table-scroll"><table class="compare" data-testid="compare-table">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="the algorithms compared"><table class="compare" data-testid="compare-table">
                         <tr><th>"algorithm"</th><th>"v(CS)"</th><th>"gain over all singletons"</th><th>{reference}</th><th>"coalitions"</th><th>"time"</th></tr>
                         {rows}
                     </table></div>

@@ -324,7 +324,7 @@ pub fn Viewer(state: AppState) -> impl IntoView {
                                 {optimum(&state).and_then(|best| numbers::percent(step.value, best)).map(|p| format!(" ({p} of the optimum)"))}
                             </p>
                             <p data-testid="merge-action">{action}</p>
-                            <div class="table-scroll"><table class="candidates" data-testid="merge-candidates">
+                            <div class="table-scroll" tabindex="0" role="region" aria-label="the candidate merges and their Q-values"><table class="candidates" data-testid="merge-candidates">
                                 <tr><th>"candidate merge"</th><th>"Q"</th><th>"true reward"</th></tr>
                                 {candidates}
                                 <tr class:chosen=step.chosen.is_none() && !step.last><td>"stop"</td><td title=numbers::full(f64::from(step.q_stop))>{numbers::short(f64::from(step.q_stop))}</td><td>"0"</td></tr>

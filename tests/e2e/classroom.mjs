@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { artifacts, checks, inViewport, launch, openPage, serve } from './harness.mjs';
+import { artifacts, checks, inViewport, launch, openPage, root, serve } from './harness.mjs';
 
 const server = await serve();
 const browser = await launch();
@@ -344,7 +344,7 @@ try {
     await fresh.close();
   });
 
-  await check('one screen on a projector (1280×720) and nothing wider than a phone (390×844)', async () => {
+  await check('one screen on a projector (1280×720) and nothing wider than a phone (390×844); no serious axe-core violation', async () => {
     for (const [width, height, name] of [[1280, 720, 'projector'], [390, 844, 'phone']]) {
       const ctx = await browser.newContext({ viewport: { width, height } });
       const { page: p, byId: id } = await openPage(ctx, `${server.base}?agents=8&episodes=30`);
@@ -376,6 +376,13 @@ try {
           await inViewport(id(hook));
         }
       }
+      // No serious or critical accessibility violation (axe-core), the glossary open too.
+      await id('glossary').locator('summary').click();
+      await p.addScriptTag({ path: join(root, 'tests', 'e2e', 'node_modules', 'axe-core', 'axe.min.js') });
+      const axe = await p.evaluate(() => axe.run(document, { resultTypes: ['violations'] }));
+      const serious = axe.violations.filter((v) => ['serious', 'critical'].includes(v.impact))
+        .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+      assert.deepEqual(serious, [], `axe-core at ${name}`);
       await ctx.close();
     }
   });
