@@ -254,6 +254,10 @@ fn InstancePanel(state: AppState) -> impl IntoView {
     view! {
         <section class="panel">
             <h2>"1. Instance"</h2>
+            <p class="note">
+                "Every coalition of the agents has a value drawn from the distribution; a coalition structure's "
+                "value v(CS) adds up those of its coalitions."
+            </p>
             <div class="row">
                 <label>
                     "Value distribution"
