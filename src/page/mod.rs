@@ -3,5 +3,6 @@
 //! numbers are shown (4 significant digits), and the set-up as a URL query. `web` renders it;
 //! nothing here imports leptos, web-sys or the worker protocol's transport.
 
+pub mod export;
 pub mod numbers;
 pub mod setup;

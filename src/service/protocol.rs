@@ -4,6 +4,7 @@
 //! every `u64`, and JSON with shortest round-trip floats loses no bits). Weight files travel as
 //! base64 text inside them.
 
+use crate::core::Solution;
 use crate::lbf::EpisodeFile;
 use crate::leader::DqnParams;
 use serde::{Deserialize, Serialize};
@@ -265,6 +266,10 @@ pub struct RolloutReport {
     pub value: f64,
     /// `v` of all singletons.
     pub singleton_value: f64,
+    /// The rollout as the command line's solution file (SPEC section 3), built as
+    /// `bridge solve --algo bridge` builds it, so the two can be compared; `seconds` is the
+    /// rollout's time in the worker.
+    pub solution: Solution,
 }
 
 /// The leader the worker now holds.

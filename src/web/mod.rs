@@ -5,6 +5,7 @@
 pub mod app;
 pub use crate::service::protocol;
 pub mod compare;
+pub mod download;
 pub mod field;
 pub mod lbf;
 pub mod plots;

@@ -1,13 +1,26 @@
 // End-to-end checks of the page a teacher opens in class (issue 13), in headless Chromium on the
 // built app: every bad field's message lands in the viewport beside its field; number fields
 // keep what people type; the network size follows the agents; the default leader learns the
-// default instance at least as well as C-Link does there.
+// default instance at least as well as C-Link does there; the results come out as files that
+// match the table and that `bridge` reproduces; the longest main-thread task while training.
 //
 // Run by scripts/test.sh after `trunk build`. Screenshots go to target/e2e/.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifacts, checks, inViewport, launch, openPage, serve } from './harness.mjs';
+import { artifacts, checks, inViewport, launch, openPage, root, serve } from './harness.mjs';
+
+const bridge = process.env.BRIDGE_BIN ?? join(root, 'target', 'release', 'bridge');
+
+/** Clicks the download link `hook` of `page` and returns the saved file's path. */
+async function download(page, hook, name) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-testid="${hook}"]`).click()]);
+  const path = join(artifacts, name);
+  await file.saveAs(path);
+  return path;
+}
 
 const server = await serve();
 const browser = await launch();
@@ -122,6 +135,63 @@ try {
     await fresh.page.screenshot({ path: join(artifacts, 'defaults-learned.png'), fullPage: true });
     assert.deepEqual(fresh.consoleErrors, []);
     await fresh.page.close();
+  });
+
+  await check('results out: the CSV and JSON match the comparison table; the solution file is what bridge solve gives', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+    const { page: p, byId: id } = await openPage(ctx, `${server.base}?agents=6&seed=4&episodes=20`);
+    await id('train-start').click();
+    await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+    await id('compare-run').click();
+    await id('compare-table').waitFor({ timeout: 60_000 });
+    // The table as shown: each row's algorithm and full value (its hook).
+    const shown = await id('compare-table').locator('tr').evaluateAll((trs) => trs.slice(1).map((tr) => ({
+      algorithm: tr.cells[0].textContent,
+      value: tr.cells[1].querySelector('[data-testid]').textContent,
+      coalitions: tr.cells[4].textContent,
+    })));
+    assert.ok(shown.length >= 8, `the table has ${shown.length} rows`);
+    const csv = readFileSync(await download(p, 'compare-csv', 'comparison.csv'), 'utf8').trim().split('\n');
+    assert.equal(csv[0], 'algorithm,value,gain_over_singletons,percent_of_optimum,coalitions,seconds');
+    const rows = csv.slice(1).map((line) => line.split(','));
+    assert.deepEqual(rows.map((r) => ({ algorithm: r[0], value: r[1], coalitions: r[4] })), shown, 'the CSV is the table');
+    const json = JSON.parse(readFileSync(await download(p, 'compare-json', 'comparison.json'), 'utf8'));
+    assert.deepEqual(json.rows.map((r) => [r.algorithm, r.value]), shown.map((r) => [r.algorithm, Number(r.value)]));
+    assert.equal(json.reference, 'optimum');
+
+    await id('infer-run').click();
+    await id('cs-value').waitFor({ timeout: 30_000 });
+    const trace = JSON.parse(readFileSync(await download(p, 'merge-trace-download', 'merge-trace.json'), 'utf8'));
+    const states = Number((await id('merge-step').textContent()).match(/of (\d+)/)[1]);
+    assert.equal(trace.steps.length, states, 'the trace has the viewer\'s states');
+    const solutionFile = await download(p, 'solution-download', 'solution.json');
+    const solution = JSON.parse(readFileSync(solutionFile, 'utf8'));
+    assert.equal(solution.value, Number(await id('cs-value').textContent()));
+    const weights = await download(p, 'weights-download', 'results-out-leader.safetensors');
+    const cli = JSON.parse(execFileSync(bridge, ['solve', '--algo', 'bridge', '--weights', weights, '--dist', 'modified_normal', '--agents', '6', '--seed', '4'], { encoding: 'utf8' }));
+    assert.deepEqual(solution.coalitions, cli.coalitions, 'the same structure as the command line');
+    assert.deepEqual(solution.steps, cli.steps, 'the same merge trace');
+    assert.equal(solution.value, cli.value);
+    assert.equal(solution.algorithm, 'bridge');
+    await ctx.close();
+  });
+
+  await check('the longest main-thread task while training (target: none over 50 ms)', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const { page: p, byId: id } = await openPage(ctx, server.base);
+    await p.evaluate(() => {
+      window.longTasks = [];
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longTasks.push(e.duration); })
+        .observe({ type: 'longtask' });
+    });
+    await id('train-start').click();
+    await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+    // The last redraw lands after the last message.
+    await p.waitForTimeout(500);
+    const tasks = await p.evaluate(() => window.longTasks);
+    const longest = Math.max(0, ...tasks);
+    console.log(`    tasks over 50 ms while training the default set-up: ${tasks.length}, longest ${longest.toFixed(0)} ms (${tasks.map((t) => t.toFixed(0)).join(', ')})`);
+    await ctx.close();
   });
 
   await check('pause then resume gives the result of an uninterrupted run; a crashed worker is restarted with one button', async () => {
