@@ -176,21 +176,27 @@ try {
     await ctx.close();
   });
 
-  await check('the longest main-thread task while training (target: none over 50 ms)', async () => {
+  await check('no main-thread task over 50 ms while training', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const { page: p, byId: id } = await openPage(ctx, server.base);
     await p.evaluate(() => {
       window.longTasks = [];
-      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longTasks.push(e.duration); })
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longTasks.push(e); })
         .observe({ type: 'longtask' });
     });
+    const started = await p.evaluate(() => performance.now());
     await id('train-start').click();
     await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+    const done = await p.evaluate(() => performance.now());
     // The last redraw lands after the last message.
     await p.waitForTimeout(500);
-    const tasks = await p.evaluate(() => window.longTasks);
-    const longest = Math.max(0, ...tasks);
-    console.log(`    tasks over 50 ms while training the default set-up: ${tasks.length}, longest ${longest.toFixed(0)} ms (${tasks.map((t) => t.toFixed(0)).join(', ')})`);
+    const tasks = await p.evaluate(() => window.longTasks.map((e) => [e.startTime, e.duration]));
+    const longest = Math.max(0, ...tasks.map(([, d]) => d));
+    const when = tasks.map(([t, d]) => `${d.toFixed(0)} ms at ${((t - started) / 1000).toFixed(2)} s`).join(', ');
+    console.log(`    tasks over 50 ms while training the default set-up (${((done - started) / 1000).toFixed(1)} s): ${tasks.length}, longest ${longest.toFixed(0)} ms (${when})`);
+    // Met in 5 runs of 5 on 2 cores with a load of 9; the first drawing on a canvas (~70 ms)
+    // happens at load, not here.
+    assert.deepEqual(tasks, [], `main-thread tasks over 50 ms while training: ${when}`);
     await ctx.close();
   });
 
