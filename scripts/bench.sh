@@ -15,8 +15,7 @@ cargo bench --bench values -- --warm-up-time 1 --measurement-time 2 | tee target
 cargo bench --bench leader -- --warm-up-time 1 --measurement-time 4 | tee target/bench-leader.txt
 cargo bench --bench baselines -- --warm-up-time 1 --measurement-time 3 | tee target/bench-baselines.txt
 cargo bench --bench followers -- --warm-up-time 1 --measurement-time 4 | tee target/bench-followers.txt
-# The profile Trunk builds the page with (Cargo.toml), so the benchmark times what ships.
-WASM_BINDGEN_TEST_TIMEOUT=600 cargo test --profile web --target wasm32-unknown-unknown --test wasm_bench -- --nocapture | tee target/bench-wasm.txt
+WASM_BINDGEN_TEST_TIMEOUT=600 cargo test --release --target wasm32-unknown-unknown --test wasm_bench -- --nocapture | tee target/bench-wasm.txt
 
 python3 - "$out" <<'PY'
 import re, sys
