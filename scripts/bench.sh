@@ -7,7 +7,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/scripts/install.sh" --tests
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="$HOME/.cargo/bin:$root/tools/node_modules/.bin:$PATH"
 cd "$root"
 out=target/bench-summary.md
 mkdir -p target

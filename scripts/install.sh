@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, serving and testing BRIDGE Lab need, skipping whatever is already
 # there (a warm run takes about a second). Sourced by serve.sh and test.sh; run it alone too.
-#   scripts/install.sh          the app's toolchain: wasm32 target, trunk, wasm-bindgen-cli
+#   scripts/install.sh          the app's toolchain: wasm32 target, trunk, wasm-bindgen-cli, and
+#                               binaryen's wasm-opt from npm (tools/; runs under node, offline)
 #   scripts/install.sh --tests  also Chromium + ChromeDriver, shellcheck (Debian), playwright-core and axe-core (npm)
 set -euo pipefail
 
@@ -37,6 +38,16 @@ install_rust_tools() {
   fi
 }
 
+# wasm-opt for release builds: npm's binaryen (Debian's 108 breaks our output, TOOLCHAIN.md).
+# Callers put tools/node_modules/.bin on PATH, where trunk looks for it.
+install_wasm_opt() {
+  command -v npm >/dev/null || { say "npm not found: install Node.js 20 first"; exit 1; }
+  if [ "$("$root/tools/node_modules/.bin/wasm-opt" --version 2>/dev/null)" != "wasm-opt version 132 (version_132)" ]; then
+    say "installing binaryen's wasm-opt 132 from npm"
+    (cd "$root/tools" && npm ci --no-audit --no-fund --silent)
+  fi
+}
+
 install_browser() {
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing Chromium and ChromeDriver from Debian"
@@ -58,6 +69,7 @@ install_shellcheck() {
 }
 
 install_rust_tools
+install_wasm_opt
 if [ "${1:-}" = "--tests" ]; then
   install_browser
   install_shellcheck

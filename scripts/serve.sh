@@ -3,7 +3,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/scripts/install.sh"
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="$HOME/.cargo/bin:$root/tools/node_modules/.bin:$PATH"
 cd "$root"
 port=${PORT:-8080}
 echo "BRIDGE Lab: building, then serving on http://127.0.0.1:$port/ (Ctrl-C stops)" >&2

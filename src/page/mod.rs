@@ -4,6 +4,7 @@
 //! fields read into a configuration. `web` renders it;
 //! nothing here imports leptos, web-sys or the worker protocol's transport.
 
+pub mod export;
 pub mod lbf_setup;
 pub mod numbers;
 pub mod seeds;

@@ -12,7 +12,7 @@
 mod lbf_training;
 pub mod limits;
 pub mod protocol;
-mod requests;
+pub(crate) mod requests;
 mod session;
 mod training;
 

@@ -5,6 +5,7 @@
 //! base64 text inside them.
 
 use crate::bilevel::LeaderMerge;
+use crate::core::Solution;
 use crate::followers::ConfigChoice;
 use crate::lbf::EpisodeFile;
 use crate::leader::DqnParams;
@@ -275,6 +276,10 @@ pub struct RolloutReport {
     pub value: f64,
     /// `v` of all singletons.
     pub singleton_value: f64,
+    /// The rollout as the command line's solution file (SPEC section 3), built as
+    /// `bridge solve --algo bridge` builds it, so the two can be compared; `seconds` is the
+    /// rollout's time in the worker.
+    pub solution: Solution,
 }
 
 /// The leader the worker now holds.

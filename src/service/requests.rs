@@ -4,8 +4,8 @@
 
 use crate::algorithms::{singleton, Algorithm, SolveOptions};
 use crate::core::{
-    instance_file, CharacteristicFunction, CoalitionStructure, Distribution, Instance, Step,
-    MAX_TABLE_AGENTS,
+    instance_file, CharacteristicFunction, CoalitionStructure, Distribution, Instance, Solution,
+    Step, MAX_TABLE_AGENTS,
 };
 use crate::lbf::{first_mismatch, replay, EpisodeFile};
 use crate::leader::gains::PackedGains;
@@ -131,8 +131,13 @@ fn viewer_step(plain: &PlainNetwork, f: &Instance, cs: &CoalitionStructure) -> V
     }
 }
 
-/// The leader's greedy rollout on an instance, every state with its best candidates.
-pub fn infer(spec: &InstanceSpec, plain: &PlainNetwork) -> Result<RolloutReport, String> {
+/// The leader's greedy rollout on an instance, every state with its best candidates, and the
+/// solution file `bridge solve --algo bridge` writes for it.
+pub fn infer(
+    spec: &InstanceSpec,
+    plain: &PlainNetwork,
+    clock: &dyn Clock,
+) -> Result<RolloutReport, String> {
     let (instance, described) = build_instance(spec)?;
     let (n, m) = (instance.agents(), plain.max_agents());
     if n > m {
@@ -141,7 +146,11 @@ pub fn infer(spec: &InstanceSpec, plain: &PlainNetwork) -> Result<RolloutReport,
              {m} agents or fewer, or train a new leader with a network size of {n} or more"
         ));
     }
+    let start = clock.now_ms();
     let rollout = greedy(plain, &instance, Horizon::Full).map_err(|e| e.to_string())?;
+    let mut solution = Solution::new(Algorithm::Bridge.name(), &rollout.structure, &instance);
+    solution.seconds = (clock.now_ms() - start) / 1000.0;
+    solution.steps = Some(rollout.steps.clone());
     let mut cs = CoalitionStructure::singletons(instance.agents());
     let mut steps = Vec::new();
     for step in &rollout.steps {
@@ -175,6 +184,7 @@ pub fn infer(spec: &InstanceSpec, plain: &PlainNetwork) -> Result<RolloutReport,
         steps,
         value: rollout.value,
         singleton_value: singleton(&instance).value(&instance),
+        solution,
     })
 }
 

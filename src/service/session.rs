@@ -151,7 +151,8 @@ impl Service {
                 }
             }
             ToWorker::Infer { instance } => vec![FromWorker::Inferred(
-                self.plain().and_then(|plain| infer(&instance, &plain)),
+                self.plain()
+                    .and_then(|plain| infer(&instance, &plain, clock)),
             )],
             ToWorker::LoadWeights { name, base64 } => {
                 vec![FromWorker::Leader(self.load_weights(&name, &base64))]

@@ -4,10 +4,11 @@
 use leptos::prelude::*;
 
 use super::app::value_view;
+use super::download::download_link;
 use super::protocol::ToWorker;
 use super::state::{AppState, WorkerState};
 use crate::algorithms::Algorithm;
-use crate::page::numbers;
+use crate::page::{export, numbers};
 use crate::service::browser_limit;
 
 #[component]
@@ -28,18 +29,15 @@ pub fn ComparePanel(state: AppState) -> impl IntoView {
                 </button>
             </div>
             {move || state.comparison.get().map(|c| {
-                // The optimum when the page knows it; otherwise the best value found, named so.
-                let exact = c.results.iter().find(|r| r.algorithm == "exact").map(|r| r.value);
-                let best = exact.or_else(|| c.results.first().map(|r| r.value)).unwrap_or(f64::NAN);
-                let reference = if exact.is_some() { "% of the optimum" } else { "% of the best found" };
-                let rows = c.results.iter().map(|r| {
-                    let gain = r.value - c.singleton_value;
+                // The rows the files hold too (page::export), so the CSV is the table.
+                let table = export::comparison_table(&c);
+                let rows = table.rows.iter().map(|r| {
                     view! {
                         <tr>
                             <td>{r.algorithm.clone()}</td>
                             <td>{value_view(r.value, Some(format!("compare-{}", r.algorithm)))}</td>
-                            <td title=numbers::full(gain)>{numbers::signed(gain)}</td>
-                            <td>{numbers::percent(r.value, best).unwrap_or_default()}</td>
+                            <td title=numbers::full(r.gain_over_singletons)>{numbers::signed(r.gain_over_singletons)}</td>
+                            <td>{r.percent.map(|p| format!("{} %", numbers::short(p))).unwrap_or_default()}</td>
                             <td>{r.coalitions}</td>
                             <td title=format!("{} s", numbers::full(r.seconds))>{format!("{} ms", numbers::short(r.seconds * 1000.0))}</td>
                         </tr>
@@ -48,9 +46,14 @@ pub fn ComparePanel(state: AppState) -> impl IntoView {
                 view! {
                     <p class="described">{c.described.clone()}</p>
                     <div class="table-scroll" tabindex="0" role="region" aria-label="the algorithms compared"><table class="compare" data-testid="compare-table">
-                        <tr><th>"algorithm"</th><th>"v(CS)"</th><th>"gain over all singletons"</th><th>{reference}</th><th>"coalitions"</th><th>"time"</th></tr>
+                        <tr><th>"algorithm"</th><th>"v(CS)"</th><th>"gain over all singletons"</th><th>{table.reference.heading()}</th><th>"coalitions"</th><th>"time"</th></tr>
                         {rows}
                     </table></div>
+                    <div class="row">
+                        <span class="note">"The table as a file, numbers in full:"</span>
+                        {download_link("CSV", "bridge-comparison.csv", "text/csv", "compare-csv", export::comparison_csv(&c))}
+                        {download_link("JSON", "bridge-comparison.json", "application/json", "compare-json", export::comparison_json(&c))}
+                    </div>
                     <p class="note">{limits_note()}</p>
                 }
             })}

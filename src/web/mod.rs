@@ -5,6 +5,7 @@
 pub mod app;
 pub use crate::service::protocol;
 pub mod compare;
+pub mod download;
 pub mod examples;
 pub mod field;
 pub mod glossary;

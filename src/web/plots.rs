@@ -10,13 +10,17 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 
 use super::protocol::EpisodeReport;
-use super::state::AppState;
+use super::state::{now_ms, AppState};
 use crate::page::numbers;
 
 const BLUE: RGBColor = RGBColor(0, 114, 178);
 const VERMILLION: RGBColor = RGBColor(213, 94, 0);
 /// The colour of the "all singletons" reference line.
 pub(super) const GREEN: RGBColor = RGBColor(0, 158, 115);
+
+/// The least time between two redraws of the plots, in milliseconds: a few redraws a second
+/// look live, and drawing the four charts takes the page's thread for tens of milliseconds.
+const REDRAW_MS: f64 = 250.0;
 
 /// One plot: what it shows and how.
 pub(super) struct Chart<'a> {
@@ -154,15 +158,15 @@ pub fn Plots(state: AppState) -> impl IntoView {
         NodeRef::new(),
         NodeRef::new(),
     ];
-    Effect::new(move |_| {
+    // Progress arrives many times a second while training: the plots are redrawn at most every
+    // REDRAW_MS, from the newest history, in a task of their own, so the page's thread stays
+    // free between redraws (issue 13: no main-thread task over 50 ms while training).
+    let pending = StoredValue::new(false);
+    let last_drawn = StoredValue::new(f64::NEG_INFINITY);
+    // One chart per task: the four together took ~55 ms of the page's thread at 150 episodes.
+    let draw_one = move |k: usize| {
         let (singletons, optimum) = references(&state);
-        state.history.with(|h| {
-            let Some(last) = h.last() else { return };
-            // Redraw about 100 times a run, and at its end.
-            let every = (last.episodes / 100).max(1);
-            if last.episode % every != 0 && last.episode != last.episodes && h.len() > 1 {
-                return;
-            }
+        state.history.with_untracked(|h| {
             let series = |f: fn(&EpisodeReport) -> Option<f64>| -> Vec<(f64, f64)> {
                 h.iter()
                     .filter_map(|e| f(e).map(|y| (e.episode as f64, y)))
@@ -185,59 +189,93 @@ pub fn Plots(state: AppState) -> impl IntoView {
                     band: None,
                 }
             }
-            let points = series(|e| Some(e.reward));
-            draw(
-                reward.get(),
-                &plain("episode reward", "reward", &points, None),
-            );
-            let points = series(|e| e.loss);
-            draw(loss.get(), &plain("loss", "loss", &points, None));
-            let points = series(|e| Some(e.epsilon));
-            draw(
-                epsilon.get(),
-                &plain("ε: share of random actions", "ε", &points, Some((0.0, 1.0))),
-            );
-            let points = series(|e| Some(e.value));
-            let best = series(|e| Some(e.best_value));
-            // Several seeds: this run's values and the other seeds' make the band.
-            let band: Vec<(f64, f64, f64, f64)> = state.seed_pool.runs.with(|extra| {
-                if extra.is_empty() {
-                    return Vec::new();
+            match k {
+                0 => {
+                    let points = series(|e| Some(e.reward));
+                    let chart = plain("episode reward", "reward", &points, None);
+                    draw(reward.get_untracked(), &chart);
                 }
-                let mut runs = vec![h.iter().map(|e| e.value).collect::<Vec<_>>()];
-                runs.extend(extra.iter().cloned());
-                crate::page::seeds::band(&runs)
-                    .into_iter()
-                    .map(|b| (b.episode as f64, b.mean, b.low, b.high))
-                    .collect()
-            });
-            let title = if band.is_empty() {
-                "v(CS): episode (blue), best so far (vermillion)".to_string()
-            } else {
-                // Seed 1 stays blue with its best in vermillion, as with one seed.
-                format!(
-                    "v(CS) of {} seeds: mean (black), range (grey)",
-                    state.seed_pool.runs.with(Vec::len) + 1
-                )
-            };
-            let refs = [
-                optimum.map(|y| (y, "optimum", RGBColor(0, 0, 0))),
-                singletons.map(|y| (y, "all singletons", GREEN)),
-            ];
-            draw(
-                value.get(),
-                &Chart {
-                    title: &title,
-                    x_title: "episode",
-                    y_title: "v(CS)",
-                    points: &points,
-                    best: Some(&best),
-                    fixed: None,
-                    refs: refs.into_iter().flatten().collect(),
-                    band: Some(&band),
-                },
-            );
+                1 => {
+                    let points = series(|e| e.loss);
+                    draw(loss.get_untracked(), &plain("loss", "loss", &points, None));
+                }
+                2 => {
+                    let points = series(|e| Some(e.epsilon));
+                    let title = "ε: share of random actions";
+                    let chart = plain(title, "ε", &points, Some((0.0, 1.0)));
+                    draw(epsilon.get_untracked(), &chart);
+                }
+                _ => {
+                    let points = series(|e| Some(e.value));
+                    let best = series(|e| Some(e.best_value));
+                    // Several seeds: this run's values and the other seeds' make the band.
+                    let band: Vec<(f64, f64, f64, f64)> =
+                        state.seed_pool.runs.with_untracked(|extra| {
+                            if extra.is_empty() {
+                                return Vec::new();
+                            }
+                            let mut runs = vec![h.iter().map(|e| e.value).collect::<Vec<_>>()];
+                            runs.extend(extra.iter().cloned());
+                            crate::page::seeds::band(&runs)
+                                .into_iter()
+                                .map(|b| (b.episode as f64, b.mean, b.low, b.high))
+                                .collect()
+                        });
+                    let title = if band.is_empty() {
+                        "v(CS): episode (blue), best so far (vermillion)".to_string()
+                    } else {
+                        // Seed 1 stays blue with its best in vermillion, as with one seed.
+                        format!(
+                            "v(CS) of {} seeds: mean (black), range (grey)",
+                            state.seed_pool.runs.with_untracked(Vec::len) + 1
+                        )
+                    };
+                    let refs = [
+                        optimum.map(|y| (y, "optimum", RGBColor(0, 0, 0))),
+                        singletons.map(|y| (y, "all singletons", GREEN)),
+                    ];
+                    let chart = Chart {
+                        title: &title,
+                        x_title: "episode",
+                        y_title: "v(CS)",
+                        points: &points,
+                        best: Some(&best),
+                        fixed: None,
+                        refs: refs.into_iter().flatten().collect(),
+                        band: Some(&band),
+                    };
+                    draw(value.get_untracked(), &chart);
+                }
+            }
         });
+    };
+    fn chain(k: usize, draw_one: impl Fn(usize) + Copy + 'static) {
+        draw_one(k);
+        if k < 3 {
+            set_timeout(move || chain(k + 1, draw_one), std::time::Duration::ZERO);
+        }
+    }
+    let redraw = move || {
+        pending.set_value(false);
+        last_drawn.set_value(now_ms());
+        // Empty axes too: the first drawing on a canvas costs the most (~70 ms in Chromium, its
+        // fonts), and it happens at load then, not as training starts.
+        chain(0, draw_one);
+    };
+    Effect::new(move |_| {
+        // What the plots show: the history, the other seeds' runs and the reference lines.
+        state.history.track();
+        state.seed_pool.runs.track();
+        let _ = references(&state);
+        if pending.get_value() {
+            return;
+        }
+        pending.set_value(true);
+        let wait = (last_drawn.get_value() + REDRAW_MS - now_ms()).max(0.0);
+        set_timeout(
+            redraw,
+            std::time::Duration::from_micros((wait * 1000.0) as u64),
+        );
     });
     view! {
         <section class="panel plots-panel">

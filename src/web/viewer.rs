@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::app::{coalition_label, value_view};
+use super::download::download_link;
 use super::protocol::{ToWorker, ViewerStep};
 use super::state::{AppState, WorkerState};
-use crate::page::numbers;
+use crate::page::{export, numbers};
 
 const PALETTE: [&str; 12] = [
     "#4f7fe0", "#f08a4b", "#57b25a", "#c25bb8", "#e8c33a", "#3fb4b4", "#8d6be0", "#e06060",
@@ -332,6 +333,13 @@ pub fn Viewer(state: AppState) -> impl IntoView {
                         </div>
                     </div>
                 }
+            })}
+            {move || state.rollout.get().map(|r| view! {
+                <div class="row">
+                    <span class="note">"The rollout as a file: the merge trace with every candidate's Q-value, or the command line's solution file ("<code>"bridge solve --algo bridge"</code>" gives the same for these weights)."</span>
+                    {download_link("merge trace (JSON)", "bridge-merge-trace.json", "application/json", "merge-trace-download", export::merge_trace_json(&r))}
+                    {download_link("solution file", "bridge-solution.json", "application/json", "solution-download", export::solution_json(&r))}
+                </div>
             })}
             <p class="note">
                 "The state is the coalition structure; an action merges two coalitions or stops. Each candidate's "
