@@ -819,6 +819,8 @@ fn tiny_table1(results: &Path, extra: &[&str]) -> String {
         "2",
         "--few-shot-long",
         "3",
+        "--graph-episodes",
+        "2",
     ];
     args.extend_from_slice(extra);
     stdout(&bridge(&args))
@@ -835,8 +837,12 @@ fn repro_table1_writes_its_tables_and_plot() {
         "the paper's figures stand beside ours: {md}"
     );
     let csv = std::fs::read_to_string(results.join("table1.csv")).expect("CSV written");
-    // 3 metrics × 7 methods × 6 sizes, plus the header.
-    assert_eq!(csv.lines().count(), 1 + 3 * 7 * 6);
+    // 3 metrics × 10 methods (7, and the graph leader's 3) × 6 sizes, plus the header.
+    assert_eq!(csv.lines().count(), 1 + 3 * 10 * 6);
+    assert!(
+        md.contains("| Graph leader, greedy (issue 12") && md.contains("Graph leader: 2 episodes"),
+        "the graph leader's rows and how it was trained: {md}"
+    );
     assert!(
         md.contains("over an untrained network (control"),
         "the beam's control row: {md}"
@@ -844,7 +850,11 @@ fn repro_table1_writes_its_tables_and_plot() {
     let svg = std::fs::read_to_string(results.join("table1_training.svg")).expect("SVG written");
     assert!(svg.starts_with("<svg") && svg.contains("10 agents"));
     // The per-instance comparison with C-Link: one seed, so each size counts one instance.
-    for row in ["| greedy rollout | ", "| beam 8 over Q | "] {
+    for row in [
+        "| greedy rollout | ",
+        "| beam 8 over Q | ",
+        "| graph leader, greedy (no few-shot) | ",
+    ] {
         let line = md
             .lines()
             .find(|l| l.starts_with(row))

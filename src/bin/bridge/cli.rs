@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use bridge_lab::leader::graph::GraphTraining;
 use bridge_lab::leader::network::Scorer;
 use bridge_lab::leader::DqnParams;
 use clap::parser::ValueSource;
@@ -463,6 +464,10 @@ pub struct ReproArgs {
     /// Environment steps over which ε decays (the paper: 10 000).
     #[arg(long, default_value_t = paper().epsilon_decay_steps)]
     pub epsilon_decay: usize,
+    /// Episodes of the graph leader's training (the experiments' graph rows: scale, table1,
+    /// fig2, table2, table4, table7; trained once, kept under RESULTS/leaders/).
+    #[arg(long, default_value_t = GraphTraining::default().episodes, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    pub graph_episodes: usize,
     /// Beam width of table1's extra BRIDGE row: a search over the learned Q with true rewards
     /// (not in the paper).
     #[arg(long, default_value_t = 8, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(2..=1000))]

@@ -12,20 +12,16 @@
 //! training instances are drawn from its seeded stream.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
-use std::sync::Mutex;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use bridge_lab::algorithms::{Algorithm, Budget, SolveOptions};
 use bridge_lab::core::{Distribution, Instance};
 use bridge_lab::leader::graph::train::ratio;
-use bridge_lab::leader::graph::{
-    self, weights as graph_weights, GraphConfig, GraphNetwork, GraphTraining,
-};
 use bridge_lab::leader::Horizon;
 use serde::{Deserialize, Serialize};
 
+use super::graph_leader::SharedLeader;
 use super::sweep::{Experiment, Report};
 use super::{mean_std, Sizes};
 use crate::cli::ReproArgs;
@@ -43,18 +39,18 @@ pub const DEFAULT_BUDGETS_UP_TO: usize = 100;
 const ANYTIME: [&str; 3] = ["grasp", "uct", "saldae"];
 
 /// The row of the better of the leader's and C-Link's structures (`bridge solve`'s default for
-/// the graph leader: [`GraphNetwork::search`] with no beam).
-const BOTH: &str = "max(graph,clink)";
+/// the graph leader: [`bridge_lab::leader::graph::GraphNetwork::search`] with no beam).
+const BOTH: &str = "graph+clink";
 
-/// The beam's width in the beam row ([`bridge_lab::leader::graph::SearchParams::default`]).
-const BEAM_WIDTH: usize = 4;
+/// The beam's width in the beam row ([`bridge_lab::leader::graph::SearchParams::default`]'s).
+const BEAM_WIDTH: usize = 2;
 
 /// The beam's time after the two rollouts, in seconds (`bridge solve`'s default).
 const BEAM_SECONDS: f64 = 0.010;
 
 /// The row of the search with a beam: both rollouts, then a beam of [`BEAM_WIDTH`] for at most
 /// [`BEAM_SECONDS`].
-const BEAM: &str = "graph+beam4@10ms";
+const BEAM: &str = "graph+beam2@10ms";
 
 /// The leader's rows, each compared with the references below.
 const OURS: [&str; 3] = ["graph", BOTH, BEAM];
@@ -117,7 +113,7 @@ pub enum SizesOutcome {
 pub struct AcrossSizes<'a> {
     args: &'a ReproArgs,
     sizes: Sizes,
-    leader: Mutex<Option<std::sync::Arc<(GraphNetwork, String, f64)>>>,
+    leader: SharedLeader,
 }
 
 impl<'a> AcrossSizes<'a> {
@@ -126,95 +122,8 @@ impl<'a> AcrossSizes<'a> {
         Ok(Self {
             args,
             sizes: Sizes::new(args, &AGENTS)?,
-            leader: Mutex::new(None),
+            leader: SharedLeader::default(),
         })
-    }
-
-    /// Where the trained leader is kept: named by its training settings, its network's shape
-    /// and this build's version (a hash of all three), so that a change to any of them trains
-    /// anew instead of reusing a leader trained otherwise.
-    fn path(&self) -> PathBuf {
-        use std::hash::Hasher as _;
-        let t = GraphTraining::default();
-        let mut hasher = siphasher::sip::SipHasher13::new_with_keys(0, 0);
-        hasher.write(
-            format!(
-                "{t:?} {:?} {}",
-                GraphConfig::default(),
-                super::sweep::code_version()
-            )
-            .as_bytes(),
-        );
-        self.args.results.join("leaders").join(format!(
-            "graph_n{}-{}_e{}_s0_{:08x}.safetensors",
-            t.agents.0,
-            t.agents.1,
-            t.episodes,
-            hasher.finish() as u32
-        ))
-    }
-
-    /// The leader: read from `results/leaders/` if an earlier run trained it, else trained
-    /// and saved (training is deterministic, so both give the same network).
-    fn make_leader(&self) -> Result<(GraphNetwork, String, f64)> {
-        let path = self.path();
-        if let Ok(bytes) = std::fs::read(&path) {
-            let (net, trained_on) = graph_weights::from_bytes(&bytes).with_context(|| {
-                format!(
-                    "{} is not a graph leader; delete it to retrain",
-                    path.display()
-                )
-            })?;
-            eprintln!("reusing {}", path.display());
-            return Ok((net, trained_on, 0.0));
-        }
-        let settings = GraphTraining::default();
-        let start = Instant::now();
-        let report = graph::train(
-            GraphNetwork::new(GraphConfig::default(), 0)?,
-            &settings,
-            &mut |e| {
-                if let graph::GraphEvent::Validation {
-                    episode,
-                    ratio,
-                    best,
-                } = e
-                {
-                    eprintln!("graph leader: validation after {episode} episodes {ratio:.4} of C-Link (best {best:.4})");
-                }
-                true
-            },
-        )?;
-        let seconds = start.elapsed().as_secs_f64();
-        let trained_on = format!(
-            "{} episodes on {}..{} agents of all six distributions, seed 0, {:.0} s; checkpoint of \
-             episode {} ({:.4} of C-Link on validation at 50 and 100 agents)",
-            report.episodes,
-            settings.agents.0,
-            settings.agents.1,
-            seconds,
-            report.best_episode,
-            report.best_ratio
-        );
-        let dir = self.args.results.join("leaders");
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
-        let bytes = graph_weights::to_bytes(&report.best, &trained_on)?;
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&tmp, &bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-        std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
-        Ok((report.best, trained_on, seconds))
-    }
-
-    fn leader(&self) -> Result<std::sync::Arc<(GraphNetwork, String, f64)>> {
-        let mut slot = self
-            .leader
-            .lock()
-            .map_err(|_| anyhow::anyhow!("a run failed"))?;
-        if slot.is_none() {
-            *slot = Some(std::sync::Arc::new(self.make_leader()?));
-        }
-        Ok(slot.clone().expect("just set"))
     }
 }
 
@@ -250,11 +159,11 @@ impl Experiment for AcrossSizes<'_> {
 
     fn prepare(&self, _runs: &[&SizesRun]) -> Result<()> {
         // Every run needs the one leader.
-        self.leader().map(|_| ())
+        self.leader.get(self.args).map(|_| ())
     }
 
     fn execute(&self, run: &SizesRun) -> Result<SizesOutcome> {
-        let leader = self.leader()?;
+        let leader = self.leader.get(self.args)?;
         let SizesRun::Instance {
             distribution,
             agents,
@@ -415,15 +324,15 @@ impl Experiment for AcrossSizes<'_> {
              instance (so its values, not only its times, depend on the machine and its load, \
              and can differ between runs, `--jobs` and shards); `graph` is the leader's greedy rollout alone, `{BOTH}` the better of it and C-Link's \
              (the untrained network's) rollout, `bridge solve`'s default, and `{BEAM}` both \
-             rollouts and then a beam of {BEAM_WIDTH} for at most {:.0} ms (so machine-dependent too); \
+             rollouts and then a beam of {BEAM_WIDTH} for at most {beam_ms:.0} ms (so machine-dependent too); \
              their times are measured, each on its own.\n",
             self.args.seeds,
-            BEAM_SECONDS * 1000.0,
             if train_seconds > 0.0 {
                 format!(" (trained in this run: {train_seconds:.0} s)")
             } else {
                 String::new()
-            }
+            },
+            beam_ms = BEAM_SECONDS * 1000.0,
         );
         md += "\n## The leader against C-Link, SALDAE and CSG-UCT (all six distributions)\n\n";
         md += &header("");
