@@ -455,6 +455,9 @@ pub fn graph_mismatches() -> Vec<String> {
             }
         }
     }
+    if recorded.next().is_some() {
+        out.push("more recorded rollouts than instances checked".to_string());
+    }
     out
 }
 
