@@ -293,6 +293,50 @@ mod tests {
     use crate::core::Distribution;
 
     #[test]
+    fn the_graph_leader_takes_a_time_budget_only_and_keeps_clinks_structure_when_it_is_spent() {
+        use crate::leader::graph::GraphConfig;
+        let net = GraphNetwork::new(GraphConfig::default(), 1).expect("valid");
+        let inst = Instance::generate(Distribution::from_name("combined").expect("known"), 25, 3)
+            .expect("valid");
+        let err = Algorithm::Bridge
+            .solve(
+                &inst,
+                &SolveOptions {
+                    graph: Some(&net),
+                    beam: 4,
+                    budget: Some(Budget::Iterations(3)),
+                    ..Default::default()
+                },
+            )
+            .expect_err("iterations")
+            .to_string();
+        assert!(err.contains("--time-ms"), "{err}");
+        // A clock whose time is always up: the beam runs no level, the result is the better
+        // of the two rollouts, here the untrained network's, C-Link's. (Each reading of this
+        // clock is a second after the last, so half a second is over at the first question.)
+        let clock = std::cell::Cell::new(0.0);
+        let tick = || {
+            clock.set(clock.get() + 1.0);
+            clock.get()
+        };
+        let s = Algorithm::Bridge
+            .solve(
+                &inst,
+                &SolveOptions {
+                    graph: Some(&net),
+                    beam: 4,
+                    budget: Some(Budget::Seconds {
+                        limit: 0.5,
+                        clock: &tick,
+                    }),
+                    ..Default::default()
+                },
+            )
+            .expect("a time budget");
+        assert_eq!(s.structure(25).expect("a partition"), clink(&inst));
+    }
+
+    #[test]
     fn every_algorithm_returns_a_partition_with_its_value() {
         for name in Distribution::NAMES {
             let inst = Instance::generate(Distribution::from_name(name).expect("known"), 8, 1)
