@@ -415,9 +415,11 @@ fn partial_merges_of_every_experiment_say_what_is_missing() {
         &["--merge", s(&one), "--allow-partial"],
     ));
     assert!(
-        md.contains("built from 4 of 12 runs; missing: #0 {\"kind\":\"leader\"")
-            && md.contains("Leader: (its run is missing).")
-            && md.contains("Leader: agent_based, 4 agents"),
+        md.contains(
+            "built from 4 of 13 runs; missing: #0 {\"kind\":\"graph_leader\"}, #1 {\"kind\":\"leader\""
+        ) && md.contains("Leader: (its run is missing).")
+            && md.contains("Leader: agent_based, 4 agents")
+            && md.contains("one leader for every distribution and size: (its run is missing)"),
         "{md}"
     );
 }
