@@ -6,3 +6,8 @@ use crate::golden;
 fn reference_values_and_optima_are_reproduced() {
     assert_eq!(golden::mismatches(), Vec::<String>::new());
 }
+
+#[test]
+fn the_graph_leaders_recorded_rollouts_are_reproduced() {
+    assert_eq!(golden::graph_mismatches(), Vec::<String>::new());
+}

@@ -13,25 +13,25 @@ const BRIDGE: &str = env!("CARGO_BIN_EXE_bridge");
 const TINY: [(&str, &str); 7] = [
     (
         "table1",
-        "--seeds 2 --pretrain-episodes 3 --few-shot-short 2 --few-shot-long 3 --agents 5,6",
+        "--seeds 2 --pretrain-episodes 3 --few-shot-short 2 --few-shot-long 3 --agents 5,6 --graph-episodes 2",
     ),
     ("table3", "--seeds 2 --pretrain-episodes 3 --agents 5"),
     ("table5", "--seeds 2 --agents 30,40"),
     (
         "fig2",
-        "--seeds 1 --agents 30 --pretrain-episodes 2 --pretrain-agents 4",
+        "--seeds 1 --agents 30 --pretrain-episodes 2 --pretrain-agents 4 --graph-episodes 2",
     ),
     (
         "table2",
-        "--seeds 2 --agents 30,40 --pretrain-episodes 2 --pretrain-agents 4",
+        "--seeds 2 --agents 30,40 --pretrain-episodes 2 --pretrain-agents 4 --graph-episodes 2",
     ),
     (
         "table4",
-        "--seeds 2 --agents 30 --pretrain-episodes 2 --pretrain-agents 4",
+        "--seeds 2 --agents 30 --pretrain-episodes 2 --pretrain-agents 4 --graph-episodes 2",
     ),
     (
         "table7",
-        "--seeds 2 --agents 30 --pretrain-episodes 2 --pretrain-agents 4",
+        "--seeds 2 --agents 30 --pretrain-episodes 2 --pretrain-agents 4 --graph-episodes 2",
     ),
 ];
 
@@ -415,9 +415,11 @@ fn partial_merges_of_every_experiment_say_what_is_missing() {
         &["--merge", s(&one), "--allow-partial"],
     ));
     assert!(
-        md.contains("built from 4 of 12 runs; missing: #0 {\"kind\":\"leader\"")
-            && md.contains("Leader: (its run is missing).")
-            && md.contains("Leader: agent_based, 4 agents"),
+        md.contains(
+            "built from 4 of 13 runs; missing: #0 {\"kind\":\"graph_leader\"}, #1 {\"kind\":\"leader\""
+        ) && md.contains("Leader: (its run is missing).")
+            && md.contains("Leader: agent_based, 4 agents")
+            && md.contains("one leader for every distribution and size: (its run is missing)"),
         "{md}"
     );
 }

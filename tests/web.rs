@@ -20,6 +20,13 @@ fn values_and_optima_match_the_native_build_bit_for_bit() {
 }
 
 #[wasm_bindgen_test]
+fn the_graph_leader_rolls_out_as_natively_for_the_same_weights() {
+    // The same weights file, the same instances: the native integration tests check the same
+    // recorded values (`golden_native.rs`), so together they show the same rollouts and search.
+    assert_eq!(golden::graph_mismatches(), Vec::<String>::new());
+}
+
+#[wasm_bindgen_test]
 fn files_round_trip_in_wasm() {
     let inst = Instance::generate(Distribution::from_name("agent_based").expect("known"), 6, 9)
         .expect("valid");

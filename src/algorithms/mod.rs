@@ -22,7 +22,7 @@ pub use singleton::singleton;
 pub use uct::{uct, uct_while, UctParams};
 
 use crate::core::{CharacteristicFunction, Instance, Solution};
-use crate::leader::graph::GraphNetwork;
+use crate::leader::graph::{GraphNetwork, SearchParams};
 use crate::leader::{beam, greedy, Horizon, PlainNetwork};
 
 /// Errors of any algorithm: the core's, and the leader's (weights, sizes).
@@ -37,11 +37,14 @@ pub struct SolveOptions<'a> {
     pub leader: Option<&'a PlainNetwork>,
     /// The size-independent graph leader, for `bridge`; taken before `leader` if both are given.
     pub graph: Option<&'a GraphNetwork>,
-    /// Beam width for `bridge`; 1 is the paper's greedy rollout.
+    /// Beam width for `bridge`; 1 is the paper's greedy rollout. The graph leader always keeps
+    /// the better of its greedy rollout and C-Link's, and runs a beam of this width after them
+    /// within `budget` ([`GraphNetwork::search`]).
     pub beam: usize,
     /// The leader's horizon.
     pub horizon: Horizon,
-    /// How much an anytime algorithm may do; `None` for its default number of iterations.
+    /// How much an anytime algorithm may do; `None` for its default number of iterations. For
+    /// the graph leader, the time its beam may take (`None`: the whole beam).
     pub budget: Option<Budget<'a>>,
 }
 
@@ -192,7 +195,15 @@ impl Algorithm {
 
     /// Runs the algorithm on `instance`. `seconds` is left 0 for the caller to fill in.
     pub fn solve(self, instance: &Instance, options: &SolveOptions) -> Result<Solution> {
-        if options.budget.is_some() && !self.is_anytime() {
+        // The graph leader's beam runs within a time budget (the two rollouts before it always
+        // run whole).
+        let graph_beam = self == Self::Bridge && options.graph.is_some();
+        if graph_beam && matches!(options.budget, Some(Budget::Iterations(_))) {
+            return Err(Error::BadParams(
+                "the graph leader's beam takes a time budget (--time-ms), not iterations".into(),
+            ));
+        }
+        if options.budget.is_some() && !self.is_anytime() && !graph_beam {
             return Err(Error::BadParams(format!(
                 "{} takes no --budget; only the anytime algorithms ({}) do",
                 self.name(),
@@ -214,12 +225,19 @@ impl Algorithm {
         }
         if self == Self::Bridge {
             let rollout = if let Some(graph) = options.graph {
-                if options.beam > 1 {
-                    return Err(Error::BadParams(
-                        "the graph leader runs its greedy rollout only: leave --beam at 1".into(),
-                    ));
-                }
-                graph.rollout(instance, options.horizon)?
+                let mut more: Box<dyn FnMut() -> bool + '_> = match options.budget {
+                    Some(Budget::Seconds { limit, clock }) => {
+                        let start = clock();
+                        Box::new(move || clock() - start < limit)
+                    }
+                    _ => Box::new(|| true),
+                };
+                let params = SearchParams {
+                    width: options.beam,
+                };
+                graph
+                    .search(instance, options.horizon, &params, &mut *more)?
+                    .rollout
             } else if options.beam > 1 {
                 let leader = options.leader.ok_or(Error::NoWeights)?;
                 beam(leader, instance, options.horizon, options.beam)?
@@ -273,6 +291,50 @@ impl Algorithm {
 mod tests {
     use super::*;
     use crate::core::Distribution;
+
+    #[test]
+    fn the_graph_leader_takes_a_time_budget_only_and_keeps_clinks_structure_when_it_is_spent() {
+        use crate::leader::graph::GraphConfig;
+        let net = GraphNetwork::new(GraphConfig::default(), 1).expect("valid");
+        let inst = Instance::generate(Distribution::from_name("combined").expect("known"), 25, 3)
+            .expect("valid");
+        let err = Algorithm::Bridge
+            .solve(
+                &inst,
+                &SolveOptions {
+                    graph: Some(&net),
+                    beam: 4,
+                    budget: Some(Budget::Iterations(3)),
+                    ..Default::default()
+                },
+            )
+            .expect_err("iterations")
+            .to_string();
+        assert!(err.contains("--time-ms"), "{err}");
+        // A clock whose time is always up: the beam runs no level, the result is the better
+        // of the two rollouts, here the untrained network's, C-Link's. (Each reading of this
+        // clock is a second after the last, so half a second is over at the first question.)
+        let clock = std::cell::Cell::new(0.0);
+        let tick = || {
+            clock.set(clock.get() + 1.0);
+            clock.get()
+        };
+        let s = Algorithm::Bridge
+            .solve(
+                &inst,
+                &SolveOptions {
+                    graph: Some(&net),
+                    beam: 4,
+                    budget: Some(Budget::Seconds {
+                        limit: 0.5,
+                        clock: &tick,
+                    }),
+                    ..Default::default()
+                },
+            )
+            .expect("a time budget");
+        assert_eq!(s.structure(25).expect("a partition"), clink(&inst));
+    }
 
     #[test]
     fn every_algorithm_returns_a_partition_with_its_value() {

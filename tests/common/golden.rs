@@ -293,6 +293,174 @@ pub const OPTIMA: &[(&str, u64, f64, usize)] = &[
     ("combined", 11, 296.7295320686231, 6),
 ];
 
+/// The graph leader's weights the references below were recorded with (the leader `bridge repro
+/// scale` trains: 3 000 episodes on 10..60 agents, checkpoint of episode 1 000).
+pub const GRAPH_LEADER: &[u8] = include_bytes!("../data/graph-leader.safetensors");
+
+/// `(distribution, agents, seed, greedy v(CS), its coalitions, v(CS) of the search with a beam of
+/// 2 and no time limit, its coalitions)` of [`GRAPH_LEADER`]'s rollouts.
+pub const GRAPH_ROLLOUTS: &[(&str, usize, u64, f64, usize, f64, usize)] = &[
+    (
+        "modified_uniform",
+        30,
+        1,
+        859.6589902467839,
+        19,
+        875.3010611769398,
+        20,
+    ),
+    (
+        "modified_uniform",
+        100,
+        2,
+        3081.781594410492,
+        59,
+        3088.29310381604,
+        58,
+    ),
+    (
+        "modified_normal",
+        30,
+        1,
+        863.6555298272044,
+        14,
+        878.9733765995338,
+        16,
+    ),
+    (
+        "modified_normal",
+        100,
+        2,
+        3277.9593363572917,
+        56,
+        3309.9690376909316,
+        56,
+    ),
+    (
+        "agent_based",
+        30,
+        1,
+        239.77328214695873,
+        13,
+        241.1989343297409,
+        16,
+    ),
+    (
+        "agent_based",
+        100,
+        2,
+        936.1511416982636,
+        44,
+        943.4528676304842,
+        49,
+    ),
+    (
+        "hard_modified_uniform",
+        30,
+        1,
+        670.8625906477909,
+        14,
+        670.8625906477909,
+        14,
+    ),
+    (
+        "hard_modified_uniform",
+        100,
+        2,
+        2574.0368229120804,
+        55,
+        2595.554237656049,
+        52,
+    ),
+    (
+        "hard_modified_normal",
+        30,
+        1,
+        936.1264209321145,
+        14,
+        975.4926628165434,
+        14,
+    ),
+    (
+        "hard_modified_normal",
+        100,
+        2,
+        3678.539399126685,
+        50,
+        3685.2741319061106,
+        52,
+    ),
+    (
+        "combined",
+        30,
+        1,
+        1031.9367523577712,
+        14,
+        1058.0007551436017,
+        14,
+    ),
+    (
+        "combined",
+        100,
+        2,
+        4571.527144571507,
+        49,
+        4584.241699384938,
+        51,
+    ),
+];
+
+/// Every rollout of [`GRAPH_ROLLOUTS`] this platform computes differently, described (with the
+/// line to record when regenerating); empty when all agree bit for bit.
+pub fn graph_mismatches() -> Vec<String> {
+    use bridge_lab::core::{Distribution, Instance};
+    use bridge_lab::leader::graph::{weights, SearchParams};
+    use bridge_lab::leader::Horizon;
+
+    let net = match weights::from_bytes(GRAPH_LEADER) {
+        Ok((net, _)) => net,
+        Err(e) => return vec![format!("the recorded leader does not load: {e}")],
+    };
+    let mut out = Vec::new();
+    let mut recorded = GRAPH_ROLLOUTS.iter();
+    for name in Distribution::NAMES {
+        for (n, seed) in [(30, 1), (100, 2)] {
+            let f = Instance::generate(
+                Distribution::from_name(name).expect("a known distribution"),
+                n,
+                seed,
+            )
+            .expect("a valid size");
+            let greedy = net.rollout(&f, Horizon::Full).expect("any size");
+            let search = net
+                .search(&f, Horizon::Full, &SearchParams { width: 2 }, &mut || true)
+                .expect("valid")
+                .rollout;
+            let got: (&str, usize, u64, f64, usize, f64, usize) = (
+                name,
+                n,
+                seed,
+                greedy.value,
+                greedy.structure.len(),
+                search.value,
+                search.structure.len(),
+            );
+            let same = recorded.next().is_some_and(|r| {
+                (r.0, r.1, r.2, r.4, r.6) == (got.0, got.1, got.2, got.4, got.6)
+                    && r.3.to_bits() == got.3.to_bits()
+                    && r.5.to_bits() == got.5.to_bits()
+            });
+            if !same {
+                out.push(format!("{got:?},"));
+            }
+        }
+    }
+    if recorded.next().is_some() {
+        out.push("more recorded rollouts than instances checked".to_string());
+    }
+    out
+}
+
 /// Every reference value and optimum this platform computes differently, described; empty when
 /// all agree bit for bit.
 pub fn mismatches() -> Vec<String> {

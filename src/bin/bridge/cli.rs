@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use bridge_lab::leader::graph::GraphTraining;
 use bridge_lab::leader::network::Scorer;
 use bridge_lab::leader::DqnParams;
 use clap::parser::ValueSource;
@@ -111,9 +112,15 @@ pub struct SolveArgs {
     /// The trained leader's weights, for --algo bridge.
     #[arg(long)]
     pub weights: Option<PathBuf>,
-    /// Beam width for --algo bridge (1 = the paper's greedy rollout).
+    /// Beam width for --algo bridge (1 = the paper's greedy rollout). The graph leader always
+    /// keeps the better of its greedy rollout and C-Link's, then runs a beam of this width
+    /// within --time-ms.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub beam: u64,
+    /// Milliseconds the graph leader's beam may take after its two rollouts (default
+    /// 10 with --beam 2 or more; the result then depends on the machine's speed).
+    #[arg(long, value_parser = parse_milliseconds)]
+    pub time_ms: Option<f64>,
     /// The leader's horizon: n-1, n/2, n-5 or n-10.
     #[arg(long, default_value = "n-1")]
     pub horizon: String,
@@ -457,6 +464,10 @@ pub struct ReproArgs {
     /// Environment steps over which ε decays (the paper: 10 000).
     #[arg(long, default_value_t = paper().epsilon_decay_steps)]
     pub epsilon_decay: usize,
+    /// Episodes of the graph leader's training (the experiments' graph rows: scale, table1,
+    /// fig2, table2, table4, table7; trained once, kept under RESULTS/leaders/).
+    #[arg(long, default_value_t = GraphTraining::default().episodes, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    pub graph_episodes: usize,
     /// Beam width of table1's extra BRIDGE row: a search over the learned Q with true rewards
     /// (not in the paper).
     #[arg(long, default_value_t = 8, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(2..=1000))]
@@ -522,6 +533,19 @@ pub enum BudgetArg {
     Iterations(usize),
     /// `2.5s`.
     Seconds(f64),
+}
+
+/// The graph leader's beam time when `--time-ms` is not given.
+pub const DEFAULT_BEAM_MS: f64 = 10.0;
+
+/// Reads a positive number of milliseconds.
+fn parse_milliseconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(ms) if ms.is_finite() && ms > 0.0 => Ok(ms),
+        _ => Err(format!(
+            "`{text}` is not a positive number of milliseconds such as 10 or 2.5"
+        )),
+    }
 }
 
 /// Reads `500` as iterations and `2.5s` as seconds.

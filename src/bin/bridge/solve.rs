@@ -2,12 +2,12 @@
 
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use bridge_lab::algorithms::{Algorithm, Budget, SolveOptions};
 use bridge_lab::core::MAX_AGENTS;
 use bridge_lab::leader::Horizon;
 
-use crate::cli::{BudgetArg, SolveArgs};
+use crate::cli::{BudgetArg, SolveArgs, DEFAULT_BEAM_MS};
 use crate::instance_args::{generated_instance, read_instance, read_leader, Leader};
 use crate::output;
 
@@ -23,8 +23,18 @@ pub fn run(args: SolveArgs) -> Result<()> {
         Some(path) => Some(read_leader(path)?),
         None => None,
     };
+    let graph = matches!(leader, Some(Leader::Graph(_)));
+    if algorithm == Algorithm::Bridge && args.budget.is_some() {
+        bail!("bridge takes no --budget; the graph leader's beam takes --time-ms");
+    }
+    if args.time_ms.is_some() && !(algorithm == Algorithm::Bridge && graph) {
+        bail!("--time-ms is the graph leader's beam time: it applies to --algo bridge with graph leader weights only");
+    }
     let start = Instant::now();
     let clock = || start.elapsed().as_secs_f64();
+    let beam_ms = args
+        .time_ms
+        .or((graph && args.beam > 1).then_some(DEFAULT_BEAM_MS));
     let budget = args.budget.map(|b| match b {
         BudgetArg::Iterations(k) => Budget::Iterations(k),
         BudgetArg::Seconds(limit) => Budget::Seconds {
@@ -32,6 +42,10 @@ pub fn run(args: SolveArgs) -> Result<()> {
             clock: &clock,
         },
     });
+    let budget = budget.or(beam_ms.map(|ms| Budget::Seconds {
+        limit: ms / 1000.0,
+        clock: &clock,
+    }));
     let options = SolveOptions {
         seed: args.dist.seed.unwrap_or(0),
         leader: match &leader {

@@ -1,6 +1,8 @@
 //! The graph leader's greedy rollout (SPEC section 5's inference): from all singletons, take the
 //! candidate merge of largest Q while it beats stopping (Q = 0).
 //!
+//! [`clink_rollout`] is the untrained network's rollout without the network: C-Link.
+//!
 //! Ties: the larger raw reward, then the candidate listed first (smaller indices), C-Link's own
 //! order; so with a zero correction the rollout is C-Link's structure, merge for merge.
 
@@ -54,30 +56,73 @@ impl GraphNetwork {
         }
     }
 
+    /// The state a rollout of this network starts from on `f`: all singletons, with the
+    /// partner lists its observations read kept up to date.
+    pub fn start<F: CharacteristicFunction + ?Sized>(&self, f: &F, horizon: Horizon) -> MergeState {
+        let c = self.config();
+        MergeState::new(f, horizon).tracking(c.candidates.max(c.neighbours))
+    }
+
     /// The greedy rollout on `f` within `horizon`: any number of agents the instance has.
     pub fn rollout<F: CharacteristicFunction + ?Sized>(
         &self,
         f: &F,
         horizon: Horizon,
     ) -> Result<Rollout> {
-        let c = self.config();
-        let mut state = MergeState::new(f, horizon).tracking(c.candidates.max(c.neighbours));
+        Ok(self.rollout_from(self.start(f, horizon), f))
+    }
+
+    /// The greedy rollout from `state` (made by [`start`](Self::start)), so that several
+    /// rollouts on one instance pay for the first step's `n²/2` rewards once.
+    pub fn rollout_from<F: CharacteristicFunction + ?Sized>(
+        &self,
+        state: MergeState,
+        f: &F,
+    ) -> Rollout {
         let mut ws = Workspace::default();
-        let mut steps = Vec::new();
-        while !state.is_done() {
-            match self.choose(&state, &mut ws) {
-                Action::Merge(i, j) => steps.push(state.merge(i, j, f)),
-                Action::Stop => {
-                    steps.push(Step::Stop { stop: true });
-                    break;
-                }
+        drive(state, f, |state| self.choose(state, &mut ws))
+    }
+}
+
+/// The untrained network's rollout from `state` without its forward pass: the merge of largest
+/// reward while one pays, ties to the smaller indices, which is C-Link's structure (a zero
+/// correction leaves the normalised reward as the Q-value; tested against
+/// [`crate::algorithms::clink`] on every distribution). `state` needs partner lists of at least
+/// one (see [`MergeState::tracking`]), or each step scans every pair.
+pub fn clink_rollout<F: CharacteristicFunction + ?Sized>(state: MergeState, f: &F) -> Rollout {
+    let mut observation = Observation::default();
+    drive(state, f, |state| {
+        observe(state, 1, 1, &mut observation);
+        match best_candidate(&observation, &[0.0]) {
+            Some((e, _)) => {
+                let (i, j) = observation.candidates[e];
+                Action::Merge(i as usize, j as usize)
+            }
+            None => Action::Stop,
+        }
+    })
+}
+
+/// Takes `choose`'s actions from `state` until it stops or the episode ends.
+fn drive<F: CharacteristicFunction + ?Sized>(
+    mut state: MergeState,
+    f: &F,
+    mut choose: impl FnMut(&MergeState) -> Action,
+) -> Rollout {
+    let mut steps = Vec::new();
+    while !state.is_done() {
+        match choose(&state) {
+            Action::Merge(i, j) => steps.push(state.merge(i, j, f)),
+            Action::Stop => {
+                steps.push(Step::Stop { stop: true });
+                break;
             }
         }
-        Ok(Rollout {
-            structure: state.structure(),
-            value: state.value(),
-            steps,
-        })
+    }
+    Rollout {
+        structure: state.structure(),
+        value: state.value(),
+        steps,
     }
 }
 
@@ -96,11 +141,11 @@ mod tests {
                 let f = Instance::generate(Distribution::from_name(name).expect("known"), n, seed)
                     .expect("valid");
                 let rollout = net.rollout(&f, Horizon::Full).expect("any size");
-                assert_eq!(
-                    rollout.structure,
-                    clink(&f),
-                    "{name}, {n} agents, seed {seed}"
-                );
+                let want = clink(&f);
+                assert_eq!(rollout.structure, want, "{name}, {n} agents, seed {seed}");
+                let fast = clink_rollout(net.start(&f, Horizon::Full), &f);
+                assert_eq!(fast.structure, want, "{name}, {n} agents, seed {seed}");
+                assert_eq!(fast.steps, rollout.steps, "{name}, {n} agents, seed {seed}");
                 let value = rollout.structure.value(&f);
                 assert!((rollout.value - value).abs() <= 1e-9 * value.abs().max(1.0));
             }

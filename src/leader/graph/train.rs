@@ -20,12 +20,12 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 use super::features::{observe, Observation};
 use super::network::{GraphNetwork, Pass};
-use super::rollout::best_candidate;
+use super::rollout::{best_candidate, clink_rollout};
 use super::state::MergeState;
-use crate::algorithms::clink;
 use crate::core::{Distribution, Instance};
 use crate::leader::dqn::DqnParams;
 use crate::leader::error::{Error, Result};
+use crate::leader::mdp::Horizon;
 use crate::nn::mlp::Adam;
 
 /// The validation instances' seeds: used nowhere else (reported figures use seeds below 1000).
@@ -161,7 +161,10 @@ impl Validation {
             for d in &settings.distributions {
                 for &seed in &VALIDATION_SEEDS {
                     let f = Instance::generate(d.clone(), n, seed)?;
-                    let v = clink(&f).value(&f);
+                    // C-Link's structure, as the untrained network's rollout (no import of
+                    // `algorithms`, which sits beside the leader, not below it).
+                    let start = MergeState::new(&f, Horizon::Full).tracking(1);
+                    let v = clink_rollout(start, &f).structure.value(&f);
                     instances.push((f, v));
                 }
             }

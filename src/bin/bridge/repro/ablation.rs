@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use anyhow::Result;
 use bridge_lab::leader::Horizon;
 
+use super::graph_leader::ROWS as GRAPH_ROWS;
 use super::plot::lines;
+use super::scale::graph_trained_on;
 use super::scale::{
     leader_infos, trained_on, training_plot, wrong_kind, Grid, Scale, ScaleOutcome, ScaleRun,
     Setting, BEAM,
@@ -152,7 +154,7 @@ impl Experiment for Ablation<'_> {
 
     fn runs(&self) -> Result<Vec<ScaleRun>> {
         let seeds = self.scale.args.seeds;
-        let mut runs = Vec::new();
+        let mut runs = vec![ScaleRun::GraphLeader];
         let agents_run = self.scale.sizes.agents();
         for &agents in &agents_run {
             for seed in 0..seeds {
@@ -200,12 +202,34 @@ impl Experiment for Ablation<'_> {
         // The references depend on the instance only: C-Link's and all singletons' values, once
         // per (agent count, seed).
         let mut references = HashMap::new();
+        // The graph leader's rows, with the full horizon, before the variants'.
         for (run, outcome) in results {
             if let (ScaleRun::References { agents, seed, .. }, Some(outcome)) = (run, outcome) {
-                let ScaleOutcome::References { clink, singletons } = outcome else {
+                let ScaleOutcome::References {
+                    clink,
+                    singletons,
+                    graph,
+                } = outcome
+                else {
                     return Err(wrong_kind(run));
                 };
                 references.insert((*agents, *seed), (*clink, *singletons));
+                let k = sizes.index(*agents);
+                for r in graph {
+                    values.push(
+                        &format!("{} (size-independent, H = n-1)", r.name),
+                        k,
+                        r.value,
+                    );
+                }
+                let find = |name: &str| graph.iter().find(|r| r.name == name).map(|r| r.value);
+                if let (Some(g), Some(b)) = (find(GRAPH_ROWS[0]), find(GRAPH_ROWS[2])) {
+                    let _ = writeln!(
+                        csv,
+                        "\"graph leader (H = n-1; beam: {})\",{agents},{seed},{g},{b},{clink},{singletons}",
+                        GRAPH_ROWS[2]
+                    );
+                }
             }
         }
         for (v, variant) in variants.iter().enumerate() {
@@ -284,7 +308,13 @@ impl Experiment for Ablation<'_> {
             "\nThe paper's values are {lo:.0}-{hi:.0} % of the all-singletons value of our instances \
              (same distribution and sizes), and far below C-Link's."
         );
-        let _ = writeln!(md, "\nLeaders:\n\n{notes}");
+        let _ = writeln!(
+            md,
+            "\nLeaders:\n\n{notes}- the graph leader (issue 12, not in the paper; one network for \
+             every size, run with the full horizon; `graph+clink` is the better of its greedy \
+             rollout and C-Link's, `graph+beam2` adds a beam of 2 with no time limit): {}.",
+            graph_trained_on(results)
+        );
         files.push((format!("{file}.csv"), csv));
         let svg = lines(title, "agents", "v(CS), mean over seeds", &values.series())?;
         files.push((format!("{file}.svg"), svg));

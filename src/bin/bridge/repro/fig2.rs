@@ -14,8 +14,8 @@ use bridge_lab::core::Distribution;
 
 use super::plot::lines;
 use super::scale::{
-    leader_infos, trained_on, training_plot, wrong_kind, Grid, Scale, ScaleOutcome, ScaleRun,
-    Setting, AGENTS,
+    graph_trained_on, leader_infos, trained_on, training_plot, wrong_kind, Grid, Scale,
+    ScaleOutcome, ScaleRun, Setting, AGENTS,
 };
 use super::sweep::{Experiment, Report};
 
@@ -27,7 +27,7 @@ impl Experiment for Fig2<'_> {
     type Outcome = ScaleOutcome;
 
     fn runs(&self) -> Result<Vec<ScaleRun>> {
-        let mut runs = Vec::new();
+        let mut runs = vec![ScaleRun::GraphLeader];
         for name in Distribution::NAMES {
             let setting = Setting::paper(name);
             runs.push(ScaleRun::Leader {
@@ -67,11 +67,16 @@ fn report(scale: &Scale, results: &[(&ScaleRun, Option<ScaleOutcome>)]) -> Resul
         "# Figure 2: v(CS) on the six distributions, {}..{} agents ({} seeds)\n\n\
          The paper: BRIDGE above every baseline on all six distributions (plots only, no numbers).\n\
          Ours: mean ± std of v(CS) over seeds 0..{}, every algorithm with its default budget; \
-         the baseline gain v(CS) − v(singletons) follows each table.\n",
+         the baseline gain v(CS) − v(singletons) follows each table. \
+         The graph leader's rows (issue 12, not in the paper): `graph` its greedy rollout, \
+         `graph+clink` the better of it and C-Link's (the untrained network's), \
+         `graph+beam2` both and a beam of 2 with no time limit; one leader for every \
+         distribution and size: {}.\n",
         agents[0],
         agents[agents.len() - 1],
         args.seeds,
-        args.seeds
+        args.seeds,
+        graph_trained_on(results)
     );
     let mut csv = String::from("distribution,algorithm,agents,seed,value,gain,seconds\n");
     let mut files = Vec::new();
@@ -152,11 +157,17 @@ fn verdict(values: &Grid) -> String {
         })
         .collect();
     let mut text = format!("Best mean per size: {}.\n", best.join(", "));
-    for ours in ["bridge", "bridge+beam8"] {
+    for ours in [
+        "bridge",
+        "bridge+beam8",
+        "graph",
+        "graph+clink",
+        "graph+beam2",
+    ] {
         let wins: Vec<String> = values
             .rows()
             .iter()
-            .filter(|r| !r.starts_with("bridge"))
+            .filter(|r| !r.starts_with("bridge") && !r.contains("graph"))
             .map(|other| {
                 let k = (columns.iter())
                     .filter(|&&k| values.stats(ours, k).0 > values.stats(other, k).0)

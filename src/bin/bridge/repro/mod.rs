@@ -5,6 +5,7 @@
 
 mod ablation;
 mod fig2;
+mod graph_leader;
 mod grid;
 mod lbf;
 mod plot;

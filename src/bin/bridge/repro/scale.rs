@@ -17,11 +17,13 @@ use std::time::Instant;
 use anyhow::{anyhow, Context, Result};
 use bridge_lab::algorithms::{clink, Algorithm, SolveOptions};
 use bridge_lab::core::{CoalitionStructure, Distribution, Instance};
+use bridge_lab::leader::graph::GraphNetwork;
 use bridge_lab::leader::{
     beam, greedy, weights, DqnParams, EpisodeStats, Horizon, PlainNetwork, QNetwork, Trainer,
 };
 use serde::{Deserialize, Serialize};
 
+use super::graph_leader::{self, SharedLeader};
 pub use super::grid::Grid;
 use super::plot::{lines, Series};
 use super::sweep::{prepare_all, prepared, Memo};
@@ -243,12 +245,25 @@ pub struct Run {
     pub seconds: f64,
 }
 
-/// Every algorithm of the registry except the exact solver, with their default budgets, and
-/// the leader's rollout greedy and with a beam, on `inst`.
+/// The graph leader's rows ([`graph_leader::ROWS`]) on `inst`.
+fn graph_runs(graph: &GraphNetwork, inst: &Instance, horizon: Horizon) -> Result<Vec<Run>> {
+    Ok(graph_leader::rows(graph, inst, horizon)?
+        .into_iter()
+        .map(|r| Run {
+            name: r.name.to_string(),
+            value: r.value,
+            seconds: r.seconds,
+        })
+        .collect())
+}
+
+/// Every algorithm of the registry except the exact solver, with their default budgets, the
+/// leader's rollout greedy and with a beam, and the graph leader's rows, on `inst`.
 fn run_all(
     inst: &Instance,
     seed: u64,
     leader: &PlainNetwork,
+    graph: &GraphNetwork,
     horizon: Horizon,
 ) -> Result<Vec<Run>> {
     let mut runs = Vec::new();
@@ -285,6 +300,7 @@ fn run_all(
             });
         }
     }
+    runs.extend(graph_runs(graph, inst, horizon)?);
     Ok(runs)
 }
 
@@ -297,6 +313,8 @@ pub enum ScaleRun {
         /// The leader's setting.
         setting: Setting,
     },
+    /// Train (or reuse) the size-independent graph leader (one for every setting).
+    GraphLeader,
     /// Every algorithm (the setting's leader for BRIDGE) on one instance.
     AllAlgorithms {
         /// The leader's setting; its distribution draws the instance.
@@ -332,6 +350,11 @@ pub enum ScaleRun {
 pub enum ScaleOutcome {
     /// How the leader was trained.
     Leader(LeaderInfo),
+    /// How the graph leader was trained.
+    GraphLeader {
+        /// Its weights' `trained_on`.
+        trained_on: String,
+    },
     /// Every algorithm's result, and the all-singletons value.
     AllAlgorithms {
         /// `v` of all singletons.
@@ -339,12 +362,14 @@ pub enum ScaleOutcome {
         /// One entry per algorithm, in the registry's order.
         runs: Vec<Run>,
     },
-    /// The references' values.
+    /// The references' values, and the graph leader's rows with the full horizon.
     References {
         /// C-Link's.
         clink: f64,
         /// All singletons'.
         singletons: f64,
+        /// The graph leader's rows ([`graph_leader::ROWS`]).
+        graph: Vec<Run>,
     },
     /// The leader's values.
     Rollouts {
@@ -363,6 +388,7 @@ pub struct Scale<'a> {
     /// The agent counts run: [`AGENTS`], or those of `--agents`.
     pub sizes: Sizes,
     leaders: Memo<PathBuf, Leader>,
+    graph: SharedLeader,
 }
 
 impl<'a> Scale<'a> {
@@ -372,6 +398,7 @@ impl<'a> Scale<'a> {
             args,
             sizes: Sizes::new(args, &AGENTS)?,
             leaders: Memo::default(),
+            graph: SharedLeader::default(),
         })
     }
 
@@ -385,12 +412,18 @@ impl<'a> Scale<'a> {
                 | ScaleRun::Rollouts { setting, .. } => {
                     Some((leader_path(self.args, setting), setting))
                 }
-                ScaleRun::References { .. } => None,
+                ScaleRun::References { .. } | ScaleRun::GraphLeader => None,
             })
             .collect();
         prepare_all(&self.leaders, settings.keys().cloned().collect(), |path| {
             leader(self.args, settings[path])
-        })
+        })?;
+        // Every experiment on this protocol has graph rows; after the paper's leaders, whose
+        // settings are checked as they are made.
+        if !runs.is_empty() {
+            self.graph.get(self.args)?;
+        }
+        Ok(())
     }
 
     /// Executes one run (its leader prepared).
@@ -405,13 +438,23 @@ impl<'a> Scale<'a> {
         let leader = |setting: &Setting| prepared(&self.leaders, &leader_path(self.args, setting));
         Ok(match run {
             ScaleRun::Leader { setting } => ScaleOutcome::Leader(leader(setting)?.info.clone()),
+            ScaleRun::GraphLeader => ScaleOutcome::GraphLeader {
+                trained_on: self.graph.get(self.args)?.1.clone(),
+            },
             ScaleRun::AllAlgorithms {
                 setting,
                 agents,
                 seed,
             } => {
                 let inst = instance(&setting.distribution, *agents, *seed)?;
-                let runs = run_all(&inst, *seed, &leader(setting)?.plain, setting.horizon)?;
+                let graph = self.graph.get(self.args)?;
+                let runs = run_all(
+                    &inst,
+                    *seed,
+                    &leader(setting)?.plain,
+                    &graph.0,
+                    setting.horizon,
+                )?;
                 let singletons = CoalitionStructure::singletons(*agents).value(&inst);
                 eprintln!(
                     "{}, {agents} agents, seed {seed}: done",
@@ -428,6 +471,7 @@ impl<'a> Scale<'a> {
                 ScaleOutcome::References {
                     clink: clink(&inst).value(&inst),
                     singletons: CoalitionStructure::singletons(*agents).value(&inst),
+                    graph: graph_runs(&self.graph.get(self.args)?.0, &inst, Horizon::Full)?,
                 }
             }
             ScaleRun::Rollouts {
@@ -459,6 +503,17 @@ pub fn leader_infos<'r>(
             _ => None,
         })
         .collect()
+}
+
+/// The graph leader's description among `results`, or a note that its run is missing.
+pub fn graph_trained_on(results: &[(&ScaleRun, Option<ScaleOutcome>)]) -> String {
+    results
+        .iter()
+        .find_map(|(_, outcome)| match outcome {
+            Some(ScaleOutcome::GraphLeader { trained_on }) => Some(trained_on.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "(its run is missing)".to_string())
 }
 
 /// The description of the leader of `setting` among `infos`, or a note that its run is missing.

@@ -12,20 +12,16 @@
 //! training instances are drawn from its seeded stream.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
-use std::sync::Mutex;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use bridge_lab::algorithms::{Algorithm, Budget, SolveOptions};
 use bridge_lab::core::{Distribution, Instance};
 use bridge_lab::leader::graph::train::ratio;
-use bridge_lab::leader::graph::{
-    self, weights as graph_weights, GraphConfig, GraphNetwork, GraphTraining,
-};
 use bridge_lab::leader::Horizon;
 use serde::{Deserialize, Serialize};
 
+use super::graph_leader::SharedLeader;
 use super::sweep::{Experiment, Report};
 use super::{mean_std, Sizes};
 use crate::cli::ReproArgs;
@@ -42,8 +38,25 @@ pub const DEFAULT_BUDGETS_UP_TO: usize = 100;
 /// The anytime baselines, also run with the leader's wall time.
 const ANYTIME: [&str; 3] = ["grasp", "uct", "saldae"];
 
-/// The row of the better of the leader's and C-Link's structures.
-const BOTH: &str = "max(graph,clink)";
+/// The row of the better of the leader's and C-Link's structures (`bridge solve`'s default for
+/// the graph leader: [`bridge_lab::leader::graph::GraphNetwork::search`] with no beam).
+const BOTH: &str = "graph+clink";
+
+/// The beam's width in the beam row ([`bridge_lab::leader::graph::SearchParams::default`]'s).
+const BEAM_WIDTH: usize = 2;
+
+/// The beam's time after the two rollouts, in seconds (`bridge solve`'s default).
+const BEAM_SECONDS: f64 = 0.010;
+
+/// The row of the search with a beam: both rollouts, then a beam of [`BEAM_WIDTH`] for at most
+/// [`BEAM_SECONDS`].
+const BEAM: &str = "graph+beam2@10ms";
+
+/// The leader's rows, each compared with the references below.
+const OURS: [&str; 3] = ["graph", BOTH, BEAM];
+
+/// What the leader's rows are compared with, instance by instance.
+const REFERENCES: [&str; 3] = ["clink", "saldae", "uct"];
 
 /// One algorithm's samples on one distribution and size.
 struct Cell {
@@ -100,7 +113,7 @@ pub enum SizesOutcome {
 pub struct AcrossSizes<'a> {
     args: &'a ReproArgs,
     sizes: Sizes,
-    leader: Mutex<Option<std::sync::Arc<(GraphNetwork, String, f64)>>>,
+    leader: SharedLeader,
 }
 
 impl<'a> AcrossSizes<'a> {
@@ -109,95 +122,8 @@ impl<'a> AcrossSizes<'a> {
         Ok(Self {
             args,
             sizes: Sizes::new(args, &AGENTS)?,
-            leader: Mutex::new(None),
+            leader: SharedLeader::default(),
         })
-    }
-
-    /// Where the trained leader is kept: named by its training settings, its network's shape
-    /// and this build's version (a hash of all three), so that a change to any of them trains
-    /// anew instead of reusing a leader trained otherwise.
-    fn path(&self) -> PathBuf {
-        use std::hash::Hasher as _;
-        let t = GraphTraining::default();
-        let mut hasher = siphasher::sip::SipHasher13::new_with_keys(0, 0);
-        hasher.write(
-            format!(
-                "{t:?} {:?} {}",
-                GraphConfig::default(),
-                super::sweep::code_version()
-            )
-            .as_bytes(),
-        );
-        self.args.results.join("leaders").join(format!(
-            "graph_n{}-{}_e{}_s0_{:08x}.safetensors",
-            t.agents.0,
-            t.agents.1,
-            t.episodes,
-            hasher.finish() as u32
-        ))
-    }
-
-    /// The leader: read from `results/leaders/` if an earlier run trained it, else trained
-    /// and saved (training is deterministic, so both give the same network).
-    fn make_leader(&self) -> Result<(GraphNetwork, String, f64)> {
-        let path = self.path();
-        if let Ok(bytes) = std::fs::read(&path) {
-            let (net, trained_on) = graph_weights::from_bytes(&bytes).with_context(|| {
-                format!(
-                    "{} is not a graph leader; delete it to retrain",
-                    path.display()
-                )
-            })?;
-            eprintln!("reusing {}", path.display());
-            return Ok((net, trained_on, 0.0));
-        }
-        let settings = GraphTraining::default();
-        let start = Instant::now();
-        let report = graph::train(
-            GraphNetwork::new(GraphConfig::default(), 0)?,
-            &settings,
-            &mut |e| {
-                if let graph::GraphEvent::Validation {
-                    episode,
-                    ratio,
-                    best,
-                } = e
-                {
-                    eprintln!("graph leader: validation after {episode} episodes {ratio:.4} of C-Link (best {best:.4})");
-                }
-                true
-            },
-        )?;
-        let seconds = start.elapsed().as_secs_f64();
-        let trained_on = format!(
-            "{} episodes on {}..{} agents of all six distributions, seed 0, {:.0} s; checkpoint of \
-             episode {} ({:.4} of C-Link on validation at 50 and 100 agents)",
-            report.episodes,
-            settings.agents.0,
-            settings.agents.1,
-            seconds,
-            report.best_episode,
-            report.best_ratio
-        );
-        let dir = self.args.results.join("leaders");
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
-        let bytes = graph_weights::to_bytes(&report.best, &trained_on)?;
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&tmp, &bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-        std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
-        Ok((report.best, trained_on, seconds))
-    }
-
-    fn leader(&self) -> Result<std::sync::Arc<(GraphNetwork, String, f64)>> {
-        let mut slot = self
-            .leader
-            .lock()
-            .map_err(|_| anyhow::anyhow!("a run failed"))?;
-        if slot.is_none() {
-            *slot = Some(std::sync::Arc::new(self.make_leader()?));
-        }
-        Ok(slot.clone().expect("just set"))
     }
 }
 
@@ -233,11 +159,11 @@ impl Experiment for AcrossSizes<'_> {
 
     fn prepare(&self, _runs: &[&SizesRun]) -> Result<()> {
         // Every run needs the one leader.
-        self.leader().map(|_| ())
+        self.leader.get(self.args).map(|_| ())
     }
 
     fn execute(&self, run: &SizesRun) -> Result<SizesOutcome> {
-        let leader = self.leader()?;
+        let leader = self.leader.get(self.args)?;
         let SizesRun::Instance {
             distribution,
             agents,
@@ -251,20 +177,34 @@ impl Experiment for AcrossSizes<'_> {
         };
         let inst = Instance::generate(Distribution::from_name(distribution)?, *agents, *seed)?;
         let mut rows = Vec::new();
-        let ours = timed(
-            "bridge",
-            &inst,
-            &SolveOptions {
-                graph: Some(&leader.0),
-                horizon: Horizon::Full,
-                ..Default::default()
-            },
-        )?;
-        let our_seconds = ours.seconds;
+        // The greedy rollout alone, the network's own policy.
+        let start = Instant::now();
+        let greedy = leader.0.rollout(&inst, Horizon::Full)?;
+        let our_seconds = start.elapsed().as_secs_f64();
         rows.push(Row {
             name: "graph".into(),
-            ..ours
+            value: greedy.value,
+            seconds: our_seconds,
         });
+        for (name, width) in [(BOTH, 1), (BEAM, BEAM_WIDTH)] {
+            let start = Instant::now();
+            let clock = || start.elapsed().as_secs_f64();
+            let mut row = timed(
+                "bridge",
+                &inst,
+                &SolveOptions {
+                    graph: Some(&leader.0),
+                    beam: width,
+                    budget: Some(Budget::Seconds {
+                        limit: BEAM_SECONDS,
+                        clock: &clock,
+                    }),
+                    ..Default::default()
+                },
+            )?;
+            row.name = name.into();
+            rows.push(row);
+        }
         for name in BASELINES {
             if *agents > DEFAULT_BUDGETS_UP_TO && ANYTIME.contains(&name) {
                 continue;
@@ -304,8 +244,8 @@ impl Experiment for AcrossSizes<'_> {
         let mut trained_on = String::from("(not in these results)");
         let mut train_seconds = 0.0;
         let mut cells: Vec<Cell> = Vec::new();
-        // (n, v(graph) / v(C-Link), v(best of both) / v(C-Link)) per instance.
-        let mut ratios: Vec<(usize, f64, f64)> = Vec::new();
+        // Per instance: n, then v(ours) / v(reference) for each of `OURS` × `REFERENCES`.
+        let mut ratios: Vec<(usize, Vec<Option<f64>>)> = Vec::new();
         let mut csv = String::from("distribution,agents,seed,algorithm,value,seconds\n");
         for (run, outcome) in results {
             match (run, outcome) {
@@ -328,17 +268,13 @@ impl Experiment for AcrossSizes<'_> {
                     Some(SizesOutcome::Instance(rows)),
                 ) => {
                     let find = |name: &str| rows.iter().find(|r| r.name == name);
-                    let mut rows = rows.clone();
-                    if let (Some(g), Some(c)) = (find("graph"), find("clink")) {
-                        let best = g.value.max(c.value);
-                        ratios.push((*n, ratio(g.value, c.value), ratio(best, c.value)));
-                        rows.push(Row {
-                            name: BOTH.into(),
-                            value: best,
-                            seconds: g.seconds + c.seconds,
-                        });
-                    }
-                    for r in &rows {
+                    let pairs = OURS
+                        .iter()
+                        .flat_map(|o| REFERENCES.iter().map(move |r| (o, r)))
+                        .map(|(o, r)| Some(ratio(find(o)?.value, find(r)?.value)))
+                        .collect();
+                    ratios.push((*n, pairs));
+                    for r in rows.iter() {
                         let _ = writeln!(
                             csv,
                             "{distribution},{n},{seed},{},{},{:.6}",
@@ -386,33 +322,45 @@ impl Experiment for AcrossSizes<'_> {
              Every algorithm with its default budget (the anytime ones up to {DEFAULT_BUDGETS_UP_TO} \
              agents); `name@ours` is an anytime baseline given the leader's own wall time on that \
              instance (so its values, not only its times, depend on the machine and its load, \
-             and can differ between runs, `--jobs` and shards); `{BOTH}` is the better of the leader's and C-Link's structures (two \
-             rollouts: the trained network and the untrained one, which is C-Link).\n",
+             and can differ between runs, `--jobs` and shards); `graph` is the leader's greedy rollout alone, `{BOTH}` the better of it and C-Link's \
+             (the untrained network's) rollout, `bridge solve`'s default, and `{BEAM}` both \
+             rollouts and then a beam of {BEAM_WIDTH} for at most {beam_ms:.0} ms (so machine-dependent too); \
+             their times are measured, each on its own.\n",
             self.args.seeds,
             if train_seconds > 0.0 {
                 format!(" (trained in this run: {train_seconds:.0} s)")
             } else {
                 String::new()
-            }
+            },
+            beam_ms = BEAM_SECONDS * 1000.0,
         );
-        md += "\n## The leader against C-Link (all six distributions)\n\n";
+        md += "\n## The leader against C-Link, SALDAE and CSG-UCT (all six distributions)\n\n";
         md += &header("");
-        let mut rows = [
-            String::from("| mean v(graph) / v(C-Link) |"),
-            String::from("| instances with graph ≥ C-Link |"),
-            String::from("| instances with graph > C-Link |"),
-            format!("| mean v({BOTH}) / v(C-Link) |"),
-        ];
-        for &n in &agents {
-            let rs: Vec<&(usize, f64, f64)> = ratios.iter().filter(|r| r.0 == n).collect();
-            let mean = |f: &dyn Fn(&(usize, f64, f64)) -> f64| {
-                mean_std(&rs.iter().map(|r| f(r)).collect::<Vec<_>>()).0
-            };
-            let count = |f: &dyn Fn(f64) -> bool| rs.iter().filter(|r| f(r.1)).count();
-            let _ = write!(rows[0], " {:.4} |", mean(&|r| r.1));
-            let _ = write!(rows[1], " {}/{} |", count(&|x| x >= 1.0 - 1e-12), rs.len());
-            let _ = write!(rows[2], " {}/{} |", count(&|x| x > 1.0 + 1e-12), rs.len());
-            let _ = write!(rows[3], " {:.4} |", mean(&|r| r.2));
+        let mut rows = Vec::new();
+        for (k, (o, r)) in OURS
+            .iter()
+            .flat_map(|o| REFERENCES.iter().map(move |r| (o, r)))
+            .enumerate()
+        {
+            let mut mean_row = format!("| mean v({o}) / v({r}) |");
+            let mut share_row = format!("| instances with {o} ≥ {r} |");
+            for &n in &agents {
+                let rs: Vec<f64> = ratios
+                    .iter()
+                    .filter(|x| x.0 == n)
+                    .filter_map(|x| x.1[k])
+                    .collect();
+                if rs.is_empty() {
+                    mean_row += " - |";
+                    share_row += " - |";
+                    continue;
+                }
+                let at_least = rs.iter().filter(|&&x| x >= 1.0 - 1e-12).count();
+                let _ = write!(mean_row, " {:.4} |", mean_std(&rs).0);
+                let _ = write!(share_row, " {at_least}/{} |", rs.len());
+            }
+            rows.push(mean_row);
+            rows.push(share_row);
         }
         md += &rows.join("\n");
         md += "\n";

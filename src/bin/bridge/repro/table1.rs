@@ -17,6 +17,7 @@ use bridge_lab::core::{CharacteristicFunction, CoalitionStructure, Distribution,
 use bridge_lab::leader::{beam, greedy, EpisodeStats, Horizon, PlainNetwork, QNetwork, Trainer};
 use serde::{Deserialize, Serialize};
 
+use super::graph_leader::{self, SharedLeader};
 use super::plot::{lines, Series};
 use super::sweep::{prepare_all, prepared, Experiment, Memo, Report};
 use super::{agents_header, dqn_params, leader_settings, mean_std, network_config, Sizes, HIDDEN};
@@ -134,6 +135,12 @@ pub struct Table1Outcome {
     clink: f64,
     /// The best structure seen while few-shot training.
     best_seen: f64,
+    /// The graph leader's rows ([`graph_leader::ROWS`]): trained once across sizes, never on
+    /// these instances.
+    graph: [f64; 3],
+    /// The graph leader's `trained_on` (the same in every run: a merge of shards, which trains
+    /// nothing, reads it here).
+    graph_leader: String,
     /// `v(CS)` of every few-shot episode.
     curve: Vec<f64>,
 }
@@ -143,6 +150,7 @@ pub struct Table1<'a> {
     args: &'a ReproArgs,
     sizes: Sizes,
     pretrained: Memo<u64, QNetwork>,
+    graph: SharedLeader,
 }
 
 impl<'a> Table1<'a> {
@@ -156,6 +164,7 @@ impl<'a> Table1<'a> {
             args,
             sizes: Sizes::new(args, &AGENTS)?,
             pretrained: Memo::default(),
+            graph: SharedLeader::default(),
         })
     }
 }
@@ -194,7 +203,13 @@ impl Experiment for Table1<'_> {
                 );
                 Ok(trainer.network().deep_copy()?)
             },
-        )
+        )?;
+        // After the paper's leaders, whose settings are checked as they are made: a bad option
+        // is refused before the graph leader's training.
+        if !runs.is_empty() {
+            self.graph.get(args)?;
+        }
+        Ok(())
     }
 
     fn execute(&self, run: &Table1Run) -> Result<Table1Outcome> {
@@ -222,6 +237,9 @@ impl Experiment for Table1<'_> {
         let untrained =
             PlainNetwork::new(&QNetwork::new(network_config(args, 10, &HIDDEN)?, seed)?)?;
         let vc = beam(&untrained, &inst, Horizon::Full, args.beam)?.value;
+        let graph_leader = self.graph.get(args)?;
+        let graph_rows = graph_leader::rows(&graph_leader.0, &inst, Horizon::Full)?;
+        let graph = [0, 1, 2].map(|r| graph_rows[r].value);
         eprintln!(
             "seed {seed}, {n} agents: random {:.1} %, few-shot {fs_short} {:.1} %, {fs_long} {:.1} % of the optimal value",
             100.0 * random_mean / reference.best,
@@ -235,13 +253,19 @@ impl Experiment for Table1<'_> {
             control: vc,
             clink: clink(&inst).value(&inst),
             best_seen: report.best_value.max(v2),
+            graph,
+            graph_leader: graph_leader.1.clone(),
             curve,
             reference,
         })
     }
 
     fn report(&self, results: &[(&Table1Run, Option<Table1Outcome>)]) -> Result<Report> {
-        report(self.args, &self.sizes, results)
+        let graph_trained_on = results
+            .iter()
+            .find_map(|(_, o)| o.as_ref().map(|o| o.graph_leader.clone()))
+            .unwrap_or_else(|| "(no run present)".to_string());
+        report(self.args, &self.sizes, results, &graph_trained_on)
     }
 }
 
@@ -250,6 +274,7 @@ fn report(
     args: &ReproArgs,
     sizes: &Sizes,
     results: &[(&Table1Run, Option<Table1Outcome>)],
+    graph_trained_on: &str,
 ) -> Result<Report> {
     let (columns, agents) = (sizes.columns(), sizes.agents());
     let [fs_short, fs_long] = [args.few_shot_short, args.few_shot_long];
@@ -258,6 +283,9 @@ fn report(
     let (mut clink_s, mut beam_s) = (Scores::new(), Scores::new());
     // The same beam over an untrained network: how much of the beam's value is learned.
     let mut control_s = Scores::new();
+    // The graph leader's rows, and its greedy rollout against C-Link.
+    let mut graph_s = [Scores::new(), Scores::new(), Scores::new()];
+    let mut graph_versus_clink = [Tally::default(); AGENTS.len()];
     // The all-singletons structure, scored like the methods, for the note under the table.
     let mut singletons_s = Scores::new();
     // Per agent count: instances where the greedy leader (long few-shot) and its beam beat, tie,
@@ -284,6 +312,10 @@ fn report(
         clink_s.per_n[k].push(reference.shares(o.clink));
         versus_clink[k].count(o.few_shot[1], o.clink);
         beam_versus_clink[k].count(o.beam, o.clink);
+        for (scores, v) in graph_s.iter_mut().zip(o.graph) {
+            scores.per_n[k].push(reference.shares(v));
+        }
+        graph_versus_clink[k].count(o.graph[0], o.clink);
         fs1.per_n[k].push(reference.shares(o.few_shot[0]));
         fs2.per_n[k].push(reference.shares(o.few_shot[1]));
         best_seen.per_n[k].push(reference.shares(o.best_seen));
@@ -293,7 +325,7 @@ fn report(
     }
     let first = args.first_seed;
 
-    let rows: [(String, &Scores, Option<&[f64; 6]>); 7] = [
+    let rows: [(String, &Scores, Option<&[f64; 6]>); 10] = [
         ("Random policy".to_string(), &random_s, Some(&PAPER_RANDOM)),
         (
             format!("Few-shot ({fs_short} episodes)"),
@@ -327,6 +359,21 @@ fn report(
             None,
         ),
         ("C-Link (no training)".to_string(), &clink_s, None),
+        (
+            "Graph leader, greedy (issue 12; zero-shot: trained once on 10..60 agents)".to_string(),
+            &graph_s[0],
+            None,
+        ),
+        (
+            "Graph leader, the better of greedy and C-Link's rollout".to_string(),
+            &graph_s[1],
+            None,
+        ),
+        (
+            format!("Graph leader, + beam {}", graph_leader::BEAM_WIDTH),
+            &graph_s[2],
+            None,
+        ),
     ];
     let metrics: [(&str, Metric); 3] = [
         ("share of the optimal value v/v*", |s| s.value),
@@ -407,11 +454,14 @@ fn report(
     let _ = writeln!(
         md,
         "## The leader against C-Link, instance by instance\n\nInstances where the leader after few-shot {fs_long} scores above / equal to / below C-Link.\n\n{}\
-         | greedy rollout | {} |\n| beam {} over Q | {} |\n",
+         | greedy rollout | {} |\n| beam {} over Q | {} |\n| graph leader, greedy (no few-shot) | {} |\n\n\
+         Graph leader: {}.\n",
         agents_header("leader", &agents),
         tallies(&versus_clink),
         args.beam,
-        tallies(&beam_versus_clink)
+        tallies(&beam_versus_clink),
+        tallies(&graph_versus_clink),
+        graph_trained_on
     );
     let series: Vec<Series> = (columns.iter())
         .map(|&k| (AGENTS[k], &curves[k]))

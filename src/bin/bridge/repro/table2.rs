@@ -13,8 +13,8 @@ use anyhow::Result;
 use super::agents_header;
 use super::plot::lines;
 use super::scale::{
-    leader_infos, trained_on, training_plot, wrong_kind, Grid, Scale, ScaleOutcome, ScaleRun,
-    Setting,
+    graph_trained_on, leader_infos, trained_on, training_plot, wrong_kind, Grid, Scale,
+    ScaleOutcome, ScaleRun, Setting,
 };
 use super::sweep::{Experiment, Report};
 
@@ -45,9 +45,12 @@ impl Experiment for Table2<'_> {
 
     fn runs(&self) -> Result<Vec<ScaleRun>> {
         let setting = Setting::paper("modified_normal");
-        let mut runs = vec![ScaleRun::Leader {
-            setting: setting.clone(),
-        }];
+        let mut runs = vec![
+            ScaleRun::GraphLeader,
+            ScaleRun::Leader {
+                setting: setting.clone(),
+            },
+        ];
         for agents in self.0.sizes.agents() {
             for seed in 0..self.0.args.seeds {
                 runs.push(ScaleRun::AllAlgorithms {
@@ -112,9 +115,12 @@ fn report(scale: &Scale, results: &[(&ScaleRun, Option<ScaleOutcome>)]) -> Resul
     let mut md = format!(
         "# Table 2: inference time (modified normal, {} seeds)\n\n\
          Ours: milliseconds, mean ± std, native, one run each with the default budget \
-         (grasp 5 iterations, uct 1000 playouts, saldae 5000 expansions). Leader: {}.\n\n",
+         (grasp 5 iterations, uct 1000 playouts, saldae 5000 expansions). Leader: {}. \
+         The graph leader (issue 12, not in the paper; `graph` greedy, `graph+clink` with \
+         C-Link's rollout too, `graph+beam2` with a beam of 2 and no time limit): {}.\n\n",
         args.seeds,
-        trained_on(&infos, &Setting::paper("modified_normal"))
+        trained_on(&infos, &Setting::paper("modified_normal")),
+        graph_trained_on(results)
     );
     md += &ms.markdown("ours (ms)", |m, s| format!("{m:.2} ± {s:.2}"));
     md += "\nThe paper (seconds):\n\n";
