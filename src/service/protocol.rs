@@ -255,7 +255,7 @@ pub struct ViewerStep {
     pub chosen: Option<(Vec<usize>, Vec<usize>)>,
     /// The reward of that action.
     pub reward: f64,
-    /// The best candidate merges by Q (at most [`MAX_CANDIDATES`](super::requests::MAX_CANDIDATES)).
+    /// The best candidate merges by Q (at most ten, so the list stays short at any `n`).
     pub candidates: Vec<CandidateQ>,
     /// `Q(s, stop)`.
     pub q_stop: f32,
