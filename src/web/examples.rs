@@ -7,7 +7,6 @@
 //! 253.1 on that instance, against C-Link's 217.5 and the optimum's 271.0). The episode is
 //! `tests/data/lbf-vectors/ep_8x8_2p_2f_team_s0.json`. `index.html` copies both into the build.
 
-use base64::Engine as _;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -44,15 +43,7 @@ async fn load_leader(state: AppState) -> Result<(), String> {
     let buffer = JsFuture::from(response.array_buffer().map_err(|e| format!("{e:?}"))?)
         .await
         .map_err(|e| format!("{e:?}"))?;
-    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    let base64 = base64::engine::general_purpose::STANDARD.encode(bytes);
-    state.send(
-        &ToWorker::LoadWeights {
-            name: format!("the example leader ({LEADER})"),
-            base64,
-        },
-        false,
-    );
+    state.load_weights(format!("the example leader ({LEADER})"), &buffer);
     Ok(())
 }
 

@@ -297,6 +297,15 @@ impl AppState {
         self.spawn();
     }
 
+    /// Hands leader weights (an `ArrayBuffer` of safetensors, from an upload or the built-in
+    /// example) to the worker as `name`.
+    pub fn load_weights(&self, name: String, buffer: &JsValue) {
+        use base64::Engine as _;
+        let bytes = js_sys::Uint8Array::new(buffer).to_vec();
+        let base64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+        self.send(&ToWorker::LoadWeights { name, base64 }, false);
+    }
+
     /// Pauses the training run in progress (the worker runs no more slices).
     pub fn pause(&self) {
         self.send(&ToWorker::PauseTraining, false);

@@ -341,11 +341,7 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
         let name = file.name();
         wasm_bindgen_futures::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => {
-                    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                    let text = base64::engine::general_purpose::STANDARD.encode(bytes);
-                    state.send(&ToWorker::LoadWeights { name, base64: text }, false);
-                }
+                Ok(buffer) => state.load_weights(name, &buffer),
                 Err(e) => state.fail(format!(
                     "{name}: the browser could not read the file: {e:?}"
                 )),

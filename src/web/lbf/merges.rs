@@ -4,15 +4,10 @@
 
 use leptos::prelude::*;
 
+use super::super::app::coalition_label as members;
 use super::super::state::AppState;
 use crate::bilevel::LeaderMerge;
 use crate::page::numbers;
-
-/// Agents 1-based, as the page shows them.
-fn members(c: &[usize]) -> String {
-    let names: Vec<String> = c.iter().map(|a| (a + 1).to_string()).collect();
-    format!("{{{}}}", names.join(","))
-}
 
 fn structure(cs: &[Vec<usize>]) -> String {
     cs.iter().map(|c| members(c)).collect::<Vec<_>>().join(" ")
