@@ -502,6 +502,23 @@ try {
     await ctx.close();
   });
 
+  await check('the page is usable before the worker has loaded: a Train click then is kept and trains', async () => {
+    // The worker's wasm held back 3 s, as on a slow network; the panel shows without it.
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    await ctx.addInitScript(() => localStorage.setItem('bridge-lab-guide-closed', '1'));
+    await ctx.route('**/worker_bg.wasm', async (route) => {
+      await new Promise((r) => setTimeout(r, 3000));
+      await route.continue();
+    });
+    const p = await ctx.newPage();
+    await p.goto(`${server.base}?agents=6&episodes=5`);
+    const id = (x) => p.locator(`[data-testid="${x}"]`);
+    await id('train-start').click();
+    assert.match(await id('worker-status').textContent(), /starting/);
+    await id('train-status').filter({ hasText: 'done: finished after 5 episodes' }).waitFor({ timeout: 120_000 });
+    await ctx.close();
+  });
+
   await check('the console has no errors', async () => {
     assert.deepEqual(consoleErrors, []);
   });
