@@ -18,8 +18,7 @@ cargo bench --bench values -- --warm-up-time 1 --measurement-time 2 | tee target
 cargo bench --bench leader -- --warm-up-time 1 --measurement-time 4 | tee target/bench-leader.txt
 cargo bench --bench baselines -- --warm-up-time 1 --measurement-time 3 | tee target/bench-baselines.txt
 cargo bench --bench followers -- --warm-up-time 1 --measurement-time 4 | tee target/bench-followers.txt
-# In the wasm-release profile the page's worker is built with (index.html).
-WASM_BINDGEN_TEST_TIMEOUT=600 cargo test --profile wasm-release --target wasm32-unknown-unknown --test wasm_bench -- --nocapture | tee target/bench-wasm.txt
+WASM_BINDGEN_TEST_TIMEOUT=600 cargo test --release --target wasm32-unknown-unknown --test wasm_bench -- --nocapture | tee target/bench-wasm.txt
 # The bi-level trainer's wall time in the page (teaching and 6a4t with the page's defaults).
 trunk build --release --offline
 # What a first visit downloads, and the milliseconds to the first panel usable and to the
