@@ -10,8 +10,9 @@ self.onmessage = (event) => early.push(event.data);
 importScripts('./worker.js');
 wasm_bindgen({ module_or_path: './worker_bg.wasm' }).then(
   () => {
-    // The wasm's start function ran `web::worker::start`: `self.onmessage` is now Rust's.
-    for (const data of early.splice(0)) self.onmessage(new MessageEvent('message', { data }));
+    // The wasm's start function ran `web::worker::start`: `self.onmessage` is now Rust's. Sent
+    // as events, so a panic in one is reported to the page like any other (the worker's error).
+    for (const data of early.splice(0)) self.dispatchEvent(new MessageEvent('message', { data }));
   },
   (error) => setTimeout(() => { throw error; }),
 );

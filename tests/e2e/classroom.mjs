@@ -519,6 +519,18 @@ try {
     await ctx.close();
   });
 
+  await check('a worker whose wasm cannot be fetched is reported as crashed, with the reason', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    await ctx.addInitScript(() => localStorage.setItem('bridge-lab-guide-closed', '1'));
+    await ctx.route('**/worker_bg.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    const p = await ctx.newPage();
+    await p.goto(server.base);
+    const id = (x) => p.locator(`[data-testid="${x}"]`);
+    await id('worker-status').filter({ hasText: 'crashed' }).waitFor({ timeout: 30_000 });
+    assert.match(await id('error').textContent(), /the worker crashed \(.*404.*\); press "Restart the worker"/);
+    await ctx.close();
+  });
+
   await check('the console has no errors', async () => {
     assert.deepEqual(consoleErrors, []);
   });
