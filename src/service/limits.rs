@@ -23,6 +23,14 @@ pub const MAX_BROWSER_SALDAE_AGENTS: usize = 300;
 /// of milliseconds in wasm, and the first layer holds `M² × 128` weights.
 pub const MAX_BROWSER_NETWORK: usize = 100;
 
+/// The most episodes of a graph leader's training the page starts: 3 000 (the command line's
+/// default) take about 7 minutes natively.
+pub const MAX_BROWSER_GRAPH_EPISODES: usize = 20_000;
+
+/// The largest training instances the page draws for the graph leader: an episode at `n`
+/// agents costs about `n` forward passes over `n` coalitions.
+pub const MAX_BROWSER_GRAPH_TRAINING_AGENTS: usize = 200;
+
 /// The most leader episodes of a bi-level run the page starts: each new structure costs a
 /// follower training of a few seconds.
 pub const MAX_BROWSER_LBF_EPISODES: usize = 500;

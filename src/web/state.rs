@@ -167,6 +167,17 @@ pub struct AppState {
     pub seed_pool: super::seeds::SeedPool,
     /// The merge shown of the leader's merges to the structure found.
     pub lbf_merge_step: RwSignal<usize>,
+    /// The leader's network for a new training: `paper` or `graph` (`network-select`).
+    pub leader_network: RwSignal<String>,
+    /// The graph leader's training sizes as typed, e.g. `10..60`.
+    pub graph_sizes: RwSignal<String>,
+    /// The graph leader's training distributions: `all` or `instance`.
+    pub graph_dists: RwSignal<String>,
+    /// The graph leader's training progress, episodes and validations.
+    pub graph_history: RwSignal<Vec<crate::leader::graph::GraphEvent>>,
+    /// Whether the last leader training run was the graph leader's (the plots show its
+    /// curves then).
+    pub graph_run: RwSignal<bool>,
     worker: StoredValue<Option<Rc<Worker>>, LocalStorage>,
     /// When the worker last posted anything.
     last_heard: StoredValue<f64>,
@@ -228,6 +239,11 @@ impl AppState {
             seeds: RwSignal::new("1".to_string()),
             seed_pool: super::seeds::SeedPool::new(),
             lbf_merge_step: RwSignal::new(0),
+            leader_network: RwSignal::new("paper".to_string()),
+            graph_sizes: RwSignal::new(crate::page::graph_form::DEFAULT_SIZES.to_string()),
+            graph_dists: RwSignal::new(crate::page::graph_form::ALL_DISTRIBUTIONS.to_string()),
+            graph_history: RwSignal::new(Vec::new()),
+            graph_run: RwSignal::new(false),
             worker: StoredValue::new_local(None),
             last_heard: StoredValue::new(0.0),
             restore: StoredValue::new(None),
@@ -654,6 +670,7 @@ fn route(state: AppState, message: FromWorker) {
             }
         }
         FromWorker::Episode(e) => state.history.update(|h| h.push(e)),
+        FromWorker::GraphProgress(e) => state.graph_history.update(|h| h.push(e)),
         FromWorker::Trained(result) => {
             state.training.set(false);
             state.paused.set(false);
@@ -675,8 +692,15 @@ fn route(state: AppState, message: FromWorker) {
                 // An uploaded leader: the form describes it, so that what the page says about
                 // the leader (its network, scorer) is true, and "Continue training" goes on
                 // with its architecture.
+                state.leader_network.set(l.network.clone());
+                state.trained.set(None);
+                let Some(max_agents) = l.max_agents else {
+                    // The graph leader has no size to show.
+                    state.leader.set(Some(l));
+                    return;
+                };
                 state.network_by_hand.set(true);
-                state.network.set(l.max_agents.to_string());
+                state.network.set(max_agents.to_string());
                 state.hidden.set(
                     l.hidden
                         .iter()
