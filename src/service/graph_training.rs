@@ -257,6 +257,8 @@ mod tests {
             rollout.solution.steps.as_ref().map_or(0, Vec::len) + 1
         );
         assert!(rollout.value >= rollout.singleton_value);
+        // The page shows the solution file's value, bit for bit.
+        assert_eq!(rollout.value.to_bits(), rollout.solution.value.to_bits());
         assert!(rollout.kept.is_some());
         for step in &rollout.steps[..rollout.steps.len() - 1] {
             assert!(step.candidates.len() <= super::super::requests::MAX_CANDIDATES);

@@ -184,7 +184,9 @@ pub fn infer(
         agents: instance.agents(),
         described,
         steps,
-        value: rollout.value,
+        // The solution file's value (the coalitions' values summed), which a rollout's running
+        // sum of rewards can miss in the last digits at hundreds of merges.
+        value: solution.value,
         singleton_value: singleton(&instance).value(&instance),
         kept: None,
         solution,
@@ -282,7 +284,9 @@ pub fn infer_graph(
         agents: instance.agents(),
         described,
         steps,
-        value: rollout.value,
+        // The solution file's value (the coalitions' values summed), which a rollout's running
+        // sum of rewards can miss in the last digits at hundreds of merges.
+        value: solution.value,
         singleton_value: singleton(&instance).value(&instance),
         kept: Some(kept.to_string()),
         solution,

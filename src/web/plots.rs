@@ -193,7 +193,8 @@ fn draw_graph_chart(canvas: Option<web_sys::HtmlCanvasElement>, k: usize, h: &[G
     match k {
         0 => {
             let points = episodes(|_, r, _| Some(r));
-            let title = "episode return (in units of each instance's reward scale)";
+            // Each episode's instance has its own reward scale: returns are in its units.
+            let title = "episode return / reward scale";
             draw(canvas, &chart(title, "return", &points, None));
         }
         1 => {
@@ -208,7 +209,7 @@ fn draw_graph_chart(canvas: Option<web_sys::HtmlCanvasElement>, k: usize, h: &[G
         _ => {
             let (points, best) = (validations(false), validations(true));
             let chart = Chart {
-                title: "validation: v(leader) / v(C-Link) (blue), best kept (vermillion)",
+                title: "validation: v / v(C-Link), best kept (vermillion)",
                 x_title: "episode",
                 y_title: "ratio to C-Link",
                 points: &points,

@@ -462,10 +462,15 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
     view! {
         <section class="panel">
             <h2>"2. Train the leader"</h2>
-            <p class="note" title="Our lookahead leader adds each merge's true reward and values the merged structure: on Table 1's instances its greedy rollout reaches 95-99 % of the optimum where the paper's settings reach 59-90 %.">
+            <p class="note" class:hidden=move || graph_chosen(&state) title="Our lookahead leader adds each merge's true reward and values the merged structure: on Table 1's instances its greedy rollout reaches 95-99 % of the optimum where the paper's settings reach 59-90 %.">
                 "A DQN reads the coalition structure as an adjacency matrix and learns which two coalitions "
                 "to merge next, or to stop. The form starts with our lookahead leader's settings; the paper's "
                 "(appendix D.4) are one click away below."
+            </p>
+            <p class="note" class:hidden=move || !graph_chosen(&state)>
+                "A DQN reads the best candidate merges' rewards and their coalitions' neighbourhoods in a merge "
+                "graph, and learns a correction to each reward: Q = reward + correction, stopping worth 0. Nothing in "
+                "it depends on the number of agents (not in the paper; ours)."
             </p>
             <div class="row">
                 <button data-testid="train-start" on:click=move |_| start(false) disabled=move || state.training.get() || state.lbf_training.get()>

@@ -143,12 +143,17 @@ impl GraphReport {
     /// train --network graph` and the page write it.
     pub fn describe(&self, settings: &GraphTraining) -> String {
         let names: Vec<&str> = settings.distributions.iter().map(|d| d.name()).collect();
+        let all = Distribution::NAMES.iter().all(|n| names.contains(n));
         format!(
             "{} episodes on {}..{} agents of {}, seed {}; checkpoint of episode {} ({:.4} of C-Link on validation)",
             self.episodes,
             settings.agents.0,
             settings.agents.1,
-            names.join(","),
+            if all {
+                "all six distributions".to_string()
+            } else {
+                names.join(", ")
+            },
             settings.dqn.seed,
             self.best_episode,
             self.best_ratio
