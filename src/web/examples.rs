@@ -110,17 +110,17 @@ pub fn Examples(state: AppState) -> impl IntoView {
             <button class="secondary" data-testid="example-leader" on:click=move |_| run(Example::Leader)
                 disabled=move || !idle() || state.training.get()
                 title="a leader trained on the default instance (modified normal, 10 agents, seed 1)">
-                "a trained leader"
+                "trained leader"
             </button>
             <button class="secondary" data-testid="example-graph-leader" on:click=move |_| run(Example::GraphLeader)
                 disabled=move || !idle() || state.training.get()
                 title="the size-independent graph leader trained on 10..60 agents of all six distributions: run it on any instance, up to 1000 agents">
-                "a leader for any size"
+                "any-size leader"
             </button>
             <button class="secondary" data-testid="example-lbf" on:click=move |_| run(Example::Episode)
                 disabled=move || !idle()
                 title="an episode recorded from lbforaging 2.0.0, replayed on the grid below">
-                "a foraging episode"
+                "foraging episode"
             </button>
         </div>
     }
