@@ -378,6 +378,9 @@ pub enum FromWorker {
     LbfTrained(Result<Box<LbfTrainedReport>, String>),
     /// The training run was paused (`true`) or resumed (`false`); no answer when no run goes.
     Paused(bool),
+    /// The worker panicked, with the panic's message, just before it stops: the page then
+    /// offers a restart (the trap that follows a panic reaches the page only as "unreachable").
+    Crashed(String),
 }
 
 /// Encodes a message for `postMessage`.

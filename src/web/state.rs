@@ -611,24 +611,37 @@ fn spawn_worker(state: AppState) -> Result<Rc<Worker>, String> {
     on_message.forget();
     let on_error =
         Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+            // A panic has already said what went wrong (FromWorker::Crashed); the trap
+            // that follows it reads only "unreachable".
+            if state.worker_state.get_untracked() == WorkerState::Crashed {
+                return;
+            }
             let what = event.message();
-            let what = if what.is_empty() {
-                "unknown error".to_string()
-            } else {
-                what
-            };
-            state.fail(format!(
-                "the worker crashed ({what}); press \"Restart the worker\" to start a new one \
-                 (your set-up and leader stay)"
-            ));
-            state.worker_state.set(WorkerState::Crashed);
-            state.training.set(false);
-            state.lbf_training.set(false);
-            state.paused.set(false);
+            crashed(
+                state,
+                if what.is_empty() {
+                    "unknown error".to_string()
+                } else {
+                    what
+                },
+            );
         });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_error.forget();
     Ok(Rc::new(worker))
+}
+
+/// Reports the worker's crash (`what` went wrong) and releases the controls; the set-up and the
+/// leader stay for the restart.
+fn crashed(state: AppState, what: String) {
+    state.fail(format!(
+        "the worker crashed ({what}); press \"Restart the worker\" to start a new one (your \
+         set-up and leader stay)"
+    ));
+    state.worker_state.set(WorkerState::Crashed);
+    state.training.set(false);
+    state.lbf_training.set(false);
+    state.paused.set(false);
 }
 
 /// Puts one answer of the worker where the page shows it.
@@ -647,6 +660,7 @@ fn route(state: AppState, message: FromWorker) {
                 );
             }
         }
+        FromWorker::Crashed(what) => crashed(state, what),
         FromWorker::Paused(paused) => {
             state.paused.set(paused);
             let now = now_ms();

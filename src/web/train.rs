@@ -67,8 +67,10 @@ fn train_spec(state: &AppState, continue_current: bool) -> Result<TrainSpec, For
         if !continue_current && *agents > max_agents {
             let message = if *agents > MAX_BROWSER_NETWORK {
                 format!(
-                    "network size: the page trains networks for up to {MAX_BROWSER_NETWORK} \
-                     agents and the instance has {agents}; use fewer agents to train here"
+                    "network size: the page trains the paper's network for up to \
+                     {MAX_BROWSER_NETWORK} agents and the instance has {agents}; use fewer \
+                     agents, or choose the size-independent graph network (Leader network), \
+                     which runs on any number"
                 )
             } else {
                 format!(
@@ -271,7 +273,8 @@ fn slow_hint(state: &AppState) -> Option<String> {
         format!(
             "At {n} agents the lookahead scorer takes seconds to minutes per episode (it values \
              the structure after every candidate merge); the paper's additive scorer, under \
-             Advanced, trains many times faster but learns less."
+             Advanced, trains many times faster but learns less, and the size-independent \
+             graph network (Leader network) trains on small instances and runs on this one."
         )
     })
 }
