@@ -4,7 +4,7 @@
 
 use super::numbers;
 use crate::core::Distribution;
-use crate::service::MAX_BROWSER_GRAPH_TRAINING_AGENTS;
+use crate::service::{check_graph_training_sizes, MAX_BROWSER_GRAPH_TRAINING_AGENTS};
 
 /// The training sizes the form starts with: the command line's default.
 pub const DEFAULT_SIZES: &str = "10..60";
@@ -34,11 +34,7 @@ pub fn training_sizes(text: &str) -> Result<(usize, usize), String> {
         })
     };
     let (lo, hi) = (read(parts[0])?, read(parts[1])?);
-    if lo > hi {
-        return Err(format!(
-            "{label}: {lo} is more than {hi}; give the smaller first, e.g. {hi}..{lo}"
-        ));
-    }
+    check_graph_training_sizes(lo, hi)?;
     Ok((lo, hi))
 }
 

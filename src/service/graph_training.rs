@@ -5,7 +5,7 @@
 use crate::core::Distribution;
 use crate::leader::graph::{GraphConfig, GraphNetwork, GraphTrainer, GraphTraining};
 
-use super::limits::{MAX_BROWSER_GRAPH_EPISODES, MAX_BROWSER_GRAPH_TRAINING_AGENTS};
+use super::limits::{check_graph_training_sizes, MAX_BROWSER_GRAPH_EPISODES};
 use super::protocol::{FromWorker, GraphTrainSpec, TrainedReport};
 use super::session::{Leader, LeaderNetwork};
 use super::training::Ending;
@@ -38,13 +38,7 @@ impl GraphJob {
                 spec.episodes
             ));
         }
-        let (lo, hi) = spec.agents;
-        if !(2 <= lo && lo <= hi && hi <= MAX_BROWSER_GRAPH_TRAINING_AGENTS) {
-            return Err(format!(
-                "training sizes: give two numbers of agents from 2 to \
-                 {MAX_BROWSER_GRAPH_TRAINING_AGENTS}, the smaller first, e.g. 10..60 (not {lo}..{hi})"
-            ));
-        }
+        check_graph_training_sizes(spec.agents.0, spec.agents.1)?;
         let distributions = spec
             .distributions
             .iter()
@@ -89,8 +83,8 @@ impl GraphJob {
         })
     }
 
-    /// Ends the training at its next step (after finishing a validation under way and
-    /// validating once more), keeping the best checkpoint.
+    /// Ends the training at its next step, keeping the best validated checkpoint: a validation
+    /// under way is finished, and the network validated once more unless it just was.
     pub fn stop(&mut self) {
         self.stopped = true;
         self.trainer.stop();
@@ -114,15 +108,16 @@ impl GraphJob {
         Ok(self.trainer.is_done())
     }
 
-    /// The best validated checkpoint as the new leader, and the run's report.
-    pub fn finish(self, now_ms: f64) -> (Leader, TrainedReport) {
+    /// The best validated checkpoint as the new leader, and the run's report (call once
+    /// [`advance`](Self::advance) says the training has finished).
+    pub fn finish(self, now_ms: f64) -> Result<(Leader, TrainedReport), String> {
         let settings = self.trainer.settings().clone();
         let ending = if self.stopped {
             Ending::Stopped
         } else {
             Ending::Finished
         };
-        let report = self.trainer.finish();
+        let report = self.trainer.finish().map_err(|e| e.to_string())?;
         let mut trained_on = report.describe(&settings);
         if let Some(before) = &self.previous {
             trained_on = format!("{before}; then {trained_on}");
@@ -139,7 +134,7 @@ impl GraphJob {
             max_agents: None,
             trained_on,
         };
-        (leader, trained)
+        Ok((leader, trained))
     }
 }
 
@@ -306,7 +301,26 @@ mod tests {
         let report = report.expect("a report");
         assert_eq!(report.stop, "stopped");
         assert!(report.episodes < 10_000);
-        assert!(matches!(answers.last(), Some(FromWorker::Leader(Ok(_)))));
+        // The leader kept is the checkpoint of the best validation (the first of equals).
+        let mut best: Option<(usize, f64)> = None;
+        for a in &answers {
+            if let FromWorker::GraphProgress(GraphEvent::Validation { episode, ratio, .. }) = a {
+                if best.is_none_or(|b| *ratio > b.1) {
+                    best = Some((*episode, *ratio));
+                }
+            }
+        }
+        let (episode, _) = best.expect("validated");
+        let Some(FromWorker::Leader(Ok(summary))) = answers.last() else {
+            panic!("the run ends with its leader: {:?}", answers.last());
+        };
+        assert!(
+            summary
+                .trained_on
+                .contains(&format!("checkpoint of episode {episode} (")),
+            "{} (best validation at {episode})",
+            summary.trained_on
+        );
     }
 
     #[test]

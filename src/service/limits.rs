@@ -31,6 +31,24 @@ pub const MAX_BROWSER_GRAPH_EPISODES: usize = 20_000;
 /// agents costs about `n` forward passes over `n` coalitions.
 pub const MAX_BROWSER_GRAPH_TRAINING_AGENTS: usize = 200;
 
+/// Checks the graph leader's training sizes `lo..hi` against the page's limits, saying what to
+/// give; the form and the worker both ask it.
+pub fn check_graph_training_sizes(lo: usize, hi: usize) -> Result<(), String> {
+    let max = MAX_BROWSER_GRAPH_TRAINING_AGENTS;
+    if !(2..=max).contains(&lo) || !(2..=max).contains(&hi) {
+        return Err(format!(
+            "training sizes: {lo}..{hi} is out of range; give numbers of agents from 2 to {max}, \
+             e.g. 10..60"
+        ));
+    }
+    if lo > hi {
+        return Err(format!(
+            "training sizes: {lo} is more than {hi}; give the smaller first, e.g. {hi}..{lo}"
+        ));
+    }
+    Ok(())
+}
+
 /// The most leader episodes of a bi-level run the page starts: each new structure costs a
 /// follower training of a few seconds.
 pub const MAX_BROWSER_LBF_EPISODES: usize = 500;

@@ -21,9 +21,9 @@ mod training;
 pub use graph_training::GraphJob;
 pub use lbf_training::LbfJob;
 pub use limits::{
-    browser_limit, MAX_BROWSER_EXACT_AGENTS, MAX_BROWSER_GRAPH_EPISODES,
-    MAX_BROWSER_GRAPH_TRAINING_AGENTS, MAX_BROWSER_LBF_EPISODES, MAX_BROWSER_LBF_EPOCHS,
-    MAX_BROWSER_NETWORK,
+    browser_limit, check_graph_training_sizes, MAX_BROWSER_EXACT_AGENTS,
+    MAX_BROWSER_GRAPH_EPISODES, MAX_BROWSER_GRAPH_TRAINING_AGENTS, MAX_BROWSER_LBF_EPISODES,
+    MAX_BROWSER_LBF_EPOCHS, MAX_BROWSER_NETWORK,
 };
 pub use requests::build_instance;
 pub use session::{Clock, Leader, LeaderNetwork, Service};

@@ -154,8 +154,9 @@ pub enum ToWorker {
     /// Train the graph leader; the worker streams [`FromWorker::GraphProgress`] and ends with
     /// [`FromWorker::Trained`].
     TrainGraph(GraphTrainSpec),
-    /// Stop training after the current episode, keeping the leader trained so far; a bi-level
-    /// run ends its search and trains the followers once more on the best structure so far.
+    /// Stop training after the current episode, keeping the leader trained so far (the graph
+    /// leader: its best validated checkpoint, after a last validation); a bi-level run ends its
+    /// search and trains the followers once more on the best structure so far.
     StopTraining,
     /// Pause the training run after the current time slice: the worker schedules no more
     /// slices until [`ToWorker::ResumeTraining`], and the run's result is unchanged.
@@ -360,7 +361,8 @@ pub enum FromWorker {
     Solved(Result<ExactReport, String>),
     /// Progress of a training run.
     Episode(EpisodeReport),
-    /// Progress of the graph leader's training: an episode, or a validation against C-Link.
+    /// Progress of the graph leader's training: an episode, or a validation against C-Link
+    /// (the library's event, as the `Train` request carries the library's `DqnParams`).
     GraphProgress(GraphEvent),
     /// A training run ended (or could not start).
     Trained(Result<TrainedReport, String>),

@@ -214,7 +214,10 @@ fn graph_viewer_step(net: &GraphNetwork, state: &MergeState, ws: &mut Workspace)
     candidates.truncate(MAX_CANDIDATES);
     ViewerStep {
         coalitions: state.structure().to_lists(),
-        value: state.value(),
+        // The coalitions' values summed in the structure's order, as `CoalitionStructure::value`
+        // sums them (the state's own `value` is a running sum of rewards, which can differ in
+        // the last digits after hundreds of merges).
+        value: (0..state.len()).map(|k| state.coalition_value(k)).sum(),
         chosen: None,
         reward: 0.0,
         candidates,
@@ -237,7 +240,10 @@ pub fn infer_graph(
         .search(
             &instance,
             Horizon::Full,
-            &SearchParams { width: 1 },
+            // `bridge solve`'s width, so the page's solution is the command line's.
+            &SearchParams {
+                width: SolveOptions::default().beam,
+            },
             &mut || true,
         )
         .map_err(|e| e.to_string())?;
@@ -275,9 +281,7 @@ pub fn infer_graph(
     steps.push(last);
     let kept = match searched.found {
         Found::Greedy => "the network's own greedy rollout",
-        Found::Clink => {
-            "C-Link's rollout, which beat the network's greedy one here (the graph leader keeps              the better of the two)"
-        }
+        Found::Clink => "C-Link's rollout, which beat the network's greedy one here",
         Found::Beam => "its beam, which beat both rollouts",
     };
     Ok(RolloutReport {
@@ -294,7 +298,8 @@ pub fn infer_graph(
 }
 
 /// Every algorithm the page can run on the instance, best first; BRIDGE when a leader that
-/// takes the instance is held (the paper's network of size `M ≥ n`, or the graph leader).
+/// takes the instance is held (the paper's network of size `M ≥ n`, or the graph leader; at
+/// most one of `plain` and `graph` is given).
 pub fn compare(
     spec: &InstanceSpec,
     plain: Option<&PlainNetwork>,

@@ -253,9 +253,11 @@ impl Service {
             Some(Job::Graph(mut job)) => match job.advance(&mut time_is_up, &mut out) {
                 Ok(false) => self.job = Some(Job::Graph(job)),
                 Ok(true) => {
-                    let (leader, report) = job.finish(clock.now_ms());
-                    match summarise(&leader) {
-                        Ok(summary) => {
+                    match job
+                        .finish(clock.now_ms())
+                        .and_then(|(leader, report)| Ok((summarise(&leader)?, leader, report)))
+                    {
+                        Ok((summary, leader, report)) => {
                             self.leader = Some(leader);
                             out.push(FromWorker::Trained(Ok(report)));
                             out.push(FromWorker::Leader(Ok(summary)));

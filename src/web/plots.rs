@@ -364,13 +364,21 @@ pub fn Plots(state: AppState) -> impl IntoView {
             <h2>"Learning curves"</h2>
             <div class="plots">
                 <canvas node_ref=reward width="330" height="170" data-testid="plot-reward" role="img"
-                    aria-label="the return of each training episode"></canvas>
+                    aria-label=move || if state.graph_run.get() {
+                        "the return of each training episode, in units of its instance's reward scale"
+                    } else {
+                        "the return of each training episode"
+                    }></canvas>
                 <canvas node_ref=loss width="330" height="170" data-testid="plot-loss" role="img"
                     aria-label="the mean loss of each episode's network updates"></canvas>
                 <canvas node_ref=epsilon width="330" height="170" data-testid="plot-epsilon" role="img"
                     aria-label="ε, the share of random actions, from 0 to 1, by episode"></canvas>
                 <canvas node_ref=value width="330" height="170" data-testid="plot-value" role="img"
-                    aria-label="v(CS) of each episode's structure and the best so far, with all singletons and the optimum as reference lines; with several seeds, their mean and range too"></canvas>
+                    aria-label=move || if state.graph_run.get() {
+                        "each validation's ratio of the leader's v(CS) to C-Link's on instances of 50 and 100 agents, and the best kept, with C-Link's 1 as the reference line"
+                    } else {
+                        "v(CS) of each episode's structure and the best so far, with all singletons and the optimum as reference lines; with several seeds, their mean and range too"
+                    }></canvas>
             </div>
         </section>
     }

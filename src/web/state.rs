@@ -724,7 +724,6 @@ fn route(state: AppState, message: FromWorker) {
                 );
                 let scorer = l.scorer.split(':').next().unwrap_or_default().to_string();
                 state.scorer.set(scorer);
-                state.trained.set(None);
                 state.leader.set(Some(l));
             }
             Err(e) => state.fail(e),

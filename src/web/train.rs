@@ -34,9 +34,18 @@ fn graph_spec(state: &AppState, continue_current: bool) -> Result<GraphTrainSpec
     )?;
     let agents = graph_form::training_sizes(&state.graph_sizes.get())
         .map_err(|m| FormError::at("graph-sizes-input", m))?;
+    let choice = state.graph_dists.get();
+    if choice == graph_form::INSTANCE_DISTRIBUTION && state.upload.get().is_some() {
+        return Err(FormError::at(
+            "graph-dists-select",
+            "training distributions: an uploaded instance has no distribution to train on; \
+             choose all six"
+                .into(),
+        ));
+    }
     Ok(GraphTrainSpec {
         agents,
-        distributions: graph_form::distributions(&state.graph_dists.get(), &state.dist.get()),
+        distributions: graph_form::distributions(&choice, &state.dist.get()),
         episodes,
         dqn: DqnParams {
             seed: state.seed_value()?,
@@ -360,6 +369,24 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
         state.send(&ToWorker::TrainGraph(spec), false);
     };
     let start = move |continue_current: bool| {
+        // Continuing trains the leader held, so the network chosen must be its own.
+        let held = state.leader.with(|l| l.as_ref().map(|l| l.network.clone()));
+        if let (true, Some(held)) = (continue_current, held) {
+            if held != state.leader_network.get() {
+                let (what, other) = if held == "graph" {
+                    ("the size-independent graph network", "the paper's")
+                } else {
+                    ("the paper's network", "the size-independent graph network")
+                };
+                return state.fail_form(FormError::at(
+                    "network-select",
+                    format!(
+                        "Leader network: the leader held is {what}; choose it to continue \
+                         training it, or train a new leader with {other}"
+                    ),
+                ));
+            }
+        }
         if graph_chosen(&state) {
             return start_graph(continue_current);
         }
@@ -502,12 +529,15 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
             <div class="row">
                 <label title="The paper's network reads the structure as an M×M matrix, so it is tied to one size M; the graph network (ours, not the paper's) reads the merges' values and runs on any number of agents.">
                     "Leader network"
-                    <select data-testid="network-select"
+                    <select data-testid="network-select" data-field="network-select"
+                        aria-invalid=move || state.invalid("network-select")
+                        aria-describedby=move || state.error_at("network-select").map(|_| "network-select-error")
                         prop:value=move || state.leader_network.get()
                         on:change=move |ev| state.leader_network.set(event_target_value(&ev))>
                         <option value="paper">"the paper's (an M×M matrix in: one size)"</option>
                         <option value="graph">"size-independent graph network (ours: any size)"</option>
                     </select>
+                    <FieldError state field="network-select" />
                 </label>
                 <Field state label="Episodes" testid="episodes-input" value=state.episodes inputmode="numeric"
                     title="How many episodes to train: each starts from all singletons and merges until the leader stops." />
@@ -524,12 +554,15 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                         title="The smallest and largest number of agents of the training instances, e.g. 10..60." />
                     <label title="Which value distributions the training instances come from.">
                         "Training distributions"
-                        <select data-testid="graph-dists-select"
+                        <select data-testid="graph-dists-select" data-field="graph-dists-select"
+                            aria-invalid=move || state.invalid("graph-dists-select")
+                            aria-describedby=move || state.error_at("graph-dists-select").map(|_| "graph-dists-select-error")
                             prop:value=move || state.graph_dists.get()
                             on:change=move |ev| state.graph_dists.set(event_target_value(&ev))>
                             <option value="all">"all six"</option>
                             <option value="instance">"the instance's only"</option>
                         </select>
+                        <FieldError state field="graph-dists-select" />
                     </label>
                 </div>
             </Show>

@@ -81,6 +81,11 @@ impl GraphTraining {
                 "give at least one distribution to train on".into(),
             ));
         }
+        if self.validation_agents.is_empty() {
+            return Err(Error::BadParams(
+                "give at least one validation size: the checkpoint kept is chosen on it".into(),
+            ));
+        }
         if self
             .validation_agents
             .iter()
@@ -144,8 +149,13 @@ impl GraphReport {
     pub fn describe(&self, settings: &GraphTraining) -> String {
         let names: Vec<&str> = settings.distributions.iter().map(|d| d.name()).collect();
         let all = Distribution::NAMES.iter().all(|n| names.contains(n));
+        let sizes: Vec<String> = settings
+            .validation_agents
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
         format!(
-            "{} episodes on {}..{} agents of {}, seed {}; checkpoint of episode {} ({:.4} of C-Link on validation)",
+            "{} episodes on {}..{} agents of {}, seed {}; checkpoint of episode {} ({:.4} of C-Link on validation at {} agents)",
             self.episodes,
             settings.agents.0,
             settings.agents.1,
@@ -156,7 +166,8 @@ impl GraphReport {
             },
             settings.dqn.seed,
             self.best_episode,
-            self.best_ratio
+            self.best_ratio,
+            sizes.join(" and ")
         )
     }
 }
@@ -417,17 +428,19 @@ impl GraphTrainer {
         }
     }
 
-    /// The best validated checkpoint and the run's account (the untrained network's if no
-    /// validation has finished yet).
-    pub fn finish(self) -> GraphReport {
-        let best = self.best.unwrap_or((self.online, 1.0, 0));
-        GraphReport {
-            best: best.0,
-            best_ratio: best.1,
-            best_episode: best.2,
+    /// The best validated checkpoint and the run's account; an error before the first
+    /// validation has finished (the steps until [`is_done`](Self::is_done) always run one).
+    pub fn finish(self) -> Result<GraphReport> {
+        let (best, best_ratio, best_episode) = self.best.ok_or_else(|| {
+            Error::BadParams("the training ended before its first validation".into())
+        })?;
+        Ok(GraphReport {
+            best,
+            best_ratio,
+            best_episode,
             episodes: self.episodes_done,
             validations: self.validations,
-        }
+        })
     }
 
     /// Runs one training episode on a freshly drawn instance.
@@ -536,8 +549,8 @@ impl GraphTrainer {
 }
 
 /// Trains the graph leader from `net` (fresh, or loaded to continue) across sizes; `progress`
-/// hears every episode and validation and stops training by returning `false` (after a last
-/// validation, unless the network was just validated).
+/// hears every episode and validation and stops training by returning `false`, at either
+/// (after a last validation, unless the network was just validated).
 pub fn train(
     net: GraphNetwork,
     settings: &GraphTraining,
@@ -551,7 +564,7 @@ pub fn train(
             }
         }
     }
-    Ok(trainer.finish())
+    trainer.finish()
 }
 
 #[derive(Default)]
@@ -693,7 +706,7 @@ mod tests {
             quiet_steps >= 2 * (6 * VALIDATION_SEEDS.len() - 1),
             "{quiet_steps}"
         );
-        let stepped = trainer.finish();
+        let stepped = trainer.finish().expect("validated");
         assert_eq!(stepped.validations, called_back.validations);
         assert_eq!(stepped.best, called_back.best);
     }
