@@ -71,7 +71,7 @@ try {
 
   await check('the example graph leader loads with one click and takes part in the comparison', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    const { byId: id } = await openPage(ctx, `${server.base}?agents=150&seed=2`);
+    const { page: p, byId: id } = await openPage(ctx, `${server.base}?agents=150&seed=2`);
     await id('example-graph-leader').click();
     await id('leader-info').filter({ hasText: /example graph leader/ }).waitFor({ timeout: 30_000 });
     assert.equal(await id('network-select').inputValue(), 'graph');
@@ -84,6 +84,9 @@ try {
     const of = (name) => rows.find((r) => r.algorithm === name);
     assert.ok(of('bridge'), `bridge is compared: ${JSON.stringify(rows)}`);
     assert.ok(of('bridge').value >= of('clink').value, 'the graph leader keeps at least C-Link\'s structure');
+    // Continuing it with the paper's network chosen is refused beside the network's select.
+    await id('network-select').selectOption('paper');
+    await errorShownInView(p, id, 'train-continue', /Leader network: the leader held is the size-independent graph network; choose it/, 'network-select');
     await ctx.close();
   });
 
