@@ -2,7 +2,8 @@
 # Runs the benchmarks: criterion natively (exact solver, value look-ups, leader, baselines,
 # followers), the leader's and followers' wasm benchmark in headless Chromium and the bi-level
 # trainer's wall time in the page (tests/e2e/page_lbf_bench.mjs), several seeds at once
-# against one after another (tests/e2e/page_seeds_bench.mjs) and how soon a first visit can use
+# against one after another (tests/e2e/page_seeds_bench.mjs), the graph leader in the page
+# against the command line (tests/e2e/page_graph_bench.mjs) and how soon a first visit can use
 # the page (tests/e2e/page_load_bench.mjs) with what it downloads (scripts/sizes.sh), then prints
 # their wasm/native ratios measured in this one run. Figures go to target/bench-summary.md.
 set -euo pipefail
@@ -29,6 +30,8 @@ node tests/e2e/page_lbf_bench.mjs teaching 6a4t | tee target/bench-page-lbf.txt
 # Several seeds at once in the page against one after another.
 cargo build --release --quiet --bin bridge
 node tests/e2e/page_seeds_bench.mjs | tee target/bench-page-seeds.txt
+# The graph leader's training and search in the page against the command line.
+node tests/e2e/page_graph_bench.mjs 300 | tee target/bench-page-graph.txt
 
 python3 - "$out" <<'PY'
 import re, sys

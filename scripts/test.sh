@@ -40,5 +40,6 @@ trunk build --release --offline
 step "end-to-end in headless Chromium"
 node tests/e2e/exact.mjs
 node tests/e2e/classroom.mjs
+node tests/e2e/graph_leader.mjs
 
 step "all tests passed"

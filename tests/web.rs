@@ -99,6 +99,9 @@ fn the_setup_survives_the_url_as_the_browser_reads_it() {
         return_mix: "0.25".into(),
         double_dqn: true,
         return_bound: true,
+        leader: "paper".into(),
+        graph_sizes: "10..60".into(),
+        graph_dists: "all".into(),
         lbf: bridge_lab::page::lbf_setup::LbfForm::default(),
     };
     let setup = Setup {

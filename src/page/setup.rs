@@ -42,13 +42,20 @@ pub struct Setup {
     pub double_dqn: bool,
     /// The return lower bound.
     pub return_bound: bool,
+    /// The leader's network: `paper` or `graph` (the size-independent one).
+    pub leader: String,
+    /// The graph leader's training sizes as typed, e.g. `10..60`.
+    pub graph_sizes: String,
+    /// The graph leader's training distributions: `all` or `instance`.
+    pub graph_dists: String,
     /// The bi-level run's form (LBF).
     pub lbf: LbfForm,
 }
 
 /// The text fields' keys in the query, in the order they are written.
-const TEXT_KEYS: [&str; 10] = [
+const TEXT_KEYS: [&str; 13] = [
     "dist", "agents", "seed", "episodes", "hidden", "scorer", "eps", "lr", "sync", "updates",
+    "leader", "gsizes", "gdists",
 ];
 
 impl Setup {
@@ -66,6 +73,9 @@ impl Setup {
             "sync" => &mut self.target_sync,
             "updates" => &mut self.updates_per_step,
             "mix" => &mut self.return_mix,
+            "leader" => &mut self.leader,
+            "gsizes" => &mut self.graph_sizes,
+            "gdists" => &mut self.graph_dists,
             _ => return None,
         })
     }
@@ -204,6 +214,9 @@ mod tests {
             return_mix: "0.25".into(),
             double_dqn: true,
             return_bound: true,
+            leader: "paper".into(),
+            graph_sizes: "10..60".into(),
+            graph_dists: "all".into(),
             lbf: LbfForm::default(),
         }
     }
@@ -226,6 +239,8 @@ mod tests {
         s.double_dqn = false;
         s.lbf.config = "custom".into();
         s.lbf.custom.grid_side = "7".into();
+        s.leader = "graph".into();
+        s.graph_sizes = "20..40".into();
         let query = s.to_query();
         assert!(
             query.contains("hidden=64,%2032%20%26%20more%3D%CE%B5%20%C3%BC%25"),

@@ -23,6 +23,32 @@ pub const MAX_BROWSER_SALDAE_AGENTS: usize = 300;
 /// of milliseconds in wasm, and the first layer holds `M² × 128` weights.
 pub const MAX_BROWSER_NETWORK: usize = 100;
 
+/// The most episodes of a graph leader's training the page starts: 3 000 (the command line's
+/// default) take about 7 minutes natively.
+pub const MAX_BROWSER_GRAPH_EPISODES: usize = 20_000;
+
+/// The largest training instances the page draws for the graph leader: an episode at `n`
+/// agents costs about `n` forward passes over `n` coalitions.
+pub const MAX_BROWSER_GRAPH_TRAINING_AGENTS: usize = 200;
+
+/// Checks the graph leader's training sizes `lo..hi` against the page's limits, saying what to
+/// give; the form and the worker both ask it.
+pub fn check_graph_training_sizes(lo: usize, hi: usize) -> Result<(), String> {
+    let max = MAX_BROWSER_GRAPH_TRAINING_AGENTS;
+    if !(2..=max).contains(&lo) || !(2..=max).contains(&hi) {
+        return Err(format!(
+            "training sizes: {lo}..{hi} is out of range; give numbers of agents from 2 to {max}, \
+             e.g. 10..60"
+        ));
+    }
+    if lo > hi {
+        return Err(format!(
+            "training sizes: {lo} is more than {hi}; give the smaller first, e.g. {hi}..{lo}"
+        ));
+    }
+    Ok(())
+}
+
 /// The most leader episodes of a bi-level run the page starts: each new structure costs a
 /// follower training of a few seconds.
 pub const MAX_BROWSER_LBF_EPISODES: usize = 500;

@@ -8,6 +8,7 @@ use crate::bilevel::LeaderMerge;
 use crate::core::Solution;
 use crate::followers::ConfigChoice;
 use crate::lbf::EpisodeFile;
+use crate::leader::graph::GraphEvent;
 use crate::leader::DqnParams;
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +53,24 @@ pub struct TrainSpec {
     /// initialisation), so the page offers exactly the options the command line does.
     pub dqn: DqnParams,
     /// Continue from the current leader (few-shot) instead of a fresh network.
+    pub continue_current: bool,
+}
+
+/// How to train the size-independent graph leader (issue 12; not the paper's network): across
+/// sizes and distributions, one new instance per episode, the checkpoint kept the one best
+/// against C-Link on validation instances at 50 and 100 agents. Its weights run on any `n`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GraphTrainSpec {
+    /// The smallest and largest number of agents drawn for an episode's instance.
+    pub agents: (usize, usize),
+    /// The distributions drawn, by name (SPEC section 2).
+    pub distributions: Vec<String>,
+    /// Episodes to train.
+    pub episodes: usize,
+    /// The DQN's settings, the library's own struct (the page sends `DqnParams::graph()` with
+    /// its seed, which also seeds a new network).
+    pub dqn: DqnParams,
+    /// Continue from the current graph leader instead of a fresh network.
     pub continue_current: bool,
 }
 
@@ -132,8 +151,12 @@ pub enum ToWorker {
     /// Train the leader; the worker streams [`FromWorker::Episode`] and ends with
     /// [`FromWorker::Trained`].
     Train(TrainSpec),
-    /// Stop training after the current episode, keeping the leader trained so far; a bi-level
-    /// run ends its search and trains the followers once more on the best structure so far.
+    /// Train the graph leader; the worker streams [`FromWorker::GraphProgress`] and ends with
+    /// [`FromWorker::Trained`].
+    TrainGraph(GraphTrainSpec),
+    /// Stop training after the current episode, keeping the leader trained so far (the graph
+    /// leader: its best validated checkpoint, after a last validation); a bi-level run ends its
+    /// search and trains the followers once more on the best structure so far.
     StopTraining,
     /// Pause the training run after the current time slice: the worker schedules no more
     /// slices until [`ToWorker::ResumeTraining`], and the run's result is unchanged.
@@ -225,8 +248,8 @@ pub struct TrainedReport {
     pub stop: String,
     /// Wall time of the run.
     pub seconds: f64,
-    /// The leader's network size `M`.
-    pub max_agents: usize,
+    /// The leader's network size `M` (`None`: the graph leader, which takes any size).
+    pub max_agents: Option<usize>,
     /// What the weights say they were trained on.
     pub trained_on: String,
 }
@@ -276,6 +299,9 @@ pub struct RolloutReport {
     pub value: f64,
     /// `v` of all singletons.
     pub singleton_value: f64,
+    /// Which rollout the graph leader kept, in words (it keeps the better of its own greedy
+    /// rollout and C-Link's, as `bridge solve` does); `None` for the paper's leader.
+    pub kept: Option<String>,
     /// The rollout as the command line's solution file (SPEC section 3), built as
     /// `bridge solve --algo bridge` builds it, so the two can be compared; `seconds` is the
     /// rollout's time in the worker.
@@ -287,11 +313,14 @@ pub struct RolloutReport {
 pub struct LeaderSummary {
     /// Where it came from: "trained here" or the uploaded file's name.
     pub source: String,
-    /// `M`.
-    pub max_agents: usize,
+    /// The network: `paper` (the paper's, for at most `M` agents) or `graph` (the
+    /// size-independent one), as the page's network select names them.
+    pub network: String,
+    /// `M` (`None` for the graph leader, which takes any size).
+    pub max_agents: Option<usize>,
     /// Hidden widths.
     pub hidden: Vec<usize>,
-    /// The pairwise scorer's name.
+    /// The pairwise scorer's name (`graph` for the graph leader).
     pub scorer: String,
     /// The weights' own account of their training.
     pub trained_on: String,
@@ -332,6 +361,9 @@ pub enum FromWorker {
     Solved(Result<ExactReport, String>),
     /// Progress of a training run.
     Episode(EpisodeReport),
+    /// Progress of the graph leader's training: an episode, or a validation against C-Link
+    /// (the library's event, as the `Train` request carries the library's `DqnParams`).
+    GraphProgress(GraphEvent),
     /// A training run ended (or could not start).
     Trained(Result<TrainedReport, String>),
     /// The current leader changed (after training or an upload), or an upload was refused.
@@ -348,6 +380,9 @@ pub enum FromWorker {
     LbfTrained(Result<Box<LbfTrainedReport>, String>),
     /// The training run was paused (`true`) or resumed (`false`); no answer when no run goes.
     Paused(bool),
+    /// The worker panicked, with the panic's message, just before it stops: the page then
+    /// offers a restart (the trap that follows a panic reaches the page only as "unreachable").
+    Crashed(String),
 }
 
 /// Encodes a message for `postMessage`.

@@ -9,6 +9,8 @@ use crate::core::{
 };
 use crate::lbf::{first_mismatch, replay, EpisodeFile};
 use crate::leader::gains::PackedGains;
+use crate::leader::graph::rollout::Workspace;
+use crate::leader::graph::{Found, GraphNetwork, MergeState, SearchParams};
 use crate::leader::{greedy, Horizon, PlainNetwork};
 
 use super::limits::{browser_limit, MAX_BROWSER_EXACT_AGENTS};
@@ -182,17 +184,126 @@ pub fn infer(
         agents: instance.agents(),
         described,
         steps,
-        value: rollout.value,
+        // The solution file's value (the coalitions' values summed), which a rollout's running
+        // sum of rewards can miss in the last digits at hundreds of merges.
+        value: solution.value,
         singleton_value: singleton(&instance).value(&instance),
+        kept: None,
         solution,
     })
 }
 
-/// Every algorithm the page can run on the instance, best first; BRIDGE when a leader large
-/// enough is held.
+/// The viewer's account of one state of the graph leader's rollout: the network's best
+/// candidate merges by Q (in reward units) with their true rewards; stopping is worth 0.
+fn graph_viewer_step(net: &GraphNetwork, state: &MergeState, ws: &mut Workspace) -> ViewerStep {
+    let members = |k: usize| state.coalition(k).agents().collect::<Vec<usize>>();
+    let mut candidates: Vec<CandidateQ> = if state.is_done() {
+        Vec::new()
+    } else {
+        net.scored_candidates(state, ws)
+            .into_iter()
+            .map(|s| CandidateQ {
+                a: members(s.i),
+                b: members(s.j),
+                q: s.q as f32,
+                reward: s.reward,
+            })
+            .collect()
+    };
+    candidates.sort_by(|x, y| y.q.total_cmp(&x.q));
+    candidates.truncate(MAX_CANDIDATES);
+    ViewerStep {
+        coalitions: state.structure().to_lists(),
+        // The coalitions' values summed in the structure's order, as `CoalitionStructure::value`
+        // sums them (the state's own `value` is a running sum of rewards, which can differ in
+        // the last digits after hundreds of merges).
+        value: (0..state.len()).map(|k| state.coalition_value(k)).sum(),
+        chosen: None,
+        reward: 0.0,
+        candidates,
+        q_stop: 0.0,
+        last: false,
+    }
+}
+
+/// The graph leader's rollout on an instance of any size, as `bridge solve --algo bridge
+/// --weights G` runs it (the better of the network's greedy rollout and C-Link's), every state
+/// with the network's best candidates, and the solution file that command writes for it.
+pub fn infer_graph(
+    spec: &InstanceSpec,
+    net: &GraphNetwork,
+    clock: &dyn Clock,
+) -> Result<RolloutReport, String> {
+    let (instance, described) = build_instance(spec)?;
+    let start = clock.now_ms();
+    let searched = net
+        .search(
+            &instance,
+            Horizon::Full,
+            // `bridge solve`'s width, so the page's solution is the command line's.
+            &SearchParams {
+                width: SolveOptions::default().beam,
+            },
+            &mut || true,
+        )
+        .map_err(|e| e.to_string())?;
+    let rollout = searched.rollout;
+    let mut solution = Solution::new(Algorithm::Bridge.name(), &rollout.structure, &instance);
+    solution.seconds = (clock.now_ms() - start) / 1000.0;
+    solution.steps = Some(rollout.steps.clone());
+    let mut state = net.start(&instance, Horizon::Full);
+    let mut ws = Workspace::default();
+    let mut steps = Vec::new();
+    for step in &rollout.steps {
+        let mut view = graph_viewer_step(net, &state, &mut ws);
+        if let Step::Merge {
+            merge: [a, b],
+            reward,
+            ..
+        } = step
+        {
+            view.chosen = Some((a.clone(), b.clone()));
+            view.reward = *reward;
+            let slot = |agent: usize| {
+                (0..state.len())
+                    .find(|&k| state.coalition(k).contains(agent))
+                    .ok_or("a merge named an unknown agent")
+            };
+            let (i, j) = (slot(a[0])?, slot(b[0])?);
+            steps.push(view);
+            state.merge(i.min(j), i.max(j), &instance);
+        } else {
+            steps.push(view);
+        }
+    }
+    let mut last = graph_viewer_step(net, &state, &mut ws);
+    last.last = true;
+    steps.push(last);
+    let kept = match searched.found {
+        Found::Greedy => "the network's own greedy rollout",
+        Found::Clink => "C-Link's rollout, which beat the network's greedy one here",
+        Found::Beam => "its beam, which beat both rollouts",
+    };
+    Ok(RolloutReport {
+        agents: instance.agents(),
+        described,
+        steps,
+        // The solution file's value (the coalitions' values summed), which a rollout's running
+        // sum of rewards can miss in the last digits at hundreds of merges.
+        value: solution.value,
+        singleton_value: singleton(&instance).value(&instance),
+        kept: Some(kept.to_string()),
+        solution,
+    })
+}
+
+/// Every algorithm the page can run on the instance, best first; BRIDGE when a leader that
+/// takes the instance is held (the paper's network of size `M ≥ n`, or the graph leader; at
+/// most one of `plain` and `graph` is given).
 pub fn compare(
     spec: &InstanceSpec,
     plain: Option<&PlainNetwork>,
+    graph: Option<&GraphNetwork>,
     clock: &dyn Clock,
 ) -> Result<Comparison, String> {
     let (instance, described) = build_instance(spec)?;
@@ -201,13 +312,14 @@ pub fn compare(
     for name in Algorithm::NAMES {
         let algorithm = Algorithm::from_name(name).map_err(|e| e.to_string())?;
         if browser_limit(algorithm).is_some_and(|limit| instance.agents() > limit)
-            || (algorithm == Algorithm::Bridge && plain.is_none())
+            || (algorithm == Algorithm::Bridge && plain.is_none() && graph.is_none())
         {
             continue;
         }
         let options = SolveOptions {
             seed: 0,
             leader: plain,
+            graph,
             ..Default::default()
         };
         let start = clock.now_ms();

@@ -4,11 +4,13 @@
 
 use base64::Engine as _;
 
+use crate::leader::graph::{weights as graph_weights, GraphNetwork};
 use crate::leader::{weights, PlainNetwork, QNetwork};
 
+use super::graph_training::GraphJob;
 use super::lbf_training::LbfJob;
 use super::protocol::{FromWorker, LeaderSummary, ToWorker};
-use super::requests::{compare, infer, lbf_replay, solve_exact};
+use super::requests::{compare, infer, infer_graph, lbf_replay, solve_exact};
 use super::training::{Ending, TrainingJob};
 
 /// Milliseconds since some fixed moment: `performance.now()` in the worker, `Instant` natively,
@@ -18,10 +20,18 @@ pub trait Clock {
     fn now_ms(&self) -> f64;
 }
 
+/// A leader's network: the paper's, tied to `M` agents, or the size-independent graph network.
+pub enum LeaderNetwork {
+    /// The paper's network (with our scorers).
+    Paper(QNetwork),
+    /// The size-independent graph network (issue 12).
+    Graph(GraphNetwork),
+}
+
 /// The leader the service holds, and where it came from.
 pub struct Leader {
     /// Its network.
-    pub net: QNetwork,
+    pub net: LeaderNetwork,
     /// What it was trained on, in words.
     pub trained_on: String,
     /// "trained here" or the uploaded file's name.
@@ -32,6 +42,8 @@ pub struct Leader {
 enum Job {
     /// The leader's training on an instance.
     Leader(Box<TrainingJob>),
+    /// The graph leader's training across sizes.
+    Graph(Box<GraphJob>),
     /// BRIDGE's bi-level training on a grid configuration.
     Lbf(Box<LbfJob>),
 }
@@ -70,6 +82,7 @@ impl Service {
         if let Some(since) = self.paused_since.take() {
             match self.job.as_mut() {
                 Some(Job::Leader(job)) => job.exclude_pause(now_ms - since),
+                Some(Job::Graph(job)) => job.exclude_pause(now_ms - since),
                 Some(Job::Lbf(job)) => job.exclude_pause(now_ms - since),
                 None => {}
             }
@@ -93,6 +106,22 @@ impl Service {
                 match TrainingJob::start(spec, self.leader.as_ref(), clock.now_ms()) {
                     Ok(job) => {
                         self.job = Some(Job::Leader(Box::new(job)));
+                        self.stop_requested = false;
+                        self.paused_since = None;
+                        Vec::new()
+                    }
+                    Err(e) => vec![FromWorker::Trained(Err(e))],
+                }
+            }
+            ToWorker::TrainGraph(spec) => {
+                if self.job.is_some() {
+                    return vec![FromWorker::Trained(Err(
+                        "a training run is already going; stop it first".into(),
+                    ))];
+                }
+                match GraphJob::start(spec, self.leader.as_ref(), clock.now_ms()) {
+                    Ok(job) => {
+                        self.job = Some(Job::Graph(Box::new(job)));
                         self.stop_requested = false;
                         self.paused_since = None;
                         Vec::new()
@@ -125,6 +154,7 @@ impl Service {
                     // The bi-level run ends its search at once and finishes on the best
                     // structure so far.
                     Some(Job::Lbf(job)) => job.stop_search(),
+                    Some(Job::Graph(job)) => job.stop(),
                     Some(Job::Leader(_)) => self.stop_requested = true,
                     None => {}
                 }
@@ -150,18 +180,30 @@ impl Service {
                     Vec::new()
                 }
             }
-            ToWorker::Infer { instance } => vec![FromWorker::Inferred(
-                self.plain()
-                    .and_then(|plain| infer(&instance, &plain, clock)),
-            )],
+            ToWorker::Infer { instance } => {
+                vec![FromWorker::Inferred(match self.leader.as_ref() {
+                    Some(Leader {
+                        net: LeaderNetwork::Graph(net),
+                        ..
+                    }) => infer_graph(&instance, net, clock),
+                    _ => self
+                        .plain()
+                        .and_then(|plain| infer(&instance, &plain, clock)),
+                })]
+            }
             ToWorker::LoadWeights { name, base64 } => {
                 vec![FromWorker::Leader(self.load_weights(&name, &base64))]
             }
             ToWorker::Compare { instance } => {
                 let plain = self.plain().ok();
+                let graph = match self.leader.as_ref().map(|l| &l.net) {
+                    Some(LeaderNetwork::Graph(net)) => Some(net),
+                    _ => None,
+                };
                 vec![FromWorker::Compared(compare(
                     &instance,
                     plain.as_ref(),
+                    graph,
                     clock,
                 ))]
             }
@@ -208,6 +250,23 @@ impl Service {
                     }
                 }
             }
+            Some(Job::Graph(mut job)) => match job.advance(&mut time_is_up, &mut out) {
+                Ok(false) => self.job = Some(Job::Graph(job)),
+                Ok(true) => {
+                    match job
+                        .finish(clock.now_ms())
+                        .and_then(|(leader, report)| Ok((summarise(&leader)?, leader, report)))
+                    {
+                        Ok((summary, leader, report)) => {
+                            self.leader = Some(leader);
+                            out.push(FromWorker::Trained(Ok(report)));
+                            out.push(FromWorker::Leader(Ok(summary)));
+                        }
+                        Err(e) => out.push(FromWorker::Trained(Err(e))),
+                    }
+                }
+                Err(e) => out.push(FromWorker::Trained(Err(e))),
+            },
             Some(Job::Lbf(mut job)) => match job.advance(&mut time_is_up, &mut out) {
                 Ok(false) => self.job = Some(Job::Lbf(job)),
                 Ok(true) => out.push(FromWorker::LbfTrained(
@@ -225,19 +284,24 @@ impl Service {
         self.stop_requested = false;
         self.paused_since = None;
         match self.job.take() {
-            Some(Job::Leader(_)) => vec![FromWorker::Trained(Err(why.to_string()))],
+            Some(Job::Leader(_) | Job::Graph(_)) => {
+                vec![FromWorker::Trained(Err(why.to_string()))]
+            }
             Some(Job::Lbf(_)) => vec![FromWorker::LbfTrained(Err(why.to_string()))],
             None => Vec::new(),
         }
     }
 
-    /// The current leader as a fast inference network.
+    /// The current leader as a fast inference network, if it is the paper's network.
     fn plain(&self) -> Result<PlainNetwork, String> {
         let leader = self
             .leader
             .as_ref()
             .ok_or("there is no leader yet: train one or upload weights")?;
-        PlainNetwork::new(&leader.net).map_err(|e| e.to_string())
+        match &leader.net {
+            LeaderNetwork::Paper(net) => PlainNetwork::new(net).map_err(|e| e.to_string()),
+            LeaderNetwork::Graph(_) => Err("the current leader is the graph network".into()),
+        }
     }
 
     /// Takes an uploaded weights file (base64) as the current leader.
@@ -245,16 +309,17 @@ impl Service {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(text)
             .map_err(|e| format!("{name}: the upload was garbled ({e})"))?;
-        if crate::leader::graph::weights::is_graph(&bytes) {
-            return Err(format!(
-                "{name} holds the size-independent graph leader, which this page cannot run yet; \
-                 upload a leader trained here or with the paper's network"
-            ));
-        }
-        let (net, info) = weights::from_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
+        let (net, trained_on) = if graph_weights::is_graph(&bytes) {
+            let (net, trained_on) =
+                graph_weights::from_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
+            (LeaderNetwork::Graph(net), trained_on)
+        } else {
+            let (net, info) = weights::from_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
+            (LeaderNetwork::Paper(net), info.trained_on)
+        };
         let leader = Leader {
             net,
-            trained_on: info.trained_on,
+            trained_on,
             source: name.to_string(),
         };
         let summary = summarise(&leader)?;
@@ -265,12 +330,32 @@ impl Service {
 
 /// The page's account of a leader, with its weights for download.
 fn summarise(leader: &Leader) -> Result<LeaderSummary, String> {
-    let bytes = weights::to_bytes(&leader.net, &leader.trained_on).map_err(|e| e.to_string())?;
+    let (network, max_agents, hidden, scorer, bytes) = match &leader.net {
+        LeaderNetwork::Paper(net) => {
+            let config = net.config();
+            (
+                "paper",
+                Some(config.max_agents),
+                config.hidden.clone(),
+                config.scorer.name(),
+                weights::to_bytes(net, &leader.trained_on),
+            )
+        }
+        LeaderNetwork::Graph(net) => (
+            "graph",
+            None,
+            vec![net.config().hidden],
+            "graph".to_string(),
+            graph_weights::to_bytes(net, &leader.trained_on),
+        ),
+    };
+    let bytes = bytes.map_err(|e| e.to_string())?;
     Ok(LeaderSummary {
         source: leader.source.clone(),
-        max_agents: leader.net.config().max_agents,
-        hidden: leader.net.config().hidden.clone(),
-        scorer: leader.net.config().scorer.name(),
+        network: network.to_string(),
+        max_agents,
+        hidden,
+        scorer,
         trained_on: leader.trained_on.clone(),
         base64: base64::engine::general_purpose::STANDARD.encode(bytes),
     })
@@ -278,22 +363,10 @@ fn summarise(leader: &Leader) -> Result<LeaderSummary, String> {
 
 #[cfg(test)]
 mod tests {
-    use std::cell::Cell;
-
     use super::*;
     use crate::leader::DqnParams;
     use crate::service::protocol::{InstanceSpec, TrainSpec};
-
-    /// A clock that advances 1 ms every time it is read, so slices are deterministic.
-    #[derive(Default)]
-    struct Ticks(Cell<f64>);
-
-    impl Clock for Ticks {
-        fn now_ms(&self) -> f64 {
-            self.0.set(self.0.get() + 1.0);
-            self.0.get()
-        }
-    }
+    use crate::service::Ticks;
 
     fn instance() -> InstanceSpec {
         InstanceSpec::Generated {
@@ -582,26 +655,6 @@ mod tests {
         );
         assert!(
             matches!(&answer[..], [FromWorker::Leader(Err(e))] if e.starts_with("w.safetensors: the upload was garbled")),
-            "{answer:?}"
-        );
-    }
-
-    #[test]
-    fn graph_leader_weights_are_refused_in_the_pages_words() {
-        use crate::leader::graph::{weights as graph_weights, GraphConfig, GraphNetwork};
-        let net = GraphNetwork::new(GraphConfig::default(), 1).expect("valid");
-        let bytes = graph_weights::to_bytes(&net, "test").expect("writes");
-        let answer = Service::new().handle(
-            ToWorker::LoadWeights {
-                name: "g.safetensors".into(),
-                base64: base64::engine::general_purpose::STANDARD.encode(bytes),
-            },
-            &Ticks::default(),
-        );
-        assert!(
-            matches!(&answer[..], [FromWorker::Leader(Err(e))]
-                if e.starts_with("g.safetensors holds the size-independent graph leader")
-                    && !e.contains("bridge ")),
             "{answer:?}"
         );
     }

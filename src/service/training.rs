@@ -11,7 +11,7 @@ use crate::leader::{EpisodeStats, NetworkConfig, QNetwork, StopReason, Trainer};
 use super::limits::MAX_BROWSER_NETWORK;
 use super::protocol::{EpisodeReport, FromWorker, TrainSpec, TrainedReport};
 use super::requests::build_instance;
-use super::session::Leader;
+use super::session::{Leader, LeaderNetwork};
 
 /// A leader training run in progress.
 pub struct TrainingJob {
@@ -62,7 +62,14 @@ impl TrainingJob {
         let (net, previous) = if spec.continue_current {
             let leader = current
                 .ok_or("there is no leader to continue from: train one or upload weights")?;
-            let net = leader.net.deep_copy().map_err(|e| e.to_string())?;
+            let LeaderNetwork::Paper(net) = &leader.net else {
+                return Err(
+                    "the current leader is the graph network: choose that network to \
+                            continue it, or train a new leader with the paper's network"
+                        .into(),
+                );
+            };
+            let net = net.deep_copy().map_err(|e| e.to_string())?;
             (net, Some(leader.trained_on.clone()))
         } else {
             if !(2..=MAX_BROWSER_NETWORK).contains(&spec.max_agents) {
@@ -150,11 +157,11 @@ impl TrainingJob {
             episodes,
             stop: ending.word().to_string(),
             seconds: (now_ms - self.started_ms) / 1000.0,
-            max_agents: net.config().max_agents,
+            max_agents: Some(net.config().max_agents),
             trained_on: trained_on.clone(),
         };
         let leader = Leader {
-            net,
+            net: LeaderNetwork::Paper(net),
             trained_on,
             source: "trained here".into(),
         };

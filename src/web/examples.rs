@@ -1,11 +1,15 @@
 //! Built-in examples, one click each, shipped with the page (and cached for offline use with the
-//! rest of the build): a trained leader for the page's default instance, and a Level-Based
-//! Foraging episode recorded from lbforaging 2.0.0 to replay on the grid.
+//! rest of the build): a trained leader for the page's default instance, a graph leader for any
+//! number of agents, and a Level-Based Foraging episode recorded from lbforaging 2.0.0 to replay
+//! on the grid.
 //!
 //! The leader is `static/examples/leader-modified-normal-10.safetensors`, made by `bridge train
 //! --dist modified_normal --agents 10 --seed 1 --episodes 300` (our lookahead settings; v(CS)
-//! 253.1 on that instance, against C-Link's 217.5 and the optimum's 271.0). The episode is
-//! `tests/data/lbf-vectors/ep_8x8_2p_2f_team_s0.json`. `index.html` copies both into the build.
+//! 253.1 on that instance, against C-Link's 217.5 and the optimum's 271.0). The graph leader is
+//! `tests/data/graph-leader.safetensors`, the one `bridge repro scale` trains (3 000 episodes on
+//! 10..60 agents of the six distributions; RESULTS.md has its figures at 10 to 1000 agents). The
+//! episode is `tests/data/lbf-vectors/ep_8x8_2p_2f_team_s0.json`. `index.html` copies all three
+//! into the build.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -16,6 +20,9 @@ use super::state::{AppState, WorkerState};
 
 /// The example leader's file in the build.
 const LEADER: &str = "leader-modified-normal-10.safetensors";
+
+/// The example graph leader's file in the build.
+const GRAPH_LEADER: &str = "graph-leader.safetensors";
 
 /// The example episode's file in the build.
 const EPISODE: &str = "ep_8x8_2p_2f_team_s0.json";
@@ -38,12 +45,13 @@ async fn fetch(file: &str) -> Result<web_sys::Response, String> {
     Ok(response)
 }
 
-async fn load_leader(state: AppState) -> Result<(), String> {
-    let response = fetch(LEADER).await?;
+/// Loads the leader weights in `file` as the leader called `name`.
+async fn load_leader(state: AppState, file: &str, name: String) -> Result<(), String> {
+    let response = fetch(file).await?;
     let buffer = JsFuture::from(response.array_buffer().map_err(|e| format!("{e:?}"))?)
         .await
         .map_err(|e| format!("{e:?}"))?;
-    state.load_weights(format!("the example leader ({LEADER})"), &buffer);
+    state.load_weights(name, &buffer);
     Ok(())
 }
 
@@ -64,16 +72,32 @@ async fn load_episode(state: AppState) -> Result<(), String> {
     Ok(())
 }
 
+/// The built-in examples.
+#[derive(Clone, Copy)]
+enum Example {
+    /// The paper's network trained on the default instance.
+    Leader,
+    /// The size-independent graph leader.
+    GraphLeader,
+    /// A recorded foraging episode.
+    Episode,
+}
+
 /// The example buttons.
 #[component]
 pub fn Examples(state: AppState) -> impl IntoView {
     let idle = move || state.worker_state.get() == WorkerState::Idle;
-    let run = move |leader: bool| {
+    let run = move |example: Example| {
         wasm_bindgen_futures::spawn_local(async move {
-            let done = if leader {
-                load_leader(state).await
-            } else {
-                load_episode(state).await
+            let done = match example {
+                Example::Leader => {
+                    load_leader(state, LEADER, format!("the example leader ({LEADER})")).await
+                }
+                Example::GraphLeader => {
+                    let name = format!("the example graph leader ({GRAPH_LEADER})");
+                    load_leader(state, GRAPH_LEADER, name).await
+                }
+                Example::Episode => load_episode(state).await,
             };
             if let Err(e) = done {
                 state.fail(e);
@@ -83,15 +107,20 @@ pub fn Examples(state: AppState) -> impl IntoView {
     view! {
         <div class="row examples">
             <span>"Examples:"</span>
-            <button class="secondary" data-testid="example-leader" on:click=move |_| run(true)
+            <button class="secondary" data-testid="example-leader" on:click=move |_| run(Example::Leader)
                 disabled=move || !idle() || state.training.get()
                 title="a leader trained on the default instance (modified normal, 10 agents, seed 1)">
-                "a trained leader"
+                "trained leader"
             </button>
-            <button class="secondary" data-testid="example-lbf" on:click=move |_| run(false)
+            <button class="secondary" data-testid="example-graph-leader" on:click=move |_| run(Example::GraphLeader)
+                disabled=move || !idle() || state.training.get()
+                title="the size-independent graph leader trained on 10..60 agents of all six distributions: run it on any instance, up to 1000 agents">
+                "any-size leader"
+            </button>
+            <button class="secondary" data-testid="example-lbf" on:click=move |_| run(Example::Episode)
                 disabled=move || !idle()
                 title="an episode recorded from lbforaging 2.0.0, replayed on the grid below">
-                "a foraging episode"
+                "foraging episode"
             </button>
         </div>
     }

@@ -11,6 +11,7 @@ use plotters_canvas::CanvasBackend;
 
 use super::protocol::EpisodeReport;
 use super::state::{now_ms, AppState};
+use crate::leader::graph::GraphEvent;
 use crate::page::numbers;
 
 const BLUE: RGBColor = RGBColor(0, 114, 178);
@@ -149,6 +150,79 @@ fn references(state: &AppState) -> (Option<f64>, Option<f64>) {
     (singletons, super::viewer::optimum(state))
 }
 
+/// Chart `k` of the graph leader's training: its episodes' normalised returns, losses and ε
+/// (one new instance per episode, so returns are in units of each instance's reward scale),
+/// and its validations against C-Link with the line C-Link's own value makes.
+fn draw_graph_chart(canvas: Option<web_sys::HtmlCanvasElement>, k: usize, h: &[GraphEvent]) {
+    let episodes = |f: fn(Option<f64>, f64, f64) -> Option<f64>| -> Vec<(f64, f64)> {
+        h.iter()
+            .filter_map(|e| match e {
+                GraphEvent::Episode {
+                    episode,
+                    normalised_return,
+                    loss,
+                    epsilon,
+                    ..
+                } => f(*loss, *normalised_return, *epsilon).map(|y| (*episode as f64, y)),
+                GraphEvent::Validation { .. } => None,
+            })
+            .collect()
+    };
+    let validations = |best: bool| -> Vec<(f64, f64)> {
+        h.iter()
+            .filter_map(|e| match e {
+                GraphEvent::Validation {
+                    episode,
+                    ratio,
+                    best: b,
+                } => Some(((*episode).max(1) as f64, if best { *b } else { *ratio })),
+                GraphEvent::Episode { .. } => None,
+            })
+            .collect()
+    };
+    let chart = |title, y_title, points, fixed| Chart {
+        title,
+        x_title: "episode",
+        y_title,
+        points,
+        best: None,
+        fixed,
+        refs: Vec::new(),
+        band: None,
+    };
+    match k {
+        0 => {
+            let points = episodes(|_, r, _| Some(r));
+            // Each episode's instance has its own reward scale: returns are in its units.
+            let title = "episode return / reward scale";
+            draw(canvas, &chart(title, "return", &points, None));
+        }
+        1 => {
+            let points = episodes(|l, _, _| l);
+            draw(canvas, &chart("loss", "loss", &points, None));
+        }
+        2 => {
+            let points = episodes(|_, _, e| Some(e));
+            let title = "ε: share of random actions";
+            draw(canvas, &chart(title, "ε", &points, Some((0.0, 1.0))));
+        }
+        _ => {
+            let (points, best) = (validations(false), validations(true));
+            let chart = Chart {
+                title: "validation: v / v(C-Link), best kept (vermillion)",
+                x_title: "episode",
+                y_title: "ratio to C-Link",
+                points: &points,
+                best: Some(&best),
+                fixed: None,
+                refs: vec![(1.0, "C-Link", GREEN)],
+                band: None,
+            };
+            draw(canvas, &chart);
+        }
+    }
+}
+
 /// The four live plots, in a panel of their own beside the set-up.
 #[component]
 pub fn Plots(state: AppState) -> impl IntoView {
@@ -165,6 +239,12 @@ pub fn Plots(state: AppState) -> impl IntoView {
     let last_drawn = StoredValue::new(f64::NEG_INFINITY);
     // One chart per task: the four together took ~55 ms of the page's thread at 150 episodes.
     let draw_one = move |k: usize| {
+        if state.graph_run.get_untracked() {
+            let canvas = [reward, loss, epsilon, value][k.min(3)].get_untracked();
+            return state
+                .graph_history
+                .with_untracked(|h| draw_graph_chart(canvas, k, h));
+        }
         let (singletons, optimum) = references(&state);
         state.history.with_untracked(|h| {
             let series = |f: fn(&EpisodeReport) -> Option<f64>| -> Vec<(f64, f64)> {
@@ -265,6 +345,8 @@ pub fn Plots(state: AppState) -> impl IntoView {
     Effect::new(move |_| {
         // What the plots show: the history, the other seeds' runs and the reference lines.
         state.history.track();
+        state.graph_history.track();
+        state.graph_run.track();
         state.seed_pool.runs.track();
         let _ = references(&state);
         if pending.get_value() {
@@ -282,13 +364,21 @@ pub fn Plots(state: AppState) -> impl IntoView {
             <h2>"Learning curves"</h2>
             <div class="plots">
                 <canvas node_ref=reward width="330" height="170" data-testid="plot-reward" role="img"
-                    aria-label="the return of each training episode"></canvas>
+                    aria-label=move || if state.graph_run.get() {
+                        "the return of each training episode, in units of its instance's reward scale"
+                    } else {
+                        "the return of each training episode"
+                    }></canvas>
                 <canvas node_ref=loss width="330" height="170" data-testid="plot-loss" role="img"
                     aria-label="the mean loss of each episode's network updates"></canvas>
                 <canvas node_ref=epsilon width="330" height="170" data-testid="plot-epsilon" role="img"
                     aria-label="ε, the share of random actions, from 0 to 1, by episode"></canvas>
                 <canvas node_ref=value width="330" height="170" data-testid="plot-value" role="img"
-                    aria-label="v(CS) of each episode's structure and the best so far, with all singletons and the optimum as reference lines; with several seeds, their mean and range too"></canvas>
+                    aria-label=move || if state.graph_run.get() {
+                        "each validation's ratio of the leader's v(CS) to C-Link's on instances of 50 and 100 agents, and the best kept, with C-Link's 1 as the reference line"
+                    } else {
+                        "v(CS) of each episode's structure and the best so far, with all singletons and the optimum as reference lines; with several seeds, their mean and range too"
+                    }></canvas>
             </div>
         </section>
     }

@@ -122,6 +122,11 @@ fn spawn(state: AppState, pool: SeedPool, k: usize, spec: TrainSpec) -> Result<R
                     state.fail(format!("seed {k}: {e}"));
                 }
             }
+            Ok(FromWorker::Crashed(what)) => {
+                state.fail(format!(
+                    "the worker of seed {k} crashed ({what}); the other seeds go on"
+                ));
+            }
             Ok(_) => {}
             Err(e) => state.fail(format!("seed {k}: {e}")),
         }

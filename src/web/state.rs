@@ -167,6 +167,17 @@ pub struct AppState {
     pub seed_pool: super::seeds::SeedPool,
     /// The merge shown of the leader's merges to the structure found.
     pub lbf_merge_step: RwSignal<usize>,
+    /// The leader's network for a new training: `paper` or `graph` (`network-select`).
+    pub leader_network: RwSignal<String>,
+    /// The graph leader's training sizes as typed, e.g. `10..60`.
+    pub graph_sizes: RwSignal<String>,
+    /// The graph leader's training distributions: `all` or `instance`.
+    pub graph_dists: RwSignal<String>,
+    /// The graph leader's training progress, episodes and validations.
+    pub graph_history: RwSignal<Vec<crate::leader::graph::GraphEvent>>,
+    /// Whether the last leader training run was the graph leader's (the plots show its
+    /// curves then).
+    pub graph_run: RwSignal<bool>,
     worker: StoredValue<Option<Rc<Worker>>, LocalStorage>,
     /// When the worker last posted anything.
     last_heard: StoredValue<f64>,
@@ -228,6 +239,11 @@ impl AppState {
             seeds: RwSignal::new("1".to_string()),
             seed_pool: super::seeds::SeedPool::new(),
             lbf_merge_step: RwSignal::new(0),
+            leader_network: RwSignal::new("paper".to_string()),
+            graph_sizes: RwSignal::new(crate::page::graph_form::DEFAULT_SIZES.to_string()),
+            graph_dists: RwSignal::new(crate::page::graph_form::ALL_DISTRIBUTIONS.to_string()),
+            graph_history: RwSignal::new(Vec::new()),
+            graph_run: RwSignal::new(false),
             worker: StoredValue::new_local(None),
             last_heard: StoredValue::new(0.0),
             restore: StoredValue::new(None),
@@ -595,24 +611,37 @@ fn spawn_worker(state: AppState) -> Result<Rc<Worker>, String> {
     on_message.forget();
     let on_error =
         Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+            // A panic has already said what went wrong (FromWorker::Crashed); the trap
+            // that follows it reads only "unreachable".
+            if state.worker_state.get_untracked() == WorkerState::Crashed {
+                return;
+            }
             let what = event.message();
-            let what = if what.is_empty() {
-                "unknown error".to_string()
-            } else {
-                what
-            };
-            state.fail(format!(
-                "the worker crashed ({what}); press \"Restart the worker\" to start a new one \
-                 (your set-up and leader stay)"
-            ));
-            state.worker_state.set(WorkerState::Crashed);
-            state.training.set(false);
-            state.lbf_training.set(false);
-            state.paused.set(false);
+            crashed(
+                state,
+                if what.is_empty() {
+                    "unknown error".to_string()
+                } else {
+                    what
+                },
+            );
         });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_error.forget();
     Ok(Rc::new(worker))
+}
+
+/// Reports the worker's crash (`what` went wrong) and releases the controls; the set-up and the
+/// leader stay for the restart.
+fn crashed(state: AppState, what: String) {
+    state.fail(format!(
+        "the worker crashed ({what}); press \"Restart the worker\" to start a new one (your \
+         set-up and leader stay)"
+    ));
+    state.worker_state.set(WorkerState::Crashed);
+    state.training.set(false);
+    state.lbf_training.set(false);
+    state.paused.set(false);
 }
 
 /// Puts one answer of the worker where the page shows it.
@@ -631,6 +660,7 @@ fn route(state: AppState, message: FromWorker) {
                 );
             }
         }
+        FromWorker::Crashed(what) => crashed(state, what),
         FromWorker::Paused(paused) => {
             state.paused.set(paused);
             let now = now_ms();
@@ -654,6 +684,7 @@ fn route(state: AppState, message: FromWorker) {
             }
         }
         FromWorker::Episode(e) => state.history.update(|h| h.push(e)),
+        FromWorker::GraphProgress(e) => state.graph_history.update(|h| h.push(e)),
         FromWorker::Trained(result) => {
             state.training.set(false);
             state.paused.set(false);
@@ -675,8 +706,15 @@ fn route(state: AppState, message: FromWorker) {
                 // An uploaded leader: the form describes it, so that what the page says about
                 // the leader (its network, scorer) is true, and "Continue training" goes on
                 // with its architecture.
+                state.leader_network.set(l.network.clone());
+                state.trained.set(None);
+                let Some(max_agents) = l.max_agents else {
+                    // The graph leader has no size to show.
+                    state.leader.set(Some(l));
+                    return;
+                };
                 state.network_by_hand.set(true);
-                state.network.set(l.max_agents.to_string());
+                state.network.set(max_agents.to_string());
                 state.hidden.set(
                     l.hidden
                         .iter()
@@ -686,7 +724,6 @@ fn route(state: AppState, message: FromWorker) {
                 );
                 let scorer = l.scorer.split(':').next().unwrap_or_default().to_string();
                 state.scorer.set(scorer);
-                state.trained.set(None);
                 state.leader.set(Some(l));
             }
             Err(e) => state.fail(e),

@@ -9,10 +9,51 @@ use crate::leader::network::Scorer;
 use crate::leader::DqnParams;
 
 use super::field::{Field, FieldError, Switch};
-use super::protocol::{InstanceSpec, ToWorker, TrainSpec};
+use super::protocol::{GraphTrainSpec, InstanceSpec, ToWorker, TrainSpec};
 use super::state::{count_at, decimal_at, AppState, FormError};
+use crate::leader::graph::GraphEvent;
+use crate::page::graph_form;
 use crate::page::uploads::UploadKind;
-use crate::service::MAX_BROWSER_NETWORK;
+use crate::service::{MAX_BROWSER_GRAPH_EPISODES, MAX_BROWSER_NETWORK};
+
+/// Whether the form trains the size-independent graph leader (`network-select` = `graph`).
+fn graph_chosen(state: &AppState) -> bool {
+    state.leader_network.get() == "graph"
+}
+
+/// The graph leader's training request the form describes, or the first field that is wrong:
+/// the episodes, the training sizes and distributions, the form's seed; the DQN settings are
+/// the graph leader's own (`DqnParams::graph`, as `bridge train --network graph`).
+fn graph_spec(state: &AppState, continue_current: bool) -> Result<GraphTrainSpec, FormError> {
+    let episodes = count_at(
+        "episodes-input",
+        "episodes",
+        &state.episodes.get(),
+        1,
+        MAX_BROWSER_GRAPH_EPISODES,
+    )?;
+    let agents = graph_form::training_sizes(&state.graph_sizes.get())
+        .map_err(|m| FormError::at("graph-sizes-input", m))?;
+    let choice = state.graph_dists.get();
+    if choice == graph_form::INSTANCE_DISTRIBUTION && state.upload.get().is_some() {
+        return Err(FormError::at(
+            "graph-dists-select",
+            "training distributions: an uploaded instance has no distribution to train on; \
+             choose all six"
+                .into(),
+        ));
+    }
+    Ok(GraphTrainSpec {
+        agents,
+        distributions: graph_form::distributions(&choice, &state.dist.get()),
+        episodes,
+        dqn: DqnParams {
+            seed: state.seed_value()?,
+            ..DqnParams::graph()
+        },
+        continue_current,
+    })
+}
 
 /// The training request the form describes, or the first field that is wrong.
 fn train_spec(state: &AppState, continue_current: bool) -> Result<TrainSpec, FormError> {
@@ -35,8 +76,10 @@ fn train_spec(state: &AppState, continue_current: bool) -> Result<TrainSpec, For
         if !continue_current && *agents > max_agents {
             let message = if *agents > MAX_BROWSER_NETWORK {
                 format!(
-                    "network size: the page trains networks for up to {MAX_BROWSER_NETWORK} \
-                     agents and the instance has {agents}; use fewer agents to train here"
+                    "network size: the page trains the paper's network for up to \
+                     {MAX_BROWSER_NETWORK} agents and the instance has {agents}; use fewer \
+                     agents, or choose the size-independent graph network (Leader network), \
+                     which runs on any number"
                 )
             } else {
                 format!(
@@ -175,6 +218,8 @@ fn Progress(state: AppState) -> impl IntoView {
             state
                 .lbf_progress
                 .with(|h| h.last().map(|p| (p.episode, p.episodes)))
+        } else if state.graph_run.get() {
+            state.graph_history.with(|h| last_graph_episode(h))
         } else {
             state
                 .history
@@ -232,12 +277,45 @@ const LOOKAHEAD_COMFORT: usize = 25;
 /// (10 episodes at 40 agents took 95 s natively, against 8 s for 3 at 80 with the additive one).
 fn slow_hint(state: &AppState) -> Option<String> {
     let n = state.agents_count().ok()?;
-    (state.scorer.get() == "lookahead" && n > LOOKAHEAD_COMFORT).then(|| {
+    let paper = !graph_chosen(state);
+    (paper && state.scorer.get() == "lookahead" && n > LOOKAHEAD_COMFORT).then(|| {
         format!(
             "At {n} agents the lookahead scorer takes seconds to minutes per episode (it values \
              the structure after every candidate merge); the paper's additive scorer, under \
-             Advanced, trains many times faster but learns less."
+             Advanced, trains many times faster but learns less, and the size-independent \
+             graph network (Leader network) trains on small instances and runs on this one."
         )
+    })
+}
+
+/// Episodes done and asked for in the graph leader's training.
+fn last_graph_episode(history: &[GraphEvent]) -> Option<(usize, usize)> {
+    history.iter().rev().find_map(|e| match e {
+        GraphEvent::Episode {
+            episode, episodes, ..
+        } => Some((*episode, *episodes)),
+        GraphEvent::Validation { .. } => None,
+    })
+}
+
+/// The graph leader's training status: its episode, and its best validation so far.
+fn graph_status(state: &AppState, doing: &str) -> String {
+    state.graph_history.with(|h| {
+        let at = match last_graph_episode(h) {
+            Some((k, total)) => format!("{doing} episode {k} / {total}"),
+            None => format!("{doing} the start (valuing the untrained network)"),
+        };
+        let best = h.iter().rev().find_map(|e| match e {
+            GraphEvent::Validation { best, .. } => Some(*best),
+            GraphEvent::Episode { .. } => None,
+        });
+        match best {
+            Some(b) => format!(
+                "{at}; best on validation {} × C-Link's value",
+                crate::page::numbers::short(b)
+            ),
+            None => at,
+        }
     })
 }
 
@@ -275,7 +353,43 @@ fn other_seeds(state: &AppState) -> String {
 
 #[component]
 pub fn TrainPanel(state: AppState) -> impl IntoView {
+    let start_graph = move |continue_current: bool| {
+        let spec = match graph_spec(&state, continue_current) {
+            Ok(s) => s,
+            Err(e) => return state.fail_form(e),
+        };
+        state.error.set(None);
+        state.graph_history.set(Vec::new());
+        state.trained.set(None);
+        state.training.set(true);
+        state.graph_run.set(true);
+        state.run_started();
+        state.lbf_last.set(false);
+        state.seed_pool.clear();
+        state.send(&ToWorker::TrainGraph(spec), false);
+    };
     let start = move |continue_current: bool| {
+        // Continuing trains the leader held, so the network chosen must be its own.
+        let held = state.leader.with(|l| l.as_ref().map(|l| l.network.clone()));
+        if let (true, Some(held)) = (continue_current, held) {
+            if held != state.leader_network.get() {
+                let (what, other) = if held == "graph" {
+                    ("the size-independent graph network", "the paper's")
+                } else {
+                    ("the paper's network", "the size-independent graph network")
+                };
+                return state.fail_form(FormError::at(
+                    "network-select",
+                    format!(
+                        "Leader network: the leader held is {what}; choose it to continue \
+                         training it, or train a new leader with {other}"
+                    ),
+                ));
+            }
+        }
+        if graph_chosen(&state) {
+            return start_graph(continue_current);
+        }
         let spec = match train_spec(&state, continue_current) {
             Ok(s) => s,
             Err(e) => return state.fail_form(e),
@@ -288,6 +402,7 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
         state.history.set(Vec::new());
         state.trained.set(None);
         state.training.set(true);
+        state.graph_run.set(false);
         state.run_started();
         state.lbf_last.set(false);
         if seeds > 1 {
@@ -313,6 +428,9 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
             } else {
                 "training:"
             };
+            if state.graph_run.get() {
+                return graph_status(&state, paused);
+            }
             return state.history.with(|h| match h.last() {
                 Some(e) => format!("{paused} episode {} / {}", e.episode, e.episodes),
                 None => format!("{paused} the start"),
@@ -356,20 +474,33 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
             .with(|l| l.as_ref().and_then(|l| weights_url(&l.base64)))
     });
     let leader_text = move || match state.leader.get() {
-        Some(l) => format!(
-            "leader: {} — network for {} agents, hidden {:?}, {} scorer; trained on {}",
-            l.source, l.max_agents, l.hidden, l.scorer, l.trained_on
-        ),
+        Some(l) => match l.max_agents {
+            Some(m) => format!(
+                "leader: {} — the paper's network for up to {m} agents, hidden {:?}, {} scorer; \
+                 trained on {}",
+                l.source, l.hidden, l.scorer, l.trained_on
+            ),
+            None => format!(
+                "leader: {} — the size-independent graph network, for any number of agents; \
+                 trained on {}",
+                l.source, l.trained_on
+            ),
+        },
         None => "no leader yet".to_string(),
     };
 
     view! {
         <section class="panel">
             <h2>"2. Train the leader"</h2>
-            <p class="note" title="Our lookahead leader adds each merge's true reward and values the merged structure: on Table 1's instances its greedy rollout reaches 95-99 % of the optimum where the paper's settings reach 59-90 %.">
+            <p class="note" class:hidden=move || graph_chosen(&state) title="Our lookahead leader adds each merge's true reward and values the merged structure: on Table 1's instances its greedy rollout reaches 95-99 % of the optimum where the paper's settings reach 59-90 %.">
                 "A DQN reads the coalition structure as an adjacency matrix and learns which two coalitions "
                 "to merge next, or to stop. The form starts with our lookahead leader's settings; the paper's "
                 "(appendix D.4) are one click away below."
+            </p>
+            <p class="note" class:hidden=move || !graph_chosen(&state)>
+                "A DQN reads the best candidate merges' rewards and their coalitions' neighbourhoods in a merge "
+                "graph, and learns a correction to each reward: Q = reward + correction, stopping worth 0. Nothing in "
+                "it depends on the number of agents (not in the paper; ours)."
             </p>
             <div class="row">
                 <button data-testid="train-start" on:click=move |_| start(false) disabled=move || state.training.get() || state.lbf_training.get()>
@@ -396,8 +527,46 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
             <Progress state />
             {move || slow_hint(&state).map(|hint| view! { <p class="note warn" data-testid="slow-hint">{hint}</p> })}
             <div class="row">
+                <label title="The paper's network reads the structure as an M×M matrix, so it is tied to one size M; the graph network (ours, not the paper's) reads the merges' values and runs on any number of agents.">
+                    "Leader network"
+                    <select data-testid="network-select" data-field="network-select"
+                        aria-invalid=move || state.invalid("network-select")
+                        aria-describedby=move || state.error_at("network-select").map(|_| "network-select-error")
+                        prop:value=move || state.leader_network.get()
+                        on:change=move |ev| state.leader_network.set(event_target_value(&ev))>
+                        <option value="paper">"the paper's (an M×M matrix in: one size)"</option>
+                        <option value="graph">"size-independent graph network (ours: any size)"</option>
+                    </select>
+                    <FieldError state field="network-select" />
+                </label>
                 <Field state label="Episodes" testid="episodes-input" value=state.episodes inputmode="numeric"
                     title="How many episodes to train: each starts from all singletons and merges until the leader stops." />
+            </div>
+            <Show when=move || graph_chosen(&state)>
+                <p class="note">
+                    "The graph leader trains on a new random instance each episode, of a size drawn from the training sizes, "
+                    "and keeps the checkpoint that does best against C-Link on validation instances of 50 and 100 agents "
+                    "(never worse than C-Link there: the untrained network is C-Link). Its file then runs on any instance, "
+                    "up to 1000 agents here. One seed at a time (the form's seed); about 0.15 s per episode on a laptop's core."
+                </p>
+                <div class="row">
+                    <Field state label="Training sizes (agents)" testid="graph-sizes-input" value=state.graph_sizes inputmode="text"
+                        title="The smallest and largest number of agents of the training instances, e.g. 10..60." />
+                    <label title="Which value distributions the training instances come from.">
+                        "Training distributions"
+                        <select data-testid="graph-dists-select" data-field="graph-dists-select"
+                            aria-invalid=move || state.invalid("graph-dists-select")
+                            aria-describedby=move || state.error_at("graph-dists-select").map(|_| "graph-dists-select-error")
+                            prop:value=move || state.graph_dists.get()
+                            on:change=move |ev| state.graph_dists.set(event_target_value(&ev))>
+                            <option value="all">"all six"</option>
+                            <option value="instance">"the instance's only"</option>
+                        </select>
+                        <FieldError state field="graph-dists-select" />
+                    </label>
+                </div>
+            </Show>
+            <div class="row" class:hidden=move || graph_chosen(&state)>
                 <Field state testid="seeds-input" value=state.seeds inputmode="numeric"
                     label=format!("Seeds at once (1-{})", super::seeds::offered())
                     title="Train the same leader with other training seeds too, one worker per core, and see on the v(CS) plot how much a run depends on its seed." />
@@ -415,7 +584,7 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                     }>"follow the agents"</button>
                 </Show>
             </div>
-            <details class="advanced" data-testid="advanced">
+            <details class="advanced" data-testid="advanced" class:hidden=move || graph_chosen(&state)>
                 <summary>"Advanced: the network and its training"</summary>
                 <div class="row">
                     <Field state label="Hidden layers" testid="hidden-input" value=state.hidden inputmode="text"
@@ -447,7 +616,7 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                         title="Never back up less than the return that followed the step." />
                 </div>
             </details>
-            <div class="row">
+            <div class="row" class:hidden=move || graph_chosen(&state)>
                 <button class="secondary" data-testid="settings-ours" on:click=move |_| use_our_settings(&state)>
                     "Our lookahead leader's settings (the default)"
                 </button>

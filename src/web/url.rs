@@ -31,6 +31,9 @@ pub fn current(state: &AppState) -> Setup {
         return_mix: state.return_mix.get(),
         double_dqn: state.double_dqn.get(),
         return_bound: state.return_bound.get(),
+        leader: state.leader_network.get(),
+        graph_sizes: state.graph_sizes.get(),
+        graph_dists: state.graph_dists.get(),
         lbf: LbfForm {
             config: state.lbf_config.get(),
             episodes: state.lbf_episodes.get(),
@@ -60,6 +63,9 @@ pub fn apply(state: &AppState, setup: Setup) {
     state.return_mix.set(setup.return_mix);
     state.double_dqn.set(setup.double_dqn);
     state.return_bound.set(setup.return_bound);
+    state.leader_network.set(setup.leader);
+    state.graph_sizes.set(setup.graph_sizes);
+    state.graph_dists.set(setup.graph_dists);
     state.lbf_config.set(setup.lbf.config);
     state.lbf_episodes.set(setup.lbf.episodes);
     state.lbf_epochs.set(setup.lbf.epochs);

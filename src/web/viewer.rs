@@ -281,6 +281,7 @@ pub fn Viewer(state: AppState) -> impl IntoView {
                             "v(CS) = " <strong>{value_view(r.value, Some("cs-value".into()))}</strong>
                             {format!(" (gain over all singletons {}{})", numbers::signed(gain), of_optimum.unwrap_or_default())}
                             <span class="note">{format!(" — {}", r.described)}</span>
+                            {r.kept.map(|kept| view! { <span class="note" data-testid="rollout-kept">{format!("; the graph leader kept {kept}")}</span> })}
                         </span>
                     }
                 })}

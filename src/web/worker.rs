@@ -47,7 +47,11 @@ fn post(messages: Vec<FromWorker>) {
 
 /// Starts the worker loop.
 pub fn start() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        // The page hears what went wrong before the trap that follows ends the worker.
+        post(vec![FromWorker::Crashed(info.to_string())]);
+    }));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         match event
             .data()

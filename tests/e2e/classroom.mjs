@@ -10,17 +10,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifacts, checks, inViewport, launch, openPage, root, serve } from './harness.mjs';
-
-const bridge = process.env.BRIDGE_BIN ?? join(root, 'target', 'release', 'bridge');
-
-/** Clicks the download link `hook` of `page` and returns the saved file's path. */
-async function download(page, hook, name) {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-testid="${hook}"]`).click()]);
-  const path = join(artifacts, name);
-  await file.saveAs(path);
-  return path;
-}
+import {
+  artifacts, bridge, checks, download, errorShownInView, inViewport, launch, openPage, root, serve,
+} from './harness.mjs';
 
 const server = await serve();
 const browser = await launch();
@@ -35,19 +27,7 @@ try {
    * command-line flag, and marks `field` (when the error is about one field); on the first
    * page unless another page's `byId` and page are given. */
   async function errorInView(button, message, field, byId = firstById, page = firstPage) {
-    await byId(button).click();
-    const error = byId('error');
-    await inViewport(error);
-    const text = await error.textContent();
-    assert.match(text, message);
-    assert.doesNotMatch(text, /--[a-z]/, 'the page speaks its own words, not command-line flags');
-    if (field) {
-      assert.equal(await byId(field).getAttribute('aria-invalid'), 'true');
-      const described = await byId(field).getAttribute('aria-describedby');
-      assert.equal(await error.getAttribute('id'), described, 'the field is described by its message');
-      await inViewport(byId(field));
-    }
-    await page.screenshot({ path: join(artifacts, `error-${field ?? button}.png`) });
+    await errorShownInView(page, byId, button, message, field);
   }
 
   await check('a custom LBF grid too small: the message beside the grid side, in view', async () => {

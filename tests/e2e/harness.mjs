@@ -6,11 +6,14 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const dist = process.env.DIST_DIR ?? join(root, 'dist');
 export const artifacts = join(root, 'target', 'e2e');
+/** The native command line, to check that the page's files are what `bridge` gives. */
+export const bridge = process.env.BRIDGE_BIN ?? join(root, 'target', 'release', 'bridge');
 mkdirSync(artifacts, { recursive: true });
 
 /** A free TCP port on 127.0.0.1. */
@@ -119,4 +122,30 @@ export async function inViewport(locator) {
       requestAnimationFrame(look);
     })();
   }));
+}
+
+/** Clicks the download link `hook` of `page` and returns the saved file's path. */
+export async function download(page, hook, name) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-testid="${hook}"]`).click()]);
+  const path = join(artifacts, name);
+  await file.saveAs(path);
+  return path;
+}
+
+/** Clicks `button` and checks the error shown is in the viewport, says `message`, names no
+ * command-line flag, and marks `field` (when the error is about one field). */
+export async function errorShownInView(page, byId, button, message, field) {
+  await byId(button).click();
+  const error = byId('error');
+  await inViewport(error);
+  const text = await error.textContent();
+  assert.match(text, message);
+  assert.doesNotMatch(text, /--[a-z]/, 'the page speaks its own words, not command-line flags');
+  if (field) {
+    assert.equal(await byId(field).getAttribute('aria-invalid'), 'true');
+    const described = await byId(field).getAttribute('aria-describedby');
+    assert.equal(await error.getAttribute('id'), described, 'the field is described by its message');
+    await inViewport(byId(field));
+  }
+  await page.screenshot({ path: join(artifacts, `error-${field ?? button}.png`) });
 }

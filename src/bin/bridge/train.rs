@@ -285,15 +285,7 @@ fn run_graph(args: TrainArgs) -> Result<()> {
         bar.finish_and_clear();
     }
     let names: Vec<&str> = settings.distributions.iter().map(|d| d.name()).collect();
-    let mut trained_on = format!(
-        "{} episodes on {}..{} agents of {}, seed {seed}; checkpoint of episode {} ({:.4} of C-Link on validation)",
-        report.episodes,
-        agents.0,
-        agents.1,
-        names.join(","),
-        report.best_episode,
-        report.best_ratio
-    );
+    let mut trained_on = report.describe(&settings);
     if let Some(before) = previous {
         trained_on = format!("{before}; then {trained_on}");
     }

@@ -24,4 +24,4 @@ pub mod weights;
 pub use network::{GraphConfig, GraphNetwork};
 pub use search::{Found, SearchParams, Searched};
 pub use state::MergeState;
-pub use train::{train, GraphEvent, GraphReport, GraphTraining};
+pub use train::{train, GraphEvent, GraphReport, GraphTrainer, GraphTraining};

@@ -40,6 +40,20 @@ pub fn best_candidate(obs: &Observation, corrections: &[f32]) -> Option<(usize, 
     best.filter(|&(_, q)| q > 0.0)
 }
 
+/// A candidate merge as the network scores it, for the page's merge viewer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScoredMerge {
+    /// The first coalition's index in the structure.
+    pub i: usize,
+    /// The second's (`i < j`).
+    pub j: usize,
+    /// `Q(s, merge)` in the instance's reward units (the network's normalised Q times the
+    /// reward scale), so it reads beside the merge's reward; stopping is worth 0.
+    pub q: f64,
+    /// The merge's reward `v(C_i ∪ C_j) − v(C_i) − v(C_j)`.
+    pub reward: f64,
+}
+
 impl GraphNetwork {
     /// The greedy action in `state` (which must not be done); `ws` keeps the observation and
     /// the pass it was chosen from.
@@ -54,6 +68,28 @@ impl GraphNetwork {
             }
             None => Action::Stop,
         }
+    }
+
+    /// The candidates the network scores in `state` (the best merges by reward, C-Link's
+    /// order) with their Q-values: what [`choose`](Self::choose) picks from.
+    pub fn scored_candidates(&self, state: &MergeState, ws: &mut Workspace) -> Vec<ScoredMerge> {
+        let c = self.config();
+        observe(state, c.neighbours, c.candidates, &mut ws.observation);
+        self.forward(&ws.observation, &mut ws.pass);
+        let (obs, scale) = (&ws.observation, state.reward_scale());
+        obs.candidates
+            .iter()
+            .zip(obs.base.iter().zip(&ws.pass.corrections))
+            .map(|(&(i, j), (&base, &c))| {
+                let (i, j) = (i as usize, j as usize);
+                ScoredMerge {
+                    i,
+                    j,
+                    q: (base + f64::from(c)) * scale,
+                    reward: state.reward(i, j),
+                }
+            })
+            .collect()
     }
 
     /// The state a rollout of this network starts from on `f`: all singletons, with the
@@ -150,6 +186,30 @@ mod tests {
                 assert!((rollout.value - value).abs() <= 1e-9 * value.abs().max(1.0));
             }
         }
+    }
+
+    #[test]
+    fn the_scored_candidates_are_what_choose_picks_from_in_reward_units() {
+        let net = GraphNetwork::new(GraphConfig::default(), 11).expect("valid");
+        let d = Distribution::from_name("modified_normal").expect("known");
+        let f = Instance::generate(d, 30, 2).expect("valid");
+        let state = net.start(&f, Horizon::Full);
+        let mut ws = Workspace::default();
+        let scored = net.scored_candidates(&state, &mut ws);
+        assert_eq!(scored.len(), net.config().candidates);
+        for s in &scored {
+            // Untrained: the correction is zero, so Q is the reward.
+            assert!(
+                (s.q - s.reward).abs() <= 1e-9 * s.reward.abs().max(1.0),
+                "{s:?}"
+            );
+            assert_eq!(s.reward, state.reward(s.i, s.j));
+        }
+        let best = scored
+            .iter()
+            .max_by(|a, b| a.q.total_cmp(&b.q))
+            .expect("candidates");
+        assert_eq!(net.choose(&state, &mut ws), Action::Merge(best.i, best.j));
     }
 
     #[test]

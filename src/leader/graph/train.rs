@@ -81,6 +81,11 @@ impl GraphTraining {
                 "give at least one distribution to train on".into(),
             ));
         }
+        if self.validation_agents.is_empty() {
+            return Err(Error::BadParams(
+                "give at least one validation size: the checkpoint kept is chosen on it".into(),
+            ));
+        }
         if self
             .validation_agents
             .iter()
@@ -94,8 +99,8 @@ impl GraphTraining {
     }
 }
 
-/// What training reports as it goes.
-#[derive(Clone, Debug, PartialEq)]
+/// What training reports as it goes (also the page's progress message, hence serde).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GraphEvent {
     /// An episode ended.
     Episode {
@@ -138,6 +143,35 @@ pub struct GraphReport {
     pub validations: Vec<(usize, f64)>,
 }
 
+impl GraphReport {
+    /// What the weights say they were trained on (their `trained_on` metadata), as `bridge
+    /// train --network graph` and the page write it.
+    pub fn describe(&self, settings: &GraphTraining) -> String {
+        let names: Vec<&str> = settings.distributions.iter().map(|d| d.name()).collect();
+        let all = Distribution::NAMES.iter().all(|n| names.contains(n));
+        let sizes: Vec<String> = settings
+            .validation_agents
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        format!(
+            "{} episodes on {}..{} agents of {}, seed {}; checkpoint of episode {} ({:.4} of C-Link on validation at {} agents)",
+            self.episodes,
+            settings.agents.0,
+            settings.agents.1,
+            if all {
+                "all six distributions".to_string()
+            } else {
+                names.join(", ")
+            },
+            settings.dqn.seed,
+            self.best_episode,
+            self.best_ratio,
+            sizes.join(" and ")
+        )
+    }
+}
+
 /// One stored step: a state, the candidate merged, the n-step return, and what it bootstraps
 /// from.
 struct Transition {
@@ -172,14 +206,11 @@ impl Validation {
         Ok(Self { instances })
     }
 
-    /// The mean ratio of `net`'s greedy value to C-Link's.
-    fn ratio(&self, net: &GraphNetwork, settings: &GraphTraining) -> Result<f64> {
-        let mut sum = 0.0;
-        for (f, clink_value) in &self.instances {
-            let v = net.rollout(f, settings.dqn.horizon)?.value;
-            sum += ratio(v, *clink_value);
-        }
-        Ok(sum / self.instances.len().max(1) as f64)
+    /// The ratio of `net`'s greedy value to C-Link's on instance `k`.
+    fn ratio_on(&self, k: usize, net: &GraphNetwork, settings: &GraphTraining) -> Result<f64> {
+        let (f, clink_value) = &self.instances[k];
+        let v = net.rollout(f, settings.dqn.horizon)?.value;
+        Ok(ratio(v, *clink_value))
     }
 }
 
@@ -233,40 +264,194 @@ impl Optimiser {
     }
 }
 
-/// Trains the graph leader from `net` (fresh, or loaded to continue) across sizes; `progress`
-/// hears every episode and validation and stops training by returning `false`.
-pub fn train(
-    net: GraphNetwork,
-    settings: &GraphTraining,
-    progress: &mut dyn FnMut(&GraphEvent) -> bool,
-) -> Result<GraphReport> {
-    settings.validate()?;
-    let p = &settings.dqn;
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(p.seed);
-    let validation = Validation::new(settings)?;
-    let mut online = net;
-    let mut target = online.clone();
-    let mut optimiser = Optimiser::new(&online, p);
-    let mut replay: Vec<Transition> = Vec::with_capacity(p.replay_capacity.min(1 << 16));
-    let mut replay_next = 0usize;
-    let (mut env_steps, mut updates) = (0usize, 0usize);
-    let mut best = (online.clone(), validation.ratio(&online, settings)?, 0usize);
-    let mut validations = vec![(0, best.1)];
-    if !progress(&GraphEvent::Validation {
-        episode: 0,
-        ratio: best.1,
-        best: best.1,
-    }) {
-        return Ok(report(best, 0, validations));
+/// Where a [`GraphTrainer`] is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Phase {
+    /// Valuing the online network on the validation instances, one per step.
+    Validating {
+        /// Episodes done when the validation started.
+        episode: usize,
+        /// The next instance to value.
+        next: usize,
+        /// The ratios so far.
+        sum: f64,
+    },
+    /// Training episodes.
+    Training,
+    /// Finished: every episode run, or stopped, and validated.
+    Done,
+}
+
+/// The graph leader's training as a stepper: [`GraphTrainer::step`] does one piece of work (an
+/// episode, or one validation instance) and returns, so a caller with a time budget (the page's
+/// worker) can stop between pieces and hear a stop request; the result does not depend on how
+/// the steps are grouped. [`train`] drives it to the end.
+pub struct GraphTrainer {
+    settings: GraphTraining,
+    rng: Xoshiro256PlusPlus,
+    validation: Validation,
+    online: GraphNetwork,
+    target: GraphNetwork,
+    optimiser: Optimiser,
+    replay: Vec<Transition>,
+    replay_next: usize,
+    env_steps: usize,
+    updates: usize,
+    /// The best validated checkpoint: network, ratio, episodes done.
+    best: Option<(GraphNetwork, f64, usize)>,
+    validations: Vec<(usize, f64)>,
+    pass: Pass,
+    scratch: Scratch,
+    episodes_done: usize,
+    phase: Phase,
+    stop_requested: bool,
+}
+
+impl GraphTrainer {
+    /// Checks `settings` and prepares to train `net` (fresh, or loaded to continue); the first
+    /// steps value it on the validation instances.
+    pub fn new(net: GraphNetwork, settings: &GraphTraining) -> Result<Self> {
+        settings.validate()?;
+        let p = &settings.dqn;
+        Ok(Self {
+            rng: Xoshiro256PlusPlus::seed_from_u64(p.seed),
+            validation: Validation::new(settings)?,
+            target: net.clone(),
+            optimiser: Optimiser::new(&net, p),
+            online: net,
+            replay: Vec::with_capacity(p.replay_capacity.min(1 << 16)),
+            replay_next: 0,
+            env_steps: 0,
+            updates: 0,
+            best: None,
+            validations: Vec::new(),
+            pass: Pass::default(),
+            scratch: Scratch::default(),
+            episodes_done: 0,
+            phase: Phase::Validating {
+                episode: 0,
+                next: 0,
+                sum: 0.0,
+            },
+            stop_requested: false,
+            settings: settings.clone(),
+        })
     }
-    let config = online.config().clone();
-    let mut pass = Pass::default();
-    let mut scratch = Scratch::default();
-    let mut episodes_done = 0;
-    for episode in 1..=settings.episodes {
+
+    /// Whether training has finished (every episode, or stopped) and the last validation run.
+    pub fn is_done(&self) -> bool {
+        self.phase == Phase::Done
+    }
+
+    /// Episodes run so far.
+    pub fn episodes_done(&self) -> usize {
+        self.episodes_done
+    }
+
+    /// The settings trained with.
+    pub fn settings(&self) -> &GraphTraining {
+        &self.settings
+    }
+
+    /// Asks training to end: a validation under way is finished, the network validated once
+    /// more unless it just was, and no further episode is run.
+    pub fn stop(&mut self) {
+        self.stop_requested = true;
+    }
+
+    /// Does one piece of work: one validation instance, or one episode. Returns the event it
+    /// completed, if any (a validation's only at its last instance).
+    pub fn step(&mut self) -> Result<Option<GraphEvent>> {
+        match self.phase {
+            Phase::Done => Ok(None),
+            Phase::Validating { episode, next, sum } => {
+                let sum = sum
+                    + self
+                        .validation
+                        .ratio_on(next, &self.online, &self.settings)?;
+                if next + 1 < self.validation.instances.len() {
+                    self.phase = Phase::Validating {
+                        episode,
+                        next: next + 1,
+                        sum,
+                    };
+                    return Ok(None);
+                }
+                let r = sum / self.validation.instances.len().max(1) as f64;
+                self.validations.push((episode, r));
+                if self.best.as_ref().is_none_or(|b| r > b.1) {
+                    self.best = Some((self.online.clone(), r, episode));
+                }
+                let finished = self.episodes_done >= self.settings.episodes
+                    || (self.stop_requested && episode > 0);
+                self.phase = if finished {
+                    Phase::Done
+                } else {
+                    Phase::Training
+                };
+                Ok(Some(GraphEvent::Validation {
+                    episode,
+                    ratio: r,
+                    best: self.best.as_ref().map_or(r, |b| b.1),
+                }))
+            }
+            Phase::Training => {
+                if self.stop_requested {
+                    // Validated just now (or never trained): nothing more to value.
+                    let validated = self.validations.last().map(|v| v.0);
+                    self.phase = if validated == Some(self.episodes_done) {
+                        Phase::Done
+                    } else {
+                        self.validating()
+                    };
+                    return Ok(None);
+                }
+                let event = self.episode()?;
+                let episode = self.episodes_done;
+                let s = &self.settings;
+                if episode == s.episodes
+                    || (s.validate_every > 0 && episode.is_multiple_of(s.validate_every))
+                {
+                    self.phase = self.validating();
+                }
+                Ok(Some(event))
+            }
+        }
+    }
+
+    /// A validation starting now.
+    fn validating(&self) -> Phase {
+        Phase::Validating {
+            episode: self.episodes_done,
+            next: 0,
+            sum: 0.0,
+        }
+    }
+
+    /// The best validated checkpoint and the run's account; an error before the first
+    /// validation has finished (the steps until [`is_done`](Self::is_done) always run one).
+    pub fn finish(self) -> Result<GraphReport> {
+        let (best, best_ratio, best_episode) = self.best.ok_or_else(|| {
+            Error::BadParams("the training ended before its first validation".into())
+        })?;
+        Ok(GraphReport {
+            best,
+            best_ratio,
+            best_episode,
+            episodes: self.episodes_done,
+            validations: self.validations,
+        })
+    }
+
+    /// Runs one training episode on a freshly drawn instance.
+    fn episode(&mut self) -> Result<GraphEvent> {
+        let settings = &self.settings;
+        let p = &settings.dqn;
+        let rng = &mut self.rng;
         let n = rng.random_range(settings.agents.0..=settings.agents.1);
         let d = settings.distributions[rng.random_range(0..settings.distributions.len())].clone();
         let f = Instance::generate(d, n, rng.random::<u64>())?;
+        let config = self.online.config().clone();
         let mut state =
             MergeState::new(&f, p.horizon).tracking(config.candidates.max(config.neighbours));
         let scale = state.reward_scale();
@@ -279,12 +464,12 @@ pub fn train(
         while !state.is_done() {
             let mut obs = Observation::default();
             observe(&state, config.neighbours, config.candidates, &mut obs);
-            online.forward(&obs, &mut pass);
-            let epsilon = p.epsilon_after(env_steps);
+            self.online.forward(&obs, &mut self.pass);
+            let epsilon = p.epsilon_after(self.env_steps);
             let choice = if rng.random::<f64>() < epsilon && !obs.candidates.is_empty() {
                 Some(rng.random_range(0..obs.candidates.len()))
             } else {
-                best_candidate(&obs, &pass.corrections).map(|(e, _)| e)
+                best_candidate(&obs, &self.pass.corrections).map(|(e, _)| e)
             };
             let obs = Rc::new(obs);
             states.push(obs.clone());
@@ -297,23 +482,23 @@ pub fn train(
             state.merge(i, j, &f);
             actions.push(e);
             rewards.push(reward / scale);
-            env_steps += 1;
-            if replay.len() >= p.batch_size {
+            self.env_steps += 1;
+            if self.replay.len() >= p.batch_size {
                 for _ in 0..p.updates_per_step {
                     let loss = update(
-                        &mut online,
-                        &target,
-                        &mut optimiser,
-                        &replay,
+                        &mut self.online,
+                        &self.target,
+                        &mut self.optimiser,
+                        &self.replay,
                         p,
-                        &mut rng,
-                        &mut scratch,
+                        rng,
+                        &mut self.scratch,
                     );
                     loss_sum += loss;
                     loss_count += 1;
-                    updates += 1;
-                    if updates.is_multiple_of(p.target_sync) {
-                        target = online.clone();
+                    self.updates += 1;
+                    if self.updates.is_multiple_of(p.target_sync) {
+                        self.target = self.online.clone();
                     }
                 }
             }
@@ -344,56 +529,42 @@ pub fn train(
                 ret,
                 next,
             };
-            if replay.len() < p.replay_capacity {
-                replay.push(transition);
+            if self.replay.len() < p.replay_capacity {
+                self.replay.push(transition);
             } else {
-                replay[replay_next] = transition;
-                replay_next = (replay_next + 1) % p.replay_capacity;
+                self.replay[self.replay_next] = transition;
+                self.replay_next = (self.replay_next + 1) % p.replay_capacity;
             }
         }
-        episodes_done = episode;
-        let go_on = progress(&GraphEvent::Episode {
-            episode,
+        self.episodes_done += 1;
+        Ok(GraphEvent::Episode {
+            episode: self.episodes_done,
             episodes: settings.episodes,
             agents: n,
             normalised_return: rewards.iter().sum(),
             loss: (loss_count > 0).then(|| loss_sum / loss_count as f64),
-            epsilon: p.epsilon_after(env_steps),
-        });
-        let validate_now = episode == settings.episodes
-            || !go_on
-            || (settings.validate_every > 0 && episode.is_multiple_of(settings.validate_every));
-        if validate_now {
-            let r = validation.ratio(&online, settings)?;
-            validations.push((episode, r));
-            if r > best.1 {
-                best = (online.clone(), r, episode);
-            }
-            progress(&GraphEvent::Validation {
-                episode,
-                ratio: r,
-                best: best.1,
-            });
-        }
-        if !go_on {
-            break;
-        }
+            epsilon: p.epsilon_after(self.env_steps),
+        })
     }
-    Ok(report(best, episodes_done, validations))
 }
 
-fn report(
-    best: (GraphNetwork, f64, usize),
-    episodes: usize,
-    validations: Vec<(usize, f64)>,
-) -> GraphReport {
-    GraphReport {
-        best: best.0,
-        best_ratio: best.1,
-        best_episode: best.2,
-        episodes,
-        validations,
+/// Trains the graph leader from `net` (fresh, or loaded to continue) across sizes; `progress`
+/// hears every episode and validation and stops training by returning `false`, at either
+/// (after a last validation, unless the network was just validated).
+pub fn train(
+    net: GraphNetwork,
+    settings: &GraphTraining,
+    progress: &mut dyn FnMut(&GraphEvent) -> bool,
+) -> Result<GraphReport> {
+    let mut trainer = GraphTrainer::new(net, settings)?;
+    while !trainer.is_done() {
+        if let Some(event) = trainer.step()? {
+            if !progress(&event) {
+                trainer.stop();
+            }
+        }
     }
+    trainer.finish()
 }
 
 #[derive(Default)]
@@ -499,6 +670,45 @@ mod tests {
         // Deterministic for a seed.
         let again = train(net, &small(), &mut |_| true).expect("trains");
         assert_eq!(again.validations, report.validations);
+    }
+
+    #[test]
+    fn a_stop_after_an_episode_validates_once_more_stepped_or_called_back() {
+        let net = GraphNetwork::new(GraphConfig::default(), 1).expect("valid");
+        let mut seen = 0;
+        let called_back = train(net.clone(), &small(), &mut |e| {
+            if let GraphEvent::Episode { .. } = e {
+                seen += 1;
+            }
+            seen < 7
+        })
+        .expect("trains");
+        assert_eq!(called_back.episodes, 7);
+        let at: Vec<usize> = called_back.validations.iter().map(|v| v.0).collect();
+        assert_eq!(at, vec![0, 7]);
+        // The same run driven step by step, as the page's worker does between time slices:
+        // one validation instance per step.
+        let mut trainer = GraphTrainer::new(net, &small()).expect("valid");
+        let (mut episodes, mut quiet_steps) = (0, 0);
+        while !trainer.is_done() {
+            match trainer.step().expect("steps") {
+                Some(GraphEvent::Episode { .. }) => {
+                    episodes += 1;
+                    if episodes == 7 {
+                        trainer.stop();
+                    }
+                }
+                Some(GraphEvent::Validation { .. }) => {}
+                None => quiet_steps += 1,
+            }
+        }
+        assert!(
+            quiet_steps >= 2 * (6 * VALIDATION_SEEDS.len() - 1),
+            "{quiet_steps}"
+        );
+        let stepped = trainer.finish().expect("validated");
+        assert_eq!(stepped.validations, called_back.validations);
+        assert_eq!(stepped.best, called_back.best);
     }
 
     #[test]

@@ -95,15 +95,7 @@ fn load_or_train(args: &ReproArgs) -> Result<Trained> {
     )?;
     let seconds = start.elapsed().as_secs_f64();
     // No training time in it: the tables print it, and they must not depend on the machine.
-    let trained_on = format!(
-        "{} episodes on {}..{} agents of all six distributions, seed 0; checkpoint of episode {} \
-         ({:.4} of C-Link on validation at 50 and 100 agents)",
-        report.episodes,
-        settings.agents.0,
-        settings.agents.1,
-        report.best_episode,
-        report.best_ratio
-    );
+    let trained_on = report.describe(&settings);
     let dir = args.results.join("leaders");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let bytes = graph_weights::to_bytes(&report.best, &trained_on)?;
