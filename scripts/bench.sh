@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the benchmarks: criterion natively (exact solver, value look-ups, leader, baselines,
 # followers), the leader's and followers' wasm benchmark in headless Chromium and the bi-level
-# trainer's wall time in the page (tests/e2e/page_lbf_bench.mjs) and several seeds at once
-# against one after another (tests/e2e/page_seeds_bench.mjs), the graph leader in the page against
-# the command line (tests/e2e/page_graph_bench.mjs), then prints
+# trainer's wall time in the page (tests/e2e/page_lbf_bench.mjs), several seeds at once
+# against one after another (tests/e2e/page_seeds_bench.mjs), the graph leader in the page
+# against the command line (tests/e2e/page_graph_bench.mjs) and how soon a first visit can use
+# the page (tests/e2e/page_load_bench.mjs) with what it downloads (scripts/sizes.sh), then prints
 # their wasm/native ratios measured in this one run. Figures go to target/bench-summary.md.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,6 +22,10 @@ cargo bench --bench followers -- --warm-up-time 1 --measurement-time 4 | tee tar
 WASM_BINDGEN_TEST_TIMEOUT=600 cargo test --release --target wasm32-unknown-unknown --test wasm_bench -- --nocapture | tee target/bench-wasm.txt
 # The bi-level trainer's wall time in the page (teaching and 6a4t with the page's defaults).
 trunk build --release --offline
+# What a first visit downloads, and the milliseconds to the first panel usable and to the
+# worker's Ready.
+scripts/sizes.sh dist | tee target/bench-sizes.txt
+node tests/e2e/page_load_bench.mjs 5 | tee target/bench-page-load.txt
 node tests/e2e/page_lbf_bench.mjs teaching 6a4t | tee target/bench-page-lbf.txt
 # Several seeds at once in the page against one after another.
 cargo build --release --quiet --bin bridge

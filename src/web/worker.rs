@@ -1,6 +1,7 @@
 //! The web worker: a thin shell around [`Service`], which holds all of the worker's logic and
-//! is tested natively. It posts `Ready` first (messages sent before a worker has started are
-//! lost), hands each decoded request to the service, and while a job runs calls
+//! is tested natively. It posts `Ready` first (requests the page sent while the wasm loaded were
+//! kept by `static/worker_loader.js`, which hands them over once this handler is installed),
+//! hands each decoded request to the service, and while a job runs calls
 //! [`Service::work`] in slices of about 40 ms, each scheduled with `setTimeout(0)`, so that a
 //! `StopTraining` message is received between two slices: a worker's messages queue behind
 //! whatever it is computing.

@@ -482,6 +482,35 @@ try {
     await ctx.close();
   });
 
+  await check('the page is usable before the worker has loaded: a Train click then is kept and trains', async () => {
+    // The worker's wasm held back 3 s, as on a slow network; the panel shows without it.
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    await ctx.addInitScript(() => localStorage.setItem('bridge-lab-guide-closed', '1'));
+    await ctx.route('**/worker_bg.wasm', async (route) => {
+      await new Promise((r) => setTimeout(r, 3000));
+      await route.continue();
+    });
+    const p = await ctx.newPage();
+    await p.goto(`${server.base}?agents=6&episodes=5`);
+    const id = (x) => p.locator(`[data-testid="${x}"]`);
+    await id('train-start').click();
+    assert.match(await id('worker-status').textContent(), /starting/);
+    await id('train-status').filter({ hasText: 'done: finished after 5 episodes' }).waitFor({ timeout: 120_000 });
+    await ctx.close();
+  });
+
+  await check('a worker whose wasm cannot be fetched is reported as crashed, with the reason', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    await ctx.addInitScript(() => localStorage.setItem('bridge-lab-guide-closed', '1'));
+    await ctx.route('**/worker_bg.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    const p = await ctx.newPage();
+    await p.goto(server.base);
+    const id = (x) => p.locator(`[data-testid="${x}"]`);
+    await id('worker-status').filter({ hasText: 'crashed' }).waitFor({ timeout: 30_000 });
+    assert.match(await id('error').textContent(), /the worker crashed \(.*404.*\); press "Restart the worker"/);
+    await ctx.close();
+  });
+
   await check('the console has no errors', async () => {
     assert.deepEqual(consoleErrors, []);
   });

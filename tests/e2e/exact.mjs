@@ -215,7 +215,7 @@ try {
     await byId('train-status').filter({ hasText: 'done' }).waitFor({ timeout: 30_000 });
     const status = await byId('train-status').textContent();
     assert.match(status, /done: stopped after \d+ episodes/);
-    assert.match(await byId('leader-info').textContent(), /trained here — network for 8 agents/);
+    assert.match(await byId('leader-info').textContent(), /trained here — the paper's network for up to 8 agents/);
   });
 
   await check('a full training run ends with done', async () => {
