@@ -18,7 +18,8 @@ use crate::page::uploads::UploadKind;
 /// Where the worker is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WorkerState {
-    /// Loading; requests would be lost.
+    /// Loading its wasm; requests sent meanwhile wait in our worker loader
+    /// (`static/worker_loader.js`) until the worker is ready.
     Starting,
     /// Ready for a request.
     Idle,
@@ -266,8 +267,12 @@ impl AppState {
         // A worker that owes an answer and stays silent may hang: say so and offer a restart.
         let _ = set_interval_with_handle(
             move || {
+                // A worker still loading owes nothing yet, however slow the network: its
+                // requests wait for it.
+                let loading = state.worker_state.get_untracked() == WorkerState::Starting;
                 let owes = (state.training.get_untracked() || state.lbf_training.get_untracked())
                     && !state.paused.get_untracked()
+                    && !loading
                     || state.worker_state.get_untracked() == WorkerState::Busy;
                 if owes && now_ms() - state.last_heard.get_value() > SILENCE_MS {
                     state.worker_state.set(WorkerState::Unresponsive);
