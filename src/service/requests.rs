@@ -133,6 +133,40 @@ fn viewer_step(plain: &PlainNetwork, f: &Instance, cs: &CoalitionStructure) -> V
     }
 }
 
+/// What the viewer says when a rollout's merge names an agent its structure does not hold.
+const UNKNOWN_AGENT: &str = "a merge named an unknown agent";
+
+/// The viewer's states along a rollout's `steps` from `start`: each state as `view` describes
+/// it, with the action taken from it, then the final one; `merge` applies a merge of the
+/// coalitions holding two agents. Shared by the paper's leader and the graph leader, whose
+/// states differ (a structure, a merge state) but whose replay does not.
+fn viewer_steps<S>(
+    steps: &[Step],
+    mut state: S,
+    mut view: impl FnMut(&S) -> ViewerStep,
+    mut merge: impl FnMut(&mut S, usize, usize) -> Result<(), String>,
+) -> Result<Vec<ViewerStep>, String> {
+    let mut out = Vec::with_capacity(steps.len() + 1);
+    for step in steps {
+        let mut shown = view(&state);
+        if let Step::Merge {
+            merge: [a, b],
+            reward,
+            ..
+        } = step
+        {
+            shown.chosen = Some((a.clone(), b.clone()));
+            shown.reward = *reward;
+            merge(&mut state, a[0], b[0])?;
+        }
+        out.push(shown);
+    }
+    let mut last = view(&state);
+    last.last = true;
+    out.push(last);
+    Ok(out)
+}
+
 /// The leader's greedy rollout on an instance, every state with its best candidates, and the
 /// solution file `bridge solve --algo bridge` writes for it.
 pub fn infer(
@@ -153,33 +187,16 @@ pub fn infer(
     let mut solution = Solution::new(Algorithm::Bridge.name(), &rollout.structure, &instance);
     solution.seconds = (clock.now_ms() - start) / 1000.0;
     solution.steps = Some(rollout.steps.clone());
-    let mut cs = CoalitionStructure::singletons(instance.agents());
-    let mut steps = Vec::new();
-    for step in &rollout.steps {
-        let mut view = viewer_step(plain, &instance, &cs);
-        if let Step::Merge {
-            merge: [a, b],
-            reward,
-            ..
-        } = step
-        {
-            view.chosen = Some((a.clone(), b.clone()));
-            view.reward = *reward;
-            let i = cs
-                .coalition_of(a[0])
-                .ok_or("a merge named an unknown agent")?;
-            let j = cs
-                .coalition_of(b[0])
-                .ok_or("a merge named an unknown agent")?;
-            steps.push(view);
-            cs.merge(i, j).map_err(|e| e.to_string())?;
-        } else {
-            steps.push(view);
-        }
-    }
-    let mut last = viewer_step(plain, &instance, &cs);
-    last.last = true;
-    steps.push(last);
+    let steps = viewer_steps(
+        &rollout.steps,
+        CoalitionStructure::singletons(instance.agents()),
+        |cs| viewer_step(plain, &instance, cs),
+        |cs, a, b| {
+            let i = cs.coalition_of(a).ok_or(UNKNOWN_AGENT)?;
+            let j = cs.coalition_of(b).ok_or(UNKNOWN_AGENT)?;
+            cs.merge(i, j).map_err(|e| e.to_string())
+        },
+    )?;
     Ok(RolloutReport {
         agents: instance.agents(),
         described,
@@ -251,34 +268,22 @@ pub fn infer_graph(
     let mut solution = Solution::new(Algorithm::Bridge.name(), &rollout.structure, &instance);
     solution.seconds = (clock.now_ms() - start) / 1000.0;
     solution.steps = Some(rollout.steps.clone());
-    let mut state = net.start(&instance, Horizon::Full);
     let mut ws = Workspace::default();
-    let mut steps = Vec::new();
-    for step in &rollout.steps {
-        let mut view = graph_viewer_step(net, &state, &mut ws);
-        if let Step::Merge {
-            merge: [a, b],
-            reward,
-            ..
-        } = step
-        {
-            view.chosen = Some((a.clone(), b.clone()));
-            view.reward = *reward;
+    let steps = viewer_steps(
+        &rollout.steps,
+        net.start(&instance, Horizon::Full),
+        |state| graph_viewer_step(net, state, &mut ws),
+        |state, a, b| {
             let slot = |agent: usize| {
                 (0..state.len())
                     .find(|&k| state.coalition(k).contains(agent))
-                    .ok_or("a merge named an unknown agent")
+                    .ok_or(UNKNOWN_AGENT)
             };
-            let (i, j) = (slot(a[0])?, slot(b[0])?);
-            steps.push(view);
+            let (i, j) = (slot(a)?, slot(b)?);
             state.merge(i.min(j), i.max(j), &instance);
-        } else {
-            steps.push(view);
-        }
-    }
-    let mut last = graph_viewer_step(net, &state, &mut ws);
-    last.last = true;
-    steps.push(last);
+            Ok(())
+        },
+    )?;
     let kept = match searched.found {
         Found::Greedy => "the network's own greedy rollout",
         Found::Clink => "C-Link's rollout, which beat the network's greedy one here",
