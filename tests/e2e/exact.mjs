@@ -6,31 +6,11 @@
 // Run by scripts/test.sh after `trunk build` and `cargo build --release`. Writes screenshots
 // to target/e2e/ as artifacts.
 
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const dist = process.env.DIST_DIR ?? join(root, 'dist');
-const bridge = process.env.BRIDGE_BIN ?? join(root, 'target', 'release', 'bridge');
-const artifacts = join(root, 'target', 'e2e');
-mkdirSync(artifacts, { recursive: true });
-
-/** A free TCP port on 127.0.0.1. */
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
+import { artifacts, bridge, checks, launch, openPage, root, serve } from './harness.mjs';
 
 /** `bridge solve --algo exact` on the given arguments: the solution object. */
 function cliSolve(args) {
@@ -46,42 +26,14 @@ function cliValueText(args) {
   return m[1];
 }
 
-const port = await freePort();
-const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port), '--directory', dist], {
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
+const server = await serve();
+const base = server.base;
 let browser;
-const failures = [];
-async function check(name, body) {
-  try {
-    await body();
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failures.push(name);
-    console.log(`FAIL ${name}\n${e.stack ?? e}`);
-  }
-}
+const { check, finish } = checks();
 
 try {
-  // Wait for the server.
-  const base = `http://127.0.0.1:${port}/`;
-  for (let i = 0; ; i++) {
-    try {
-      const r = await fetch(base);
-      if (r.ok) break;
-    } catch {}
-    if (i > 100) throw new Error('the static server did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launch();
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
   const foreign = [];
   context.on('request', (req) => {
     const url = new URL(req.url());
@@ -89,15 +41,8 @@ try {
       foreign.push(req.url());
     }
   });
-  const consoleErrors = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
-
-  await page.goto(base);
-  const byId = (id) => page.locator(`[data-testid="${id}"]`);
-  await byId('worker-status').filter({ hasText: 'ready' }).waitFor({ timeout: 30_000 });
-  // The tests type into the advanced settings too.
-  await byId('advanced').evaluate((d) => { d.open = true; });
+  // A first visit (the guided run shows); the tests type into the advanced settings too.
+  const { page, byId, consoleErrors } = await openPage(context, base, { guide: true });
 
   async function solveInPage() {
     await byId('exact-run').click();
@@ -432,11 +377,7 @@ try {
   });
 } finally {
   await browser?.close();
-  server.kill();
+  server.close();
 }
 
-if (failures.length) {
-  console.log(`\n${failures.length} end-to-end check(s) failed; screenshots in ${artifacts}`);
-  process.exit(1);
-}
-console.log(`\nall end-to-end checks passed; screenshots in ${artifacts}`);
+finish();
