@@ -83,27 +83,7 @@ fn bad_specs_give_messages_not_panics() {
 #[wasm_bindgen_test]
 fn the_setup_survives_the_url_as_the_browser_reads_it() {
     use bridge_lab::page::setup::Setup;
-    let defaults = Setup {
-        dist: "modified_normal".into(),
-        params: vec![("scale".into(), "10".into()), ("p".into(), "0.2".into())],
-        agents: "10".into(),
-        seed: "1".into(),
-        episodes: "300".into(),
-        network: None,
-        hidden: "128,128".into(),
-        scorer: "lookahead".into(),
-        epsilon_decay: "1000".into(),
-        learning_rate: "0.0003".into(),
-        target_sync: "20".into(),
-        updates_per_step: "2".into(),
-        return_mix: "0.25".into(),
-        double_dqn: true,
-        return_bound: true,
-        leader: "paper".into(),
-        graph_sizes: "10..60".into(),
-        graph_dists: "all".into(),
-        lbf: bridge_lab::page::lbf_setup::LbfForm::default(),
-    };
+    let defaults = Setup::example();
     let setup = Setup {
         agents: "12".into(),
         seed: "18446744073709551615".into(),

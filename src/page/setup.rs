@@ -59,6 +59,34 @@ const TEXT_KEYS: [&str; 13] = [
 ];
 
 impl Setup {
+    /// A set-up with the values the page's form starts with (`web::state` holds those), the one
+    /// fixture of the tests that read and write queries: the unit tests here and the wasm tests
+    /// in `tests/web.rs`, which cannot see a `#[cfg(test)]` item.
+    #[doc(hidden)]
+    pub fn example() -> Setup {
+        Setup {
+            dist: "modified_normal".into(),
+            params: vec![("scale".into(), "10".into()), ("p".into(), "0.2".into())],
+            agents: "10".into(),
+            seed: "1".into(),
+            episodes: "300".into(),
+            network: None,
+            hidden: "128,128".into(),
+            scorer: "lookahead".into(),
+            epsilon_decay: "1000".into(),
+            learning_rate: "0.0003".into(),
+            target_sync: "20".into(),
+            updates_per_step: "2".into(),
+            return_mix: "0.25".into(),
+            double_dqn: true,
+            return_bound: true,
+            leader: "paper".into(),
+            graph_sizes: "10..60".into(),
+            graph_dists: "all".into(),
+            lbf: LbfForm::default(),
+        }
+    }
+
     /// The text field named `key` in the query.
     fn text_mut(&mut self, key: &str) -> Option<&mut String> {
         Some(match key {
@@ -197,40 +225,16 @@ pub fn decode(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn defaults() -> Setup {
-        Setup {
-            dist: "modified_normal".into(),
-            params: vec![("scale".into(), "10".into()), ("p".into(), "0.2".into())],
-            agents: "10".into(),
-            seed: "1".into(),
-            episodes: "300".into(),
-            network: None,
-            hidden: "128,128".into(),
-            scorer: "lookahead".into(),
-            epsilon_decay: "1000".into(),
-            learning_rate: "0.0003".into(),
-            target_sync: "20".into(),
-            updates_per_step: "2".into(),
-            return_mix: "0.25".into(),
-            double_dqn: true,
-            return_bound: true,
-            leader: "paper".into(),
-            graph_sizes: "10..60".into(),
-            graph_dists: "all".into(),
-            lbf: LbfForm::default(),
-        }
-    }
-
     fn params_of(dist: &str) -> Vec<(String, String)> {
         match dist {
             "agent_based" => vec![("power".into(), "10".into())],
-            _ => defaults().params,
+            _ => Setup::example().params,
         }
     }
 
     #[test]
     fn a_setup_survives_its_query() {
-        let mut s = defaults();
+        let mut s = Setup::example();
         s.agents = "12".into();
         s.seed = "18446744073709551615".into();
         s.hidden = "64, 32 & more=ε ü%".into();
@@ -247,25 +251,36 @@ mod tests {
             "{query}"
         );
         assert_eq!(
-            Setup::from_query(&format!("?{query}"), &defaults(), params_of),
+            Setup::from_query(&format!("?{query}"), &Setup::example(), params_of),
             s
         );
     }
 
     #[test]
     fn a_short_query_keeps_the_defaults_for_the_rest() {
-        let s = Setup::from_query("?agents=12&unknown=1&p.nothing=3", &defaults(), params_of);
+        let s = Setup::from_query(
+            "?agents=12&unknown=1&p.nothing=3",
+            &Setup::example(),
+            params_of,
+        );
         assert_eq!(
             s,
             Setup {
                 agents: "12".into(),
-                ..defaults()
+                ..Setup::example()
             }
         );
-        let s = Setup::from_query("dist=agent_based&p.power=7&lr=2.5", &defaults(), params_of);
+        let s = Setup::from_query(
+            "dist=agent_based&p.power=7&lr=2.5",
+            &Setup::example(),
+            params_of,
+        );
         assert_eq!(s.params, vec![("power".to_string(), "7".to_string())]);
         assert_eq!(s.learning_rate, "2.5");
-        assert_eq!(Setup::from_query("", &defaults(), params_of), defaults());
+        assert_eq!(
+            Setup::from_query("", &Setup::example(), params_of),
+            Setup::example()
+        );
     }
 
     #[test]

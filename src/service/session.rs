@@ -89,6 +89,31 @@ impl Service {
         }
     }
 
+    /// Starts the job `start` makes from the leader held, unless one is already going: one job
+    /// at a time, whichever request starts it. `refused` turns a refusal or `start`'s error into
+    /// the request's own answer (`Trained` or `LbfTrained`), so the page hears it where it waits
+    /// for that run's end.
+    fn start_job(
+        &mut self,
+        start: impl FnOnce(Option<&Leader>) -> Result<Job, String>,
+        refused: fn(String) -> FromWorker,
+    ) -> Vec<FromWorker> {
+        if self.job.is_some() {
+            return vec![refused(
+                "a training run is already going; stop it first".into(),
+            )];
+        }
+        match start(self.leader.as_ref()) {
+            Ok(job) => {
+                self.job = Some(job);
+                self.stop_requested = false;
+                self.paused_since = None;
+                Vec::new()
+            }
+            Err(e) => vec![refused(e)],
+        }
+    }
+
     /// Answers `request`. Short requests are answered here; `Train` starts a job and answers
     /// nothing until [`Service::work`] runs it; `StopTraining` ends the job at the start of the
     /// next slice, keeping the leader trained so far.
@@ -97,54 +122,24 @@ impl Service {
             ToWorker::SolveExact { instance } => {
                 vec![FromWorker::Solved(solve_exact(&instance, clock))]
             }
-            ToWorker::Train(spec) => {
-                if self.job.is_some() {
-                    return vec![FromWorker::Trained(Err(
-                        "a training run is already going; stop it first".into(),
-                    ))];
-                }
-                match TrainingJob::start(spec, self.leader.as_ref(), clock.now_ms()) {
-                    Ok(job) => {
-                        self.job = Some(Job::Leader(Box::new(job)));
-                        self.stop_requested = false;
-                        self.paused_since = None;
-                        Vec::new()
-                    }
-                    Err(e) => vec![FromWorker::Trained(Err(e))],
-                }
-            }
-            ToWorker::TrainGraph(spec) => {
-                if self.job.is_some() {
-                    return vec![FromWorker::Trained(Err(
-                        "a training run is already going; stop it first".into(),
-                    ))];
-                }
-                match GraphJob::start(spec, self.leader.as_ref(), clock.now_ms()) {
-                    Ok(job) => {
-                        self.job = Some(Job::Graph(Box::new(job)));
-                        self.stop_requested = false;
-                        self.paused_since = None;
-                        Vec::new()
-                    }
-                    Err(e) => vec![FromWorker::Trained(Err(e))],
-                }
-            }
-            ToWorker::LbfTrain(spec) => {
-                if self.job.is_some() {
-                    return vec![FromWorker::LbfTrained(Err(
-                        "a training run is already going; stop it first".into(),
-                    ))];
-                }
-                match LbfJob::start(spec, clock.now_ms()) {
-                    Ok(job) => {
-                        self.job = Some(Job::Lbf(Box::new(job)));
-                        self.stop_requested = false;
-                        self.paused_since = None;
-                        Vec::new()
-                    }
-                    Err(e) => vec![FromWorker::LbfTrained(Err(e))],
-                }
-            }
+            ToWorker::Train(spec) => self.start_job(
+                |leader| {
+                    TrainingJob::start(spec, leader, clock.now_ms())
+                        .map(|job| Job::Leader(Box::new(job)))
+                },
+                |e| FromWorker::Trained(Err(e)),
+            ),
+            ToWorker::TrainGraph(spec) => self.start_job(
+                |leader| {
+                    GraphJob::start(spec, leader, clock.now_ms())
+                        .map(|job| Job::Graph(Box::new(job)))
+                },
+                |e| FromWorker::Trained(Err(e)),
+            ),
+            ToWorker::LbfTrain(spec) => self.start_job(
+                |_| LbfJob::start(spec, clock.now_ms()).map(|job| Job::Lbf(Box::new(job))),
+                |e| FromWorker::LbfTrained(Err(e)),
+            ),
             ToWorker::StopTraining => {
                 // A paused run is resumed so that its next slice can end it, and the page told
                 // so (it shows the run going on to its end, not paused).

@@ -2,7 +2,8 @@
 //! `aria-invalid` and described by the message while the error shown is about it. Number fields
 //! are text inputs (`inputmode` brings up the right keyboard): a `type="number"` input hands
 //! the page an empty value while `2.` or `-` is being typed, and writing that back garbled the
-//! text (`2.5` became `52`). And a labelled checkbox, [`Switch`].
+//! text (`2.5` became `52`). A drop-down list, [`Select`], is marked and described the same
+//! way. And a labelled checkbox, [`Switch`].
 
 use leptos::prelude::*;
 
@@ -65,6 +66,37 @@ pub fn Field(
                 }
             />
             <FieldError state field=t3 />
+        </label>
+    }
+}
+
+/// A labelled drop-down list bound to `value`, its `<option>`s the children, with its complaint
+/// beside it as [`Field`] has: a list whose choice is refused is marked and described as a
+/// text field is.
+#[component]
+pub fn Select(
+    state: AppState,
+    #[prop(into)] label: String,
+    /// The list's `data-testid`, also the key of its complaints.
+    testid: &'static str,
+    value: RwSignal<String>,
+    /// The hover text: what the setting means.
+    #[prop(optional, into)]
+    title: Option<String>,
+    children: Children,
+) -> impl IntoView {
+    let error_id = format!("{testid}-error");
+    view! {
+        <label title=title>
+            {label}
+            <select data-testid=testid data-field=testid
+                aria-invalid=move || state.invalid(testid)
+                aria-describedby=move || state.error_at(testid).map(|_| error_id.clone())
+                prop:value=move || value.get()
+                on:change=move |ev| value.set(event_target_value(&ev))>
+                {children()}
+            </select>
+            <FieldError state field=testid />
         </label>
     }
 }

@@ -44,6 +44,29 @@ pub(super) struct Chart<'a> {
     pub band: Option<&'a [(f64, f64, f64, f64)]>,
 }
 
+impl<'a> Chart<'a> {
+    /// A chart of one series by episode, with no best-so-far series, reference lines or band:
+    /// what every chart of a leader's training (the paper's and the graph leader's) is built
+    /// from, the ones that show more adding it.
+    fn by_episode(
+        title: &'a str,
+        y_title: &'a str,
+        points: &'a [(f64, f64)],
+        fixed: Option<(f64, f64)>,
+    ) -> Self {
+        Chart {
+            title,
+            x_title: "episode",
+            y_title,
+            points,
+            best: None,
+            fixed,
+            refs: Vec::new(),
+            band: None,
+        }
+    }
+}
+
 /// Draws `chart` into `canvas`; silently skips a canvas that is not there yet.
 pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
     let Some(backend) = canvas.and_then(CanvasBackend::with_canvas_object) else {
@@ -180,43 +203,32 @@ fn draw_graph_chart(canvas: Option<web_sys::HtmlCanvasElement>, k: usize, h: &[G
             })
             .collect()
     };
-    let chart = |title, y_title, points, fixed| Chart {
-        title,
-        x_title: "episode",
-        y_title,
-        points,
-        best: None,
-        fixed,
-        refs: Vec::new(),
-        band: None,
-    };
     match k {
         0 => {
             let points = episodes(|_, r, _| Some(r));
             // Each episode's instance has its own reward scale: returns are in its units.
             let title = "episode return / reward scale";
-            draw(canvas, &chart(title, "return", &points, None));
+            draw(canvas, &Chart::by_episode(title, "return", &points, None));
         }
         1 => {
             let points = episodes(|l, _, _| l);
-            draw(canvas, &chart("loss", "loss", &points, None));
+            draw(canvas, &Chart::by_episode("loss", "loss", &points, None));
         }
         2 => {
             let points = episodes(|_, _, e| Some(e));
             let title = "ε: share of random actions";
-            draw(canvas, &chart(title, "ε", &points, Some((0.0, 1.0))));
+            draw(
+                canvas,
+                &Chart::by_episode(title, "ε", &points, Some((0.0, 1.0))),
+            );
         }
         _ => {
             let (points, best) = (validations(false), validations(true));
+            let title = "validation: v / v(C-Link), best kept (vermillion)";
             let chart = Chart {
-                title: "validation: v / v(C-Link), best kept (vermillion)",
-                x_title: "episode",
-                y_title: "ratio to C-Link",
-                points: &points,
                 best: Some(&best),
-                fixed: None,
                 refs: vec![(1.0, "C-Link", GREEN)],
-                band: None,
+                ..Chart::by_episode(title, "ratio to C-Link", &points, None)
             };
             draw(canvas, &chart);
         }
@@ -252,37 +264,23 @@ pub fn Plots(state: AppState) -> impl IntoView {
                     .filter_map(|e| f(e).map(|y| (e.episode as f64, y)))
                     .collect()
             };
-            fn plain<'a>(
-                title: &'a str,
-                y_title: &'a str,
-                points: &'a [(f64, f64)],
-                fixed: Option<(f64, f64)>,
-            ) -> Chart<'a> {
-                Chart {
-                    title,
-                    x_title: "episode",
-                    y_title,
-                    points,
-                    best: None,
-                    fixed,
-                    refs: Vec::new(),
-                    band: None,
-                }
-            }
             match k {
                 0 => {
                     let points = series(|e| Some(e.reward));
-                    let chart = plain("episode reward", "reward", &points, None);
+                    let chart = Chart::by_episode("episode reward", "reward", &points, None);
                     draw(reward.get_untracked(), &chart);
                 }
                 1 => {
                     let points = series(|e| e.loss);
-                    draw(loss.get_untracked(), &plain("loss", "loss", &points, None));
+                    draw(
+                        loss.get_untracked(),
+                        &Chart::by_episode("loss", "loss", &points, None),
+                    );
                 }
                 2 => {
                     let points = series(|e| Some(e.epsilon));
                     let title = "ε: share of random actions";
-                    let chart = plain(title, "ε", &points, Some((0.0, 1.0)));
+                    let chart = Chart::by_episode(title, "ε", &points, Some((0.0, 1.0)));
                     draw(epsilon.get_untracked(), &chart);
                 }
                 _ => {
@@ -315,14 +313,10 @@ pub fn Plots(state: AppState) -> impl IntoView {
                         singletons.map(|y| (y, "all singletons", GREEN)),
                     ];
                     let chart = Chart {
-                        title: &title,
-                        x_title: "episode",
-                        y_title: "v(CS)",
-                        points: &points,
                         best: Some(&best),
-                        fixed: None,
                         refs: refs.into_iter().flatten().collect(),
                         band: Some(&band),
+                        ..Chart::by_episode(&title, "v(CS)", &points, None)
                     };
                     draw(value.get_untracked(), &chart);
                 }

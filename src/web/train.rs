@@ -8,7 +8,7 @@ use web_sys::HtmlInputElement;
 use crate::leader::network::Scorer;
 use crate::leader::DqnParams;
 
-use super::field::{Field, FieldError, Switch};
+use super::field::{Field, FieldError, Select, Switch};
 use super::protocol::{GraphTrainSpec, InstanceSpec, ToWorker, TrainSpec};
 use super::state::{count_at, decimal_at, AppState, FormError};
 use crate::leader::graph::GraphEvent;
@@ -527,18 +527,11 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
             <Progress state />
             {move || slow_hint(&state).map(|hint| view! { <p class="note warn" data-testid="slow-hint">{hint}</p> })}
             <div class="row">
-                <label title="The paper's network reads the structure as an M×M matrix, so it is tied to one size M; the graph network (ours, not the paper's) reads the merges' values and runs on any number of agents.">
-                    "Leader network"
-                    <select data-testid="network-select" data-field="network-select"
-                        aria-invalid=move || state.invalid("network-select")
-                        aria-describedby=move || state.error_at("network-select").map(|_| "network-select-error")
-                        prop:value=move || state.leader_network.get()
-                        on:change=move |ev| state.leader_network.set(event_target_value(&ev))>
-                        <option value="paper">"the paper's (an M×M matrix in: one size)"</option>
-                        <option value="graph">"size-independent graph network (ours: any size)"</option>
-                    </select>
-                    <FieldError state field="network-select" />
-                </label>
+                <Select state label="Leader network" testid="network-select" value=state.leader_network
+                    title="The paper's network reads the structure as an M×M matrix, so it is tied to one size M; the graph network (ours, not the paper's) reads the merges' values and runs on any number of agents.">
+                    <option value="paper">"the paper's (an M×M matrix in: one size)"</option>
+                    <option value="graph">"size-independent graph network (ours: any size)"</option>
+                </Select>
                 <Field state label="Episodes" testid="episodes-input" value=state.episodes inputmode="numeric"
                     title="How many episodes to train: each starts from all singletons and merges until the leader stops." />
             </div>
@@ -552,18 +545,11 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                 <div class="row">
                     <Field state label="Training sizes (agents)" testid="graph-sizes-input" value=state.graph_sizes inputmode="text"
                         title="The smallest and largest number of agents of the training instances, e.g. 10..60." />
-                    <label title="Which value distributions the training instances come from.">
-                        "Training distributions"
-                        <select data-testid="graph-dists-select" data-field="graph-dists-select"
-                            aria-invalid=move || state.invalid("graph-dists-select")
-                            aria-describedby=move || state.error_at("graph-dists-select").map(|_| "graph-dists-select-error")
-                            prop:value=move || state.graph_dists.get()
-                            on:change=move |ev| state.graph_dists.set(event_target_value(&ev))>
-                            <option value="all">"all six"</option>
-                            <option value="instance">"the instance's only"</option>
-                        </select>
-                        <FieldError state field="graph-dists-select" />
-                    </label>
+                    <Select state label="Training distributions" testid="graph-dists-select" value=state.graph_dists
+                        title="Which value distributions the training instances come from.">
+                        <option value="all">"all six"</option>
+                        <option value="instance">"the instance's only"</option>
+                    </Select>
                 </div>
             </Show>
             <div class="row" class:hidden=move || graph_chosen(&state)>
