@@ -143,6 +143,15 @@ pub struct LbfTrainedReport {
 /// What the page asks the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
+    /// Read an uploaded instance file as soon as it is chosen, so that a bad one is refused at
+    /// once and the form learns its number of agents; answered by
+    /// [`FromWorker::InstanceChecked`].
+    CheckInstance {
+        /// The file's name.
+        name: String,
+        /// Its text.
+        text: String,
+    },
     /// Solve the instance exactly and report the singleton structure's value beside it.
     SolveExact {
         /// The instance.
@@ -357,6 +366,14 @@ pub struct Comparison {
 pub enum FromWorker {
     /// The worker has started; messages sent before this are lost, so the page waits for it.
     Ready,
+    /// The answer to [`ToWorker::CheckInstance`]: the file's name, and its number of agents
+    /// or what is wrong with it.
+    InstanceChecked {
+        /// The file's name, so that the page can tell an answer about a file since replaced.
+        name: String,
+        /// `n`, or the reason the file cannot be read.
+        agents: Result<usize, String>,
+    },
     /// The answer to [`ToWorker::SolveExact`].
     Solved(Result<ExactReport, String>),
     /// Progress of a training run.

@@ -302,6 +302,16 @@ pub fn infer_graph(
     })
 }
 
+/// The seed of the randomised algorithms (GRASP, CSG-UCT, SALDAE, random), as `bridge solve`
+/// chooses it: the instance's seed, or 0 for an instance file (which has none); so the page's
+/// comparison gives each algorithm the command line's structure.
+fn algorithm_seed(spec: &InstanceSpec) -> u64 {
+    match spec {
+        InstanceSpec::Generated { seed, .. } => *seed,
+        InstanceSpec::File { .. } => 0,
+    }
+}
+
 /// Every algorithm the page can run on the instance, best first; BRIDGE when a leader that
 /// takes the instance is held (the paper's network of size `M ≥ n`, or the graph leader; at
 /// most one of `plain` and `graph` is given).
@@ -322,7 +332,7 @@ pub fn compare(
             continue;
         }
         let options = SolveOptions {
-            seed: 0,
+            seed: algorithm_seed(spec),
             leader: plain,
             graph,
             ..Default::default()

@@ -9,8 +9,8 @@ use crate::leader::{weights, PlainNetwork, QNetwork};
 
 use super::graph_training::GraphJob;
 use super::lbf_training::LbfJob;
-use super::protocol::{FromWorker, LeaderSummary, ToWorker};
-use super::requests::{compare, infer, infer_graph, lbf_replay, solve_exact};
+use super::protocol::{FromWorker, InstanceSpec, LeaderSummary, ToWorker};
+use super::requests::{build_instance, compare, infer, infer_graph, lbf_replay, solve_exact};
 use super::training::{Ending, TrainingJob};
 
 /// Milliseconds since some fixed moment: `performance.now()` in the worker, `Instant` natively,
@@ -119,6 +119,17 @@ impl Service {
     /// next slice, keeping the leader trained so far.
     pub fn handle(&mut self, request: ToWorker, clock: &dyn Clock) -> Vec<FromWorker> {
         match request {
+            ToWorker::CheckInstance { name, text } => {
+                let spec = InstanceSpec::File {
+                    name: name.clone(),
+                    text,
+                };
+                vec![FromWorker::InstanceChecked {
+                    name,
+                    agents: build_instance(&spec)
+                        .map(|(f, _)| crate::core::CharacteristicFunction::agents(&f)),
+                }]
+            }
             ToWorker::SolveExact { instance } => {
                 vec![FromWorker::Solved(solve_exact(&instance, clock))]
             }
@@ -360,7 +371,7 @@ fn summarise(leader: &Leader) -> Result<LeaderSummary, String> {
 mod tests {
     use super::*;
     use crate::leader::DqnParams;
-    use crate::service::protocol::{InstanceSpec, TrainSpec};
+    use crate::service::protocol::TrainSpec;
     use crate::service::Ticks;
 
     fn instance() -> InstanceSpec {
@@ -717,6 +728,73 @@ mod tests {
             }
         }
         (through_the_wire(answers), pauses)
+    }
+
+    #[test]
+    fn an_instance_file_is_checked_when_chosen() {
+        let mut service = Service::new();
+        let check = |service: &mut Service, text: &str| {
+            service.handle(
+                ToWorker::CheckInstance {
+                    name: "i.json".into(),
+                    text: text.into(),
+                },
+                &Ticks::default(),
+            )
+        };
+        assert_eq!(
+            check(&mut service, r#"{"n": 2, "values": [0, 1, 2, 5]}"#),
+            vec![FromWorker::InstanceChecked {
+                name: "i.json".into(),
+                agents: Ok(2),
+            }]
+        );
+        let answers = check(&mut service, r#"{"n": 2, "values": [0, 1, 2]}"#);
+        let [FromWorker::InstanceChecked {
+            agents: Err(message),
+            ..
+        }] = answers.as_slice()
+        else {
+            panic!("{answers:?}");
+        };
+        assert!(
+            message.starts_with("i.json: values: expected 2^2 = 4 numbers"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn the_comparison_seeds_randomised_algorithms_as_bridge_solve_does() {
+        use crate::algorithms::{Algorithm, SolveOptions};
+        let spec = InstanceSpec::Generated {
+            distribution: "combined".into(),
+            params: vec![],
+            agents: 12,
+            seed: 5,
+        };
+        let answers = Service::new().handle(
+            ToWorker::Compare {
+                instance: spec.clone(),
+            },
+            &Ticks::default(),
+        );
+        let [FromWorker::Compared(Ok(compared))] = answers.as_slice() else {
+            panic!("{answers:?}");
+        };
+        let (f, _) = crate::service::build_instance(&spec).expect("valid");
+        for name in ["grasp", "random", "uct", "saldae"] {
+            let options = SolveOptions {
+                seed: 5,
+                ..Default::default()
+            };
+            let want = Algorithm::from_name(name)
+                .expect("known")
+                .solve(&f, &options)
+                .expect("solves")
+                .value;
+            let got = compared.results.iter().find(|r| r.algorithm == name);
+            assert_eq!(got.map(|r| r.value), Some(want), "{name}");
+        }
     }
 
     #[test]

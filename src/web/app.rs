@@ -5,7 +5,6 @@
 
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::HtmlInputElement;
 
 use super::compare::ComparePanel;
 use super::examples::Examples;
@@ -182,9 +181,17 @@ fn ShareLink(state: AppState) -> impl IntoView {
         let Some(promise) = promise.and_then(|p| p.dyn_into::<js_sys::Promise>().ok()) else {
             return said.set("select the link and copy it".into());
         };
+        // The URL holds the form, never a file's content: say so when a file is in use.
+        let copied = match state.upload.get_untracked() {
+            Some(upload) => format!(
+                "link copied; it holds the form's set-up, not {}: send the file with it",
+                upload.name
+            ),
+            None => "link copied".to_string(),
+        };
         wasm_bindgen_futures::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(promise).await {
-                Ok(_) => said.set("link copied".into()),
+                Ok(_) => said.set(copied),
                 Err(_) => said.set("the browser refused: select the link and copy it".into()),
             }
         });
@@ -230,7 +237,18 @@ fn InstancePanel(state: AppState) -> impl IntoView {
             "instance-upload",
             move |name, text| {
                 state.error.set(None);
-                state.upload.set(Some(Upload { name, text }));
+                state.send(
+                    &ToWorker::CheckInstance {
+                        name: name.clone(),
+                        text: text.clone(),
+                    },
+                    false,
+                );
+                state.upload.set(Some(Upload {
+                    name,
+                    text,
+                    agents: None,
+                }));
             },
         );
         if !chosen {
@@ -240,14 +258,7 @@ fn InstancePanel(state: AppState) -> impl IntoView {
 
     let clear_upload = move |_| {
         state.upload.set(None);
-        if let Some(input) = document()
-            .query_selector("[data-testid=instance-upload]")
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
-        {
-            input.set_value("");
-        }
+        super::state::clear_file_input("instance-upload");
     };
     let uploaded = move || state.upload.get().is_some();
 
@@ -328,11 +339,16 @@ fn InstancePanel(state: AppState) -> impl IntoView {
             <div class="row">
                 <label>
                     {format!("…or upload an instance (JSON or ODP-IP text, {})", UploadKind::Instance.limit_text())}
-                    <input data-testid="instance-upload" data-field="instance-upload" type="file" accept=".json,.txt,text/plain,application/json" on:change=on_upload />
+                    <input data-testid="instance-upload" data-field="instance-upload" type="file" accept=".json,.txt,text/plain,application/json" on:change=on_upload
+                        aria-invalid=move || state.invalid("instance-upload")
+                        aria-describedby=move || state.error_at("instance-upload").map(|_| "instance-upload-error") />
                     <FieldError state field="instance-upload" />
                 </label>
                 <Show when=uploaded>
-                    <span class="upload-name">{move || state.upload.get().map(|u| u.name).unwrap_or_default()}</span>
+                    <span class="upload-name">{move || state.upload.get().map(|u| match u.agents {
+                        Some(n) => format!("{} ({n} agents)", u.name),
+                        None => u.name,
+                    }).unwrap_or_default()}</span>
                     <button class="secondary" on:click=clear_upload>"Use the distribution instead"</button>
                 </Show>
             </div>

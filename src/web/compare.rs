@@ -71,7 +71,8 @@ fn limits_note() -> String {
         })
         .collect();
     format!(
-        "bridge appears once a leader is trained or uploaded; {}.",
+        "bridge appears once a leader that takes the instance is trained or uploaded (the \
+         paper's network of a size at least the number of agents, or the graph network); {}.",
         limits.join(", ")
     )
 }

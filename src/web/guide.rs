@@ -26,7 +26,7 @@ struct Step {
     done: fn(&AppState) -> bool,
 }
 
-const STEPS: [Step; 5] = [
+const STEPS: [Step; 6] = [
     Step {
         title: "An instance and its optimum",
         text: "Ten agents, and a value for every group (coalition) of them, drawn from a \
@@ -70,11 +70,19 @@ const STEPS: [Step; 5] = [
         title: "The lower level: followers on a grid",
         text: "In BRIDGE the values are not given: followers learn to gather apples on a grid \
                inside the coalitions the leader forms, and a coalition is worth what its members \
-               collect. Train BRIDGE on the small teaching grid (about 15 s), then play the \
-               trained followers' episode.",
+               collect. Train BRIDGE on the small teaching grid (about 15 s).",
         control: "lbf-train-start",
         action: "Train BRIDGE on the grid",
         done: |s| s.lbf_result.with(Option::is_some),
+    },
+    Step {
+        title: "The followers play",
+        text: "The trained followers play one episode on the grid, each coloured by the \
+               coalition the leader put it in: players walk to the apples, and an apple is \
+               loaded when the players beside it, loading together, have levels enough.",
+        control: "lbf-episode-play",
+        action: "Play the followers' episode",
+        done: |s| s.lbf_coalitions.with(Option::is_some),
     },
 ];
 
@@ -95,7 +103,11 @@ fn press(testid: &str) {
         return;
     };
     if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
-        element.scroll_into_view();
+        // Only as far as needed: a control already on screen stays where it is, and with it
+        // what it shows beside it (the curves beside the Train button on a projector).
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        element.scroll_into_view_with_scroll_into_view_options(&options);
         element.click();
     }
 }
@@ -143,9 +155,46 @@ pub fn Guide(state: AppState, open: GuideOpen) -> impl IntoView {
             let _ = s.set_item(CLOSED_KEY, "1");
         }
     };
+    // "Show me" scrolls to the step's control, often far from the guide: while the guide is
+    // out of view, a small bar at the bottom of the screen carries its next step.
+    let section = NodeRef::<leptos::html::Section>::new();
+    let out_of_view = RwSignal::new(false);
+    let measure = move || {
+        let away = section.get_untracked().is_some_and(|el| {
+            let r = el.get_bounding_client_rect();
+            let height = window()
+                .inner_height()
+                .ok()
+                .and_then(|h| h.as_f64())
+                .unwrap_or(0.0);
+            r.bottom() < 0.0 || r.top() > height
+        });
+        if away != out_of_view.get_untracked() {
+            out_of_view.set(away);
+        }
+    };
+    let _ = window_event_listener(leptos::ev::scroll, move |_| measure());
+    let _ = window_event_listener(leptos::ev::resize, move |_| measure());
+    let back_to_guide = move |_| {
+        if let Some(el) = section.get_untracked() {
+            el.scroll_into_view();
+        }
+    };
     view! {
+        <Show when=move || open.0.get() && out_of_view.get()>
+            {move || current().map(|k| view! {
+                <div class="guide-bar" data-testid="guide-bar" role="region" aria-label="the guide's next step">
+                    <span>{format!("Guide, step {} of {}: {}", k + 1, STEPS.len(), STEPS[k].title)}</span>
+                    <button data-testid="guide-bar-do" on:click=move |_| press(STEPS[k].control)
+                        disabled=move || state.training.get() || state.lbf_training.get()>
+                        {format!("Show me: {}", STEPS[k].action)}
+                    </button>
+                    <button class="secondary" on:click=back_to_guide>"↑ read it"</button>
+                </div>
+            })}
+        </Show>
         <Show when=move || open.0.get()>
-            <section class="panel guide" data-testid="guide" aria-label="guided first run">
+            <section class="panel guide" data-testid="guide" aria-label="guided first run" node_ref=section>
                 <div class="row guide-head">
                     <h2>"A first run, step by step"</h2>
                     <button class="secondary dismiss" data-testid="guide-close" aria-label="close the guide"

@@ -11,6 +11,7 @@ pub mod field;
 pub mod glossary;
 pub mod guide;
 pub mod lbf;
+pub mod player;
 pub mod plots;
 pub mod seeds;
 pub mod state;

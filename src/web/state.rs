@@ -70,6 +70,8 @@ pub struct Upload {
     pub name: String,
     /// Its text.
     pub text: String,
+    /// Its number of agents, once the worker has read it (`ToWorker::CheckInstance`).
+    pub agents: Option<usize>,
 }
 
 /// Every signal of the page (all `Copy`, so closures take the whole state).
@@ -140,6 +142,8 @@ pub struct AppState {
     pub lbf: RwSignal<Option<LbfReport>>,
     /// The grid view's position in it (0 = the initial state).
     pub lbf_step: RwSignal<usize>,
+    /// Plays the grid's episode (the followers' "play" starts it).
+    pub lbf_player: super::player::Player,
     /// The coalitions of the episode on the grid, when it is the trained followers' (players
     /// are then coloured by coalition).
     pub lbf_coalitions: RwSignal<Option<Vec<Vec<usize>>>>,
@@ -227,6 +231,7 @@ impl AppState {
             comparison: RwSignal::new(None),
             lbf: RwSignal::new(None),
             lbf_step: RwSignal::new(0),
+            lbf_player: super::player::Player::new(),
             lbf_coalitions: RwSignal::new(None),
             lbf_config: RwSignal::new(lbf_form.config),
             lbf_episodes: RwSignal::new(lbf_form.episodes),
@@ -372,7 +377,7 @@ impl AppState {
 
     /// The instance the form describes, or what is wrong with the form.
     pub fn instance_spec(&self) -> Result<InstanceSpec, FormError> {
-        if let Some(Upload { name, text }) = self.upload.get() {
+        if let Some(Upload { name, text, .. }) = self.upload.get() {
             return Ok(InstanceSpec::File { name, text });
         }
         let agents = self.agents_count()?;
@@ -385,6 +390,12 @@ impl AppState {
                     format!("parameter {name}: `{text}` is not a number"),
                 )
             })?;
+            // Checked here against the distribution's domain (as the worker will), so that
+            // the message stands beside the field and marks it.
+            let mut d = Distribution::from_name(&self.dist.get())
+                .map_err(|e| FormError::at("dist-select", e.to_string()))?;
+            d.set_param(&name, value)
+                .map_err(|e| FormError::at(&format!("param-{name}"), e.to_string()))?;
             params.push((name, value));
         }
         Ok(InstanceSpec::Generated {
@@ -589,6 +600,29 @@ fn bring_into_view(selector: String) {
     });
 }
 
+/// The last step of the episode on the grid (its number of steps: step 0 is the start).
+pub fn lbf_last_step(state: AppState) -> usize {
+    state
+        .lbf
+        .with_untracked(|r| r.as_ref().map_or(0, |r| r.replayed.steps.len()))
+}
+
+/// How long the grid shows each step while playing.
+pub const LBF_STEP_MS: u64 = 400;
+
+/// Empties the `<input type="file">` with data-testid `testid`, so that choosing the same
+/// file again is heard.
+pub fn clear_file_input(testid: &str) {
+    if let Some(input) = document()
+        .query_selector(&format!("[data-testid={testid}]"))
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    {
+        input.set_value("");
+    }
+}
+
 /// Starts the worker and routes its answers into the state.
 fn spawn_worker(state: AppState) -> Result<Rc<Worker>, String> {
     let options = WorkerOptions::new();
@@ -677,6 +711,35 @@ fn route(state: AppState, message: FromWorker) {
                 }
                 _ => {}
             });
+        }
+        FromWorker::InstanceChecked { name, agents } => {
+            // An answer about a file since replaced or dropped is old news.
+            if state
+                .upload
+                .with_untracked(|u| u.as_ref().map(|u| &u.name) != Some(&name))
+            {
+                return;
+            }
+            match agents {
+                Ok(n) => {
+                    state.upload.update(|u| {
+                        if let Some(u) = u {
+                            u.agents = Some(n);
+                        }
+                    });
+                    // The network size follows the instance, as it follows the agents field.
+                    if !state.network_by_hand.get_untracked() {
+                        state
+                            .network
+                            .set(n.clamp(2, crate::service::MAX_BROWSER_NETWORK).to_string());
+                    }
+                }
+                Err(e) => {
+                    state.upload.set(None);
+                    clear_file_input("instance-upload");
+                    state.fail_form(FormError::at("instance-upload", e));
+                }
+            }
         }
         FromWorker::Solved(result) => {
             idle();
@@ -774,9 +837,12 @@ fn route(state: AppState, message: FromWorker) {
             match result {
                 Ok(r) => {
                     state.error.set(None);
+                    state.lbf_player.stop();
                     state.lbf_step.set(0);
                     state.lbf_coalitions.set(None);
                     state.lbf.set(Some(*r));
+                    // The grid may be far below the button that asked for it.
+                    bring_into_view("[data-testid=lbf-step-next]".into());
                 }
                 Err(e) => {
                     state.lbf.set(None);

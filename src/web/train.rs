@@ -72,7 +72,11 @@ fn train_spec(state: &AppState, continue_current: bool) -> Result<TrainSpec, For
         2,
         MAX_BROWSER_NETWORK,
     )?;
-    if let InstanceSpec::Generated { agents, .. } = &instance {
+    let agents = match &instance {
+        InstanceSpec::Generated { agents, .. } => Some(*agents),
+        InstanceSpec::File { .. } => state.upload.with(|u| u.as_ref().and_then(|u| u.agents)),
+    };
+    if let Some(agents) = &agents {
         if !continue_current && *agents > max_agents {
             let message = if *agents > MAX_BROWSER_NETWORK {
                 format!(
@@ -250,7 +254,8 @@ fn Progress(state: AppState) -> impl IntoView {
         <div class="row progress-row">
             <progress data-testid="train-progress" aria-label="share of the training done"
                 max=move || done().map_or(1, |d| d.1)
-                value=move || done().map_or(0, |d| d.0)></progress>
+                // A finished run fills the bar, an early stop included.
+                value=move || done().map_or(0, |d| if running() { d.0 } else { d.1 })></progress>
             <span class="status" data-testid="train-time-left">{left}</span>
         </div>
     }
@@ -345,10 +350,19 @@ fn other_seeds(state: &AppState) -> String {
     if runs == 0 {
         return String::new();
     }
-    format!(
-        "; other seeds: {} of {runs} done",
-        state.seed_pool.finished.get()
-    )
+    let finished = state.seed_pool.finished.get();
+    let still = if finished < runs && !state.training.get() {
+        ", the others still training (Stop ends them)"
+    } else {
+        ""
+    };
+    format!("; other seeds: {finished} of {runs} done{still}")
+}
+
+/// Whether extra seeds' workers are still training (the page's own run may have ended).
+fn seeds_running(state: &AppState) -> bool {
+    let runs = state.seed_pool.runs.with(Vec::len);
+    state.seed_pool.finished.get() < runs
 }
 
 #[component]
@@ -519,7 +533,7 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                     "▶ Resume"
                 </button>
                 <button class="secondary" data-testid="train-stop" on:click=stop
-                    disabled=move || !state.training.get() && !state.lbf_training.get()>
+                    disabled=move || !state.training.get() && !state.lbf_training.get() && !seeds_running(&state)>
                     "Stop"
                 </button>
                 <span class="status" data-testid="train-status" role="status">{status}</span>

@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 
 use super::app::{coalition_label, value_view};
 use super::download::download_link;
+use super::player::Player;
 use super::protocol::{ToWorker, ViewerStep};
 use super::state::{AppState, WorkerState};
 use crate::page::{export, numbers};
@@ -190,37 +191,14 @@ pub fn Viewer(state: AppState) -> impl IntoView {
         let last = count().saturating_sub(1);
         state.step.update(|s| *s = (*s + 1).min(last));
     };
-    let playing = RwSignal::new(false);
-    let timer = StoredValue::new_local(None::<leptos::prelude::IntervalHandle>);
-    let stop_playing = move || {
-        playing.set(false);
-        timer.update_value(|t| {
-            if let Some(t) = t.take() {
-                t.clear();
-            }
-        });
-    };
+    let player = Player::new();
+    let stop_playing = move || player.stop();
     let toggle_play = move |_| {
-        if playing.get() {
-            return stop_playing();
-        }
-        if state.step.get() + 1 >= count() {
-            state.step.set(0);
-        }
-        playing.set(true);
-        let handle = set_interval_with_handle(
-            move || {
-                if state.step.get() + 1 >= count() {
-                    stop_playing();
-                } else {
-                    state.step.update(|s| *s += 1);
-                }
-            },
+        player.toggle(
+            state.step,
+            move || count().saturating_sub(1),
             std::time::Duration::from_millis(700),
-        );
-        if let Ok(h) = handle {
-            timer.set_value(Some(h));
-        }
+        )
     };
 
     // Arrow keys step, Home and End jump, while the viewer has the focus.
@@ -289,7 +267,7 @@ pub fn Viewer(state: AppState) -> impl IntoView {
             <div class="row">
                 <button class="secondary" data-testid="merge-step-back" on:click=back disabled=move || state.step.get() == 0>"◀ back"</button>
                 <button class="secondary" data-testid="merge-play" on:click=toggle_play disabled=move || count() == 0>
-                    {move || if playing.get() { "❚❚ pause" } else { "▶ play" }}
+                    {move || if player.playing() { "❚❚ pause" } else { "▶ play" }}
                 </button>
                 <button class="secondary" data-testid="merge-step-next" on:click=next
                     disabled=move || { state.step.get() + 1 >= count() }>"step ▶"</button>

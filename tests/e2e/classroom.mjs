@@ -263,9 +263,19 @@ try {
   await check('a first visit opens the guided run, which leads through one experiment to its end', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const { page: p, byId: id } = await openPage(ctx, server.base, { guide: true });
+    // "Show me" scrolls to the step's control; the guide's next step then rides in a bar at
+    // the bottom of the screen while the guide itself is out of view.
+    let barUsed = 0;
     const step = async (k, title) => {
-      await id('guide-step').filter({ hasText: `Step ${k} of 5: ${title}` }).waitFor({ timeout: 300_000 });
-      await id('guide-do').click();
+      await id('guide-step').filter({ hasText: `Step ${k} of 6: ${title}` }).waitFor({ timeout: 300_000 });
+      if (await id('guide-bar').isVisible()) {
+        assert.match(await id('guide-bar').textContent(), new RegExp(`step ${k} of 6: ${title}`));
+        await inViewport(id('guide-bar'));
+        await id('guide-bar-do').click();
+        barUsed += 1;
+      } else {
+        await id('guide-do').click();
+      }
     };
     await step(1, 'An instance and its optimum');
     await id('exact-value').waitFor({ timeout: 30_000 });
@@ -276,7 +286,10 @@ try {
     await step(4, 'Beside the classic algorithms');
     await id('compare-table').waitFor({ timeout: 60_000 });
     await step(5, 'The lower level');
+    await step(6, 'The followers play');
+    await id('lbf-step').filter({ hasText: /^step [1-9]/ }).waitFor({ timeout: 30_000 });
     await id('guide-step').filter({ hasText: 'The whole path, done.' }).waitFor({ timeout: 300_000 });
+    assert.ok(barUsed >= 2, `the guide's bar carried ${barUsed} of the steps`);
     await p.screenshot({ path: join(artifacts, 'guide-done.png'), fullPage: true });
     // Closed, it stays closed on the next visit, and the Guide button brings it back.
     await id('guide-close').click();

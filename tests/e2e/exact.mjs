@@ -41,8 +41,9 @@ try {
       foreign.push(req.url());
     }
   });
-  // A first visit (the guided run shows); the tests type into the advanced settings too.
-  const { page, byId, consoleErrors } = await openPage(context, base, { guide: true });
+  // A returning visitor (the guide closed; classroom.mjs follows it); the tests type into the
+  // advanced settings too.
+  const { page, byId, consoleErrors } = await openPage(context, base);
 
   async function solveInPage() {
     await byId('exact-run').click();
@@ -101,15 +102,27 @@ try {
     assert.equal(await solveInPage(), cliValueText(['--instance', file]));
   });
 
-  await check('a bad instance file shows a clear error naming the key', async () => {
+  await check('a bad instance file is refused as soon as it is chosen, beside the control, naming the key', async () => {
     await byId('instance-upload').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"n": 2, "values": [0, 1, 2]}') });
-    await page.locator('.upload-name').filter({ hasText: 'bad.json' }).waitFor();
-    await byId('exact-run').click();
     await byId('error').waitFor({ timeout: 30_000 });
     const text = await byId('error').textContent();
     assert.match(text, /bad\.json: values: expected 2\^2 = 4 numbers/);
+    assert.equal(await byId('instance-upload').getAttribute('aria-invalid'), 'true');
+    assert.equal(await byId('instance-upload').getAttribute('aria-describedby'), await byId('error').getAttribute('id'));
+    // The bad file is dropped: the distribution stays the instance, nothing else changes.
+    assert.equal(await page.locator('.upload-name').count(), 0);
     await page.screenshot({ path: join(artifacts, 'bad-file.png'), fullPage: true });
+  });
+
+  await check('the network size follows an uploaded instance, as it follows the agents field', async () => {
+    const n = 12;
+    const values = Array.from({ length: 2 ** n }, (_, k) => (k === 0 ? 0 : (k % 7) + 1));
+    await byId('instance-upload').setInputFiles({ name: 'twelve.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ n, values })) });
+    await page.locator('.upload-name').filter({ hasText: 'twelve.json (12 agents)' }).waitFor({ timeout: 30_000 });
+    assert.equal(await byId('network-input').inputValue(), '12');
     await page.getByText('Use the distribution instead').click();
+    await byId('agents-input').fill('10');
+    assert.equal(await byId('network-input').inputValue(), '10');
   });
 
   await check('distribution parameters from the form reach the instance, bad ones are refused', async () => {
@@ -323,11 +336,14 @@ try {
     await byId('lbf-episode-play').click();
     assert.match(await byId('lbf-check').textContent(), /the trained followers on teaching: coalitions/);
     assert.equal(await byId('lbf-grid').locator('g.player').count(), 4);
-    // The episode lasts 25 steps, or fewer when the followers load every apple sooner.
-    const steps = Number((await byId('lbf-step').textContent()).match(/step 0 of (\d+)/)[1]);
+    // The episode lasts 25 steps, or fewer when the followers load every apple sooner; "play"
+    // plays it to its end on its own, then the arrows step through it.
+    const steps = Number((await byId('lbf-step').textContent()).match(/step \d+ of (\d+)/)[1]);
     assert.ok(steps >= 1 && steps <= 25, `${steps} steps`);
-    await byId('lbf-step-next').click();
-    assert.match(await byId('lbf-step').textContent(), new RegExp(`step 1 of ${steps}`));
+    await byId('lbf-step').filter({ hasText: `step ${steps} of ${steps}` }).waitFor({ timeout: 30_000 });
+    assert.equal(await byId('lbf-play').textContent(), '▶ play', 'stopped at the end');
+    await byId('lbf-step-back').click();
+    assert.match(await byId('lbf-step').textContent(), new RegExp(`step ${steps - 1} of ${steps}`));
     // The live plots were drawn, and the leader's merges lead from singletons to the structure.
     for (const plot of ['lbf-plot-reward', 'lbf-plot-value', 'lbf-plot-followers']) assert.ok(await byId(plot).isVisible(), plot);
     const coalitions = JSON.parse((await byId('lbf-check').textContent()).match(/coalitions (\[.*\]) \(1-based\)/)[1]);

@@ -106,7 +106,7 @@ pub enum Format {
 
 #[derive(Args, Debug)]
 pub struct SolveArgs {
-    /// Algorithm: exact, bridge, clink, grasp, singleton, grand, random.
+    /// Algorithm: exact, bridge, clink, grasp, uct, saldae, singleton, grand, random.
     #[arg(long)]
     pub algo: String,
     /// The trained leader's weights, for --algo bridge.

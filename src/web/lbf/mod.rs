@@ -166,6 +166,7 @@ pub fn LbfPanel(state: AppState) -> impl IntoView {
             .with(|r| r.as_ref().map_or(0, |r| r.replayed.steps.len()))
     };
     let step_by = move |delta: isize| {
+        state.lbf_player.stop();
         let k = state.lbf_step.get() as isize + delta;
         state.lbf_step.set(k.clamp(0, last() as isize) as usize);
     };
@@ -199,6 +200,14 @@ pub fn LbfPanel(state: AppState) -> impl IntoView {
                         <button class="secondary" data-testid="lbf-step-back" on:click=move |_| step_by(-1) disabled=at_start>"◀ back"</button>
                         <button class="secondary" data-testid="lbf-step-next" on:click=move |_| step_by(1)
                             disabled=at_end>"step ▶"</button>
+                        <button class="secondary" data-testid="lbf-play" disabled=move || total == 0
+                            on:click=move |_| state.lbf_player.toggle(
+                                state.lbf_step,
+                                move || crate::web::state::lbf_last_step(state),
+                                std::time::Duration::from_millis(crate::web::state::LBF_STEP_MS),
+                            )>
+                            {move || if state.lbf_player.playing() { "❚❚ pause" } else { "▶ play" }}
+                        </button>
                         <span data-testid="lbf-step">{format!("step {k} of {total}")}</span>
                     </div>
                     <div class="row lbf">

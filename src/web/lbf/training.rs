@@ -92,6 +92,12 @@ pub fn LbfTraining(state: AppState) -> impl IntoView {
                 ),
                 replayed: r.episode,
             }));
+            // "Play" plays: the episode runs on the grid, one step at a time.
+            state.lbf_player.play(
+                state.lbf_step,
+                move || crate::web::state::lbf_last_step(state),
+                std::time::Duration::from_millis(crate::web::state::LBF_STEP_MS),
+            );
         }
     };
     let busy = move || state.lbf_training.get() || state.training.get();

@@ -75,7 +75,8 @@ fn report(scale: &Scale, results: &[(&ScaleRun, Option<ScaleOutcome>)]) -> Resul
         agents[0],
         agents[agents.len() - 1],
         args.seeds,
-        args.seeds,
+        // The last seed: seeds 0..=N−1.
+        args.seeds.saturating_sub(1),
         graph_trained_on(results)
     );
     let mut csv = String::from("distribution,algorithm,agents,seed,value,gain,seconds\n");
