@@ -315,12 +315,18 @@ impl Service {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(text)
             .map_err(|e| format!("{name}: the upload was garbled ({e})"))?;
+        // What to do about it, in the page's words.
+        let refused = |e: &dyn std::fmt::Display| {
+            format!(
+                "{name}: {e}; choose a leader's weights file (.safetensors) saved by this page's \
+                 download or by the command line's bridge train"
+            )
+        };
         let (net, trained_on) = if graph_weights::is_graph(&bytes) {
-            let (net, trained_on) =
-                graph_weights::from_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
+            let (net, trained_on) = graph_weights::from_bytes(&bytes).map_err(|e| refused(&e))?;
             (LeaderNetwork::Graph(net), trained_on)
         } else {
-            let (net, info) = weights::from_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
+            let (net, info) = weights::from_bytes(&bytes).map_err(|e| refused(&e))?;
             (LeaderNetwork::Paper(net), info.trained_on)
         };
         let leader = Leader {
@@ -663,6 +669,19 @@ mod tests {
             matches!(&answer[..], [FromWorker::Leader(Err(e))] if e.starts_with("w.safetensors: the upload was garbled")),
             "{answer:?}"
         );
+        // Not weights at all: what is wrong, then what to choose instead.
+        let answer = service.handle(
+            ToWorker::LoadWeights {
+                name: "notes.txt".into(),
+                base64: base64::engine::general_purpose::STANDARD.encode("not weights"),
+            },
+            &clock,
+        );
+        let [FromWorker::Leader(Err(e))] = &answer[..] else {
+            panic!("{answer:?}");
+        };
+        assert!(e.starts_with("notes.txt: bad weights"), "{e}");
+        assert!(e.ends_with("choose a leader's weights file (.safetensors) saved by this page's download or by the command line's bridge train"), "{e}");
     }
 
     #[test]
