@@ -22,6 +22,8 @@ pub struct Setup {
     pub seed: String,
     /// Training episodes.
     pub episodes: String,
+    /// How many seeds train at once.
+    pub seeds: String,
     /// The network size, when typed by hand.
     pub network: Option<String>,
     /// The hidden widths, comma-separated.
@@ -53,9 +55,9 @@ pub struct Setup {
 }
 
 /// The text fields' keys in the query, in the order they are written.
-const TEXT_KEYS: [&str; 13] = [
-    "dist", "agents", "seed", "episodes", "hidden", "scorer", "eps", "lr", "sync", "updates",
-    "leader", "gsizes", "gdists",
+const TEXT_KEYS: [&str; 14] = [
+    "dist", "agents", "seed", "episodes", "seeds", "hidden", "scorer", "eps", "lr", "sync",
+    "updates", "leader", "gsizes", "gdists",
 ];
 
 impl Setup {
@@ -70,6 +72,7 @@ impl Setup {
             agents: "10".into(),
             seed: "1".into(),
             episodes: "300".into(),
+            seeds: "1".into(),
             network: None,
             hidden: "128,128".into(),
             scorer: "lookahead".into(),
@@ -94,6 +97,7 @@ impl Setup {
             "agents" => &mut self.agents,
             "seed" => &mut self.seed,
             "episodes" => &mut self.episodes,
+            "seeds" => &mut self.seeds,
             "hidden" => &mut self.hidden,
             "scorer" => &mut self.scorer,
             "eps" => &mut self.epsilon_decay,
@@ -245,6 +249,7 @@ mod tests {
         s.lbf.custom.grid_side = "7".into();
         s.leader = "graph".into();
         s.graph_sizes = "20..40".into();
+        s.seeds = "2".into();
         let query = s.to_query();
         assert!(
             query.contains("hidden=64,%2032%20%26%20more%3D%CE%B5%20%C3%BC%25"),

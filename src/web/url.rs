@@ -21,6 +21,7 @@ pub fn current(state: &AppState) -> Setup {
         agents: state.agents.get(),
         seed: state.seed.get(),
         episodes: state.episodes.get(),
+        seeds: state.seeds.get(),
         network: state.network_by_hand.get().then(|| state.network.get()),
         hidden: state.hidden.get(),
         scorer: state.scorer.get(),
@@ -54,6 +55,7 @@ pub fn apply(state: &AppState, setup: Setup) {
     }
     state.set_agents(setup.agents);
     state.episodes.set(setup.episodes);
+    state.seeds.set(setup.seeds);
     state.hidden.set(setup.hidden);
     state.scorer.set(setup.scorer);
     state.epsilon_decay.set(setup.epsilon_decay);

@@ -310,6 +310,8 @@ try {
     const cores = await p.evaluate(() => navigator.hardwareConcurrency);
     assert.match(await p.locator('label', { has: id('seeds-input') }).textContent(), new RegExp(`Seeds at once \\(1-${Math.min(Math.max(cores, 1), 8)}\\)`));
     await id('seeds-input').fill('2');
+    // The link carries it, like the rest of the set-up.
+    await p.waitForFunction(() => new URL(location.href).searchParams.get('seeds') === '2');
     const started = Date.now();
     await id('train-start').click();
     await id('train-status').filter({ hasText: /other seeds: 1 of 1 done/ }).waitFor({ timeout: 300_000 });
