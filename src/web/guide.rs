@@ -2,9 +2,10 @@
 //! and its exact optimum, a leader trained in seconds, its merges stepped through, the
 //! baselines beside it, then the followers on the grid — each step a plain sentence or two and
 //! a "show me" button that brings the step's control into view and presses it (the same
-//! control a person would press, so the guide cannot drift from the page). Closing it is
-//! remembered in the browser; the header's Guide button opens it again. The glossary explains
-//! the rest.
+//! control a person would press, so the guide cannot drift from the page). While the guide is
+//! scrolled out of view (a step's control is often far below it), a bar at the bottom of the
+//! screen carries its next step. Closing it is remembered in the browser; the header's Guide
+//! button opens it again. The glossary explains the rest.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

@@ -425,13 +425,19 @@ impl AppState {
 
     /// Sets the agents field; the network size follows it unless it was typed by hand.
     pub fn set_agents(&self, text: String) {
-        if !self.network_by_hand.get_untracked() {
-            if let Ok(n) = numbers::count("agents", &text, 1, MAX_AGENTS) {
-                self.network
-                    .set(n.clamp(2, crate::service::MAX_BROWSER_NETWORK).to_string());
-            }
+        if let Ok(n) = numbers::count("agents", &text, 1, MAX_AGENTS) {
+            self.follow_agents(n);
         }
         self.agents.set(text);
+    }
+
+    /// Sizes the network for an instance of `n` agents (the form's or an uploaded file's),
+    /// unless its size was typed by hand.
+    pub fn follow_agents(&self, n: usize) {
+        if !self.network_by_hand.get_untracked() {
+            self.network
+                .set(n.clamp(2, crate::service::MAX_BROWSER_NETWORK).to_string());
+        }
     }
 
     /// Shows `message` in the error box, scrolled into view and focused.
@@ -600,16 +606,6 @@ fn bring_into_view(selector: String) {
     });
 }
 
-/// The last step of the episode on the grid (its number of steps: step 0 is the start).
-pub fn lbf_last_step(state: AppState) -> usize {
-    state
-        .lbf
-        .with_untracked(|r| r.as_ref().map_or(0, |r| r.replayed.steps.len()))
-}
-
-/// How long the grid shows each step while playing.
-pub const LBF_STEP_MS: u64 = 400;
-
 /// Empties the `<input type="file">` with data-testid `testid`, so that choosing the same
 /// file again is heard.
 pub fn clear_file_input(testid: &str) {
@@ -727,12 +723,7 @@ fn route(state: AppState, message: FromWorker) {
                             u.agents = Some(n);
                         }
                     });
-                    // The network size follows the instance, as it follows the agents field.
-                    if !state.network_by_hand.get_untracked() {
-                        state
-                            .network
-                            .set(n.clamp(2, crate::service::MAX_BROWSER_NETWORK).to_string());
-                    }
+                    state.follow_agents(n);
                 }
                 Err(e) => {
                     state.upload.set(None);

@@ -153,6 +153,16 @@ fn players_table(f: &Frame) -> impl IntoView {
     }
 }
 
+/// The last step of the episode on the grid (its number of steps: step 0 is the start).
+pub fn last_step(state: AppState) -> usize {
+    state
+        .lbf
+        .with_untracked(|r| r.as_ref().map_or(0, |r| r.replayed.steps.len()))
+}
+
+/// How long the grid shows each step while playing.
+pub const STEP_MS: u64 = 400;
+
 #[component]
 pub fn LbfPanel(state: AppState) -> impl IntoView {
     let on_upload = move |ev: leptos::ev::Event| {
@@ -203,8 +213,8 @@ pub fn LbfPanel(state: AppState) -> impl IntoView {
                         <button class="secondary" data-testid="lbf-play" disabled=move || total == 0
                             on:click=move |_| state.lbf_player.toggle(
                                 state.lbf_step,
-                                move || crate::web::state::lbf_last_step(state),
-                                std::time::Duration::from_millis(crate::web::state::LBF_STEP_MS),
+                                move || last_step(state),
+                                std::time::Duration::from_millis(STEP_MS),
                             )>
                             {move || if state.lbf_player.playing() { "❚❚ pause" } else { "▶ play" }}
                         </button>

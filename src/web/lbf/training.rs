@@ -95,8 +95,8 @@ pub fn LbfTraining(state: AppState) -> impl IntoView {
             // "Play" plays: the episode runs on the grid, one step at a time.
             state.lbf_player.play(
                 state.lbf_step,
-                move || crate::web::state::lbf_last_step(state),
-                std::time::Duration::from_millis(crate::web::state::LBF_STEP_MS),
+                move || super::last_step(state),
+                std::time::Duration::from_millis(super::STEP_MS),
             );
         }
     };
