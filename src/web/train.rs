@@ -351,7 +351,7 @@ fn other_seeds(state: &AppState) -> String {
         return String::new();
     }
     let finished = state.seed_pool.finished.get();
-    let still = if finished < runs && !state.training.get() {
+    let still = if seeds_running(state) && !state.training.get() {
         ", the others still training (Stop ends them)"
     } else {
         ""

@@ -154,14 +154,30 @@ fn players_table(f: &Frame) -> impl IntoView {
 }
 
 /// The last step of the episode on the grid (its number of steps: step 0 is the start).
-pub fn last_step(state: AppState) -> usize {
+fn last_step(state: AppState) -> usize {
     state
         .lbf
         .with_untracked(|r| r.as_ref().map_or(0, |r| r.replayed.steps.len()))
 }
 
 /// How long the grid shows each step while playing.
-pub const STEP_MS: u64 = 400;
+const STEP_MS: u64 = 400;
+
+/// Plays the episode on the grid from where it stands (from the start if at its end).
+pub fn play_episode(state: AppState) {
+    let every = std::time::Duration::from_millis(STEP_MS);
+    state
+        .lbf_player
+        .play(state.lbf_step, move || last_step(state), every);
+}
+
+/// Plays the episode on the grid, or pauses it if playing (the grid's play button).
+pub fn toggle_episode(state: AppState) {
+    let every = std::time::Duration::from_millis(STEP_MS);
+    state
+        .lbf_player
+        .toggle(state.lbf_step, move || last_step(state), every);
+}
 
 #[component]
 pub fn LbfPanel(state: AppState) -> impl IntoView {
@@ -211,11 +227,7 @@ pub fn LbfPanel(state: AppState) -> impl IntoView {
                         <button class="secondary" data-testid="lbf-step-next" on:click=move |_| step_by(1)
                             disabled=at_end>"step ▶"</button>
                         <button class="secondary" data-testid="lbf-play" disabled=move || total == 0
-                            on:click=move |_| state.lbf_player.toggle(
-                                state.lbf_step,
-                                move || last_step(state),
-                                std::time::Duration::from_millis(STEP_MS),
-                            )>
+                            on:click=move |_| toggle_episode(state)>
                             {move || if state.lbf_player.playing() { "❚❚ pause" } else { "▶ play" }}
                         </button>
                         <span data-testid="lbf-step">{format!("step {k} of {total}")}</span>

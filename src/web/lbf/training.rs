@@ -93,11 +93,7 @@ pub fn LbfTraining(state: AppState) -> impl IntoView {
                 replayed: r.episode,
             }));
             // "Play" plays: the episode runs on the grid, one step at a time.
-            state.lbf_player.play(
-                state.lbf_step,
-                move || super::last_step(state),
-                std::time::Duration::from_millis(super::STEP_MS),
-            );
+            super::play_episode(state);
         }
     };
     let busy = move || state.lbf_training.get() || state.training.get();
