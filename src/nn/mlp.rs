@@ -8,7 +8,9 @@
 //! would put one 6a4t structure's training far past the 5 s target (`benches/followers.rs`
 //! measures both). Layers keep PyTorch's layout (`W` is `[out, in]`, row-major) and init
 //! (`U(−1/√fan_in, 1/√fan_in)` for weights and biases, from our seeded stream), so weights
-//! convert to candle tensors and safetensors as they are.
+//! convert to candle tensors and safetensors as they are. The loops are compiled also for AVX2
+//! and chosen at run time (the `multiversion` crate), with the same results to the bit: each
+//! [`dot`] keeps its eight lanes and their order whatever the register width.
 
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -123,25 +125,7 @@ impl Mlp {
 
     /// The forward pass of one sample `x`; its output is `acts.output()`.
     pub fn forward<'a>(&self, x: &[f32], acts: &'a mut Activations) -> &'a [f32] {
-        let layers = self.sizes.len() - 1;
-        acts.layers.resize_with(layers, Vec::new);
-        let mut off = 0;
-        for l in 0..layers {
-            let (i, o) = (self.sizes[l], self.sizes[l + 1]);
-            let (before, rest) = acts.layers.split_at_mut(l);
-            let input = if l == 0 { x } else { &before[l - 1] };
-            let out = &mut rest[0];
-            out.resize(o, 0.0);
-            let w = &self.params[off..off + i * o];
-            let b = &self.params[off + i * o..off + i * o + o];
-            for k in 0..o {
-                out[k] = b[k] + dot(&w[k * i..(k + 1) * i], input);
-            }
-            if l + 1 < layers {
-                out.iter_mut().for_each(|v| *v = v.max(0.0));
-            }
-            off += i * o + o;
-        }
+        forward_layers(&self.sizes, &self.params, x, &mut acts.layers);
         acts.output()
     }
 
@@ -179,53 +163,18 @@ impl Mlp {
         dy: &[f32],
         grad: &mut [f32],
         scratch: &mut [Vec<f32>; 2],
-        mut dx: Option<&mut Vec<f32>>,
+        dx: Option<&mut Vec<f32>>,
     ) {
-        let layers = self.sizes.len() - 1;
-        let [delta, below] = scratch;
-        delta.clear();
-        delta.extend_from_slice(dy);
-        let mut end = self.params.len();
-        for l in (0..layers).rev() {
-            let (i, o) = (self.sizes[l], self.sizes[l + 1]);
-            let off = end - (i * o + o);
-            let input = if l == 0 { x } else { &acts.layers[l - 1] };
-            let (gw, gb) = grad[off..end].split_at_mut(i * o);
-            for k in 0..o {
-                let d = delta[k];
-                if d != 0.0 {
-                    gb[k] += d;
-                    axpy(d, input, &mut gw[k * i..(k + 1) * i]);
-                }
-            }
-            if l > 0 {
-                below.clear();
-                below.resize(i, 0.0);
-                let w = &self.params[off..off + i * o];
-                for k in 0..o {
-                    if delta[k] != 0.0 {
-                        axpy(delta[k], &w[k * i..(k + 1) * i], below);
-                    }
-                }
-                // ReLU: no gradient where the unit was off.
-                for (b, a) in below.iter_mut().zip(&acts.layers[l - 1]) {
-                    if *a <= 0.0 {
-                        *b = 0.0;
-                    }
-                }
-                std::mem::swap(delta, below);
-            } else if let Some(dx) = dx.as_deref_mut() {
-                dx.clear();
-                dx.resize(i, 0.0);
-                let w = &self.params[off..off + i * o];
-                for k in 0..o {
-                    if delta[k] != 0.0 {
-                        axpy(delta[k], &w[k * i..(k + 1) * i], dx);
-                    }
-                }
-            }
-            end = off;
-        }
+        backprop_layers(
+            &self.sizes,
+            &self.params,
+            x,
+            &acts.layers,
+            dy,
+            grad,
+            scratch,
+            dx,
+        );
     }
 
     /// `θ ← (1 − τ)·θ + τ·θ_other` (a soft target update).
@@ -233,6 +182,94 @@ impl Mlp {
         for (t, s) in self.params.iter_mut().zip(&other.params) {
             *t += tau * (s - *t);
         }
+    }
+}
+
+/// [`Mlp::forward`]'s arithmetic, compiled also for AVX2 and chosen at run time (the
+/// `multiversion` crate): the networks' time is in these loops, and the wider registers make a
+/// follower training about a quarter faster natively. The results are the same to the bit on
+/// every path: each `dot` keeps its eight lanes and their order whatever the register width,
+/// and Rust never fuses a multiply and an add unless asked (RESULTS.md, "Followers on the grid").
+#[multiversion::multiversion(targets("x86_64+avx+avx2+fma"))]
+fn forward_layers(sizes: &[usize], params: &[f32], x: &[f32], layers: &mut Vec<Vec<f32>>) {
+    let depth = sizes.len() - 1;
+    layers.resize_with(depth, Vec::new);
+    let mut off = 0;
+    for l in 0..depth {
+        let (i, o) = (sizes[l], sizes[l + 1]);
+        let (before, rest) = layers.split_at_mut(l);
+        let input = if l == 0 { x } else { &before[l - 1] };
+        let out = &mut rest[0];
+        out.resize(o, 0.0);
+        let w = &params[off..off + i * o];
+        let b = &params[off + i * o..off + i * o + o];
+        for k in 0..o {
+            out[k] = b[k] + dot(&w[k * i..(k + 1) * i], input);
+        }
+        if l + 1 < depth {
+            out.iter_mut().for_each(|v| *v = v.max(0.0));
+        }
+        off += i * o + o;
+    }
+}
+
+/// [`Mlp::backward`]'s arithmetic, multiversioned as [`forward_layers`] is.
+#[allow(clippy::too_many_arguments)]
+#[multiversion::multiversion(targets("x86_64+avx+avx2+fma"))]
+fn backprop_layers(
+    sizes: &[usize],
+    params: &[f32],
+    x: &[f32],
+    layers: &[Vec<f32>],
+    dy: &[f32],
+    grad: &mut [f32],
+    scratch: &mut [Vec<f32>; 2],
+    mut dx: Option<&mut Vec<f32>>,
+) {
+    let depth = sizes.len() - 1;
+    let [delta, below] = scratch;
+    delta.clear();
+    delta.extend_from_slice(dy);
+    let mut end = params.len();
+    for l in (0..depth).rev() {
+        let (i, o) = (sizes[l], sizes[l + 1]);
+        let off = end - (i * o + o);
+        let input = if l == 0 { x } else { &layers[l - 1] };
+        let (gw, gb) = grad[off..end].split_at_mut(i * o);
+        for k in 0..o {
+            let d = delta[k];
+            if d != 0.0 {
+                gb[k] += d;
+                axpy(d, input, &mut gw[k * i..(k + 1) * i]);
+            }
+        }
+        if l > 0 {
+            below.clear();
+            below.resize(i, 0.0);
+            let w = &params[off..off + i * o];
+            for k in 0..o {
+                if delta[k] != 0.0 {
+                    axpy(delta[k], &w[k * i..(k + 1) * i], below);
+                }
+            }
+            // ReLU: no gradient where the unit was off.
+            for (b, a) in below.iter_mut().zip(&layers[l - 1]) {
+                if *a <= 0.0 {
+                    *b = 0.0;
+                }
+            }
+            std::mem::swap(delta, below);
+        } else if let Some(dx) = dx.as_deref_mut() {
+            dx.clear();
+            dx.resize(i, 0.0);
+            let w = &params[off..off + i * o];
+            for k in 0..o {
+                if delta[k] != 0.0 {
+                    axpy(delta[k], &w[k * i..(k + 1) * i], dx);
+                }
+            }
+        }
+        end = off;
     }
 }
 
@@ -263,7 +300,7 @@ impl Adam {
     /// One step of `net` along `grad` (a gradient of the loss to minimise), clipped to the
     /// global norm; returns the norm before clipping.
     pub fn step(&mut self, net: &mut Mlp, grad: &[f32]) -> f32 {
-        let (b1, b2, eps) = (0.9f32, 0.999f32, 1e-8f32);
+        let (b1, b2) = (0.9f32, 0.999f32);
         let norm = dot(grad, grad).sqrt();
         let scale = if norm > self.grad_clip && norm > 0.0 {
             self.grad_clip / norm
@@ -273,20 +310,47 @@ impl Adam {
         self.steps += 1;
         let c1 = 1.0 - b1.powi(self.steps);
         let c2 = 1.0 - b2.powi(self.steps);
-        let lr = self.learning_rate;
-        for (((p, g), m), v) in net
-            .params
-            .iter_mut()
-            .zip(grad)
-            .zip(&mut self.first)
-            .zip(&mut self.second)
-        {
-            let g = g * scale;
-            *m = b1 * *m + (1.0 - b1) * g;
-            *v = b2 * *v + (1.0 - b2) * g * g;
-            *p -= lr * (*m / c1) / ((*v / c2).sqrt() + eps);
-        }
+        let step = AdamStep {
+            scale,
+            lr: self.learning_rate,
+            c1,
+            c2,
+        };
+        adam_update(
+            &mut net.params,
+            grad,
+            &mut self.first,
+            &mut self.second,
+            step,
+        );
         norm
+    }
+}
+
+/// One Adam step's constants: the clipping scale, the learning rate, the bias corrections.
+#[derive(Clone, Copy)]
+struct AdamStep {
+    scale: f32,
+    lr: f32,
+    c1: f32,
+    c2: f32,
+}
+
+/// [`Adam::step`]'s update of every parameter, multiversioned as [`forward_layers`] is.
+#[multiversion::multiversion(targets("x86_64+avx+avx2+fma"))]
+fn adam_update(
+    params: &mut [f32],
+    grad: &[f32],
+    first: &mut [f32],
+    second: &mut [f32],
+    s: AdamStep,
+) {
+    let (b1, b2, eps) = (0.9f32, 0.999f32, 1e-8f32);
+    for (((p, g), m), v) in params.iter_mut().zip(grad).zip(first).zip(second) {
+        let g = g * s.scale;
+        *m = b1 * *m + (1.0 - b1) * g;
+        *v = b2 * *v + (1.0 - b2) * g * g;
+        *p -= s.lr * (*m / s.c1) / ((*v / s.c2).sqrt() + eps);
     }
 }
 
