@@ -9,7 +9,7 @@ use crate::core::{
 };
 use crate::lbf::{first_mismatch, replay, EpisodeFile};
 use crate::leader::gains::PackedGains;
-use crate::leader::graph::rollout::Workspace;
+use crate::leader::graph::rollout::{ScoredMerge, Workspace};
 use crate::leader::graph::{Found, GraphNetwork, MergeState, SearchParams};
 use crate::leader::{greedy, Horizon, PlainNetwork};
 
@@ -213,20 +213,26 @@ pub fn infer(
 /// The viewer's account of one state of the graph leader's rollout: the network's best
 /// candidate merges by Q (in reward units) with their true rewards; stopping is worth 0.
 fn graph_viewer_step(net: &GraphNetwork, state: &MergeState, ws: &mut Workspace) -> ViewerStep {
-    let members = |k: usize| state.coalition(k).agents().collect::<Vec<usize>>();
-    let mut candidates: Vec<CandidateQ> = if state.is_done() {
+    let scored = if state.is_done() {
         Vec::new()
     } else {
         net.scored_candidates(state, ws)
-            .into_iter()
-            .map(|s| CandidateQ {
-                a: members(s.i),
-                b: members(s.j),
-                q: s.q as f32,
-                reward: s.reward,
-            })
-            .collect()
     };
+    graph_viewer_step_of(state, scored)
+}
+
+/// The viewer's account of `state` from its `scored` candidates (none once it is done).
+fn graph_viewer_step_of(state: &MergeState, scored: Vec<ScoredMerge>) -> ViewerStep {
+    let members = |k: usize| state.coalition(k).agents().collect::<Vec<usize>>();
+    let mut candidates: Vec<CandidateQ> = scored
+        .into_iter()
+        .map(|s| CandidateQ {
+            a: members(s.i),
+            b: members(s.j),
+            q: s.q as f32,
+            reward: s.reward,
+        })
+        .collect();
     candidates.sort_by(|x, y| y.q.total_cmp(&x.q));
     candidates.truncate(MAX_CANDIDATES);
     ViewerStep {
@@ -243,6 +249,37 @@ fn graph_viewer_step(net: &GraphNetwork, state: &MergeState, ws: &mut Workspace)
     }
 }
 
+/// The viewer's states along the graph leader's `steps` on `instance`. `seen` holds the
+/// candidates the greedy rollout scored in its states, in order, when those steps are that
+/// rollout's: they are used as they are, and only the states beyond them are scored again.
+fn graph_viewer_steps(
+    net: &GraphNetwork,
+    instance: &Instance,
+    steps: &[Step],
+    seen: Vec<Vec<ScoredMerge>>,
+) -> Result<Vec<ViewerStep>, String> {
+    let mut ws = Workspace::default();
+    let mut seen = seen.into_iter();
+    viewer_steps(
+        steps,
+        net.start(instance, Horizon::Full),
+        |state| match seen.next() {
+            Some(scored) => graph_viewer_step_of(state, scored),
+            None => graph_viewer_step(net, state, &mut ws),
+        },
+        |state, a, b| {
+            let slot = |agent: usize| {
+                (0..state.len())
+                    .find(|&k| state.coalition(k).contains(agent))
+                    .ok_or(UNKNOWN_AGENT)
+            };
+            let (i, j) = (slot(a)?, slot(b)?);
+            state.merge(i.min(j), i.max(j), instance);
+            Ok(())
+        },
+    )
+}
+
 /// The graph leader's rollout on an instance of any size, as `bridge solve --algo bridge
 /// --weights G` runs it (the better of the network's greedy rollout and C-Link's), every state
 /// with the network's best candidates, and the solution file that command writes for it.
@@ -253,8 +290,11 @@ pub fn infer_graph(
 ) -> Result<RolloutReport, String> {
     let (instance, described) = build_instance(spec)?;
     let start = clock.now_ms();
+    // The greedy rollout's candidates, kept for the viewer: when that rollout is the one
+    // returned, its states need not be scored again (half the viewer's time at 1000 agents).
+    let mut seen: Vec<Vec<ScoredMerge>> = Vec::new();
     let searched = net
-        .search(
+        .search_watched(
             &instance,
             Horizon::Full,
             // `bridge solve`'s width, so the page's solution is the command line's.
@@ -262,28 +302,17 @@ pub fn infer_graph(
                 width: SolveOptions::default().beam,
             },
             &mut || true,
+            Some(&mut |_, scored| seen.push(scored)),
         )
         .map_err(|e| e.to_string())?;
     let rollout = searched.rollout;
     let mut solution = Solution::new(Algorithm::Bridge.name(), &rollout.structure, &instance);
     solution.seconds = (clock.now_ms() - start) / 1000.0;
     solution.steps = Some(rollout.steps.clone());
-    let mut ws = Workspace::default();
-    let steps = viewer_steps(
-        &rollout.steps,
-        net.start(&instance, Horizon::Full),
-        |state| graph_viewer_step(net, state, &mut ws),
-        |state, a, b| {
-            let slot = |agent: usize| {
-                (0..state.len())
-                    .find(|&k| state.coalition(k).contains(agent))
-                    .ok_or(UNKNOWN_AGENT)
-            };
-            let (i, j) = (slot(a)?, slot(b)?);
-            state.merge(i.min(j), i.max(j), &instance);
-            Ok(())
-        },
-    )?;
+    if searched.found != Found::Greedy {
+        seen.clear();
+    }
+    let steps = graph_viewer_steps(net, &instance, &rollout.steps, seen)?;
     let kept = match searched.found {
         Found::Greedy => "the network's own greedy rollout",
         Found::Clink => "C-Link's rollout, which beat the network's greedy one here",
@@ -354,4 +383,47 @@ pub fn compare(
         singleton_value: singleton(&instance).value(&instance),
         results,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::leader::graph::weights;
+
+    #[test]
+    fn the_viewer_reuses_the_greedy_rollouts_candidates_and_shows_the_same_states() {
+        let bytes = std::fs::read("tests/data/graph-leader.safetensors").expect("test data");
+        let (net, _) = weights::from_bytes(&bytes).expect("graph weights");
+        let mut greedy_kept = 0;
+        for (name, n, seed) in [
+            ("modified_normal", 40, 1),
+            ("combined", 60, 2),
+            ("agent_based", 30, 3),
+            ("hard_modified_uniform", 50, 4),
+        ] {
+            let distribution = Distribution::from_name(name).expect("known");
+            let instance = Instance::generate(distribution, n, seed).expect("valid");
+            let mut seen = Vec::new();
+            let searched = net
+                .search_watched(
+                    &instance,
+                    Horizon::Full,
+                    &SearchParams { width: 1 },
+                    &mut || true,
+                    Some(&mut |_, scored| seen.push(scored)),
+                )
+                .expect("valid");
+            if searched.found != Found::Greedy {
+                continue;
+            }
+            greedy_kept += 1;
+            let steps = &searched.rollout.steps;
+            let reused = graph_viewer_steps(&net, &instance, steps, seen).expect("replays");
+            let scored_again =
+                graph_viewer_steps(&net, &instance, steps, Vec::new()).expect("replays");
+            assert_eq!(reused, scored_again, "{name} {n} {seed}");
+            assert_eq!(reused.len(), steps.len() + 1);
+        }
+        assert!(greedy_kept >= 2, "only {greedy_kept} greedy rollouts kept");
+    }
 }

@@ -14,6 +14,10 @@ use crate::leader::error::Result;
 use crate::leader::greedy::Rollout;
 use crate::leader::mdp::{Action, Horizon};
 
+/// What watches a rollout: called with every state the network chooses in and the candidates
+/// it chose from ([`GraphNetwork::rollout_watched`]).
+pub type Watch<'a> = dyn FnMut(&MergeState, Vec<ScoredMerge>) + 'a;
+
 /// Reusable buffers of a rollout: the observation and the forward pass.
 #[derive(Clone, Debug, Default)]
 pub struct Workspace {
@@ -76,20 +80,7 @@ impl GraphNetwork {
         let c = self.config();
         observe(state, c.neighbours, c.candidates, &mut ws.observation);
         self.forward(&ws.observation, &mut ws.pass);
-        let (obs, scale) = (&ws.observation, state.reward_scale());
-        obs.candidates
-            .iter()
-            .zip(obs.base.iter().zip(&ws.pass.corrections))
-            .map(|(&(i, j), (&base, &c))| {
-                let (i, j) = (i as usize, j as usize);
-                ScoredMerge {
-                    i,
-                    j,
-                    q: (base + f64::from(c)) * scale,
-                    reward: state.reward(i, j),
-                }
-            })
-            .collect()
+        scored_from(state, ws)
     }
 
     /// The state a rollout of this network starts from on `f`: all singletons, with the
@@ -118,6 +109,41 @@ impl GraphNetwork {
         let mut ws = Workspace::default();
         drive(state, f, |state| self.choose(state, &mut ws))
     }
+
+    /// [`rollout_from`](Self::rollout_from), handing `watch` every state it chooses in with the
+    /// candidates it chose from (as [`scored_candidates`](Self::scored_candidates) lists them),
+    /// so that the merge viewer need not score the same states a second time.
+    pub fn rollout_watched<F: CharacteristicFunction + ?Sized>(
+        &self,
+        state: MergeState,
+        f: &F,
+        watch: &mut Watch<'_>,
+    ) -> Rollout {
+        let mut ws = Workspace::default();
+        drive(state, f, |state| {
+            let action = self.choose(state, &mut ws);
+            watch(state, scored_from(state, &ws));
+            action
+        })
+    }
+}
+
+/// The candidates of the observation and pass in `ws`, made from `state`, in reward units.
+fn scored_from(state: &MergeState, ws: &Workspace) -> Vec<ScoredMerge> {
+    let (obs, scale) = (&ws.observation, state.reward_scale());
+    obs.candidates
+        .iter()
+        .zip(obs.base.iter().zip(&ws.pass.corrections))
+        .map(|(&(i, j), (&base, &c))| {
+            let (i, j) = (i as usize, j as usize);
+            ScoredMerge {
+                i,
+                j,
+                q: (base + f64::from(c)) * scale,
+                reward: state.reward(i, j),
+            }
+        })
+        .collect()
 }
 
 /// The untrained network's rollout from `state` without its forward pass: the merge of largest

@@ -19,7 +19,7 @@ use std::hash::{Hash, Hasher};
 
 use super::features::observe;
 use super::network::GraphNetwork;
-use super::rollout::{clink_rollout, Workspace};
+use super::rollout::{clink_rollout, Watch, Workspace};
 use super::state::MergeState;
 use crate::core::{CharacteristicFunction, Coalition, Step};
 use crate::leader::error::{Error, Result};
@@ -104,9 +104,25 @@ impl GraphNetwork {
         params: &SearchParams,
         more: &mut dyn FnMut() -> bool,
     ) -> Result<Searched> {
+        self.search_watched(f, horizon, params, more, None)
+    }
+
+    /// [`search`](Self::search), handing `watch` the greedy rollout's states and candidates
+    /// as [`GraphNetwork::rollout_watched`] does (the merge viewer's, when that rollout is kept).
+    pub fn search_watched<F: CharacteristicFunction + ?Sized>(
+        &self,
+        f: &F,
+        horizon: Horizon,
+        params: &SearchParams,
+        more: &mut dyn FnMut() -> bool,
+        watch: Option<&mut Watch<'_>>,
+    ) -> Result<Searched> {
         params.validate()?;
         let root = self.start(f, horizon);
-        let greedy = self.rollout_from(root.clone(), f);
+        let greedy = match watch {
+            Some(watch) => self.rollout_watched(root.clone(), f, watch),
+            None => self.rollout_from(root.clone(), f),
+        };
         let clink = clink_rollout(root.clone(), f);
         let (mut best, mut found) = if clink.value > greedy.value {
             (clink, Found::Clink)
