@@ -249,31 +249,59 @@ pub fn structure_value(
     }
 }
 
-/// One episode of `policy` on the first grid of [`grid_stream`]`(seed)`, in the
-/// recorded-episode format (`lbf::episode_file`), which `lbf::replay` reproduces.
+/// An episode of `policy` typical of its value, in the recorded-episode format
+/// (`lbf::episode_file`), which `lbf::replay` reproduces: of `episodes` played on the first grids
+/// of [`grid_stream`]`(seed)`, the one of median return (the lower middle for an even count; the
+/// first grid for one). One episode alone can mislead: trained followers whose `V(CS)` is a
+/// mean over many grids may load nothing on the first, and a class shown that one would take the
+/// training for a failure. The file's note says which grid and return it is.
 pub fn record_episode(
     config: &Config,
     cs: &CoalitionStructure,
     policy: &mut dyn JointPolicy,
     seed: u64,
     policy_name: &str,
+    episodes: usize,
 ) -> Result<EpisodeFile> {
+    if episodes == 0 {
+        return Err(Error::BadSetting {
+            name: "episodes",
+            why: "record from at least 1 episode".into(),
+        });
+    }
     let membership = Membership::new(cs, config.agents())?;
-    let mut env = Foraging::reset(config.lbf.clone(), &mut grid_stream(seed))?;
-    let initial = InitialState {
-        players: env.players().to_vec(),
-        food: env.food(),
-        food_spawned: env.food_spawned(),
-        valid_actions: env.valid_actions().to_vec(),
-        obs: env.observations(),
-        how: None,
+    let mut grids = grid_stream(seed);
+    let mut played = Vec::with_capacity(episodes);
+    for grid in 0..episodes {
+        let mut env = Foraging::reset(config.lbf.clone(), &mut grids)?;
+        let initial = InitialState {
+            players: env.players().to_vec(),
+            food: env.food(),
+            food_spawned: env.food_spawned(),
+            valid_actions: env.valid_actions().to_vec(),
+            obs: env.observations(),
+            how: None,
+        };
+        let mut steps = Vec::new();
+        let ret = play_episode(config, &membership, policy, &mut env, Some(&mut steps))?;
+        let total: f64 = ret.returns(config.game.discount).iter().sum();
+        played.push((total, grid, initial, steps));
+    }
+    // Stable: equal returns keep the grids' order.
+    played.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (total, grid, initial, steps) = played.swap_remove((episodes - 1) / 2);
+    let which = if episodes == 1 {
+        String::new()
+    } else {
+        format!(
+            "; grid {} of the first {episodes} (the median return, {total:.2})",
+            grid + 1
+        )
     };
-    let mut steps = Vec::new();
-    play_episode(config, &membership, policy, &mut env, Some(&mut steps))?;
     Ok(EpisodeFile {
         kind: Some("episode".into()),
         name: Some(format!("{}_seed{seed}", config.name)),
-        note: Some(format!("coalitions {:?}", cs.to_lists())),
+        note: Some(format!("coalitions {:?}{which}", cs.to_lists())),
         env_kwargs: config.lbf.clone(),
         env_seed: Some(serde_json::Value::from(seed)),
         policy: Some(serde_json::Value::from(policy_name)),
@@ -345,6 +373,38 @@ mod tests {
     }
 
     use Action::{Load, None as Stay, West};
+
+    #[test]
+    fn the_recorded_episode_is_the_one_of_median_return_and_replays() {
+        use crate::followers::scripted::Scripted;
+        let c = Config::from_name("teaching").unwrap();
+        let cs = CoalitionStructure::singletons(c.agents());
+        let m = Membership::new(&cs, c.agents()).unwrap();
+        // The scripted forager acts without chance: the same grids give the same returns.
+        let mut grids = grid_stream(3);
+        let mut returns: Vec<f64> = (0..5)
+            .map(|_| {
+                let mut e = Foraging::reset(c.lbf.clone(), &mut grids).unwrap();
+                let ret = play_episode(&c, &m, &mut Scripted, &mut e, None).unwrap();
+                ret.returns(c.game.discount).iter().sum()
+            })
+            .collect();
+        returns.sort_by(f64::total_cmp);
+        assert!(returns[0] < returns[4], "the grids differ: {returns:?}");
+        let file = record_episode(&c, &cs, &mut Scripted, 3, "scripted", 5).unwrap();
+        let note = file.note.clone().unwrap();
+        assert!(
+            note.ends_with(&format!("(the median return, {:.2})", returns[2])),
+            "{note} for {returns:?}"
+        );
+        let replayed = crate::lbf::replay(&file).unwrap();
+        assert!(crate::lbf::first_mismatch(&file, &replayed).is_none());
+        // One episode is the first grid, as before.
+        let first = record_episode(&c, &cs, &mut Scripted, 3, "scripted", 1).unwrap();
+        let e = Foraging::reset(c.lbf.clone(), &mut grid_stream(3)).unwrap();
+        assert_eq!(first.initial.players, e.players().to_vec());
+        assert!(record_episode(&c, &cs, &mut Scripted, 3, "scripted", 0).is_err());
+    }
 
     #[test]
     fn a_members_reward_is_credited_to_its_coalition_and_discounted() {

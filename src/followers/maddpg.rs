@@ -44,6 +44,10 @@ use crate::followers::mlp::Activations;
 use crate::followers::replay::{Replay, Transition};
 use crate::lbf::{Action, EpisodeFile, Foraging, StepOutcome};
 
+/// Episodes played to show one typical of the followers' value ([`Followers::play_episode`]):
+/// odd, so that the median is one of them.
+pub const TYPICAL_OF: usize = 9;
+
 /// Whether a network is kept or re-initialised when a new structure's training begins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Carry {
@@ -621,11 +625,19 @@ impl Followers {
         game::evaluate(&self.config, cs, &mut policy, episodes, seed)
     }
 
-    /// One episode of the current policies on `cs`, on the first grid of
-    /// `game::grid_stream(seed)`, in the recorded-episode format (`lbf::replay` reproduces it).
+    /// An episode of the current policies on `cs` typical of their value: the median return
+    /// of [`TYPICAL_OF`] played on the first grids of `game::grid_stream(seed)`
+    /// ([`game::record_episode`]), in the recorded-episode format (`lbf::replay` reproduces it).
     pub fn play_episode(&self, cs: &CoalitionStructure, seed: u64) -> Result<EpisodeFile> {
         let mut policy = self.policy(seed);
-        game::record_episode(&self.config, cs, &mut policy, seed, "bridge-followers")
+        game::record_episode(
+            &self.config,
+            cs,
+            &mut policy,
+            seed,
+            "bridge-followers",
+            TYPICAL_OF,
+        )
     }
 
     /// The current policies as a [`JointPolicy`], their action draws seeded by `seed`.

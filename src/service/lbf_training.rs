@@ -149,6 +149,7 @@ impl LbfJob {
             singleton_value: outcome.singleton_value,
             trainings: outcome.trainings,
             episodes: self.run.outer().episodes_done(),
+            episodes_asked: self.run.settings().outer.episodes,
             seconds: (now_ms - self.started_ms) / 1000.0,
             episode,
             merges,

@@ -127,6 +127,8 @@ pub struct LbfTrainedReport {
     pub trainings: usize,
     /// Leader episodes run.
     pub episodes: usize,
+    /// Leader episodes asked for (more than [`episodes`](Self::episodes) when stopped early).
+    pub episodes_asked: usize,
     /// Wall time of the run.
     pub seconds: f64,
     /// An episode of the trained followers on the structure found.

@@ -25,18 +25,21 @@ struct Step {
     action: &'static str,
     /// Whether the step has been done (the page shows its result).
     done: fn(&AppState) -> bool,
+    /// The `data-testid` of what shows the step's result, brought into view once it is done.
+    shows: &'static str,
 }
 
 const STEPS: [Step; 6] = [
     Step {
         title: "An instance and its optimum",
-        text: "Ten agents, and a value for every group (coalition) of them, drawn from a \
-               distribution. A coalition structure splits all agents into coalitions; its value \
+        text: "A few agents (ten unless you chose another number), and a value for every group \
+               (coalition) of them, drawn from a distribution. A coalition structure splits all agents into coalitions; its value \
                v(CS) is the sum of theirs. The best structure is the optimum, which the page \
                finds exactly for up to 16 agents.",
         control: "exact-run",
         action: "Solve exactly",
         done: |s| s.exact.with(Option::is_some),
+        shows: "exact-partition",
     },
     Step {
         title: "Train a leader",
@@ -47,6 +50,7 @@ const STEPS: [Step; 6] = [
         control: "train-start",
         action: "Train a new leader",
         done: |s| s.trained.with(Option::is_some) && !s.training.get(),
+        shows: "plot-value",
     },
     Step {
         title: "Watch its merges",
@@ -57,6 +61,7 @@ const STEPS: [Step; 6] = [
         control: "infer-run",
         action: "Run the leader",
         done: |s| s.rollout.with(Option::is_some),
+        shows: "merge-candidates",
     },
     Step {
         title: "Beside the classic algorithms",
@@ -66,6 +71,7 @@ const STEPS: [Step; 6] = [
         control: "compare-run",
         action: "Run every algorithm",
         done: |s| s.comparison.with(Option::is_some),
+        shows: "compare-table",
     },
     Step {
         title: "The lower level: followers on a grid",
@@ -75,15 +81,19 @@ const STEPS: [Step; 6] = [
         control: "lbf-train-start",
         action: "Train BRIDGE on the grid",
         done: |s| s.lbf_result.with(Option::is_some),
+        shows: "lbf-value",
     },
     Step {
         title: "The followers play",
         text: "The trained followers play one episode on the grid, each coloured by the \
                coalition the leader put it in: players walk to the apples, and an apple is \
-               loaded when the players beside it, loading together, have levels enough.",
+               loaded when the players beside it, loading together, have levels enough. Of nine \
+               episodes played, the page shows the one of middle return: V(CS) is an average, \
+               and a single episode can be luckier or unluckier than it.",
         control: "lbf-episode-play",
         action: "Play the followers' episode",
         done: |s| s.lbf_coalitions.with(Option::is_some),
+        shows: "lbf-grid",
     },
 ];
 
@@ -98,18 +108,29 @@ fn closed_before() -> bool {
         .is_some()
 }
 
+/// The element `testid`, if the page shows it.
+fn element(testid: &str) -> Option<web_sys::HtmlElement> {
+    let found = document().query_selector(&format!("[data-testid={testid}]"));
+    found
+        .ok()
+        .flatten()?
+        .dyn_into::<web_sys::HtmlElement>()
+        .ok()
+}
+
+/// Scrolls only as far as needed to show `element`: what is on screen stays where it is, and
+/// with it what it shows beside it (the curves beside the Train button on a projector).
+fn reveal(element: &web_sys::HtmlElement) {
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+    element.scroll_into_view_with_scroll_into_view_options(&options);
+}
+
 /// Brings the control `testid` into view and presses it.
 fn press(testid: &str) {
-    let Ok(Some(element)) = document().query_selector(&format!("[data-testid={testid}]")) else {
-        return;
-    };
-    if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
-        // Only as far as needed: a control already on screen stays where it is, and with it
-        // what it shows beside it (the curves beside the Train button on a projector).
-        let options = web_sys::ScrollIntoViewOptions::new();
-        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-        element.scroll_into_view_with_scroll_into_view_options(&options);
-        element.click();
+    if let Some(control) = element(testid) {
+        reveal(&control);
+        control.click();
     }
 }
 
@@ -176,6 +197,25 @@ pub fn Guide(state: AppState, open: GuideOpen) -> impl IntoView {
     };
     let _ = window_event_listener(leptos::ev::scroll, move |_| measure());
     let _ = window_event_listener(leptos::ev::resize, move |_| measure());
+    // A step the guide pressed for: once done, what shows its result is brought into view (a
+    // result often appears below its button, past the bottom of a projector's screen).
+    let awaiting = RwSignal::new(None::<usize>);
+    let show_me = move |k: usize| {
+        awaiting.set(Some(k));
+        press(STEPS[k].control);
+    };
+    Effect::new(move |_| {
+        let Some(k) = awaiting.get() else { return };
+        if (STEPS[k].done)(&state) {
+            awaiting.set(None);
+            // After the result is drawn.
+            request_animation_frame(move || {
+                if let Some(result) = element(STEPS[k].shows) {
+                    reveal(&result);
+                }
+            });
+        }
+    });
     let back_to_guide = move |_| {
         if let Some(el) = section.get_untracked() {
             el.scroll_into_view();
@@ -186,7 +226,7 @@ pub fn Guide(state: AppState, open: GuideOpen) -> impl IntoView {
             {move || current().map(|k| view! {
                 <div class="guide-bar" data-testid="guide-bar" role="region" aria-label="the guide's next step">
                     <span>{format!("Guide, step {} of {}: {}", k + 1, STEPS.len(), STEPS[k].title)}</span>
-                    <button data-testid="guide-bar-do" on:click=move |_| press(STEPS[k].control)
+                    <button data-testid="guide-bar-do" on:click=move |_| show_me(k)
                         disabled=move || state.training.get() || state.lbf_training.get()>
                         {format!("Show me: {}", STEPS[k].action)}
                     </button>
@@ -210,7 +250,7 @@ pub fn Guide(state: AppState, open: GuideOpen) -> impl IntoView {
                             </p>
                             <p>{step.text}</p>
                             <div class="row">
-                                <button data-testid="guide-do" on:click=move |_| press(STEPS[k].control)
+                                <button data-testid="guide-do" on:click=move |_| show_me(k)
                                     disabled=move || state.training.get() || state.lbf_training.get()>
                                     {format!("Show me: {}", step.action)}
                                 </button>

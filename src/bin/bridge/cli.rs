@@ -646,8 +646,9 @@ pub struct LbfArgs {
     /// Write the solution file here (SPEC section 3; its value is V(CS)).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Write an episode of the trained followers on the structure found (the recorded-episode
-    /// format that `bridge lbf-replay --check` reads).
+    /// Write an episode of the trained followers on the structure found, typical of its value
+    /// (the median return of 9 played), in the recorded-episode format that `bridge lbf-replay
+    /// --check` reads.
     #[arg(long)]
     pub episode: Option<PathBuf>,
     /// Save the leader's and the followers' weights (safetensors) in this directory.

@@ -84,7 +84,9 @@ pub fn LbfMerges(state: AppState) -> impl IntoView {
                 <h3>"The leader's merges"</h3>
                 <p class="note">
                     "Each merge's reward is the change of V(CS) with followers trained for the new structure; "
-                    "a Q-value is what the trained leader expects from a merge (or from stopping) and all it does after."
+                    "a Q-value is what the trained leader expects from a merge (or from stopping) and all it does after. "
+                    "\"V after\" is V(CS) as the search valued the structure when it first met it; the V(CS) above "
+                    "comes from training the followers once more on the structure found, so the two can differ a little."
                 </p>
                 <div class="row">
                     <button class="secondary" data-testid="lbf-merge-back" on:click=move |_| step_by(-1) disabled={k == 0}>"◀ back"</button>

@@ -29,6 +29,10 @@ pub fn training_status(state: &AppState) -> String {
         });
     }
     match state.lbf_result.get() {
+        Some(r) if r.episodes < r.episodes_asked => format!(
+            "done: stopped after {} of {} leader episodes, {} structures trained, in {:.1} s",
+            r.episodes, r.episodes_asked, r.trainings, r.seconds
+        ),
         Some(r) => format!(
             "done: {} leader episodes, {} structures trained, in {:.1} s",
             r.episodes, r.trainings, r.seconds
@@ -84,11 +88,13 @@ pub fn LbfTraining(state: AppState) -> impl IntoView {
             state.lbf.set(Some(LbfReport {
                 name: format!("the trained followers on {}", r.config),
                 check: format!(
-                    "coalitions {:?} (1-based), coloured alike",
+                    "coalitions {:?} (1-based), coloured alike; of {} episodes played, the one \
+                     of median return (V(CS) is a mean over many)",
                     r.structure
                         .iter()
                         .map(|c| c.iter().map(|a| a + 1).collect::<Vec<_>>())
-                        .collect::<Vec<_>>()
+                        .collect::<Vec<_>>(),
+                    crate::followers::maddpg::TYPICAL_OF,
                 ),
                 replayed: r.episode,
             }));
@@ -103,6 +109,10 @@ pub fn LbfTraining(state: AppState) -> impl IntoView {
             <Field state label="Leader episodes" testid="lbf-episodes-input" value=state.lbf_episodes inputmode="numeric" />
             <Field state label="Follower epochs per structure (K)" testid="lbf-epochs-input" value=state.lbf_epochs inputmode="numeric" />
             <button data-testid="lbf-train-start" on:click=start disabled=busy>"Train BRIDGE on the grid"</button>
+            // The shared Stop is in the leader's panel, far above: a run on a larger grid takes
+            // minutes, so it can be stopped from here too (what is found so far is kept).
+            <button class="secondary" data-testid="lbf-train-stop" disabled=move || !state.lbf_training.get()
+                on:click=move |_| state.send(&ToWorker::StopTraining, false)>"Stop"</button>
         </div>
         // The run's status and errors beside its button as well as in the shared places above.
         <p class="status" role="status" aria-live="polite">
@@ -137,7 +147,8 @@ pub fn LbfTraining(state: AppState) -> impl IntoView {
                 .join(", ");
             view! {
                 <p class="described">
-                    "Structure found (agents 1-based): " {coalitions} ". V(CS) = "
+                    {format!("On the {} grid, the structure found (agents 1-based): ", r.config)}
+                    {coalitions} ". V(CS) = "
                     {value_view(r.value, Some("lbf-value".into()))}
                     {format!(
                         "; all singletons {}, gain over them {}",
