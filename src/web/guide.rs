@@ -108,19 +108,15 @@ fn closed_before() -> bool {
         .is_some()
 }
 
-/// The element `testid`, if the page shows it.
-fn element(testid: &str) -> Option<web_sys::HtmlElement> {
+/// The element `testid` (an HTML control or an SVG drawing), if the page shows it.
+fn element(testid: &str) -> Option<web_sys::Element> {
     let found = document().query_selector(&format!("[data-testid={testid}]"));
-    found
-        .ok()
-        .flatten()?
-        .dyn_into::<web_sys::HtmlElement>()
-        .ok()
+    found.ok().flatten()
 }
 
 /// Scrolls only as far as needed to show `element`: what is on screen stays where it is, and
 /// with it what it shows beside it (the curves beside the Train button on a projector).
-fn reveal(element: &web_sys::HtmlElement) {
+fn reveal(element: &web_sys::Element) {
     let options = web_sys::ScrollIntoViewOptions::new();
     options.set_block(web_sys::ScrollLogicalPosition::Nearest);
     element.scroll_into_view_with_scroll_into_view_options(&options);
@@ -130,7 +126,9 @@ fn reveal(element: &web_sys::HtmlElement) {
 fn press(testid: &str) {
     if let Some(control) = element(testid) {
         reveal(&control);
-        control.click();
+        if let Ok(control) = control.dyn_into::<web_sys::HtmlElement>() {
+            control.click();
+        }
     }
 }
 
