@@ -12,10 +12,31 @@ use super::protocol::{ToWorker, ViewerStep};
 use super::state::{AppState, WorkerState};
 use crate::page::{export, numbers};
 
-const PALETTE: [&str; 12] = [
+/// The colours of coalitions with two or more members, in turn.
+const PALETTE: [&str; 11] = [
     "#4f7fe0", "#f08a4b", "#57b25a", "#c25bb8", "#e8c33a", "#3fb4b4", "#8d6be0", "#e06060",
-    "#8aa24a", "#6f8cab", "#d99a62", "#9a9a9a",
+    "#8aa24a", "#6f8cab", "#d99a62",
 ];
+
+/// The colour of an agent alone: all singletons look alike, so that two lone agents never
+/// look like one coalition.
+const ALONE: &str = "#9a9a9a";
+
+/// Each coalition's colour: grey for a singleton, the palette in turn for the others (so the
+/// first eleven coalitions that hold several agents all differ, at any number of agents).
+fn colours(coalitions: &[Vec<usize>]) -> Vec<&'static str> {
+    let mut next = 0;
+    coalitions
+        .iter()
+        .map(|c| {
+            if c.len() < 2 {
+                return ALONE;
+            }
+            next += 1;
+            PALETTE[(next - 1) % PALETTE.len()]
+        })
+        .collect()
+}
 
 /// The largest `n` drawn agent by agent (nodes on a ring, the matrix cell by cell); above it
 /// coalitions are drawn as groups and the matrix as an image.
@@ -33,17 +54,16 @@ fn graph(step: &ViewerStep, n: usize) -> AnyView {
         let t = std::f64::consts::TAU * a as f64 / n.max(1) as f64 - std::f64::consts::FRAC_PI_2;
         (size / 2.0 + r * t.cos(), size / 2.0 + r * t.sin())
     };
-    let mut colour = vec![0usize; n];
+    let of = colours(&step.coalitions);
+    let mut colour = vec![ALONE; n];
     let mut lines = Vec::new();
     for (k, c) in step.coalitions.iter().enumerate() {
         for &a in c {
-            colour[a] = k;
+            colour[a] = of[k];
         }
         for w in c.windows(2) {
             let ((x1, y1), (x2, y2)) = (pos(w[0]), pos(w[1]));
-            lines.push(
-                view! { <line x1=x1 y1=y1 x2=x2 y2=y2 stroke=PALETTE[k % 12] stroke-width="3" /> },
-            );
+            lines.push(view! { <line x1=x1 y1=y1 x2=x2 y2=y2 stroke=of[k] stroke-width="3" /> });
         }
     }
     let node_r = if n > 40 { 4.0 } else { 11.0 };
@@ -51,7 +71,7 @@ fn graph(step: &ViewerStep, n: usize) -> AnyView {
         .map(|a| {
             let (x, y) = pos(a);
             let label = (n <= 40).then(|| view! { <text x=x y=y + 4.0 text-anchor="middle" font-size="10" fill="white">{a + 1}</text> });
-            view! { <g><circle cx=x cy=y r=node_r fill=PALETTE[colour[a] % 12] />{label}</g> }
+            view! { <g><circle cx=x cy=y r=node_r fill=colour[a] />{label}</g> }
         })
         .collect_view();
     view! {
@@ -69,6 +89,7 @@ fn groups(step: &ViewerStep, n: usize) -> AnyView {
     let ring = size / 2.0 - 30.0;
     // Every disc's area is its share of a disc filling about half the drawing.
     let unit = (size * size * 0.12 / n.max(1) as f64 / std::f64::consts::PI).sqrt();
+    let of = colours(&step.coalitions);
     let discs = step
         .coalitions
         .iter()
@@ -81,7 +102,7 @@ fn groups(step: &ViewerStep, n: usize) -> AnyView {
                 view! { <text x=x y=y + 4.0 text-anchor="middle" font-size="10" fill="white">{c.len()}</text> }
             });
             view! {
-                <g><circle cx=x cy=y r=r fill=PALETTE[i % 12] fill-opacity="0.85">
+                <g><circle cx=x cy=y r=r fill=of[i] fill-opacity="0.85">
                     <title>{format!("{} agents: {}", c.len(), coalition_label(c))}</title>
                 </circle>{label}</g>
             }
@@ -102,6 +123,7 @@ fn matrix(step: &ViewerStep, n: usize) -> AnyView {
         return folded_matrix(step, n);
     }
     let cell = (200.0 / n as f64).min(16.0);
+    let of = colours(&step.coalitions);
     let mut label = vec![0usize; n];
     for (k, c) in step.coalitions.iter().enumerate() {
         for &a in c {
@@ -112,7 +134,7 @@ fn matrix(step: &ViewerStep, n: usize) -> AnyView {
         .flat_map(|a| (0..n).map(move |b| (a, b)))
         .map(|(a, b)| {
             let on = label[a] == label[b];
-            let fill = if on { PALETTE[label[a] % 12] } else { "#eef1f6" };
+            let fill = if on { of[label[a]] } else { "#eef1f6" };
             view! { <rect x=b as f64 * cell y=a as f64 * cell width=cell - 1.0 height=cell - 1.0 fill=fill /> }
         })
         .collect_view();
@@ -126,6 +148,7 @@ fn matrix(step: &ViewerStep, n: usize) -> AnyView {
 fn folded_matrix(step: &ViewerStep, n: usize) -> AnyView {
     let side = 200.0;
     let cell = side / n.max(1) as f64;
+    let of = colours(&step.coalitions);
     let mut at = 0.0;
     let blocks = step
         .coalitions
@@ -134,7 +157,7 @@ fn folded_matrix(step: &ViewerStep, n: usize) -> AnyView {
         .map(|(k, c)| {
             let (x, w) = (at, cell * c.len() as f64);
             at += w;
-            view! { <rect x=x y=x width=w height=w fill=PALETTE[k % 12] /> }
+            view! { <rect x=x y=x width=w height=w fill=of[k] /> }
         })
         .collect_view();
     view! {

@@ -24,8 +24,12 @@ use training::LbfTraining;
 const CELL: f64 = 34.0;
 
 const PLAYER_COLOURS: [&str; 6] = [
-    "#4f7fe0", "#f08a4b", "#57b25a", "#c25bb8", "#3fb4b4", "#e06060",
+    "#4f7fe0", "#f08a4b", "#8d6be0", "#c25bb8", "#3fb4b4", "#e06060",
 ];
+
+/// A player alone in its coalition, when the coalitions are known: all such look alike, so
+/// that two lone players never look like one coalition.
+const ALONE: &str = "#8a8f98";
 
 /// What the grid shows at one position of the replay.
 struct Frame<'a> {
@@ -65,12 +69,18 @@ fn action_name(a: Action) -> &'static str {
     }
 }
 
-/// Player `i`'s colour: its coalition's when the coalitions are known, else its own.
+/// Player `i`'s colour: when the coalitions are known, grey alone and otherwise its coalition's
+/// (the coalitions of several players taking the colours in turn); else its own. No player is
+/// green, the apples' colour.
 fn colour(i: usize, coalitions: Option<&[Vec<usize>]>) -> &'static str {
-    let k = coalitions
-        .and_then(|cs| cs.iter().position(|c| c.contains(&i)))
-        .unwrap_or(i);
-    PLAYER_COLOURS[k % PLAYER_COLOURS.len()]
+    let Some(cs) = coalitions else {
+        return PLAYER_COLOURS[i % PLAYER_COLOURS.len()];
+    };
+    let mut shared = cs.iter().filter(|c| c.len() > 1);
+    match shared.position(|c| c.contains(&i)) {
+        Some(k) => PLAYER_COLOURS[k % PLAYER_COLOURS.len()],
+        None => ALONE,
+    }
 }
 
 /// The grid: apples as squares with their level, players as numbered circles with theirs.

@@ -88,7 +88,7 @@ pub fn LbfTraining(state: AppState) -> impl IntoView {
             state.lbf.set(Some(LbfReport {
                 name: format!("the trained followers on {}", r.config),
                 check: format!(
-                    "coalitions {:?} (1-based), coloured alike; of {} episodes played, the one \
+                    "coalitions {:?} (1-based), coloured alike, players alone in grey; of {} episodes played, the one \
                      of median return (V(CS) is a mean over many)",
                     r.structure
                         .iter()
