@@ -385,10 +385,15 @@ impl AppState {
         let mut params = Vec::new();
         for (name, text) in self.params.get() {
             let value = numbers::parse_number(&text).ok_or_else(|| {
-                FormError::at(
-                    &format!("param-{name}"),
-                    format!("parameter {name}: `{text}` is not a number"),
-                )
+                let message = if text.trim().is_empty() {
+                    format!("{name} is empty: give a number")
+                } else {
+                    format!(
+                        "{name}: `{}` is not a number; give a number such as 2 or 0.5",
+                        text.trim()
+                    )
+                };
+                FormError::at(&format!("param-{name}"), message)
             })?;
             // Checked here against the distribution's domain (as the worker will), so that
             // the message stands beside the field and marks it.
