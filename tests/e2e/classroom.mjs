@@ -155,7 +155,7 @@ try {
     await id('compare-table').waitFor({ timeout: 60_000 });
     // The table as shown: each row's algorithm and full value (its hook).
     const shown = await id('compare-table').locator('tr').evaluateAll((trs) => trs.slice(1).map((tr) => ({
-      algorithm: tr.cells[0].textContent,
+      algorithm: tr.cells[1].querySelector('[data-testid]').dataset.testid.replace(/^compare-/, ''),
       value: tr.cells[1].querySelector('[data-testid]').textContent,
       coalitions: tr.cells[4].textContent,
     })));
