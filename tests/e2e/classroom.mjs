@@ -153,7 +153,8 @@ try {
     await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
     await id('compare-run').click();
     await id('compare-table').waitFor({ timeout: 60_000 });
-    // The table as shown: each row's algorithm and full value (its hook).
+    // The table as shown: each row's algorithm (by its value hook `compare-ALGO`, the command
+    // line's name, which the files keep; the cell shows the name people read) and full value.
     const shown = await id('compare-table').locator('tr').evaluateAll((trs) => trs.slice(1).map((tr) => ({
       algorithm: tr.cells[1].querySelector('[data-testid]').dataset.testid.replace(/^compare-/, ''),
       value: tr.cells[1].querySelector('[data-testid]').textContent,
