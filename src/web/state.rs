@@ -189,6 +189,9 @@ pub struct AppState {
     /// A leader to hand to a restarted worker once it is ready (its weights, as the page holds
     /// them for download).
     restore: StoredValue<Option<LeaderSummary>>,
+    /// Whether the weights the worker is checking came from "Upload leader weights", so that
+    /// its complaint about them stands beside that control, not in the box at the top.
+    weights_from_upload: StoredValue<bool>,
 }
 
 impl AppState {
@@ -253,6 +256,7 @@ impl AppState {
             worker: StoredValue::new_local(None),
             last_heard: StoredValue::new(0.0),
             restore: StoredValue::new(None),
+            weights_from_upload: StoredValue::new(false),
         };
         // Results shown always belong to the instance in the form: a change of the form clears
         // the exact optimum, the rollout and the comparison of the previous one.
@@ -326,6 +330,17 @@ impl AppState {
     /// Hands leader weights (an `ArrayBuffer` of safetensors, from an upload or the built-in
     /// example) to the worker as `name`.
     pub fn load_weights(&self, name: String, buffer: &JsValue) {
+        self.send_weights(name, buffer, false);
+    }
+
+    /// Hands the weights of a file chosen in "Upload leader weights" to the worker as `name`;
+    /// a complaint about them is shown beside that control (`weights-upload`).
+    pub fn load_uploaded_weights(&self, name: String, buffer: &JsValue) {
+        self.send_weights(name, buffer, true);
+    }
+
+    fn send_weights(&self, name: String, buffer: &JsValue, from_upload: bool) {
+        self.weights_from_upload.set_value(from_upload);
         use base64::Engine as _;
         let bytes = js_sys::Uint8Array::new(buffer).to_vec();
         let base64 = base64::engine::general_purpose::STANDARD.encode(bytes);
@@ -758,7 +773,13 @@ fn route(state: AppState, message: FromWorker) {
             }
         }
         FromWorker::Leader(result) => match result {
+            Err(e) if state.weights_from_upload.get_value() => {
+                state.weights_from_upload.set_value(false);
+                clear_file_input("weights-upload");
+                state.fail_form(FormError::at("weights-upload", e));
+            }
             Ok(l) => {
+                state.weights_from_upload.set_value(false);
                 // A rollout or comparison shown belongs to the leader that made it.
                 state.error.set(None);
                 state.rollout.set(None);

@@ -277,6 +277,9 @@ try {
     await byId('weights-upload').setInputFiles({ name: 'junk.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('not weights') });
     await byId('error').waitFor({ timeout: 30_000 });
     assert.match(await byId('error').textContent(), /junk\.safetensors: bad weights/);
+    // Beside the upload control, which it marks, not in the box at the top.
+    assert.equal(await byId('error').getAttribute('id'), 'weights-upload-error');
+    assert.equal(await byId('weights-upload').getAttribute('aria-invalid'), 'true');
     const cliWeights = join(artifacts, 'cli-leader.safetensors');
     execFileSync(bridge, ['train', '--dist', 'agent_based', '--agents', '5', '--seed', '2', '--episodes', '20', '--batch', '16', '--max-agents', '7', '--out', cliWeights], { stdio: 'ignore' });
     await byId('weights-upload').setInputFiles(cliWeights);
