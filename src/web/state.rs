@@ -626,6 +626,33 @@ fn bring_into_view(selector: String) {
     });
 }
 
+/// Moves the keyboard focus to the element `selector` once the page has drawn it, when the
+/// focus was lost (on the page itself, as after pressing a button that a busy worker disabled)
+/// or is already inside that element: a keyboard user goes on from there, as with the merge
+/// viewer's arrow keys. Focus elsewhere (a field being typed in) is left where it is.
+pub fn focus_if_lost(selector: &'static str) {
+    request_animation_frame(move || {
+        let Some(target) = document()
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            return;
+        };
+        let lost = match document().active_element() {
+            None => true,
+            Some(active) => {
+                active.tag_name().eq_ignore_ascii_case("body")
+                    || active.closest(selector).ok().flatten().is_some()
+            }
+        };
+        if lost {
+            let _ = target.focus();
+        }
+    });
+}
+
 /// Empties the `<input type="file">` with data-testid `testid`, so that choosing the same
 /// file again is heard.
 pub fn clear_file_input(testid: &str) {
@@ -768,7 +795,12 @@ fn route(state: AppState, message: FromWorker) {
             state.training.set(false);
             state.paused.set(false);
             match result {
-                Ok(r) => state.trained.set(Some(r)),
+                Ok(r) => {
+                    state.trained.set(Some(r));
+                    // The start button, disabled while training, dropped the focus: it gets
+                    // it back, so a keyboard user goes on from where they were.
+                    focus_if_lost("[data-testid=train-start]");
+                }
                 Err(e) => state.fail(e),
             }
         }
@@ -820,6 +852,9 @@ fn route(state: AppState, message: FromWorker) {
                     state.error.set(None);
                     state.step.set(0);
                     state.rollout.set(Some(r));
+                    // The run button was disabled while the worker computed, which dropped
+                    // the focus: the viewer takes it, so the arrow keys step the rollout.
+                    focus_if_lost("[data-testid=merge-viewer]");
                 }
                 Err(e) => state.fail(e),
             }
@@ -842,6 +877,7 @@ fn route(state: AppState, message: FromWorker) {
                 Ok(r) => {
                     state.error.set(None);
                     state.lbf_result.set(Some(*r));
+                    focus_if_lost("[data-testid=lbf-train-start]");
                 }
                 Err(e) => {
                     state.lbf_error.set(Some(e.clone()));

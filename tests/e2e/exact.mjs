@@ -187,6 +187,13 @@ try {
   await check('the leader trained in the page gives the CLI the same rollout', async () => {
     await byId('infer-run').click();
     await byId('cs-value').waitFor({ timeout: 30_000 });
+    // The viewer takes the focus the disabled button dropped, so the arrow keys step it.
+    await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'merge-viewer', null, { timeout: 5_000 });
+    await page.keyboard.press('End');
+    const [, at, of] = (await byId('merge-step').textContent()).match(/state (\d+) of (\d+)/);
+    assert.equal(at, of, 'End went to the last state');
+    await page.keyboard.press('Home');
+    assert.match(await byId('merge-step').textContent(), /state 1 of/);
     const inPage = (await byId('cs-value').textContent()).trim();
     const [download] = await Promise.all([page.waitForEvent('download'), byId('weights-download').click()]);
     downloaded = join(artifacts, 'page-leader.safetensors');
