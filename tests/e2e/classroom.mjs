@@ -460,6 +460,20 @@ try {
     }
   });
 
+  await check('the grid\'s results fit a phone (390×844): the leader\'s merges table is no wider than the screen', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const { page: p, byId: id } = await openPage(ctx, server.base);
+    await id('lbf-config-select').selectOption('teaching');
+    await id('lbf-train-start').click();
+    await id('train-status').filter({ hasText: /done: 30 leader episodes/ }).waitFor({ timeout: 300_000 });
+    await id('lbf-merge-step').scrollIntoViewIfNeeded();
+    await p.screenshot({ path: join(artifacts, 'layout-phone-grid.png') });
+    const right = await p.evaluate(() => Math.max(...[...document.querySelectorAll('table')].map((t) => t.getBoundingClientRect().right)));
+    assert.ok(right <= 390.5, `a table reaches ${right} px`);
+    assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll');
+    await ctx.close();
+  });
+
   await check('after one visit the page opens and trains with the network off (service worker)', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const { page: p, byId: id } = await openPage(ctx, `${server.base}?agents=6&episodes=10`);
