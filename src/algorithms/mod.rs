@@ -178,6 +178,22 @@ impl Algorithm {
         }
     }
 
+    /// The algorithm's name in the paper's and the page's words (its glossary and guide), for
+    /// people; files and the command line keep [`Algorithm::name`].
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Exact => "exact optimum",
+            Self::Singleton => "all singletons",
+            Self::Grand => "grand coalition",
+            Self::Random => "random merges",
+            Self::Bridge => "BRIDGE (the leader)",
+            Self::Clink => "C-Link",
+            Self::Grasp => "GRASP",
+            Self::Uct => "CSG-UCT",
+            Self::Saldae => "SALDAE",
+        }
+    }
+
     /// Whether `--budget` applies: the anytime algorithms, whose budget is a number of
     /// iterations or of seconds.
     pub fn is_anytime(self) -> bool {

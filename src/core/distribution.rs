@@ -33,10 +33,10 @@ impl Domain {
     fn check(self, name: &str, value: f64) -> Result<()> {
         let why = match self {
             Domain::Probability if !(0.0..=1.0).contains(&value) => {
-                "must be a probability in [0, 1]"
+                "must be a probability, from 0 to 1"
             }
             Domain::NonNegative if !(value.is_finite() && value >= 0.0) => {
-                "must be a finite number >= 0"
+                "must be a number, 0 or more"
             }
             _ => return Ok(()),
         };

@@ -250,9 +250,42 @@ fn complaint(e: &Error) -> FieldComplaint {
     FieldComplaint { field, message }
 }
 
+/// A configuration's name as the preset select can show it, in words a reader follows: the
+/// paper's `6a4t` is "6a4t — 6 agents, 4 apples, 8 × 8 grid" (the paper calls apples tasks).
+/// Names that are no preset (`custom`) come back as they are.
+pub fn preset_label(name: &str) -> String {
+    match Config::from_name(name) {
+        Ok(c) => format!(
+            "{name} — {} agents, {} apples, {} × {} grid",
+            c.lbf.players,
+            c.lbf.max_num_food,
+            c.lbf.rows(),
+            c.lbf.cols()
+        ),
+        Err(_) => name.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn presets_are_labelled_in_words() {
+        assert_eq!(
+            preset_label("6a4t"),
+            "6a4t — 6 agents, 4 apples, 8 × 8 grid"
+        );
+        assert_eq!(
+            preset_label("10a5t"),
+            "10a5t — 10 agents, 5 apples, 12 × 12 grid"
+        );
+        assert_eq!(
+            preset_label("teaching"),
+            "teaching — 4 agents, 2 apples, 6 × 6 grid"
+        );
+        assert_eq!(preset_label("custom"), "custom");
+    }
 
     #[test]
     fn the_defaults_are_the_teaching_preset() {

@@ -23,32 +23,52 @@ pub fn parse_number(text: &str) -> Option<f64> {
 /// A whole number typed into the field `label`, within `min..=max`.
 pub fn whole(label: &str, text: &str, min: u64, max: u64) -> Result<u64, String> {
     let t = text.trim();
+    let give = whole_range(min, max);
     let n = match t.strip_prefix('+').unwrap_or(t).parse::<u64>() {
         Ok(n) => n,
         Err(_) => {
             let x = parse_number(t).ok_or_else(|| {
-                if t.is_empty() {
+                if t.is_empty() && max < u64::MAX {
                     format!("{label}: empty; give a whole number from {min} to {max}")
+                } else if t.is_empty() {
+                    format!("{label}: empty; {give}")
                 } else {
-                    format!("{label}: `{t}` is not a whole number; give {min} to {max}")
+                    format!("{label}: `{t}` is not a whole number; {give}")
                 }
             })?;
             if x.fract() != 0.0 {
-                return Err(format!(
-                    "{label}: {t} is not a whole number; give {min} to {max}"
-                ));
+                return Err(format!("{label}: {t} is not a whole number; {give}"));
+            }
+            if x < 0.0 {
+                return Err(format!("{label}: {t} is out of range; {give}"));
             }
             // Beyond 2^53 a float no longer names one whole number: ask for the digits.
-            if !(0.0..=9_007_199_254_740_992.0).contains(&x) {
-                return Err(format!("{label}: {t} is out of range; give {min} to {max}"));
+            if x > 9_007_199_254_740_992.0 {
+                return Err(if x <= max as f64 {
+                    format!("{label}: {t} is too long to read exactly; type all its digits")
+                } else if max == u64::MAX {
+                    format!("{label}: {t} is too large; give a smaller whole number")
+                } else {
+                    format!("{label}: {t} is out of range; {give}")
+                });
             }
             x as u64
         }
     };
     if !(min..=max).contains(&n) {
-        return Err(format!("{label}: {n} is out of range; give {min} to {max}"));
+        return Err(format!("{label}: {n} is out of range; {give}"));
     }
     Ok(n)
+}
+
+/// What a whole-number field asks for: "give 1 to 20", or "give a whole number, 0 or more" when
+/// only the type's own limit bounds it (a seed's 20-digit limit means nothing to a reader).
+fn whole_range(min: u64, max: u64) -> String {
+    if max == u64::MAX {
+        format!("give a whole number, {min} or more")
+    } else {
+        format!("give {min} to {max}")
+    }
 }
 
 /// A whole number within `min..=max` as a `usize` (counts and sizes).
@@ -229,7 +249,31 @@ mod tests {
             ),
             (
                 whole("seed", "1e30", 0, u64::MAX),
-                "seed: 1e30 is out of range; give 0 to 18446744073709551615",
+                "seed: 1e30 is too large; give a smaller whole number",
+            ),
+            (
+                whole("seed", "1e17", 0, u64::MAX),
+                "seed: 1e17 is too long to read exactly; type all its digits",
+            ),
+            (
+                whole("seed", "x", 0, u64::MAX),
+                "seed: `x` is not a whole number; give a whole number, 0 or more",
+            ),
+            (
+                whole("seed", "-1", 0, u64::MAX),
+                "seed: -1 is out of range; give a whole number, 0 or more",
+            ),
+            (
+                whole("seed", "", 0, u64::MAX),
+                "seed: empty; give a whole number, 0 or more",
+            ),
+            (
+                whole("episodes", "", 1, 10),
+                "episodes: empty; give a whole number from 1 to 10",
+            ),
+            (
+                whole("episodes", "1e30", 1, 10),
+                "episodes: 1e30 is out of range; give 1 to 10",
             ),
         ];
         for (got, expected) in cases {

@@ -34,7 +34,7 @@ pub fn ComparePanel(state: AppState) -> impl IntoView {
                 let rows = table.rows.iter().map(|r| {
                     view! {
                         <tr>
-                            <td>{r.algorithm.clone()}</td>
+                            <td>{title(&r.algorithm)}</td>
                             <td>{value_view(r.value, Some(format!("compare-{}", r.algorithm)))}</td>
                             <td title=numbers::full(r.gain_over_singletons)>{numbers::signed(r.gain_over_singletons)}</td>
                             <td>{r.percent.map(|p| format!("{} %", numbers::short(p))).unwrap_or_default()}</td>
@@ -61,17 +61,22 @@ pub fn ComparePanel(state: AppState) -> impl IntoView {
     }
 }
 
+/// An algorithm's name as people read it (the files keep the command line's `name`).
+fn title(name: &str) -> String {
+    Algorithm::from_name(name).map_or_else(|_| name.to_string(), |a| a.title().to_string())
+}
+
 /// Which algorithms the comparison leaves out, and when.
 fn limits_note() -> String {
     let limits: Vec<String> = Algorithm::NAMES
         .iter()
         .filter_map(|name| {
             let algorithm = Algorithm::from_name(name).ok()?;
-            browser_limit(algorithm).map(|n| format!("{name} up to {n} agents"))
+            browser_limit(algorithm).map(|n| format!("{} up to {n} agents", algorithm.title()))
         })
         .collect();
     format!(
-        "bridge appears once a leader that takes the instance is trained or uploaded (the \
+        "BRIDGE (the leader) appears once a leader that takes the instance is trained or uploaded (the \
          paper's network of a size at least the number of agents, or the graph network); {}.",
         limits.join(", ")
     )

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 /// The terms, in the order a reader meets them.
-const TERMS: [(&str, &str); 30] = [
+const TERMS: [(&str, &str); 32] = [
     ("agent", "one of the n players to be grouped."),
     ("coalition", "a group of agents; it has a value v(C), given by the instance (or, on the grid, learned by its members)."),
     ("coalition structure (CS)", "a split of all agents into coalitions, each agent in exactly one."),
@@ -31,6 +31,8 @@ const TERMS: [(&str, &str); 30] = [
     ("continue training (few-shot)", "more episodes from the current leader instead of a fresh one, as the paper's few-shot tables do."),
     ("C-Link, GRASP, CSG-UCT, SALDAE", "classic algorithms that search for good structures without learning: greedy linkage, randomised greedy with local search, Monte Carlo tree search, and an evolutionary search."),
     ("followers", "on the grid, the agents themselves: each learns to move and load apples (MADDPG) inside its coalition."),
+    ("MADDPG", "multi-agent deep deterministic policy gradient: how the followers learn. Each agent has its own policy (an actor); while training, one critic that sees the whole grid judges every agent's choices."),
+    ("grid presets (6a4t, 8a5t, …)", "the paper's grids, named by their agents and apples: 6a4t has 6 agents and 4 apples (the paper calls apples tasks) on an 8 × 8 grid; teaching is a small grid, 4 agents and 2 apples, that trains in seconds."),
     ("Level-Based Foraging", "the grid game: an apple is loaded when the agents beside it choosing to load have levels adding up to at least its level."),
     ("recruitment cost", "what a coalition pays per episode for each member beyond its first, so that a member who adds nothing is a loss."),
     ("follower epochs (K)", "how long the followers train on each new structure before its value is measured."),

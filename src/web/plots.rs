@@ -16,6 +16,10 @@ use crate::page::numbers;
 
 const BLUE: RGBColor = RGBColor(0, 114, 178);
 const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+/// The fill of several seeds' range: light, yet apart from the white background and the grid.
+const BAND: RGBColor = RGBColor(200, 200, 200);
+/// The edges of several seeds' range (4.5:1 against white, like text).
+const BAND_EDGE: RGBColor = RGBColor(118, 118, 118);
 /// The colour of the "all singletons" reference line.
 pub(super) const GREEN: RGBColor = RGBColor(0, 158, 115);
 
@@ -33,7 +37,9 @@ pub(super) struct Chart<'a> {
     pub y_title: &'a str,
     /// The series, as `(x, y)` with `x` from 1.
     pub points: &'a [(f64, f64)],
-    /// A second series in vermillion (the best so far).
+    /// A second series in vermillion (the best so far). With a band, neither this nor `points`
+    /// is drawn: one seed's noisy episodes would hide the band, and the title names only what
+    /// is drawn.
     pub best: Option<&'a [(f64, f64)]>,
     /// The y axis's range when the quantity has one (ε runs from 0 to 1: an ε still at 0.88
     /// must not look decayed); otherwise the axis fits the data and the reference lines.
@@ -112,6 +118,25 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
         .axis_desc_style(("sans-serif", 11))
         .light_line_style(RGBColor(240, 240, 240))
         .draw();
+    // The band first, so that the reference lines and their labels stay on top of it: a light
+    // grey fill (opaque, so the grid does not show through) between two darker grey edges,
+    // which mark the range where the fill alone is faint; the mean over it in black.
+    let band = chart.band.filter(|b| !b.is_empty());
+    if let Some(band) = band {
+        let outline: Vec<(f64, f64)> = band
+            .iter()
+            .map(|b| (b.0, b.3))
+            .chain(band.iter().rev().map(|b| (b.0, b.2)))
+            .collect();
+        let _ = plot.draw_series(std::iter::once(Polygon::new(outline, BAND.filled())));
+        for edge in [2, 3] {
+            let _ = plot.draw_series(LineSeries::new(
+                band.iter()
+                    .map(|b| (b.0, if edge == 2 { b.2 } else { b.3 })),
+                BAND_EDGE.stroke_width(1),
+            ));
+        }
+    }
     // The first line's label sits above it and the others' below, so that two close lines (an
     // optimum just above all singletons) keep readable labels.
     for (k, &(y, label, colour)) in chart.refs.iter().enumerate() {
@@ -127,30 +152,22 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
             style,
         )));
     }
-    if let Some(band) = chart.band.filter(|b| !b.is_empty()) {
-        let outline: Vec<(f64, f64)> = band
-            .iter()
-            .map(|b| (b.0, b.3))
-            .chain(band.iter().rev().map(|b| (b.0, b.2)))
-            .collect();
-        let _ = plot.draw_series(std::iter::once(Polygon::new(
-            outline,
-            RGBColor(190, 190, 190).mix(0.45).filled(),
-        )));
+    if let Some(band) = band {
         let _ = plot.draw_series(LineSeries::new(
             band.iter().map(|b| (b.0, b.1)),
             BLACK.stroke_width(2),
         ));
-    }
-    let _ = plot.draw_series(LineSeries::new(
-        chart.points.iter().copied(),
-        BLUE.stroke_width(1),
-    ));
-    if let Some(best) = chart.best {
+    } else {
         let _ = plot.draw_series(LineSeries::new(
-            best.iter().copied(),
-            VERMILLION.stroke_width(2),
+            chart.points.iter().copied(),
+            BLUE.stroke_width(1),
         ));
+        if let Some(best) = chart.best {
+            let _ = plot.draw_series(LineSeries::new(
+                best.iter().copied(),
+                VERMILLION.stroke_width(2),
+            ));
+        }
     }
     let _ = root.present();
 }
@@ -302,9 +319,9 @@ pub fn Plots(state: AppState) -> impl IntoView {
                     let title = if band.is_empty() {
                         "v(CS): episode (blue), best so far (vermillion)".to_string()
                     } else {
-                        // Seed 1 stays blue with its best in vermillion, as with one seed.
+                        // Only the mean and the range are drawn then (see `Chart::best`).
                         format!(
-                            "v(CS) of {} seeds: mean (black), range (grey)",
+                            "v(CS) of {} seeds: mean (black), range (grey band)",
                             state.seed_pool.runs.with_untracked(Vec::len) + 1
                         )
                     };

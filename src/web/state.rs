@@ -189,6 +189,9 @@ pub struct AppState {
     /// A leader to hand to a restarted worker once it is ready (its weights, as the page holds
     /// them for download).
     restore: StoredValue<Option<LeaderSummary>>,
+    /// Whether the weights the worker is checking came from "Upload leader weights", so that
+    /// its complaint about them stands beside that control, not in the box at the top.
+    weights_from_upload: StoredValue<bool>,
 }
 
 impl AppState {
@@ -253,6 +256,7 @@ impl AppState {
             worker: StoredValue::new_local(None),
             last_heard: StoredValue::new(0.0),
             restore: StoredValue::new(None),
+            weights_from_upload: StoredValue::new(false),
         };
         // Results shown always belong to the instance in the form: a change of the form clears
         // the exact optimum, the rollout and the comparison of the previous one.
@@ -326,6 +330,17 @@ impl AppState {
     /// Hands leader weights (an `ArrayBuffer` of safetensors, from an upload or the built-in
     /// example) to the worker as `name`.
     pub fn load_weights(&self, name: String, buffer: &JsValue) {
+        self.send_weights(name, buffer, false);
+    }
+
+    /// Hands the weights of a file chosen in "Upload leader weights" to the worker as `name`;
+    /// a complaint about them is shown beside that control (`weights-upload`).
+    pub fn load_uploaded_weights(&self, name: String, buffer: &JsValue) {
+        self.send_weights(name, buffer, true);
+    }
+
+    fn send_weights(&self, name: String, buffer: &JsValue, from_upload: bool) {
+        self.weights_from_upload.set_value(from_upload);
         use base64::Engine as _;
         let bytes = js_sys::Uint8Array::new(buffer).to_vec();
         let base64 = base64::engine::general_purpose::STANDARD.encode(bytes);
@@ -385,10 +400,15 @@ impl AppState {
         let mut params = Vec::new();
         for (name, text) in self.params.get() {
             let value = numbers::parse_number(&text).ok_or_else(|| {
-                FormError::at(
-                    &format!("param-{name}"),
-                    format!("parameter {name}: `{text}` is not a number"),
-                )
+                let message = if text.trim().is_empty() {
+                    format!("{name} is empty: give a number")
+                } else {
+                    format!(
+                        "{name}: `{}` is not a number; give a number such as 2 or 0.5",
+                        text.trim()
+                    )
+                };
+                FormError::at(&format!("param-{name}"), message)
             })?;
             // Checked here against the distribution's domain (as the worker will), so that
             // the message stands beside the field and marks it.
@@ -606,6 +626,33 @@ fn bring_into_view(selector: String) {
     });
 }
 
+/// Moves the keyboard focus to the element `selector` once the page has drawn it, when the
+/// focus was lost (on the page itself, as after pressing a button that a busy worker disabled)
+/// or is already inside that element: a keyboard user goes on from there, as with the merge
+/// viewer's arrow keys. Focus elsewhere (a field being typed in) is left where it is.
+pub fn focus_if_lost(selector: &'static str) {
+    request_animation_frame(move || {
+        let Some(target) = document()
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            return;
+        };
+        let lost = match document().active_element() {
+            None => true,
+            Some(active) => {
+                active.tag_name().eq_ignore_ascii_case("body")
+                    || active.closest(selector).ok().flatten().is_some()
+            }
+        };
+        if lost {
+            let _ = target.focus();
+        }
+    });
+}
+
 /// Empties the `<input type="file">` with data-testid `testid`, so that choosing the same
 /// file again is heard.
 pub fn clear_file_input(testid: &str) {
@@ -748,12 +795,23 @@ fn route(state: AppState, message: FromWorker) {
             state.training.set(false);
             state.paused.set(false);
             match result {
-                Ok(r) => state.trained.set(Some(r)),
+                Ok(r) => {
+                    state.trained.set(Some(r));
+                    // The start button, disabled while training, dropped the focus: it gets
+                    // it back, so a keyboard user goes on from where they were.
+                    focus_if_lost("[data-testid=train-start]");
+                }
                 Err(e) => state.fail(e),
             }
         }
         FromWorker::Leader(result) => match result {
+            Err(e) if state.weights_from_upload.get_value() => {
+                state.weights_from_upload.set_value(false);
+                clear_file_input("weights-upload");
+                state.fail_form(FormError::at("weights-upload", e));
+            }
             Ok(l) => {
+                state.weights_from_upload.set_value(false);
                 // A rollout or comparison shown belongs to the leader that made it.
                 state.error.set(None);
                 state.rollout.set(None);
@@ -794,6 +852,9 @@ fn route(state: AppState, message: FromWorker) {
                     state.error.set(None);
                     state.step.set(0);
                     state.rollout.set(Some(r));
+                    // The run button was disabled while the worker computed, which dropped
+                    // the focus: the viewer takes it, so the arrow keys step the rollout.
+                    focus_if_lost("[data-testid=merge-viewer]");
                 }
                 Err(e) => state.fail(e),
             }
@@ -816,6 +877,7 @@ fn route(state: AppState, message: FromWorker) {
                 Ok(r) => {
                     state.error.set(None);
                     state.lbf_result.set(Some(*r));
+                    focus_if_lost("[data-testid=lbf-train-start]");
                 }
                 Err(e) => {
                     state.lbf_error.set(Some(e.clone()));

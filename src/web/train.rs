@@ -473,9 +473,10 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
         let name = file.name();
         wasm_bindgen_futures::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => state.load_weights(name, &buffer),
-                Err(e) => state.fail(format!(
-                    "{name}: the browser could not read the file: {e:?}"
+                Ok(buffer) => state.load_uploaded_weights(name, &buffer),
+                Err(e) => state.fail_form(FormError::at(
+                    "weights-upload",
+                    format!("{name}: the browser could not read the file: {e:?}"),
                 )),
             }
         });
@@ -642,7 +643,9 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                 }}
                 <label>
                     {format!("Upload leader weights ({})", UploadKind::Weights.limit_text())}
-                    <input data-testid="weights-upload" data-field="weights-upload" type="file" accept=".safetensors" on:change=on_weights />
+                    <input data-testid="weights-upload" data-field="weights-upload" type="file" accept=".safetensors" on:change=on_weights
+                        aria-invalid=move || state.invalid("weights-upload")
+                        aria-describedby=move || state.error_at("weights-upload").map(|_| "weights-upload-error") />
                     <FieldError state field="weights-upload" />
                 </label>
             </div>

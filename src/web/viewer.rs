@@ -265,7 +265,7 @@ pub fn Viewer(state: AppState) -> impl IntoView {
     };
 
     view! {
-        <section class="panel" tabindex="0" on:keydown=on_key
+        <section class="panel" data-testid="merge-viewer" tabindex="0" on:keydown=on_key
             aria-label="the merge viewer; the arrow keys step through the rollout">
             <h2>"3. Watch the leader merge"</h2>
             <div class="row">

@@ -153,9 +153,10 @@ try {
     await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
     await id('compare-run').click();
     await id('compare-table').waitFor({ timeout: 60_000 });
-    // The table as shown: each row's algorithm and full value (its hook).
+    // The table as shown: each row's algorithm (by its value hook `compare-ALGO`, the command
+    // line's name, which the files keep; the cell shows the name people read) and full value.
     const shown = await id('compare-table').locator('tr').evaluateAll((trs) => trs.slice(1).map((tr) => ({
-      algorithm: tr.cells[0].textContent,
+      algorithm: tr.cells[1].querySelector('[data-testid]').dataset.testid.replace(/^compare-/, ''),
       value: tr.cells[1].querySelector('[data-testid]').textContent,
       coalitions: tr.cells[4].textContent,
     })));
@@ -457,6 +458,20 @@ try {
       assert.deepEqual(serious, [], `axe-core at ${name}`);
       await ctx.close();
     }
+  });
+
+  await check('the grid\'s results fit a phone (390×844): the leader\'s merges table is no wider than the screen', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const { page: p, byId: id } = await openPage(ctx, server.base);
+    await id('lbf-config-select').selectOption('teaching');
+    await id('lbf-train-start').click();
+    await id('train-status').filter({ hasText: /done: 30 leader episodes/ }).waitFor({ timeout: 300_000 });
+    await id('lbf-merge-step').scrollIntoViewIfNeeded();
+    await p.screenshot({ path: join(artifacts, 'layout-phone-grid.png') });
+    const right = await p.evaluate(() => Math.max(...[...document.querySelectorAll('table')].map((t) => t.getBoundingClientRect().right)));
+    assert.ok(right <= 390.5, `a table reaches ${right} px`);
+    assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll');
+    await ctx.close();
   });
 
   await check('after one visit the page opens and trains with the network off (service worker)', async () => {

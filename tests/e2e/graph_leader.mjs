@@ -78,7 +78,7 @@ try {
     await id('compare-run').click();
     await id('compare-table').waitFor({ timeout: 120_000 });
     const rows = await id('compare-table').locator('tr').evaluateAll((trs) => trs.slice(1).map((tr) => ({
-      algorithm: tr.cells[0].textContent,
+      algorithm: tr.cells[1].querySelector('[data-testid]').dataset.testid.replace(/^compare-/, ''),
       value: Number(tr.cells[1].querySelector('[data-testid]').textContent),
     })));
     const of = (name) => rows.find((r) => r.algorithm === name);
