@@ -95,7 +95,8 @@ pub fn LbfMerges(state: AppState) -> impl IntoView {
                     <span data-testid="lbf-merge-step">{format!("merge {} of {}", k + 1, merges.len())}</span>
                 </div>
                 <p class="described" data-testid="lbf-merge" aria-live="polite">{described(&merges[k])}</p>
-                <table class="lbf-merges">
+                // It scrolls sideways on a phone: reachable by keyboard, and named.
+                <table class="lbf-merges" tabindex="0" aria-label="the leader's merges">
                     <tr><th>"step"</th><th>"merged (agents)"</th><th>"V after"</th><th>"reward"</th><th>"Q"</th><th>"Q of stopping"</th></tr>
                     {rows}
                 </table>

@@ -156,7 +156,7 @@ fn players_table(f: &Frame) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <table class="lbf-players" data-testid="lbf-scores">
+        <table class="lbf-players" data-testid="lbf-scores" tabindex="0" aria-label="the players at this step">
             <tr><th>"player"</th><th>"action taken"</th><th>"reward"</th><th>"score"</th></tr>
             {rows}
         </table>

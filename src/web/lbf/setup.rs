@@ -5,7 +5,9 @@
 use leptos::prelude::*;
 
 use crate::followers::{ConfigChoice, PRESETS};
-use crate::page::lbf_setup::{LbfCustomText, MAX_PAGE_GRID_SIDE, MAX_PAGE_LBF_AGENTS};
+use crate::page::lbf_setup::{
+    preset_label, LbfCustomText, MAX_PAGE_GRID_SIDE, MAX_PAGE_LBF_AGENTS,
+};
 
 use super::super::field::Field;
 use super::super::state::{AppState, FormError};
@@ -99,7 +101,7 @@ pub fn LbfSetup(state: AppState) -> impl IntoView {
     let options = PRESETS
         .iter()
         .chain(&["custom"])
-        .map(|name| view! { <option value=*name>{*name}</option> })
+        .map(|name| view! { <option value=*name>{preset_label(name)}</option> })
         .collect_view();
     let f = state.lbf_custom;
     view! {
