@@ -471,7 +471,13 @@ impl LbfExperiment<'_> {
                         if title.starts_with("V") || title.starts_with("Gain") {
                             t.cell(config, &all, a, f)
                         } else {
-                            format!("{:.1}", t.mean(config, &all, a, f))
+                            // NaN: no run of this cell yet (a partial merge).
+                            let m = t.mean(config, &all, a, f);
+                            if m.is_nan() {
+                                "–".into()
+                            } else {
+                                format!("{m:.1}")
+                            }
                         }
                     })
                     .collect();
