@@ -164,12 +164,28 @@ pub fn percent(part: f64, whole: f64) -> Option<String> {
         .then(|| format!("{} %", short(100.0 * part / whole)))
 }
 
+/// `n` and its noun, plural unless `n` is 1: "1 structure", "3 structures".
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn check_short(x: f64, expected: &str) {
         assert_eq!(short(x), expected, "{x}");
+    }
+
+    #[test]
+    fn counts_read_as_words() {
+        assert_eq!(counted(1, "structure"), "1 structure");
+        assert_eq!(counted(0, "structure"), "0 structures");
+        assert_eq!(counted(10, "leader episode"), "10 leader episodes");
     }
 
     #[test]

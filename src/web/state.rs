@@ -898,8 +898,11 @@ fn route(state: AppState, message: FromWorker) {
                     bring_into_view("[data-testid=lbf-step-next]".into());
                 }
                 Err(e) => {
+                    // Beside the episode upload, where the file was chosen (the built-in
+                    // example, which replays, has no other control).
                     state.lbf.set(None);
-                    state.fail(e)
+                    clear_file_input("lbf-upload");
+                    state.fail_form(FormError::at("lbf-upload", e))
                 }
             }
         }

@@ -333,6 +333,9 @@ try {
     await byId('lbf-upload').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"env_kwargs": {}}') });
     await byId('error').waitFor({ timeout: 30_000 });
     assert.match(await byId('error').textContent(), /broken\.json: /);
+    // Beside the upload, which is marked and described by it, not in the box at the top.
+    assert.equal(await byId('lbf-upload').getAttribute('aria-invalid'), 'true');
+    assert.equal(await byId('lbf-upload').getAttribute('aria-describedby'), await byId('error').getAttribute('id'));
   });
 
   await check('BRIDGE trains on the teaching preset in the worker and its followers play their episode on the grid', async () => {
@@ -340,7 +343,7 @@ try {
     const started = Date.now();
     await byId('lbf-train-start').click();
     await byId('train-status').filter({ hasText: /training on the grid: episode \d+ \/ 30/ }).waitFor({ timeout: 60_000 });
-    await byId('train-status').filter({ hasText: /done: 30 leader episodes, \d+ structures trained/ }).waitFor({ timeout: 300_000 });
+    await byId('train-status').filter({ hasText: /done: 30 leader episodes, \d+ structures? trained/ }).waitFor({ timeout: 300_000 });
     console.log(`    teaching preset trained in ${((Date.now() - started) / 1000).toFixed(1)} s in the page`);
     const value = Number((await byId('lbf-value').textContent()).trim());
     assert.ok(Number.isFinite(value), 'V(CS) is a plain number');

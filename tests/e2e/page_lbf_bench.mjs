@@ -31,7 +31,7 @@ try {
     await byId('train-status').filter({ hasText: /done: \d+ leader episodes/ }).waitFor({ timeout: 3_600_000 });
     const seconds = (Date.now() - started) / 1000;
     const status = await byId('train-status').textContent();
-    const trainings = Number(status.match(/(\d+) structures trained/)[1]);
+    const trainings = Number(status.match(/(\d+) structures? trained/)[1]);
     const longest = await page.evaluate(() => window.__longest);
     const value = Number((await byId('lbf-value').textContent()).trim());
     rows.push({ config, seconds, trainings, value, longest_task_ms: longest });

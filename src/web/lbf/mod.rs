@@ -221,7 +221,9 @@ pub fn LbfPanel(state: AppState) -> impl IntoView {
                 <label>
                     {format!("Recorded episode (JSON, {})", UploadKind::Episode.limit_text())}
                     <input data-testid="lbf-upload" data-field="lbf-upload" type="file" accept=".json,application/json" on:change=on_upload
-                        disabled=move || state.worker_state.get() != WorkerState::Idle />
+                        disabled=move || state.worker_state.get() != WorkerState::Idle
+                        aria-invalid=move || state.invalid("lbf-upload")
+                        aria-describedby=move || state.error_at("lbf-upload").map(|_| "lbf-upload-error") />
                     <super::field::FieldError state field="lbf-upload" />
                 </label>
             </div>

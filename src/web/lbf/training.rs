@@ -19,10 +19,10 @@ pub fn training_status(state: &AppState) -> String {
     if state.lbf_training.get() {
         return state.lbf_progress.with(|h| match h.last() {
             Some(p) => format!(
-                "training on the grid: episode {} / {}, {} structures trained, best V(CS) {}",
+                "training on the grid: episode {} / {}, {} trained, best V(CS) {}",
                 p.episode,
                 p.episodes,
-                p.trainings,
+                numbers::counted(p.trainings, "structure"),
                 numbers::short(p.best_value)
             ),
             None => "training on the grid: starting…".to_string(),
@@ -30,12 +30,17 @@ pub fn training_status(state: &AppState) -> String {
     }
     match state.lbf_result.get() {
         Some(r) if r.episodes < r.episodes_asked => format!(
-            "done: stopped after {} of {} leader episodes, {} structures trained, in {:.1} s",
-            r.episodes, r.episodes_asked, r.trainings, r.seconds
+            "done: stopped after {} of {} leader episodes, {} trained, in {:.1} s",
+            r.episodes,
+            r.episodes_asked,
+            numbers::counted(r.trainings, "structure"),
+            r.seconds
         ),
         Some(r) => format!(
-            "done: {} leader episodes, {} structures trained, in {:.1} s",
-            r.episodes, r.trainings, r.seconds
+            "done: {}, {} trained, in {:.1} s",
+            numbers::counted(r.episodes, "leader episode"),
+            numbers::counted(r.trainings, "structure"),
+            r.seconds
         ),
         None => "not trained yet".to_string(),
     }
