@@ -624,6 +624,10 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                 <button class="secondary" data-testid="settings-paper" on:click=move |_| use_paper_settings(&state)>
                     "The paper's settings (appendix D.4)"
                 </button>
+                <span class="note">
+                    "With the paper's settings its leader often ends below all singletons on these "
+                    "instances: that is what the paper's method does here, not a fault of the page."
+                </span>
             </div>
             <div class="row">
                 <span class="note" data-testid="leader-info">{leader_text}</span>

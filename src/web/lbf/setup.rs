@@ -107,7 +107,9 @@ pub fn LbfSetup(state: AppState) -> impl IntoView {
     view! {
         <label>
             "Configuration"
+            // Not while a run trains: its result would sit under another configuration's name.
             <select data-testid="lbf-config-select" prop:value=move || state.lbf_config.get()
+                disabled=move || state.lbf_training.get()
                 on:change=move |ev| state.lbf_config.set(event_target_value(&ev))>
                 {options}
             </select>
