@@ -36,7 +36,7 @@ impl Domain {
                 "must be a probability, from 0 to 1"
             }
             Domain::NonNegative if !(value.is_finite() && value >= 0.0) => {
-                "must be a number, 0 or more"
+                "must be a finite number, 0 or more"
             }
             _ => return Ok(()),
         };

@@ -294,7 +294,8 @@ pub fn record_episode(
         String::new()
     } else {
         format!(
-            "; grid {} of the first {episodes} (the median return, {total:.2})",
+            "; grid {} of the first {episodes} (the median reward, {total:.2}, discounted and \
+             before recruitment costs)",
             grid + 1
         )
     };
@@ -394,9 +395,25 @@ mod tests {
         let file = record_episode(&c, &cs, &mut Scripted, 3, "scripted", 5).unwrap();
         let note = file.note.clone().unwrap();
         assert!(
-            note.ends_with(&format!("(the median return, {:.2})", returns[2])),
+            note.contains(&format!("(the median reward, {:.2},", returns[2])),
             "{note} for {returns:?}"
         );
+        // The grid named is the one recorded.
+        let grid: usize = note
+            .split("; grid ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let mut grids = grid_stream(3);
+        let mut e = Foraging::reset(c.lbf.clone(), &mut grids).unwrap();
+        for _ in 1..grid {
+            e = Foraging::reset(c.lbf.clone(), &mut grids).unwrap();
+        }
+        assert_eq!(file.initial.players, e.players().to_vec());
         let replayed = crate::lbf::replay(&file).unwrap();
         assert!(crate::lbf::first_mismatch(&file, &replayed).is_none());
         // One episode is the first grid, as before.

@@ -273,6 +273,11 @@ fn backprop_layers(
     }
 }
 
+/// Adam's decay of its first and second moments, and the ε beside the second (PyTorch's).
+const BETA1: f32 = 0.9;
+const BETA2: f32 = 0.999;
+const EPSILON: f32 = 1e-8;
+
 /// Adam's moments for one network, with its settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Adam {
@@ -300,7 +305,7 @@ impl Adam {
     /// One step of `net` along `grad` (a gradient of the loss to minimise), clipped to the
     /// global norm; returns the norm before clipping.
     pub fn step(&mut self, net: &mut Mlp, grad: &[f32]) -> f32 {
-        let (b1, b2) = (0.9f32, 0.999f32);
+        let (b1, b2) = (BETA1, BETA2);
         let norm = dot(grad, grad).sqrt();
         let scale = if norm > self.grad_clip && norm > 0.0 {
             self.grad_clip / norm
@@ -345,7 +350,7 @@ fn adam_update(
     second: &mut [f32],
     s: AdamStep,
 ) {
-    let (b1, b2, eps) = (0.9f32, 0.999f32, 1e-8f32);
+    let (b1, b2, eps) = (BETA1, BETA2, EPSILON);
     for (((p, g), m), v) in params.iter_mut().zip(grad).zip(first).zip(second) {
         let g = g * s.scale;
         *m = b1 * *m + (1.0 - b1) * g;
@@ -359,6 +364,51 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
     use rand_xoshiro::Xoshiro256PlusPlus;
+
+    /// The forward pass as it was before its loops were multiversioned, compiled for the
+    /// baseline target only.
+    fn baseline_forward(net: &Mlp, x: &[f32]) -> Vec<f32> {
+        let mut input = x.to_vec();
+        let mut off = 0;
+        let layers = net.sizes.len() - 1;
+        for l in 0..layers {
+            let (i, o) = (net.sizes[l], net.sizes[l + 1]);
+            let w = &net.params[off..off + i * o];
+            let b = &net.params[off + i * o..off + i * o + o];
+            let mut out: Vec<f32> = (0..o)
+                .map(|k| b[k] + dot(&w[k * i..(k + 1) * i], &input))
+                .collect();
+            if l + 1 < layers {
+                out.iter_mut().for_each(|v| *v = v.max(0.0));
+            }
+            off += i * o + o;
+            input = out;
+        }
+        input
+    }
+
+    #[test]
+    fn the_dispatched_forward_pass_gives_the_baselines_bits() {
+        // Widths that are not multiples of eight exercise the lanes' remainders.
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
+        for sizes in [vec![13, 7, 5], vec![125, 64, 64, 1], vec![3, 17, 9, 6]] {
+            let net = Mlp::seeded(&sizes, &mut rng);
+            for _ in 0..5 {
+                let x: Vec<f32> = (0..sizes[0]).map(|_| rng.random_range(-2.0..2.0)).collect();
+                let mut acts = Activations::default();
+                let got: Vec<u32> = net
+                    .forward(&x, &mut acts)
+                    .iter()
+                    .map(|v| v.to_bits())
+                    .collect();
+                let want: Vec<u32> = baseline_forward(&net, &x)
+                    .iter()
+                    .map(|v| v.to_bits())
+                    .collect();
+                assert_eq!(got, want, "{sizes:?}");
+            }
+        }
+    }
 
     #[test]
     fn the_backward_pass_matches_finite_differences() {

@@ -418,6 +418,8 @@ mod tests {
             }
             greedy_kept += 1;
             let steps = &searched.rollout.steps;
+            // One watched state per step (a stop is chosen in a state too).
+            assert_eq!(seen.len(), steps.len(), "{name} {n} {seed}");
             let reused = graph_viewer_steps(&net, &instance, steps, seen).expect("replays");
             let scored_again =
                 graph_viewer_steps(&net, &instance, steps, Vec::new()).expect("replays");

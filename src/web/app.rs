@@ -84,12 +84,19 @@ pub fn coalition_label(c: &[usize]) -> String {
     )
 }
 
-/// Coalitions as coloured chips.
+/// Coalitions as coloured chips: singletons grey (`c11`) and the others in turn, as the
+/// viewer colours them ([`super::viewer::shared_index`]).
 pub fn chips(coalitions: Vec<Vec<usize>>) -> impl IntoView {
+    let shared = super::viewer::shared_index(&coalitions);
     coalitions
         .into_iter()
-        .enumerate()
-        .map(|(i, c)| view! { <li class=format!("coalition c{}", i % 12)>{coalition_label(&c)}</li> })
+        .zip(shared)
+        .map(|(c, k)| {
+            let class = k.map_or("coalition c11".to_string(), |k| {
+                format!("coalition c{}", k % 11)
+            });
+            view! { <li class=class>{coalition_label(&c)}</li> }
+        })
         .collect_view()
 }
 

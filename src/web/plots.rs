@@ -80,13 +80,18 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
     };
     let root = backend.into_drawing_area();
     let _ = root.fill(&WHITE);
-    let all = chart
-        .points
+    // The axes fit what is drawn: with a band, the band alone (see `best`).
+    let band = chart.band.filter(|b| !b.is_empty());
+    let (points, best) = match band {
+        Some(_) => (&[][..], &[][..]),
+        None => (chart.points, chart.best.unwrap_or(&[])),
+    };
+    let all = points
         .iter()
-        .chain(chart.best.unwrap_or(&[]))
+        .chain(best)
         .map(|p| p.1)
         .chain(chart.refs.iter().map(|r| r.0))
-        .chain(chart.band.unwrap_or(&[]).iter().flat_map(|b| [b.2, b.3]));
+        .chain(band.unwrap_or(&[]).iter().flat_map(|b| [b.2, b.3]));
     let (mut y0, mut y1) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
         (a.min(y), b.max(y))
     });
@@ -95,7 +100,11 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
     }
     let pad = ((y1 - y0) * 0.08).max(1e-3);
     let (y0, y1) = chart.fixed.unwrap_or((y0 - pad, y1 + pad));
-    let x1 = chart.points.last().map_or(1.0, |p| p.0).max(2.0);
+    let x1 = match band {
+        Some(band) => band.last().map_or(1.0, |b| b.0),
+        None => chart.points.last().map_or(1.0, |p| p.0),
+    }
+    .max(2.0);
     let Ok(mut plot) = ChartBuilder::on(&root)
         .caption(chart.title, ("sans-serif", 13))
         .margin(4)
@@ -121,7 +130,6 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
     // The band first, so that the reference lines and their labels stay on top of it: a light
     // grey fill (opaque, so the grid does not show through) between two darker grey edges,
     // which mark the range where the fill alone is faint; the mean over it in black.
-    let band = chart.band.filter(|b| !b.is_empty());
     if let Some(band) = band {
         let outline: Vec<(f64, f64)> = band
             .iter()

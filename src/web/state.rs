@@ -642,8 +642,10 @@ pub fn focus_if_lost(selector: &'static str) {
         };
         let lost = match document().active_element() {
             None => true,
+            // Firefox and Safari leave the focus on a button that became disabled.
             Some(active) => {
                 active.tag_name().eq_ignore_ascii_case("body")
+                    || active.matches(":disabled").unwrap_or(false)
                     || active.closest(selector).ok().flatten().is_some()
             }
         };

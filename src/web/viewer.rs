@@ -18,23 +18,32 @@ const PALETTE: [&str; 11] = [
     "#8aa24a", "#6f8cab", "#d99a62",
 ];
 
-/// The colour of an agent alone: all singletons look alike, so that two lone agents never
-/// look like one coalition.
-const ALONE: &str = "#9a9a9a";
+/// The colour of an agent alone, everywhere the page draws coalitions: all singletons look
+/// alike, so that two lone agents never look like one coalition.
+pub const ALONE: &str = "#9a9a9a";
 
-/// Each coalition's colour: grey for a singleton, the palette in turn for the others (so the
-/// first eleven coalitions that hold several agents all differ, at any number of agents).
-fn colours(coalitions: &[Vec<usize>]) -> Vec<&'static str> {
+/// Each coalition's index among the coalitions of two or more members (the colour it takes
+/// from a palette, in turn), or `None` for a singleton (drawn [`ALONE`]): the one rule of the
+/// viewer's, the exact optimum's and the grid's colours.
+pub fn shared_index(coalitions: &[Vec<usize>]) -> Vec<Option<usize>> {
     let mut next = 0;
     coalitions
         .iter()
         .map(|c| {
-            if c.len() < 2 {
-                return ALONE;
-            }
-            next += 1;
-            PALETTE[(next - 1) % PALETTE.len()]
+            (c.len() >= 2).then(|| {
+                next += 1;
+                next - 1
+            })
         })
+        .collect()
+}
+
+/// Each coalition's colour in the viewer: [`ALONE`] or the palette in turn (so the first
+/// eleven coalitions that hold several agents all differ, at any number of agents).
+fn colours(coalitions: &[Vec<usize>]) -> Vec<&'static str> {
+    shared_index(coalitions)
+        .into_iter()
+        .map(|k| k.map_or(ALONE, |k| PALETTE[k % PALETTE.len()]))
         .collect()
 }
 

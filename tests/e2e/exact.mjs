@@ -379,12 +379,15 @@ try {
     await byId('error').waitFor({ timeout: 30_000 });
     assert.match(await byId('error').textContent(), /leader episodes/);
     await byId('lbf-episodes-input').fill('30');
-    // The grid's own Stop ends a run early, keeps what it found, and the status says so.
+    // The grid's own Stop ends a run early, keeps what it found, and the status says so (a
+    // long run, so that the click cannot come after its end).
     assert.ok(await byId('lbf-train-stop').isDisabled(), 'nothing to stop yet');
+    await byId('lbf-episodes-input').fill('500');
     await byId('lbf-train-start').click();
-    await byId('train-status').filter({ hasText: /training on the grid: episode \d+ \/ 30/ }).waitFor({ timeout: 60_000 });
+    await byId('train-status').filter({ hasText: /training on the grid: episode \d+ \/ 500/ }).waitFor({ timeout: 60_000 });
     await byId('lbf-train-stop').click();
-    await byId('train-status').filter({ hasText: /^done: stopped after \d+ of 30 leader episodes/ }).waitFor({ timeout: 60_000 });
+    await byId('train-status').filter({ hasText: /^done: stopped after \d+ of 500 leader episodes/ }).waitFor({ timeout: 60_000 });
+    await byId('lbf-episodes-input').fill('30');
     assert.match(await page.locator('.described', { has: byId('lbf-value') }).textContent(), /^On the teaching grid, the structure found/);
   });
 

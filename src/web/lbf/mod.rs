@@ -27,10 +27,6 @@ const PLAYER_COLOURS: [&str; 6] = [
     "#4f7fe0", "#f08a4b", "#8d6be0", "#c25bb8", "#3fb4b4", "#e06060",
 ];
 
-/// A player alone in its coalition, when the coalitions are known: all such look alike, so
-/// that two lone players never look like one coalition.
-const ALONE: &str = "#8a8f98";
-
 /// What the grid shows at one position of the replay.
 struct Frame<'a> {
     players: &'a [Player],
@@ -76,10 +72,10 @@ fn colour(i: usize, coalitions: Option<&[Vec<usize>]>) -> &'static str {
     let Some(cs) = coalitions else {
         return PLAYER_COLOURS[i % PLAYER_COLOURS.len()];
     };
-    let mut shared = cs.iter().filter(|c| c.len() > 1);
-    match shared.position(|c| c.contains(&i)) {
+    let k = cs.iter().position(|c| c.contains(&i));
+    match k.and_then(|k| super::viewer::shared_index(cs)[k]) {
         Some(k) => PLAYER_COLOURS[k % PLAYER_COLOURS.len()],
-        None => ALONE,
+        None => super::viewer::ALONE,
     }
 }
 
