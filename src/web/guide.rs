@@ -87,7 +87,7 @@ const STEPS: [Step; 6] = [
         title: "The followers play",
         text: "The trained followers play one episode on the grid, each coloured by the \
                coalition the leader put it in: players walk to the apples, and an apple is \
-               loaded when the players beside it, loading together, have levels enough. Of nine \
+               loaded when the players beside it, loading together, have levels enough. Of several \
                episodes played, the page shows the one of middle return: V(CS) is an average, \
                and a single episode can be luckier or unluckier than it.",
         control: "lbf-episode-play",

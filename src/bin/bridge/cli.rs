@@ -647,8 +647,8 @@ pub struct LbfArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Write an episode of the trained followers on the structure found, typical of its value
-    /// (the median return of 9 played), in the recorded-episode format that `bridge lbf-replay
-    /// --check` reads.
+    /// (of several played, the one of median reward; its note says which), in the
+    /// recorded-episode format that `bridge lbf-replay --check` reads.
     #[arg(long)]
     pub episode: Option<PathBuf>,
     /// Save the leader's and the followers' weights (safetensors) in this directory.
