@@ -274,14 +274,7 @@ pub fn record_episode(
     let mut played = Vec::with_capacity(episodes);
     for grid in 0..episodes {
         let mut env = Foraging::reset(config.lbf.clone(), &mut grids)?;
-        let initial = InitialState {
-            players: env.players().to_vec(),
-            food: env.food(),
-            food_spawned: env.food_spawned(),
-            valid_actions: env.valid_actions().to_vec(),
-            obs: env.observations(),
-            how: None,
-        };
+        let initial = InitialState::of(&env, None);
         let mut steps = Vec::new();
         let ret = play_episode(config, &membership, policy, &mut env, Some(&mut steps))?;
         let total: f64 = ret.returns(config.game.discount).iter().sum();

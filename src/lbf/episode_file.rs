@@ -29,6 +29,21 @@ pub struct InitialState {
     pub how: Option<String>,
 }
 
+impl InitialState {
+    /// The state `env` is in before its first step, with the provenance `how`: what a recorded
+    /// episode starts from, whether we record it or replay another's.
+    pub fn of(env: &crate::lbf::Foraging, how: Option<String>) -> InitialState {
+        InitialState {
+            players: env.players().to_vec(),
+            food: env.food(),
+            food_spawned: env.food_spawned(),
+            valid_actions: env.valid_actions().to_vec(),
+            obs: env.observations(),
+            how,
+        }
+    }
+}
+
 /// One step: the joint action asked for and everything it produced.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StepRecord {

@@ -24,14 +24,7 @@ pub fn initial_env(file: &EpisodeFile) -> Result<Foraging> {
 /// and observations, and one [`StepRecord`] per recorded step.
 pub fn replay(file: &EpisodeFile) -> Result<EpisodeFile> {
     let mut env = initial_env(file)?;
-    let initial = InitialState {
-        players: env.players().to_vec(),
-        food: env.food(),
-        food_spawned: env.food_spawned(),
-        valid_actions: env.valid_actions().to_vec(),
-        obs: env.observations(),
-        how: file.initial.how.clone(),
-    };
+    let initial = InitialState::of(&env, file.initial.how.clone());
     let mut steps = Vec::with_capacity(file.steps.len());
     for (i, recorded) in file.steps.iter().enumerate() {
         let valid_actions_before = env.valid_actions().to_vec();
