@@ -213,6 +213,18 @@ fn forward_layers(sizes: &[usize], params: &[f32], x: &[f32], layers: &mut Vec<V
     }
 }
 
+/// `out += Wᵀ·delta` for a layer's weights `w` (`[delta.len(), inputs]`, row-major): the
+/// gradient passed to the layer below, or to the input. Inlined into its multiversioned
+/// callers, so that it takes their register width.
+#[inline(always)]
+fn add_transposed(w: &[f32], delta: &[f32], inputs: usize, out: &mut [f32]) {
+    for (k, &d) in delta.iter().enumerate() {
+        if d != 0.0 {
+            axpy(d, &w[k * inputs..(k + 1) * inputs], out);
+        }
+    }
+}
+
 /// [`Mlp::backward`]'s arithmetic, multiversioned as [`forward_layers`] is.
 #[allow(clippy::too_many_arguments)]
 #[multiversion::multiversion(targets("x86_64+avx+avx2+fma"))]
@@ -246,12 +258,7 @@ fn backprop_layers(
         if l > 0 {
             below.clear();
             below.resize(i, 0.0);
-            let w = &params[off..off + i * o];
-            for k in 0..o {
-                if delta[k] != 0.0 {
-                    axpy(delta[k], &w[k * i..(k + 1) * i], below);
-                }
-            }
+            add_transposed(&params[off..off + i * o], delta, i, below);
             // ReLU: no gradient where the unit was off.
             for (b, a) in below.iter_mut().zip(&layers[l - 1]) {
                 if *a <= 0.0 {
@@ -262,12 +269,7 @@ fn backprop_layers(
         } else if let Some(dx) = dx.as_deref_mut() {
             dx.clear();
             dx.resize(i, 0.0);
-            let w = &params[off..off + i * o];
-            for k in 0..o {
-                if delta[k] != 0.0 {
-                    axpy(delta[k], &w[k * i..(k + 1) * i], dx);
-                }
-            }
+            add_transposed(&params[off..off + i * o], delta, i, dx);
         }
         end = off;
     }
