@@ -328,7 +328,7 @@ fn InstancePanel(state: AppState) -> impl IntoView {
                                         inputmode="decimal"
                                         autocomplete="off"
                                         aria-invalid=move || state.invalid(&f1)
-                                        aria-describedby=move || state.error_at(&f2).map(|_| format!("{f2}-error"))
+                                        aria-describedby=move || state.described_by(&f2)
                                         prop:value=text
                                         disabled=uploaded
                                         on:input=move |ev| {
@@ -348,7 +348,7 @@ fn InstancePanel(state: AppState) -> impl IntoView {
                     {format!("…or upload an instance (JSON or ODP-IP text, {})", UploadKind::Instance.limit_text())}
                     <input data-testid="instance-upload" data-field="instance-upload" type="file" accept=".json,.txt,text/plain,application/json" on:change=on_upload
                         aria-invalid=move || state.invalid("instance-upload")
-                        aria-describedby=move || state.error_at("instance-upload").map(|_| "instance-upload-error") />
+                        aria-describedby=move || state.described_by("instance-upload") />
                     <FieldError state field="instance-upload" />
                 </label>
                 <Show when=uploaded>

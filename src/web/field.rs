@@ -9,11 +9,16 @@ use leptos::prelude::*;
 
 use super::state::AppState;
 
+/// The id of the message about `field`, which its `aria-describedby` names while it is shown.
+pub fn error_id(field: &str) -> String {
+    format!("{field}-error")
+}
+
 /// The message of the error shown, when it is about `field`, with the `data-testid="error"`
 /// hook and the id the field's `aria-describedby` names.
 #[component]
 pub fn FieldError(state: AppState, #[prop(into)] field: String) -> impl IntoView {
-    let id = format!("{field}-error");
+    let id = error_id(&field);
     move || {
         state.error_at(&field).map(|message| {
             view! { <span class="field-error" id=id.clone() data-testid="error" role="alert">{message}</span> }
@@ -43,7 +48,6 @@ pub fn Field(
     disabled: Signal<bool>,
 ) -> impl IntoView {
     let (t1, t2, t3) = (testid.clone(), testid.clone(), testid.clone());
-    let error_id = format!("{testid}-error");
     view! {
         <label title=title>
             {label}
@@ -54,7 +58,7 @@ pub fn Field(
                 data-testid=testid.clone()
                 data-field=testid
                 aria-invalid=move || state.invalid(&t1)
-                aria-describedby=move || state.error_at(&t2).map(|_| error_id.clone())
+                aria-describedby=move || state.described_by(&t2)
                 prop:value=move || value.get()
                 disabled=move || disabled.get()
                 on:input=move |ev| {
@@ -85,13 +89,12 @@ pub fn Select(
     title: Option<String>,
     children: Children,
 ) -> impl IntoView {
-    let error_id = format!("{testid}-error");
     view! {
         <label title=title>
             {label}
             <select data-testid=testid data-field=testid
                 aria-invalid=move || state.invalid(testid)
-                aria-describedby=move || state.error_at(testid).map(|_| error_id.clone())
+                aria-describedby=move || state.described_by(testid)
                 prop:value=move || value.get()
                 on:change=move |ev| value.set(event_target_value(&ev))>
                 {children()}

@@ -110,8 +110,7 @@ fn closed_before() -> bool {
 
 /// The element `testid` (an HTML control or an SVG drawing), if the page shows it.
 fn element(testid: &str) -> Option<web_sys::Element> {
-    let found = document().query_selector(&format!("[data-testid={testid}]"));
-    found.ok().flatten()
+    super::state::find(&format!("[data-testid={testid}]"))
 }
 
 /// Scrolls only as far as needed to show `element`: what is on screen stays where it is, and

@@ -8,6 +8,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
+use super::field::error_id;
 use super::protocol::*;
 use crate::core::{Distribution, MAX_AGENTS};
 use crate::leader::network::Scorer;
@@ -491,6 +492,18 @@ impl AppState {
         self.error_at(field).map(|_| "true")
     }
 
+    /// `aria-describedby` for the field `field`: the id of its message while one is shown.
+    pub fn described_by(&self, field: &str) -> Option<String> {
+        self.error_at(field).map(|_| error_id(field))
+    }
+
+    /// Refuses the file chosen in the upload `field`: the choice is cleared (so choosing the
+    /// same file again is heard) and `message` stands beside the control, which it marks.
+    pub fn refuse_upload(&self, field: &str, message: String) {
+        clear_file_input(field);
+        self.fail_form(FormError::at(field, message));
+    }
+
     /// The file chosen in the `<input type="file">` of `ev`, if it is within `kind`'s size
     /// limit; a larger one is refused beside the control (its `data-testid` is `field`) and
     /// the choice cleared, before the browser reads it.
@@ -505,8 +518,7 @@ impl AppState {
         match kind.check_size(&file.name(), file.size()) {
             Ok(()) => Some(file),
             Err(message) => {
-                input.set_value("");
-                self.fail_form(FormError::at(field, message));
+                self.refuse_upload(field, message);
                 None
             }
         }
@@ -608,12 +620,7 @@ pub fn decimal_at(
 /// (`<details>`, the advanced settings) holding it is unfolded first.
 fn bring_into_view(selector: String) {
     request_animation_frame(move || {
-        let Some(element) = document()
-            .query_selector(&selector)
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        else {
+        let Some(element) = find::<web_sys::HtmlElement>(&selector) else {
             return;
         };
         if let Ok(Some(fold)) = element.closest("details") {
@@ -632,12 +639,7 @@ fn bring_into_view(selector: String) {
 /// viewer's arrow keys. Focus elsewhere (a field being typed in) is left where it is.
 pub fn focus_if_lost(selector: &'static str) {
     request_animation_frame(move || {
-        let Some(target) = document()
-            .query_selector(selector)
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        else {
+        let Some(target) = find::<web_sys::HtmlElement>(selector) else {
             return;
         };
         let lost = match document().active_element() {
@@ -658,14 +660,19 @@ pub fn focus_if_lost(selector: &'static str) {
 /// Empties the `<input type="file">` with data-testid `testid`, so that choosing the same
 /// file again is heard.
 pub fn clear_file_input(testid: &str) {
-    if let Some(input) = document()
-        .query_selector(&format!("[data-testid={testid}]"))
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-    {
+    if let Some(input) = find::<web_sys::HtmlInputElement>(&format!("[data-testid={testid}]")) {
         input.set_value("");
     }
+}
+
+/// The first element matching `selector`, if the page shows one of kind `T`.
+pub fn find<T: JsCast>(selector: &str) -> Option<T> {
+    document()
+        .query_selector(selector)
+        .ok()
+        .flatten()?
+        .dyn_into::<T>()
+        .ok()
 }
 
 /// Starts the worker and routes its answers into the state.
@@ -776,8 +783,7 @@ fn route(state: AppState, message: FromWorker) {
                 }
                 Err(e) => {
                     state.upload.set(None);
-                    clear_file_input("instance-upload");
-                    state.fail_form(FormError::at("instance-upload", e));
+                    state.refuse_upload("instance-upload", e);
                 }
             }
         }
@@ -809,8 +815,7 @@ fn route(state: AppState, message: FromWorker) {
         FromWorker::Leader(result) => match result {
             Err(e) if state.weights_from_upload.get_value() => {
                 state.weights_from_upload.set_value(false);
-                clear_file_input("weights-upload");
-                state.fail_form(FormError::at("weights-upload", e));
+                state.refuse_upload("weights-upload", e);
             }
             Ok(l) => {
                 state.weights_from_upload.set_value(false);
@@ -903,8 +908,7 @@ fn route(state: AppState, message: FromWorker) {
                     // Beside the episode upload, where the file was chosen (the built-in
                     // example, which replays, has no other control).
                     state.lbf.set(None);
-                    clear_file_input("lbf-upload");
-                    state.fail_form(FormError::at("lbf-upload", e))
+                    state.refuse_upload("lbf-upload", e)
                 }
             }
         }

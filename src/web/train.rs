@@ -649,7 +649,7 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                     {format!("Upload leader weights ({})", UploadKind::Weights.limit_text())}
                     <input data-testid="weights-upload" data-field="weights-upload" type="file" accept=".safetensors" on:change=on_weights
                         aria-invalid=move || state.invalid("weights-upload")
-                        aria-describedby=move || state.error_at("weights-upload").map(|_| "weights-upload-error") />
+                        aria-describedby=move || state.described_by("weights-upload") />
                     <FieldError state field="weights-upload" />
                 </label>
             </div>

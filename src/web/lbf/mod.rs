@@ -219,7 +219,7 @@ pub fn LbfPanel(state: AppState) -> impl IntoView {
                     <input data-testid="lbf-upload" data-field="lbf-upload" type="file" accept=".json,application/json" on:change=on_upload
                         disabled=move || state.worker_state.get() != WorkerState::Idle
                         aria-invalid=move || state.invalid("lbf-upload")
-                        aria-describedby=move || state.error_at("lbf-upload").map(|_| "lbf-upload-error") />
+                        aria-describedby=move || state.described_by("lbf-upload") />
                     <super::field::FieldError state field="lbf-upload" />
                 </label>
             </div>
