@@ -148,11 +148,14 @@ impl LbfRun {
     }
 
     /// Ends the leader's search: the followers then train once more on the best structure
-    /// valued so far, as at the end of a full run.
-    pub fn stop_search(&mut self) {
-        if self.final_structure.is_none() {
+    /// valued so far, as at the end of a full run. Returns whether that cut the search short
+    /// (false once it had ended by itself).
+    pub fn stop_search(&mut self) -> bool {
+        let searching = self.final_structure.is_none();
+        if searching {
             self.outer.end_search();
         }
+        searching
     }
 
     /// The settings.
@@ -334,8 +337,9 @@ mod tests {
             run.advance(&mut || true, &mut |_| {}).expect("runs");
         }
         assert!(!run.outer().is_done());
-        run.stop_search();
+        assert!(run.stop_search(), "the stop cut the search short");
         finish(&mut run);
+        assert!(!run.stop_search(), "a stop after the end cuts nothing");
         let outcome = run.outcome().expect("ended");
         let (best, _) = run.outer().trainer().best().expect("searched");
         assert_eq!(best.to_lists(), outcome.structure);

@@ -22,6 +22,8 @@ pub struct LbfJob {
     /// arrive (so progress does not depend on how the run is sliced).
     trainings: usize,
     best: f64,
+    /// Whether a stop cut the leader's search short.
+    stopped: bool,
 }
 
 impl LbfJob {
@@ -55,12 +57,13 @@ impl LbfJob {
             started_ms: now_ms,
             trainings: 0,
             best: f64::NEG_INFINITY,
+            stopped: false,
         })
     }
 
     /// Ends the leader's search: the followers train once more on the best structure so far.
     pub fn stop_search(&mut self) {
-        self.run.stop_search();
+        self.stopped |= self.run.stop_search();
     }
 
     /// Runs until `time_is_up`, posting progress; returns whether the run has ended.
@@ -150,6 +153,7 @@ impl LbfJob {
             trainings: outcome.trainings,
             episodes: self.run.outer().episodes_done(),
             episodes_asked: self.run.settings().outer.episodes,
+            stopped: self.stopped,
             seconds: (now_ms - self.started_ms) / 1000.0,
             episode,
             merges,

@@ -129,6 +129,8 @@ pub struct LbfTrainedReport {
     pub episodes: usize,
     /// Leader episodes asked for (more than [`episodes`](Self::episodes) when stopped early).
     pub episodes_asked: usize,
+    /// Whether the user's stop cut the leader's search short.
+    pub stopped: bool,
     /// Wall time of the run.
     pub seconds: f64,
     /// An episode of the trained followers on the structure found.

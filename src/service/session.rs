@@ -603,6 +603,7 @@ mod tests {
         let (answers, _) = run(&mut Service::new(), custom(5), 1e12);
         let report = lbf_report(&answers);
         assert_eq!(report.config, "custom");
+        assert!(!report.stopped, "a run to its end was not stopped");
         assert_eq!(report.episode.initial.players.len(), 3);
         let answer = Service::new().handle(custom(3), &Ticks::default());
         assert!(
@@ -623,6 +624,7 @@ mod tests {
         }
         let report = lbf_report(&through_the_wire(answers));
         assert!(report.episodes < 400);
+        assert!(report.stopped, "the report says the run was stopped");
         // Stopped during the first training (on all singletons): the run ends on them.
         assert_eq!(report.structure, vec![vec![0], vec![1], vec![2], vec![3]]);
         assert_eq!(report.singleton_value, report.value);

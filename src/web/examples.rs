@@ -21,9 +21,6 @@ use super::state::{AppState, WorkerState};
 /// The example leader's file in the build.
 const LEADER: &str = "leader-modified-normal-10.safetensors";
 
-/// The most agents [`LEADER`]'s network takes (its `M`).
-const EXAMPLE_LEADER_AGENTS: usize = 10;
-
 /// The example graph leader's file in the build.
 const GRAPH_LEADER: &str = "graph-leader.safetensors";
 
@@ -94,14 +91,7 @@ pub fn Examples(state: AppState) -> impl IntoView {
         wasm_bindgen_futures::spawn_local(async move {
             let done = match example {
                 Example::Leader => {
-                    // Its network takes at most 10 agents: a larger instance in the form would
-                    // only be refused when it runs.
-                    if state
-                        .agents_count()
-                        .is_ok_and(|n| n > EXAMPLE_LEADER_AGENTS)
-                    {
-                        state.set_agents(EXAMPLE_LEADER_AGENTS.to_string());
-                    }
+                    // Loading it brings the form's agents down to its M (10) if need be.
                     load_leader(state, LEADER, format!("the example leader ({LEADER})")).await
                 }
                 Example::GraphLeader => {

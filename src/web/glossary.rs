@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 /// The terms, in the order a reader meets them.
-const TERMS: [(&str, &str); 32] = [
+const TERMS: [(&str, &str); 36] = [
     ("agent", "one of the n players to be grouped."),
     ("coalition", "a group of agents; it has a value v(C), given by the instance (or, on the grid, learned by its members)."),
     ("coalition structure (CS)", "a split of all agents into coalitions, each agent in exactly one."),
@@ -29,6 +29,8 @@ const TERMS: [(&str, &str); 32] = [
     ("return lower bound", "a target is never below what the episode actually got after that step."),
     ("network size M", "the most agents the paper's network takes: its input is an M × M matrix, so a leader trained for M agents runs on instances of up to M."),
     ("continue training (few-shot)", "more episodes from the current leader instead of a fresh one, as the paper's few-shot tables do."),
+    ("graph leader", "ours, not the paper's: a network that reads each possible merge's reward and the coalitions' values instead of an M × M matrix, so one trained file runs on any number of agents. Its Q-value is a merge's reward plus a learned correction, so untrained it merges exactly as C-Link does."),
+    ("reward scale", "the graph leader's unit for an instance: the mean of the positive rewards of its first merges. Dividing by it lets instances of any size and distribution share one network and one plot."),
     ("C-Link, GRASP, CSG-UCT, SALDAE", "classic algorithms that search for good structures without learning: greedy linkage, randomised greedy with local search, Monte Carlo tree search, and an evolutionary search."),
     ("followers", "on the grid, the agents themselves: each learns to move and load apples (MADDPG) inside its coalition."),
     ("MADDPG", "multi-agent deep deterministic policy gradient: how the followers learn. Each agent has its own policy (an actor); while training, one critic that sees the whole grid judges every agent's choices."),
@@ -36,6 +38,8 @@ const TERMS: [(&str, &str); 32] = [
     ("Level-Based Foraging", "the grid game: an apple is loaded when the agents beside it choosing to load have levels adding up to at least its level."),
     ("recruitment cost", "what a coalition pays per episode for each member beyond its first, so that a member who adds nothing is a loss."),
     ("follower epochs (K)", "how long the followers train on each new structure before its value is measured."),
+    ("instance file (JSON or ODP-IP text)", "a characteristic function to load: the page's own JSON, or the text format of the ODP-IP solver (one value per line, for every coalition in the order of its bit mask), so instances move between tools."),
+    ("weights file (.safetensors)", "a trained leader's numbers in the safetensors format: download it to keep a leader, upload it here or give it to the command line (bridge solve --weights FILE)."),
 ];
 
 /// The glossary, folded.

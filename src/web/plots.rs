@@ -82,6 +82,11 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
     let _ = root.fill(&WHITE);
     // The axes fit what is drawn: with a band, the band alone (see `best`).
     let band = chart.band.filter(|b| !b.is_empty());
+    if band.is_none() && chart.points.is_empty() {
+        // Nothing to plot yet: axes from 1 to 2 and 0 to 1 would only puzzle; say what comes.
+        draw_waiting(&root, chart.title);
+        return;
+    }
     let (points, best) = match band {
         Some(_) => (&[][..], &[][..]),
         None => (chart.points, chart.best.unwrap_or(&[])),
@@ -98,7 +103,11 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
     if !y0.is_finite() {
         (y0, y1) = (0.0, 1.0);
     }
-    let pad = ((y1 - y0) * 0.08).max(1e-3);
+    // A flat series (one point, or a ratio that hardly moves) gets at least ±1 % of its size:
+    // ticks closer than that repeat at 4 significant digits and blow up noise.
+    let pad = ((y1 - y0) * 0.08)
+        .max(y0.abs().max(y1.abs()) * 0.01)
+        .max(1e-3);
     let (y0, y1) = chart.fixed.unwrap_or((y0 - pad, y1 + pad));
     let x1 = match band {
         Some(band) => band.last().map_or(1.0, |b| b.0),
@@ -145,20 +154,8 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
             ));
         }
     }
-    // The first line's label sits above it and the others' below, so that two close lines (an
-    // optimum just above all singletons) keep readable labels.
-    for (k, &(y, label, colour)) in chart.refs.iter().enumerate() {
+    for &(y, _, colour) in &chart.refs {
         let _ = plot.draw_series(LineSeries::new([(1.0, y), (x1, y)], colour.stroke_width(1)));
-        let side = if k == 0 { VPos::Bottom } else { VPos::Top };
-        let style = ("sans-serif", 10)
-            .into_font()
-            .color(&colour)
-            .pos(Pos::new(HPos::Left, side));
-        let _ = plot.draw_series(std::iter::once(Text::new(
-            format!("{label} {}", numbers::short(y)),
-            (1.0 + (x1 - 1.0) * 0.02, y),
-            style,
-        )));
     }
     if let Some(band) = band {
         let _ = plot.draw_series(LineSeries::new(
@@ -177,6 +174,52 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
             ));
         }
     }
+    // The reference lines' labels last, on a white box, so that the curves never hide them.
+    // The first line's label sits above it and the others' below, so that two close lines (an
+    // optimum just above all singletons) keep readable labels.
+    for (k, &(y, label, colour)) in chart.refs.iter().enumerate() {
+        let text = format!("{label} {}", numbers::short(y));
+        let style = ("sans-serif", 10)
+            .into_font()
+            .color(&colour)
+            .pos(Pos::new(HPos::Left, VPos::Top));
+        let (w, h) = root.estimate_text_size(&text, &style).unwrap_or((0, 0));
+        let (w, h) = (w as i32, h as i32);
+        let (px, py) = plot.backend_coord(&(1.0 + (x1 - 1.0) * 0.02, y));
+        let top = if k == 0 { py - h - 2 } else { py + 2 };
+        let _ = root.draw(&Rectangle::new(
+            [(px - 2, top), (px + w + 2, top + h)],
+            WHITE.mix(0.85).filled(),
+        ));
+        let _ = root.draw(&Text::new(text, (px, top), style));
+    }
+    let _ = root.present();
+}
+
+/// An empty chart: its caption and a line saying the curve appears as the leader trains. Its
+/// text is drawn at load, as the axes were, so the canvas's first (slowest) text is not drawn
+/// as training starts.
+fn draw_waiting(root: &DrawingArea<CanvasBackend, plotters::coord::Shift>, title: &str) {
+    let (w, h) = root.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let caption = ("sans-serif", 13)
+        .into_font()
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Center, VPos::Top));
+    let _ = root.draw(&Text::new(title.to_string(), (w / 2, 4), caption));
+    let _ = root.draw(&Rectangle::new(
+        [(8, 24), (w - 8, h - 8)],
+        RGBColor(220, 220, 220).stroke_width(1),
+    ));
+    let note = ("sans-serif", 11)
+        .into_font()
+        .color(&BAND_EDGE)
+        .pos(Pos::new(HPos::Center, VPos::Center));
+    let _ = root.draw(&Text::new(
+        "drawn here as the leader trains".to_string(),
+        (w / 2, (h + 16) / 2),
+        note,
+    ));
     let _ = root.present();
 }
 
@@ -232,8 +275,11 @@ fn draw_graph_chart(canvas: Option<web_sys::HtmlCanvasElement>, k: usize, h: &[G
         0 => {
             let points = episodes(|_, r, _| Some(r));
             // Each episode's instance has its own reward scale: returns are in its units.
-            let title = "episode return / reward scale";
-            draw(canvas, &Chart::by_episode(title, "return", &points, None));
+            let title = "episode return, in reward-scale units";
+            draw(
+                canvas,
+                &Chart::by_episode(title, "return ÷ scale", &points, None),
+            );
         }
         1 => {
             let points = episodes(|l, _, _| l);
@@ -249,7 +295,7 @@ fn draw_graph_chart(canvas: Option<web_sys::HtmlCanvasElement>, k: usize, h: &[G
         }
         _ => {
             let (points, best) = (validations(false), validations(true));
-            let title = "validation: v / v(C-Link), best kept (vermillion)";
+            let title = "validation: value ÷ C-Link's (best: vermillion)";
             let chart = Chart {
                 best: Some(&best),
                 refs: vec![(1.0, "C-Link", GREEN)],

@@ -133,6 +133,9 @@ pub struct AppState {
     pub trained: RwSignal<Option<TrainedReport>>,
     /// The leader the worker holds.
     pub leader: RwSignal<Option<LeaderSummary>>,
+    /// What loading the current leader changed in the form (the agents brought down to its
+    /// `M`), said beside the leader's description.
+    pub leader_note: RwSignal<Option<String>>,
     /// The last rollout, for the viewer.
     pub rollout: RwSignal<Option<RolloutReport>>,
     /// The viewer's position in it.
@@ -230,6 +233,7 @@ impl AppState {
             history: RwSignal::new(Vec::new()),
             trained: RwSignal::new(None),
             leader: RwSignal::new(None),
+            leader_note: RwSignal::new(None),
             rollout: RwSignal::new(None),
             step: RwSignal::new(0),
             comparison: RwSignal::new(None),
@@ -819,6 +823,7 @@ fn route(state: AppState, message: FromWorker) {
             }
             Ok(l) => {
                 state.weights_from_upload.set_value(false);
+                state.leader_note.set(None);
                 // A rollout or comparison shown belongs to the leader that made it.
                 state.error.set(None);
                 state.rollout.set(None);
@@ -837,6 +842,16 @@ fn route(state: AppState, message: FromWorker) {
                     state.leader.set(Some(l));
                     return;
                 };
+                // Its network takes at most M agents: a larger instance in the form would only
+                // be refused when it runs, so the form comes down to M, and says so.
+                if let Ok(n) = state.agents_count() {
+                    if n > max_agents {
+                        state.set_agents(max_agents.to_string());
+                        state.leader_note.set(Some(format!(
+                            "Agents set from {n} to {max_agents}, the most this leader takes."
+                        )));
+                    }
+                }
                 state.network_by_hand.set(true);
                 state.network.set(max_agents.to_string());
                 state.hidden.set(

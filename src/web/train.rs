@@ -316,8 +316,8 @@ fn graph_status(state: &AppState, doing: &str) -> String {
         });
         match best {
             Some(b) => format!(
-                "{at}; best on validation {} × C-Link's value",
-                crate::page::numbers::short(b)
+                "{at}; best so far on the validation instances: {:.2} % of C-Link's value",
+                100.0 * b
             ),
             None => at,
         }
@@ -555,7 +555,10 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                     "The graph leader trains on a new random instance each episode, of a size drawn from the training sizes, "
                     "and keeps the checkpoint that does best against C-Link on validation instances of 50 and 100 agents "
                     "(never worse than C-Link there: the untrained network is C-Link). Its file then runs on any instance, "
-                    "up to 1000 agents here. One seed at a time (the form's seed); about 0.15 s per episode on a laptop's core."
+                    "up to 1000 agents here. One seed at a time (the form's seed); about 0.15 s per episode on a laptop's core. "
+                    "Its share of random actions (ε) starts at 0.3, not 1: the untrained network already merges as C-Link does. "
+                    "Expect the default 300 episodes to stay within a fraction of a percent of C-Link; the example "
+                    "\"any-size leader\" trained for 3 000 episodes."
                 </p>
                 <div class="row">
                     <Field state label="Training sizes (agents)" testid="graph-sizes-input" value=state.graph_sizes inputmode="text"
@@ -631,6 +634,7 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
             </div>
             <div class="row">
                 <span class="note" data-testid="leader-info">{leader_text}</span>
+                {move || state.leader_note.get().map(|n| view! { <span class="note" role="status">{n}</span> })}
             </div>
             <div class="row">
                 {move || match download.get() {

@@ -139,17 +139,39 @@ fn matrix(step: &ViewerStep, n: usize) -> AnyView {
             label[a] = k;
         }
     }
+    // Agents are numbered along the top and the left, every one when the cells are wide enough
+    // and every 2nd, 5th or 10th otherwise, so that no two numbers overlap.
+    let margin = 16.0;
+    let every = [1, 2, 5, 10]
+        .into_iter()
+        .find(|&k| cell * k as f64 >= 12.0)
+        .unwrap_or(10);
     let cells = (0..n)
         .flat_map(|a| (0..n).map(move |b| (a, b)))
         .map(|(a, b)| {
             let on = label[a] == label[b];
             let fill = if on { of[label[a]] } else { "#eef1f6" };
-            view! { <rect x=b as f64 * cell y=a as f64 * cell width=cell - 1.0 height=cell - 1.0 fill=fill /> }
+            view! { <rect x=margin + b as f64 * cell y=margin + a as f64 * cell width=cell - 1.0 height=cell - 1.0 fill=fill /> }
         })
         .collect_view();
-    let side = cell * n as f64;
-    view! { <svg class="matrix" width=side height=side data-testid="adjacency">{cells}</svg> }
-        .into_any()
+    let numbers = (0..n)
+        .filter(|a| (a + 1) % every == 0 || *a == 0)
+        .map(|a| {
+            let at = margin + (a as f64 + 0.5) * cell;
+            view! {
+                <text x=at y=margin - 4.0 text-anchor="middle" font-size="9" fill="#444">{a + 1}</text>
+                <text x=margin - 3.0 y=at + 3.0 text-anchor="end" font-size="9" fill="#444">{a + 1}</text>
+            }
+        })
+        .collect_view();
+    let side = margin + cell * n as f64;
+    view! {
+        <svg class="matrix" width=side height=side data-testid="adjacency" role="img"
+            aria-label=format!("the {n}×{n} adjacency matrix: row and column are agents, a cell coloured where the two share a coalition")>
+            {numbers}{cells}
+        </svg>
+    }
+    .into_any()
 }
 
 /// The adjacency matrix folded: agents reordered coalition by coalition, so it is one block

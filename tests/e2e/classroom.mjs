@@ -352,9 +352,13 @@ try {
 
   await check('the built-in examples: a trained leader and a foraging episode, one click each', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    const { byId: id } = await openPage(ctx, server.base);
+    const { page: p, byId: id } = await openPage(ctx, server.base);
+    // A class's instance of 12 agents: the example leader takes at most 10, and says it set them.
+    await id('agents-input').fill('12');
     await id('example-leader').click();
     await id('leader-info').filter({ hasText: /example leader/ }).waitFor({ timeout: 30_000 });
+    await p.getByText('Agents set from 12 to 10, the most this leader takes.').waitFor({ timeout: 10_000 });
+    assert.equal(await id('agents-input').inputValue(), '10');
     await id('infer-run').click();
     await id('cs-value').waitFor({ timeout: 30_000 });
     // The same leader and instance as `bridge train --dist modified_normal --agents 10 --seed 1`.

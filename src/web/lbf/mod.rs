@@ -209,20 +209,9 @@ pub fn LbfPanel(state: AppState) -> impl IntoView {
                 "Players (circles: number·level) load an apple (squares: level) when the adjacent players choosing LOAD "
                 "have levels summing to at least its level. BRIDGE's leader groups the players into coalitions; inside "
                 "them the followers learn to forage (MADDPG), and a coalition's value is what its members collect, less "
-                "a recruitment cost for each member beyond the first. Or upload an episode recorded from lbforaging 2.0.0 "
-                "(the repository's tests/data/lbf-vectors/) to replay it in our environment step by step."
+                "a recruitment cost for each member beyond the first."
             </p>
             <LbfTraining state=state />
-            <div class="row">
-                <label>
-                    {format!("Recorded episode (JSON, {})", UploadKind::Episode.limit_text())}
-                    <input data-testid="lbf-upload" data-field="lbf-upload" type="file" accept=".json,application/json" on:change=on_upload
-                        disabled=move || state.worker_state.get() != WorkerState::Idle
-                        aria-invalid=move || state.invalid("lbf-upload")
-                        aria-describedby=move || state.described_by("lbf-upload") />
-                    <super::field::FieldError state field="lbf-upload" />
-                </label>
-            </div>
             {move || state.lbf.get().map(|report| {
                 let total = report.replayed.steps.len();
                 let k = state.lbf_step.get().min(total);
@@ -246,6 +235,24 @@ pub fn LbfPanel(state: AppState) -> impl IntoView {
                     </div>
                 }
             })}
+            <details class="advanced">
+                <summary>"Replay an episode recorded with lbforaging (for researchers)"</summary>
+                <p class="note">
+                    "An episode recorded from lbforaging 2.0.0, the grid game's Python original, is replayed here in our "
+                    "environment step by step, and each step is checked against the recording: a test that the two "
+                    "follow the same rules. The examples at the top include one."
+                </p>
+                <div class="row">
+                    <label>
+                        {format!("Recorded episode (JSON, {})", UploadKind::Episode.limit_text())}
+                        <input data-testid="lbf-upload" data-field="lbf-upload" type="file" accept=".json,application/json" on:change=on_upload
+                            disabled=move || state.worker_state.get() != WorkerState::Idle
+                            aria-invalid=move || state.invalid("lbf-upload")
+                            aria-describedby=move || state.described_by("lbf-upload") />
+                        <super::field::FieldError state field="lbf-upload" />
+                    </label>
+                </div>
+            </details>
         </section>
     }
 }

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::super::app::value_view;
+use super::super::app::{coalition_label, value_view};
 use super::super::field::Field;
 use super::super::protocol::{LbfReport, LbfTrainSpec, ToWorker};
 use super::super::state::{count_at, AppState, FormError};
@@ -29,7 +29,7 @@ pub fn training_status(state: &AppState) -> String {
         });
     }
     match state.lbf_result.get() {
-        Some(r) if r.episodes < r.episodes_asked => format!(
+        Some(r) if r.stopped => format!(
             "done: stopped after {} of {} leader episodes, {} trained, in {:.1} s",
             r.episodes,
             r.episodes_asked,
@@ -132,10 +132,7 @@ pub fn LbfTraining(state: AppState) -> impl IntoView {
             last.map(|(cs, v)| view! {
                 <p class="note">{format!(
                     "last structure the followers trained on: {}, V = {}",
-                    cs.iter()
-                        .map(|c| format!("{:?}", c.iter().map(|a| a + 1).collect::<Vec<_>>()))
-                        .collect::<Vec<_>>()
-                        .join(" "),
+                    cs.iter().map(|c| coalition_label(c)).collect::<Vec<_>>().join(" "),
                     numbers::short(v)
                 )}</p>
             })
@@ -147,7 +144,7 @@ pub fn LbfTraining(state: AppState) -> impl IntoView {
                 .structure
                 .iter()
                 .zip(&r.coalition_values)
-                .map(|(c, v)| format!("{:?}: {}", c.iter().map(|a| a + 1).collect::<Vec<_>>(), numbers::short(*v)))
+                .map(|(c, v)| format!("{}: {}", coalition_label(c), numbers::short(*v)))
                 .collect::<Vec<_>>()
                 .join(", ");
             view! {
