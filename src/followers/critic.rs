@@ -45,6 +45,14 @@ pub fn write_input(state: &[f32], actions: &[u8], c: &Coalition, out: &mut [f32]
     }
 }
 
+/// How many whole chunks of eight numbers at the start of an input written by
+/// [`write_input`] stay the same whatever agent `j`'s action: those before its one-hot. The
+/// critic's first layer over them is computed once for the agent's six actions
+/// ([`crate::nn::mlp::Prefix`]).
+pub fn unchanged_chunks(state_len: usize, j: usize) -> usize {
+    (state_len + ACTIONS * j) / 8
+}
+
 /// Changes agent `j`'s action in an input written by [`write_input`] from `from` to `to`.
 pub fn swap_action(input: &mut [f32], state_len: usize, j: usize, from: u8, to: u8) {
     input[state_len + ACTIONS * j + from as usize] = 0.0;

@@ -40,7 +40,7 @@ use crate::followers::critic::{self, Critic};
 use crate::followers::error::{Error, Result};
 use crate::followers::features::{self, Encoder};
 use crate::followers::game::{self, JointPolicy, Membership, StructureValue};
-use crate::followers::mlp::Activations;
+use crate::followers::mlp::{Activations, Prefix};
 use crate::followers::replay::{Replay, Transition};
 use crate::lbf::{Action, EpisodeFile, Foraging, StepOutcome};
 
@@ -555,6 +555,7 @@ impl Followers {
         let mut input = vec![0.0f32; critic::input_len(state_len, n)];
         let mut acts = Activations::default();
         let mut actor_acts = Activations::default();
+        let mut prefix = Prefix::default();
         let mut scratch: [Vec<f32>; 2] = Default::default();
         for _ in 0..batch {
             let tr = self.replay.get(self.rng.random_range(0..self.replay.len()));
@@ -567,7 +568,11 @@ impl Followers {
                 y += gamma * self.critic.target.forward(&input, &mut acts)[0];
             }
             critic::write_input(tr.state, tr.actions, &coalition, &mut input);
-            let q = self.critic.net.forward(&input, &mut acts)[0];
+            let unchanged = critic::unchanged_chunks(state_len, i);
+            let q = self
+                .critic
+                .net
+                .forward_keeping(&input, unchanged, &mut prefix, &mut acts)[0];
             let dq = 2.0 * (q - y) / batch as f32;
             self.critic
                 .net
@@ -576,6 +581,8 @@ impl Followers {
             let mask = tr.masks[i];
             let obs = &tr.obs[i * obs_len..(i + 1) * obs_len];
             let p = self.actors[i].probabilities(obs, mask, &mut actor_acts);
+            // Only agent i's action changes: the input before it is the one `q` read, and the
+            // taken action's input is that one exactly.
             let mut qs = [0.0f32; ACTIONS];
             let taken = tr.actions[i];
             let mut current = taken;
@@ -583,9 +590,13 @@ impl Followers {
                 if p[k] == 0.0 {
                     continue;
                 }
+                if k == taken as usize {
+                    *qk = q;
+                    continue;
+                }
                 critic::swap_action(&mut input, state_len, i, current, k as u8);
                 current = k as u8;
-                *qk = self.critic.net.forward(&input, &mut acts)[0];
+                *qk = self.critic.net.forward_from(&input, &prefix, &mut acts)[0];
             }
             let g = actor::loss_gradient(&p, &qs, entropy);
             if actor_grads.is_empty() {

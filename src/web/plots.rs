@@ -196,7 +196,7 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
     let _ = root.present();
 }
 
-/// An empty chart: its caption and a line saying the curve appears as the leader trains. Its
+/// An empty chart: its caption and a line saying the curve appears as training runs. Its
 /// text is drawn at load, as the axes were, so the canvas's first (slowest) text is not drawn
 /// as training starts.
 fn draw_waiting(root: &DrawingArea<CanvasBackend, plotters::coord::Shift>, title: &str) {
@@ -216,7 +216,7 @@ fn draw_waiting(root: &DrawingArea<CanvasBackend, plotters::coord::Shift>, title
         .color(&BAND_EDGE)
         .pos(Pos::new(HPos::Center, VPos::Center));
     let _ = root.draw(&Text::new(
-        "drawn here as the leader trains".to_string(),
+        "drawn here as training runs".to_string(),
         (w / 2, (h + 16) / 2),
         note,
     ));
