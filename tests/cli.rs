@@ -405,7 +405,7 @@ fn bad_flags_are_refused() {
             &["gen", "--dist", "combined", "--param", "alpha=inf"],
             &inst,
         ),
-        "must be a finite number, 0 or more",
+        "must be a number from 0 to 1e15",
     );
     check_refused(
         &["gen", "--agents", "4", "--seed", "1"],

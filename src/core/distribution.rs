@@ -20,12 +20,17 @@ use super::coalition::Coalition;
 use super::error::{Error, Result};
 use super::sampler::Sampler;
 
+/// The largest value of a [`Domain::NonNegative`] parameter. Values grow with it and with the
+/// coalitions' sizes (`scale·k`, `γk²`), and are summed over a structure, then read by the
+/// networks in `f32` (at most about 3.4e38): far below that, no instance a person means overflows.
+pub const MAX_PARAMETER: f64 = 1e15;
+
 /// What values a parameter may take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Domain {
     /// A probability, in `[0, 1]`.
     Probability,
-    /// Any finite number `>= 0`.
+    /// Any number from 0 to [`MAX_PARAMETER`].
     NonNegative,
 }
 
@@ -35,8 +40,9 @@ impl Domain {
             Domain::Probability if !(0.0..=1.0).contains(&value) => {
                 "must be a probability, from 0 to 1"
             }
-            Domain::NonNegative if !(value.is_finite() && value >= 0.0) => {
-                "must be a finite number, 0 or more"
+            Domain::NonNegative if !(0.0..=MAX_PARAMETER).contains(&value) => {
+                "must be a number from 0 to 1e15 (larger ones overflow the values' sums and the \
+                 networks' 32-bit arithmetic)"
             }
             _ => return Ok(()),
         };

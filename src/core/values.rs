@@ -96,8 +96,13 @@ impl Instance {
                 "a table holds at most {MAX_TABLE_AGENTS} agents, this one has {n}"
             ));
         }
-        if let Some(i) = values.iter().position(|v| !v.is_finite()) {
-            return bad(format!("entry {i} is {}, values must be finite", values[i]));
+        // Finite, and small enough that a structure's sum and the networks' f32 stay finite.
+        let max = crate::core::distribution::MAX_PARAMETER;
+        if let Some(i) = values.iter().position(|v| !(-max..=max).contains(v)) {
+            return bad(format!(
+                "entry {i} is {}, values must be finite numbers from -1e15 to 1e15",
+                values[i]
+            ));
         }
         if values[0] != 0.0 {
             return bad(format!(

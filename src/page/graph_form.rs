@@ -27,9 +27,14 @@ pub fn training_sizes(text: &str) -> Result<(usize, usize), String> {
         .unwrap_or_else(|| vec![t, t]);
     let read = |part: &str| {
         numbers::count(label, part.trim(), 2, max).map_err(|_| {
+            let what = if t.is_empty() {
+                "empty".to_string()
+            } else {
+                format!("“{t}” is not two numbers of agents from 2 to {max}")
+            };
             format!(
-                "{label}: `{t}` is not two numbers of agents from 2 to {max}; type them as \
-                 10..60 (the smaller first), or one number for a single size"
+                "{label}: {what}; type them as 10..60 (the smaller first), or one number for a \
+                 single size"
             )
         })
     };

@@ -33,7 +33,7 @@ pub fn whole(label: &str, text: &str, min: u64, max: u64) -> Result<u64, String>
                 } else if t.is_empty() {
                     format!("{label}: empty; {give}")
                 } else {
-                    format!("{label}: `{t}` is not a whole number; {give}")
+                    format!("{label}: “{t}” is not a whole number; {give}")
                 }
             })?;
             if x.fract() != 0.0 {
@@ -88,7 +88,7 @@ pub fn decimal(label: &str, text: &str, min: f64, max: f64) -> Result<f64, Strin
             )
         } else {
             format!(
-                "{label}: `{t}` is not a number; give {} to {} (e.g. 0.001 or 1e-3)",
+                "{label}: “{t}” is not a number; give {} to {} (e.g. 0.001 or 1e-3)",
                 short(min),
                 short(max)
             )
@@ -232,11 +232,11 @@ mod tests {
             ),
             (
                 decimal("learning rate", "fast", 1e-7, 1.0),
-                "learning rate: `fast` is not a number; give 1e-7 to 1 (e.g. 0.001 or 1e-3)",
+                "learning rate: “fast” is not a number; give 1e-7 to 1 (e.g. 0.001 or 1e-3)",
             ),
             (
                 decimal("x", "inf", 0.0, 1.0),
-                "x: `inf` is not a number; give 0 to 1 (e.g. 0.001 or 1e-3)",
+                "x: “inf” is not a number; give 0 to 1 (e.g. 0.001 or 1e-3)",
             ),
             (
                 decimal("x", "", 0.0, 1.0),
@@ -261,7 +261,7 @@ mod tests {
             ),
             (
                 whole("hidden layer width", "abc", 1, 512),
-                "hidden layer width: `abc` is not a whole number; give 1 to 512",
+                "hidden layer width: “abc” is not a whole number; give 1 to 512",
             ),
             (
                 whole("seed", "1e30", 0, u64::MAX),
@@ -273,7 +273,7 @@ mod tests {
             ),
             (
                 whole("seed", "x", 0, u64::MAX),
-                "seed: `x` is not a whole number; give a whole number, 0 or more",
+                "seed: “x” is not a whole number; give a whole number, 0 or more",
             ),
             (
                 whole("seed", "-1", 0, u64::MAX),

@@ -43,7 +43,10 @@ pub fn build_instance(spec: &InstanceSpec) -> Result<(Instance, String), String>
             let inst = Instance::generate(d, *agents, *seed).map_err(|e| e.to_string())?;
             Ok((
                 inst,
-                format!("{distribution}{with}, {agents} agents, seed {seed}"),
+                format!(
+                    "{distribution}{with}, {agents} agent{}, seed {seed}",
+                    if *agents == 1 { "" } else { "s" }
+                ),
             ))
         }
         InstanceSpec::File { name, text } => {

@@ -188,13 +188,19 @@ fn ShareLink(state: AppState) -> impl IntoView {
         let Some(promise) = promise.and_then(|p| p.dyn_into::<js_sys::Promise>().ok()) else {
             return said.set("select the link and copy it".into());
         };
-        // The URL holds the form, never a file's content: say so when a file is in use.
-        let copied = match state.upload.get_untracked() {
-            Some(upload) => format!(
-                "link copied; it holds the form's set-up, not {}: send the file with it",
+        // The URL holds the form, never a file's content nor a trained leader: say so when
+        // either is in use, so that a teacher knows what the link will not bring.
+        let leader = state.leader.with_untracked(Option::is_some);
+        let copied = match (state.upload.get_untracked(), leader) {
+            (Some(upload), _) => format!(
+                "link copied; it holds the form's set-up, not {} nor a trained leader: send the \
+                 file with it",
                 upload.name
             ),
-            None => "link copied".to_string(),
+            (None, true) => "link copied; it holds the set-up, not the trained leader: download \
+                 its weights to keep it"
+                .to_string(),
+            (None, false) => "link copied".to_string(),
         };
         wasm_bindgen_futures::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(promise).await {
@@ -389,7 +395,7 @@ fn ExactView(report: ExactReport) -> impl IntoView {
                 <tr><th>"gain over all singletons"</th><td title=numbers::full(gain)>{numbers::signed(gain)}</td></tr>
                 <tr><th>"solver time"</th><td>{format!("{:.1} ms", report.seconds * 1000.0)}</td></tr>
             </table>
-            <p>{format!("Optimal coalition structure: {count} coalitions")}</p>
+            <p>{format!("Optimal coalition structure: {}", numbers::counted(count, "coalition"))}</p>
             <ul class="partition" data-testid="exact-partition">{chips(coalitions)}</ul>
             <p class="note">"Agents are numbered from 1 here; files and the command line number them from 0."</p>
         </div>

@@ -91,10 +91,12 @@ pub fn Examples(state: AppState) -> impl IntoView {
         wasm_bindgen_futures::spawn_local(async move {
             let done = match example {
                 Example::Leader => {
-                    // Loading it brings the form's agents down to its M (10) if need be.
+                    // On a larger instance, the leader's panel offers to come down to its 10.
+                    state.example_loading.set_value(true);
                     load_leader(state, LEADER, format!("the example leader ({LEADER})")).await
                 }
                 Example::GraphLeader => {
+                    state.example_loading.set_value(true);
                     let name = format!("the example graph leader ({GRAPH_LEADER})");
                     load_leader(state, GRAPH_LEADER, name).await
                 }

@@ -10,7 +10,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::state::AppState;
+use super::state::{reveal, AppState};
 
 /// The browser storage key remembering that the guide was closed.
 const CLOSED_KEY: &str = "bridge-lab-guide-closed";
@@ -111,14 +111,6 @@ fn closed_before() -> bool {
 /// The element `testid` (an HTML control or an SVG drawing), if the page shows it.
 fn element(testid: &str) -> Option<web_sys::Element> {
     super::state::find(&format!("[data-testid={testid}]"))
-}
-
-/// Scrolls only as far as needed to show `element`: what is on screen stays where it is, and
-/// with it what it shows beside it (the curves beside the Train button on a projector).
-fn reveal(element: &web_sys::Element) {
-    let options = web_sys::ScrollIntoViewOptions::new();
-    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-    element.scroll_into_view_with_scroll_into_view_options(&options);
 }
 
 /// Brings the control `testid` into view and presses it.

@@ -306,6 +306,47 @@ fn draw_graph_chart(canvas: Option<web_sys::HtmlCanvasElement>, k: usize, h: &[G
     }
 }
 
+/// Redraws `count` charts whenever what `track` reads changes: at most every [`REDRAW_MS`], from
+/// the newest data, one chart per task (`draw_one(k)`, `k` from 0), so that the page's thread
+/// stays free between them (issue 13: no main-thread task over 50 ms while training; four charts
+/// drawn together took ~55 ms at 150 episodes). The charts are drawn once at load too, empty:
+/// a canvas's first drawing costs the most (~70 ms in Chromium, its fonts), and it happens then,
+/// not as training starts.
+pub(super) fn redraw_throttled(
+    track: impl Fn() + 'static,
+    count: usize,
+    draw_one: impl Fn(usize) + Copy + 'static,
+) {
+    let pending = StoredValue::new(false);
+    let last_drawn = StoredValue::new(f64::NEG_INFINITY);
+    fn chain(k: usize, count: usize, draw_one: impl Fn(usize) + Copy + 'static) {
+        draw_one(k);
+        if k + 1 < count {
+            set_timeout(
+                move || chain(k + 1, count, draw_one),
+                std::time::Duration::ZERO,
+            );
+        }
+    }
+    let redraw = move || {
+        pending.set_value(false);
+        last_drawn.set_value(now_ms());
+        chain(0, count, draw_one);
+    };
+    Effect::new(move |_| {
+        track();
+        if pending.get_value() {
+            return;
+        }
+        pending.set_value(true);
+        let wait = (last_drawn.get_value() + REDRAW_MS - now_ms()).max(0.0);
+        set_timeout(
+            redraw,
+            std::time::Duration::from_micros((wait * 1000.0) as u64),
+        );
+    });
+}
+
 /// The four live plots, in a panel of their own beside the set-up.
 #[component]
 pub fn Plots(state: AppState) -> impl IntoView {
@@ -315,12 +356,6 @@ pub fn Plots(state: AppState) -> impl IntoView {
         NodeRef::new(),
         NodeRef::new(),
     ];
-    // Progress arrives many times a second while training: the plots are redrawn at most every
-    // REDRAW_MS, from the newest history, in a task of their own, so the page's thread stays
-    // free between redraws (issue 13: no main-thread task over 50 ms while training).
-    let pending = StoredValue::new(false);
-    let last_drawn = StoredValue::new(f64::NEG_INFINITY);
-    // One chart per task: the four together took ~55 ms of the page's thread at 150 episodes.
     let draw_one = move |k: usize| {
         if state.graph_run.get_untracked() {
             let canvas = [reward, loss, epsilon, value][k.min(3)].get_untracked();
@@ -394,36 +429,18 @@ pub fn Plots(state: AppState) -> impl IntoView {
             }
         });
     };
-    fn chain(k: usize, draw_one: impl Fn(usize) + Copy + 'static) {
-        draw_one(k);
-        if k < 3 {
-            set_timeout(move || chain(k + 1, draw_one), std::time::Duration::ZERO);
-        }
-    }
-    let redraw = move || {
-        pending.set_value(false);
-        last_drawn.set_value(now_ms());
-        // Empty axes too: the first drawing on a canvas costs the most (~70 ms in Chromium, its
-        // fonts), and it happens at load then, not as training starts.
-        chain(0, draw_one);
-    };
-    Effect::new(move |_| {
-        // What the plots show: the history, the other seeds' runs and the reference lines.
-        state.history.track();
-        state.graph_history.track();
-        state.graph_run.track();
-        state.seed_pool.runs.track();
-        let _ = references(&state);
-        if pending.get_value() {
-            return;
-        }
-        pending.set_value(true);
-        let wait = (last_drawn.get_value() + REDRAW_MS - now_ms()).max(0.0);
-        set_timeout(
-            redraw,
-            std::time::Duration::from_micros((wait * 1000.0) as u64),
-        );
-    });
+    redraw_throttled(
+        move || {
+            // What the plots show: the history, the other seeds' runs and the reference lines.
+            state.history.track();
+            state.graph_history.track();
+            state.graph_run.track();
+            state.seed_pool.runs.track();
+            let _ = references(&state);
+        },
+        4,
+        draw_one,
+    );
     view! {
         <section class="panel plots-panel">
             <h2>"Learning curves"</h2>

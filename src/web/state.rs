@@ -123,8 +123,15 @@ pub struct AppState {
     pub return_bound: RwSignal<bool>,
     /// Whether a training run is going.
     pub training: RwSignal<bool>,
+    /// Whether the leader about to load is an example's, whose "Run the leader" button is then
+    /// brought into view (an example's click should show where to go on).
+    pub example_loading: StoredValue<bool>,
     /// Whether the training run going is paused.
     pub paused: RwSignal<bool>,
+    /// A pause or stop asked of the running training and not yet carried out ("pausing",
+    /// "stopping"): the worker hears it between two slices, which at a large size can be one
+    /// long episode, so the page says it was heard.
+    pub asked: RwSignal<Option<&'static str>>,
     /// The running time of the training run, for the time left.
     pub run_clock: RwSignal<RunClock>,
     /// The current run's episodes.
@@ -133,9 +140,6 @@ pub struct AppState {
     pub trained: RwSignal<Option<TrainedReport>>,
     /// The leader the worker holds.
     pub leader: RwSignal<Option<LeaderSummary>>,
-    /// What loading the current leader changed in the form (the agents brought down to its
-    /// `M`), said beside the leader's description.
-    pub leader_note: RwSignal<Option<String>>,
     /// The last rollout, for the viewer.
     pub rollout: RwSignal<Option<RolloutReport>>,
     /// The viewer's position in it.
@@ -228,12 +232,13 @@ impl AppState {
             double_dqn: RwSignal::new(ours.double_dqn),
             return_bound: RwSignal::new(ours.return_bound),
             training: RwSignal::new(false),
+            example_loading: StoredValue::new(false),
             paused: RwSignal::new(false),
+            asked: RwSignal::new(None),
             run_clock: RwSignal::new(RunClock::default()),
             history: RwSignal::new(Vec::new()),
             trained: RwSignal::new(None),
             leader: RwSignal::new(None),
-            leader_note: RwSignal::new(None),
             rollout: RwSignal::new(None),
             step: RwSignal::new(0),
             comparison: RwSignal::new(None),
@@ -354,12 +359,14 @@ impl AppState {
 
     /// Pauses the training run in progress (the worker runs no more slices).
     pub fn pause(&self) {
+        self.asked.set(Some("pausing"));
         self.send(&ToWorker::PauseTraining, false);
         self.seed_pool.broadcast(&ToWorker::PauseTraining);
     }
 
     /// Resumes the paused training run.
     pub fn resume(&self) {
+        self.asked.set(None);
         self.send(&ToWorker::ResumeTraining, false);
         self.seed_pool.broadcast(&ToWorker::ResumeTraining);
     }
@@ -367,6 +374,7 @@ impl AppState {
     /// Marks a training run as started now.
     pub fn run_started(&self) {
         self.paused.set(false);
+        self.asked.set(None);
         self.run_clock.set(RunClock {
             started: now_ms(),
             ..RunClock::default()
@@ -409,7 +417,7 @@ impl AppState {
                     format!("{name} is empty: give a number")
                 } else {
                     format!(
-                        "{name}: `{}` is not a number; give a number such as 2 or 0.5",
+                        "{name}: “{}” is not a number; give a number such as 2 or 0.5",
                         text.trim()
                     )
                 };
@@ -637,6 +645,25 @@ fn bring_into_view(selector: String) {
     });
 }
 
+/// Scrolls only as far as needed to show `element`: what is on screen stays where it is, and
+/// with it what it shows beside it (the curves beside the Train button on a projector).
+pub fn reveal(element: &web_sys::Element) {
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+    element.scroll_into_view_with_scroll_into_view_options(&options);
+}
+
+/// Brings the control `selector` into view and gives it the focus, once the page has drawn it:
+/// where a one-click action (an example) leaves the user to go on.
+pub fn show_control(selector: &'static str) {
+    request_animation_frame(move || {
+        if let Some(target) = find::<web_sys::HtmlElement>(selector) {
+            reveal(&target);
+            let _ = target.focus();
+        }
+    });
+}
+
 /// Moves the keyboard focus to the element `selector` once the page has drawn it, when the
 /// focus was lost (on the page itself, as after pressing a button that a busy worker disabled)
 /// or is already inside that element: a keyboard user goes on from there, as with the merge
@@ -695,9 +722,13 @@ fn spawn_worker(state: AppState) -> Result<Rc<Worker>, String> {
         match decode::<FromWorker>(&text) {
             Ok(message) => route(state, message),
             Err(e) => {
-                // An answer we cannot read may have been a run's end: release the controls.
+                // An answer we cannot read may have been a run's end or a request's answer:
+                // release the controls, so that the page goes on.
                 state.training.set(false);
                 state.lbf_training.set(false);
+                if state.worker_state.get_untracked() == WorkerState::Busy {
+                    state.worker_state.set(WorkerState::Idle);
+                }
                 state.fail(e)
             }
         }
@@ -758,6 +789,7 @@ fn route(state: AppState, message: FromWorker) {
         FromWorker::Crashed(what) => crashed(state, what),
         FromWorker::Paused(paused) => {
             state.paused.set(paused);
+            state.asked.set(None);
             let now = now_ms();
             state.run_clock.update(|c| match (paused, c.paused_since) {
                 (true, None) => c.paused_since = Some(now),
@@ -823,7 +855,9 @@ fn route(state: AppState, message: FromWorker) {
             }
             Ok(l) => {
                 state.weights_from_upload.set_value(false);
-                state.leader_note.set(None);
+                if state.example_loading.try_update_value(std::mem::take) == Some(true) {
+                    show_control("[data-testid=infer-run]");
+                }
                 // A rollout or comparison shown belongs to the leader that made it.
                 state.error.set(None);
                 state.rollout.set(None);
@@ -842,16 +876,6 @@ fn route(state: AppState, message: FromWorker) {
                     state.leader.set(Some(l));
                     return;
                 };
-                // Its network takes at most M agents: a larger instance in the form would only
-                // be refused when it runs, so the form comes down to M, and says so.
-                if let Ok(n) = state.agents_count() {
-                    if n > max_agents {
-                        state.set_agents(max_agents.to_string());
-                        state.leader_note.set(Some(format!(
-                            "Agents set from {n} to {max_agents}, the most this leader takes."
-                        )));
-                    }
-                }
                 state.network_by_hand.set(true);
                 state.network.set(max_agents.to_string());
                 state.hidden.set(

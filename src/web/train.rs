@@ -212,10 +212,39 @@ fn hidden_widths(text: &str) -> Result<Vec<usize>, FormError> {
     Ok(widths)
 }
 
-/// The share of the training done as a progress bar, with the time left at the pace so far
-/// (pauses left out).
+/// When the leader's network takes fewer agents than the instance has: says so beside the
+/// leader, with a button that brings the instance down to its `M`. Loading a leader never
+/// changes the instance by itself (a teacher's instance is theirs).
 #[component]
-fn Progress(state: AppState) -> impl IntoView {
+fn TooFewAgents(state: AppState) -> impl IntoView {
+    let too_few = move || {
+        let m = state
+            .leader
+            .with(|l| l.as_ref().and_then(|l| l.max_agents))?;
+        let n = state.agents_count().ok()?;
+        (n > m).then_some((n, m))
+    };
+    move || {
+        too_few().map(|(n, m)| {
+            view! {
+                <span class="note warn" role="status" data-testid="leader-too-small">
+                    {format!("This leader takes at most {m} agents and the instance has {n}: ")}
+                    <button class="secondary" data-testid="leader-fit-agents"
+                        on:click=move |_| state.set_agents(m.to_string())>
+                        {format!("use {m} agents")}
+                    </button>
+                    " or train a leader for this size."
+                </span>
+            }
+        })
+    }
+}
+
+/// The share of the training done as a progress bar, with the time left at the pace so far
+/// (pauses left out); in the leader's panel for its runs and in the grid's for the bi-level
+/// ones (`grid`), only where the last run was, so that `train-progress` is one element.
+#[component]
+pub fn Progress(state: AppState, grid: bool) -> impl IntoView {
     // Episodes done and asked for, of the leader's run or the bi-level one.
     let done = move || {
         if state.lbf_last.get() {
@@ -232,8 +261,16 @@ fn Progress(state: AppState) -> impl IntoView {
     };
     let running = move || state.training.get() || state.lbf_training.get();
     let left = move || {
+        if !running() {
+            return None;
+        }
+        if let Some(what) = state.asked.get() {
+            return Some(format!(
+                "{what} when the current episode ends (at a large size one can take minutes)"
+            ));
+        }
         let (k, total) = done()?;
-        if !running() || k == 0 {
+        if k == 0 {
             return None;
         }
         let ms = state.run_clock.get().running_ms(super::state::now_ms());
@@ -251,13 +288,15 @@ fn Progress(state: AppState) -> impl IntoView {
         })
     };
     view! {
-        <div class="row progress-row">
-            <progress data-testid="train-progress" aria-label="share of the training done"
-                max=move || done().map_or(1, |d| d.1)
-                // A finished run fills the bar, an early stop included.
-                value=move || done().map_or(0, |d| if running() { d.0 } else { d.1 })></progress>
-            <span class="status" data-testid="train-time-left">{left}</span>
-        </div>
+        <Show when=move || state.lbf_last.get() == grid>
+            <div class="row progress-row">
+                <progress data-testid="train-progress" aria-label="share of the training done"
+                    max=move || done().map_or(1, |d| d.1)
+                    // A finished run fills the bar, an early stop included.
+                    value=move || done().map_or(0, |d| if running() { d.0 } else { d.1 })></progress>
+                <span class="status" data-testid="train-time-left">{left}</span>
+            </div>
+        </Show>
     }
 }
 
@@ -427,15 +466,16 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
         state.send(&ToWorker::Train(spec), false);
     };
     let stop = move |_| {
+        if state.training.get_untracked() || state.lbf_training.get_untracked() {
+            state.asked.set(Some("stopping"));
+        }
         state.send(&ToWorker::StopTraining, false);
         state.seed_pool.broadcast(&ToWorker::StopTraining);
     };
 
+    // The leader's own status; a bi-level run's is in the grid's panel, which then holds the
+    // `train-status` hook (one element at a time).
     let status = move || {
-        // One status for both kinds of training: the bi-level run's when it was the last one.
-        if state.lbf_last.get() {
-            return super::lbf::training_status(&state);
-        }
         if state.training.get() {
             let paused = if state.paused.get() {
                 "paused at"
@@ -537,9 +577,10 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                     disabled=move || !state.training.get() && !state.lbf_training.get() && !seeds_running(&state)>
                     "Stop"
                 </button>
-                <span class="status" data-testid="train-status" role="status">{status}</span>
+                <span class="status" data-testid=move || (!state.lbf_last.get()).then_some("train-status")
+                    role="status">{status}</span>
             </div>
-            <Progress state />
+            <Progress state grid=false />
             {move || slow_hint(&state).map(|hint| view! { <p class="note warn" data-testid="slow-hint">{hint}</p> })}
             <div class="row">
                 <Select state label="Leader network" testid="network-select" value=state.leader_network
@@ -582,10 +623,12 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                         state.network.set(text);
                     } />
                 <Show when=move || state.network_by_hand.get()>
-                    <button class="secondary" data-testid="network-follow" on:click=move |_| {
+                    <button class="secondary" data-testid="network-follow"
+                        title="Set the network size to the number of agents again, and keep it so as the agents change."
+                        on:click=move |_| {
                         state.network_by_hand.set(false);
                         state.set_agents(state.agents.get_untracked());
-                    }>"follow the agents"</button>
+                    }>"M = the number of agents"</button>
                 </Show>
             </div>
             <details class="advanced" data-testid="advanced" class:hidden=move || graph_chosen(&state)>
@@ -634,7 +677,7 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
             </div>
             <div class="row">
                 <span class="note" data-testid="leader-info">{leader_text}</span>
-                {move || state.leader_note.get().map(|n| view! { <span class="note" role="status">{n}</span> })}
+                <TooFewAgents state />
             </div>
             <div class="row">
                 {move || match download.get() {

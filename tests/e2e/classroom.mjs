@@ -54,11 +54,11 @@ try {
     }
   });
 
-  await check('hidden layers `abc`: the message beside the field, in view', async () => {
+  await check('hidden layers “abc”: the message beside the field, in view', async () => {
     await byId('hidden-input').fill('abc');
     // Folded away, the field is unfolded to show its complaint.
     await byId('advanced').evaluate((d) => { d.open = false; });
-    await errorInView('train-start', /hidden layer width: `abc` is not a whole number/, 'hidden-input');
+    await errorInView('train-start', /hidden layer width: “abc” is not a whole number/, 'hidden-input');
     assert.ok(await byId('advanced').evaluate((d) => d.open), 'the advanced settings unfolded');
     await byId('hidden-input').fill('128,128');
   });
@@ -353,12 +353,19 @@ try {
   await check('the built-in examples: a trained leader and a foraging episode, one click each', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const { page: p, byId: id } = await openPage(ctx, server.base);
-    // A class's instance of 12 agents: the example leader takes at most 10, and says it set them.
+    // A class's instance of 12 agents: the example leader takes at most 10. Loading it leaves
+    // the instance alone, says so beside the leader, and offers to come down to 10.
     await id('agents-input').fill('12');
     await id('example-leader').click();
     await id('leader-info').filter({ hasText: /example leader/ }).waitFor({ timeout: 30_000 });
-    await p.getByText('Agents set from 12 to 10, the most this leader takes.').waitFor({ timeout: 10_000 });
+    // The click shows where to go on: "Run the leader", in view and focused.
+    await p.waitForFunction(() => document.activeElement?.dataset?.testid === 'infer-run', null, { timeout: 10_000 });
+    await inViewport(id('infer-run'));
+    await id('leader-too-small').filter({ hasText: 'This leader takes at most 10 agents and the instance has 12' }).waitFor({ timeout: 10_000 });
+    assert.equal(await id('agents-input').inputValue(), '12');
+    await id('leader-fit-agents').click();
     assert.equal(await id('agents-input').inputValue(), '10');
+    assert.equal(await id('leader-too-small').count(), 0);
     await id('infer-run').click();
     await id('cs-value').waitFor({ timeout: 30_000 });
     // The same leader and instance as `bridge train --dist modified_normal --agents 10 --seed 1`.

@@ -139,7 +139,7 @@ try {
     assert.match(await byId('error').textContent(), /parameter `p` = 1.5 is out of range/);
     await byId('param-p').fill('zero');
     await byId('exact-run').click();
-    assert.match(await byId('error').textContent(), /p: `zero` is not a number; give a number/);
+    assert.match(await byId('error').textContent(), /p: “zero” is not a number; give a number/);
     await byId('dist-select').selectOption('agent_based');
     assert.equal(await byId('param-power').inputValue(), '10', 'a new distribution starts at its defaults');
   });
@@ -231,7 +231,7 @@ try {
     await byId('hidden-input').fill('64,x');
     await byId('train-start').click();
     await byId('error').waitFor({ timeout: 10_000 });
-    assert.match(await byId('error').textContent(), /hidden layer width: `x` is not a whole number/);
+    assert.match(await byId('error').textContent(), /hidden layer width: “x” is not a whole number/);
     await byId('hidden-input').fill('32,32,32');
     await byId('scorer-select').selectOption('learned');
     await byId('episodes-input').fill('10');

@@ -107,7 +107,7 @@ try {
     await id('graph-sizes-input').fill('60..10');
     await errorShownInView(p, id, 'train-start', /training sizes: 60 is more than 10; give the smaller first/, 'graph-sizes-input');
     await id('graph-sizes-input').fill('10..5000');
-    await errorShownInView(p, id, 'train-start', /training sizes: `10\.\.5000` is not two numbers of agents from 2 to 200/, 'graph-sizes-input');
+    await errorShownInView(p, id, 'train-start', /training sizes: “10\.\.5000” is not two numbers of agents from 2 to 200/, 'graph-sizes-input');
     await ctx.close();
   });
 } finally {

@@ -154,19 +154,26 @@ impl GraphReport {
             .iter()
             .map(|n| n.to_string())
             .collect();
+        let distributions = if all {
+            "all six distributions".to_string()
+        } else {
+            names.join(", ")
+        };
+        // Episode 0's checkpoint is the untrained network, which merges as C-Link does.
+        let kept = if self.best_episode == 0 {
+            "the untrained network, which merges as C-Link does: no later checkpoint beat it"
+                .to_string()
+        } else {
+            format!("{:.4} of C-Link", self.best_ratio)
+        };
         format!(
-            "{} episodes on {}..{} agents of {}, seed {}; checkpoint of episode {} ({:.4} of C-Link on validation at {} agents)",
+            "{} episodes on {}..{} agents of {distributions}, seed {}; checkpoint of episode {} \
+             ({kept} on validation at {} agents)",
             self.episodes,
             settings.agents.0,
             settings.agents.1,
-            if all {
-                "all six distributions".to_string()
-            } else {
-                names.join(", ")
-            },
             settings.dqn.seed,
             self.best_episode,
-            self.best_ratio,
             sizes.join(" and ")
         )
     }

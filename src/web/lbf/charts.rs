@@ -1,12 +1,13 @@
 //! The bi-level run's live plots: the leader's return per episode, `V(CS)` per episode with the
 //! best so far and all singletons, and the followers' learning curves (their `V` over each
-//! training epoch, structure after structure). Reports arrive a few times a second at most (one
-//! per leader episode or follower training), so every report redraws.
+//! training epoch, structure after structure). A report comes with each leader episode and each
+//! follower training, many a second on a small grid; the charts are redrawn as the training
+//! plots are, throttled and one chart per task ([`redraw_throttled`]).
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::super::plots::{draw, Chart, GREEN};
+use super::super::plots::{draw, redraw_throttled, Chart, GREEN};
 use super::super::protocol::LbfProgress;
 use super::super::state::AppState;
 
@@ -52,51 +53,54 @@ fn series(reports: &[LbfProgress]) -> Series {
 #[component]
 pub fn LbfPlots(state: AppState) -> impl IntoView {
     let [reward, value, followers] = [NodeRef::<Canvas>::new(), NodeRef::new(), NodeRef::new()];
-    Effect::new(move |_| {
-        state.lbf_progress.with(|h| {
+    let draw_one = move |k: usize| {
+        state.lbf_progress.with_untracked(|h| {
             let s = series(h);
             let singletons = s.singletons.map(|y| (y, "all singletons", GREEN));
-            draw(
-                reward.get(),
-                &Chart {
-                    title: "leader's return: V(final) − V(all singletons)",
-                    x_title: "leader episode",
-                    y_title: "return",
-                    points: &s.reward,
-                    best: None,
-                    fixed: None,
-                    refs: Vec::new(),
-                    band: None,
-                },
-            );
-            draw(
-                value.get(),
-                &Chart {
-                    title: "V(CS): episode (blue), best so far (vermillion)",
-                    x_title: "leader episode",
-                    y_title: "V(CS)",
-                    points: &s.value,
-                    best: Some(&s.best),
-                    fixed: None,
-                    refs: singletons.into_iter().collect(),
-                    band: None,
-                },
-            );
-            draw(
-                followers.get(),
-                &Chart {
-                    title: "followers' V while training, structure after structure",
-                    x_title: "follower epoch",
-                    y_title: "V over the epoch",
-                    points: &s.followers,
-                    best: None,
-                    fixed: None,
-                    refs: singletons.into_iter().collect(),
-                    band: None,
-                },
-            );
+            match k {
+                0 => draw(
+                    reward.get_untracked(),
+                    &Chart {
+                        title: "leader's return: V(final) − V(all singletons)",
+                        x_title: "leader episode",
+                        y_title: "return",
+                        points: &s.reward,
+                        best: None,
+                        fixed: None,
+                        refs: Vec::new(),
+                        band: None,
+                    },
+                ),
+                1 => draw(
+                    value.get_untracked(),
+                    &Chart {
+                        title: "V(CS): episode (blue), best so far (vermillion)",
+                        x_title: "leader episode",
+                        y_title: "V(CS)",
+                        points: &s.value,
+                        best: Some(&s.best),
+                        fixed: None,
+                        refs: singletons.into_iter().collect(),
+                        band: None,
+                    },
+                ),
+                _ => draw(
+                    followers.get_untracked(),
+                    &Chart {
+                        title: "followers' V while training, structure after structure",
+                        x_title: "follower epoch",
+                        y_title: "V over the epoch",
+                        points: &s.followers,
+                        best: None,
+                        fixed: None,
+                        refs: singletons.into_iter().collect(),
+                        band: None,
+                    },
+                ),
+            }
         });
-    });
+    };
+    redraw_throttled(move || state.lbf_progress.track(), 3, draw_one);
     let shown = move || state.lbf_progress.with(|h| !h.is_empty());
     view! {
         <div class="plots" style:display=move || if shown() { "" } else { "none" }>

@@ -119,10 +119,13 @@ pub fn LbfTraining(state: AppState) -> impl IntoView {
             <button class="secondary" data-testid="lbf-train-stop" disabled=move || !state.lbf_training.get()
                 on:click=move |_| state.send(&ToWorker::StopTraining, false)>"Stop"</button>
         </div>
-        // The run's status and errors beside its button as well as in the shared places above.
-        <p class="status" role="status" aria-live="polite">
+        // The run's status and progress beside its button: the `train-status` and
+        // `train-progress` hooks are here while the last run was on the grid.
+        <p class="status" role="status" aria-live="polite"
+            data-testid=move || state.lbf_last.get().then_some("train-status")>
             {move || state.lbf_last.get().then(|| training_status(&state))}
         </p>
+        <super::super::train::Progress state grid=true />
         {move || state.lbf_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         <LbfPlots state />
         {move || {
