@@ -408,6 +408,13 @@ fn bad_flags_are_refused() {
         "must be a number from 0 to 1e15",
     );
     check_refused(
+        &with(
+            &["gen", "--dist", "combined", "--param", "alpha=1e308"],
+            &inst,
+        ),
+        "must be a number from 0 to 1e15",
+    );
+    check_refused(
         &["gen", "--agents", "4", "--seed", "1"],
         "--dist NAME is required",
     );

@@ -11,6 +11,10 @@ use super::error::{Error, Result};
 /// The largest `n` a dense table (files, the exact solver) can hold: `2^20` values, 8 MiB.
 pub const MAX_TABLE_AGENTS: usize = 20;
 
+/// The largest magnitude of a value in a table: a structure sums at most
+/// [`MAX_TABLE_AGENTS`] of them, which must stay finite (f64 reaches about 1.8e308).
+pub const MAX_VALUE: f64 = 1e300;
+
 /// Anything that gives each coalition a value: what every CSG algorithm optimises.
 pub trait CharacteristicFunction {
     /// The number of agents `n`.
@@ -96,11 +100,14 @@ impl Instance {
                 "a table holds at most {MAX_TABLE_AGENTS} agents, this one has {n}"
             ));
         }
-        // Finite, and small enough that a structure's sum and the networks' f32 stay finite.
-        let max = crate::core::distribution::MAX_PARAMETER;
-        if let Some(i) = values.iter().position(|v| !(-max..=max).contains(v)) {
+        // Finite (SPEC section 3), and small enough that a structure's sum stays finite.
+        if let Some(i) = values
+            .iter()
+            .position(|v| !(-MAX_VALUE..=MAX_VALUE).contains(v))
+        {
             return bad(format!(
-                "entry {i} is {}, values must be finite numbers from -1e15 to 1e15",
+                "entry {i} is {}, values must be finite numbers from -1e300 to 1e300 (larger \
+                 ones overflow a structure's sum)",
                 values[i]
             ));
         }
@@ -229,6 +236,7 @@ mod tests {
         check(vec![0.0], "expected 2^n numbers");
         check(vec![1.0, 1.0], "must be 0");
         check(vec![0.0, f64::INFINITY], "must be finite");
+        check(vec![0.0, -2e300], "from -1e300 to 1e300");
     }
 
     #[test]
