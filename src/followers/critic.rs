@@ -38,7 +38,7 @@ pub fn write_input(state: &[f32], actions: &[u8], c: &Coalition, out: &mut [f32]
     out[..s].copy_from_slice(state);
     out[s..].fill(0.0);
     for (j, &a) in actions.iter().enumerate() {
-        out[s + ACTIONS * j + a as usize] = 1.0;
+        out[action_offset(s, j) + a as usize] = 1.0;
     }
     for j in c.agents().filter(|&j| j < n) {
         out[s + ACTIONS * n + j] = 1.0;
@@ -50,13 +50,18 @@ pub fn write_input(state: &[f32], actions: &[u8], c: &Coalition, out: &mut [f32]
 /// critic's first layer over them is computed once for the agent's six actions
 /// ([`crate::nn::mlp::Prefix`]).
 pub fn unchanged_chunks(state_len: usize, j: usize) -> usize {
-    (state_len + ACTIONS * j) / 8
+    action_offset(state_len, j) / 8
+}
+
+/// Where agent `j`'s one-hot action starts in an input written by [`write_input`].
+fn action_offset(state_len: usize, j: usize) -> usize {
+    state_len + ACTIONS * j
 }
 
 /// Changes agent `j`'s action in an input written by [`write_input`] from `from` to `to`.
 pub fn swap_action(input: &mut [f32], state_len: usize, j: usize, from: u8, to: u8) {
-    input[state_len + ACTIONS * j + from as usize] = 0.0;
-    input[state_len + ACTIONS * j + to as usize] = 1.0;
+    input[action_offset(state_len, j) + from as usize] = 0.0;
+    input[action_offset(state_len, j) + to as usize] = 1.0;
 }
 
 impl Critic {
@@ -96,5 +101,26 @@ mod tests {
         assert_eq!(ones, vec![2, 2 + 6 + 5, 2 + 12 + 2, 2 + 18, 2 + 18 + 2]);
         swap_action(&mut out, 2, 1, 5, 0);
         assert_eq!((out[2 + 6], out[2 + 11]), (1.0, 0.0));
+    }
+
+    #[test]
+    fn an_agents_actions_differ_only_after_its_unchanged_chunks() {
+        // The 6a4t critic's layout: a state of 83 numbers, 6 agents.
+        let (state_len, n) = (83, 6);
+        let state: Vec<f32> = (0..state_len).map(|k| k as f32).collect();
+        let c = Coalition::from_agents([1, 4]);
+        for j in 0..n {
+            let mut input = vec![0.0; input_len(state_len, n)];
+            write_input(&state, &[3; 6], &c, &mut input);
+            let before = input.clone();
+            let mut from = 3;
+            for to in (0..ACTIONS as u8).filter(|&a| a != 3) {
+                swap_action(&mut input, state_len, j, from, to);
+                from = to;
+                let kept = 8 * unchanged_chunks(state_len, j);
+                assert_eq!(input[..kept], before[..kept], "agent {j}, action {to}");
+                assert_ne!(input, before, "agent {j}'s action {to} changed nothing");
+            }
+        }
     }
 }

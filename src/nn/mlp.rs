@@ -36,9 +36,11 @@ impl Activations {
     }
 }
 
-/// `Σ a_i b_i` in eight lanes, so that the compiler vectorises it.
+/// `Σ a_i b_i` in eight lanes, so that the compiler vectorises it; `a` and `b` have the same
+/// length.
 #[inline]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    debug_assert_eq!(a.len(), b.len());
     let n = a.len().min(b.len());
     let [lanes] = dot_lanes([[0.0; 8]], [&a[..n]], &b[..n], 0..usize::MAX);
     finish_dot(lanes, a, b)
@@ -198,6 +200,11 @@ impl Mlp {
         prefix: &Prefix,
         acts: &'a mut Activations,
     ) -> &'a [f32] {
+        debug_assert_eq!(
+            prefix.lanes.len(),
+            self.sizes[1],
+            "a prefix of this network"
+        );
         let start = Start::From(prefix);
         forward_layers(&self.sizes, &self.params, x, &mut acts.layers, start);
         acts.output()
@@ -597,10 +604,9 @@ mod tests {
             let net = Mlp::seeded(&sizes, &mut rng);
             let x: Vec<f32> = (0..sizes[0]).map(|_| rng.random_range(-2.0..2.0)).collect();
             let (mut prefix, mut acts) = (Prefix::default(), Activations::default());
-            let kept = net
-                .forward_keeping(&x, chunks, &mut prefix, &mut acts)
-                .to_vec();
-            assert_eq!(kept, baseline_forward(&net, &x));
+            let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            let kept = bits(net.forward_keeping(&x, chunks, &mut prefix, &mut acts));
+            assert_eq!(kept, bits(&baseline_forward(&net, &x)));
             for _ in 0..4 {
                 let mut y = x.clone();
                 for v in &mut y[(8 * chunks).min(x.len())..] {

@@ -103,6 +103,7 @@ pub fn Examples(state: AppState) -> impl IntoView {
                 Example::Episode => load_episode(state).await,
             };
             if let Err(e) = done {
+                state.example_loading.set_value(false);
                 state.fail(e);
             }
         });

@@ -48,6 +48,8 @@ pub(super) struct Chart<'a> {
     pub refs: Vec<(f64, &'static str, RGBColor)>,
     /// Several seeds' mean (black) and range (a grey band), as `(x, mean, low, high)`.
     pub band: Option<&'a [(f64, f64, f64, f64)]>,
+    /// What an empty chart says will come.
+    pub waiting: &'a str,
 }
 
 impl<'a> Chart<'a> {
@@ -69,6 +71,7 @@ impl<'a> Chart<'a> {
             fixed,
             refs: Vec::new(),
             band: None,
+            waiting: "drawn here as training runs",
         }
     }
 }
@@ -84,7 +87,7 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
     let band = chart.band.filter(|b| !b.is_empty());
     if band.is_none() && chart.points.is_empty() {
         // Nothing to plot yet: axes from 1 to 2 and 0 to 1 would only puzzle; say what comes.
-        draw_waiting(&root, chart.title);
+        draw_waiting(&root, chart.title, chart.waiting);
         return;
     }
     let (points, best) = match band {
@@ -196,10 +199,14 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
     let _ = root.present();
 }
 
-/// An empty chart: its caption and a line saying the curve appears as training runs. Its
+/// An empty chart: its caption and a line saying when its curve comes (`waiting`). Its
 /// text is drawn at load, as the axes were, so the canvas's first (slowest) text is not drawn
 /// as training starts.
-fn draw_waiting(root: &DrawingArea<CanvasBackend, plotters::coord::Shift>, title: &str) {
+fn draw_waiting(
+    root: &DrawingArea<CanvasBackend, plotters::coord::Shift>,
+    title: &str,
+    waiting: &str,
+) {
     let (w, h) = root.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
     let caption = ("sans-serif", 13)
@@ -215,11 +222,7 @@ fn draw_waiting(root: &DrawingArea<CanvasBackend, plotters::coord::Shift>, title
         .into_font()
         .color(&BAND_EDGE)
         .pos(Pos::new(HPos::Center, VPos::Center));
-    let _ = root.draw(&Text::new(
-        "drawn here as training runs".to_string(),
-        (w / 2, (h + 16) / 2),
-        note,
-    ));
+    let _ = root.draw(&Text::new(waiting.to_string(), (w / 2, (h + 16) / 2), note));
     let _ = root.present();
 }
 
@@ -266,7 +269,10 @@ fn draw_graph_chart(canvas: Option<web_sys::HtmlCanvasElement>, k: usize, h: &[G
                     episode,
                     ratio,
                     best: b,
-                } => Some(((*episode).max(1) as f64, if best { *b } else { *ratio })),
+                } => Some((
+                    (*episode).max(1) as f64,
+                    100.0 * if best { *b } else { *ratio },
+                )),
                 GraphEvent::Episode { .. } => None,
             })
             .collect()
@@ -295,11 +301,13 @@ fn draw_graph_chart(canvas: Option<web_sys::HtmlCanvasElement>, k: usize, h: &[G
         }
         _ => {
             let (points, best) = (validations(false), validations(true));
-            let title = "validation: value ÷ C-Link's (best: vermillion)";
+            // In percent of C-Link's value, as the status says it.
+            let title = "validation: % of C-Link's value (best: vermillion)";
             let chart = Chart {
                 best: Some(&best),
-                refs: vec![(1.0, "C-Link", GREEN)],
-                ..Chart::by_episode(title, "ratio to C-Link", &points, None)
+                refs: vec![(100.0, "C-Link", GREEN)],
+                waiting: "drawn at each validation",
+                ..Chart::by_episode(title, "% of C-Link", &points, None)
             };
             draw(canvas, &chart);
         }
@@ -457,7 +465,7 @@ pub fn Plots(state: AppState) -> impl IntoView {
                     aria-label="ε, the share of random actions, from 0 to 1, by episode"></canvas>
                 <canvas node_ref=value width="330" height="170" data-testid="plot-value" role="img"
                     aria-label=move || if state.graph_run.get() {
-                        "each validation's ratio of the leader's v(CS) to C-Link's on instances of 50 and 100 agents, and the best kept, with C-Link's 1 as the reference line"
+                        "each validation's v(CS) of the leader as a percentage of C-Link's on instances of 50 and 100 agents, and the best kept, with C-Link's 100 % as the reference line"
                     } else {
                         "v(CS) of each episode's structure and the best so far, with all singletons and the optimum as reference lines; with several seeds, their mean and range too"
                     }></canvas>

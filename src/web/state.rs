@@ -364,6 +364,16 @@ impl AppState {
         self.seed_pool.broadcast(&ToWorker::PauseTraining);
     }
 
+    /// Stops the training run going (a leader's, the grid's, and the other seeds'): what was
+    /// learned so far is kept. The page says the stop was heard until the run ends.
+    pub fn stop(&self) {
+        if self.training.get_untracked() || self.lbf_training.get_untracked() {
+            self.asked.set(Some("stopping"));
+        }
+        self.send(&ToWorker::StopTraining, false);
+        self.seed_pool.broadcast(&ToWorker::StopTraining);
+    }
+
     /// Resumes the paused training run.
     pub fn resume(&self) {
         self.asked.set(None);
@@ -638,19 +648,21 @@ fn bring_into_view(selector: String) {
         if let Ok(Some(fold)) = element.closest("details") {
             let _ = fold.set_attribute("open", "");
         }
-        let options = web_sys::ScrollIntoViewOptions::new();
-        options.set_block(web_sys::ScrollLogicalPosition::Center);
-        element.scroll_into_view_with_scroll_into_view_options(&options);
+        scroll_to(&element, web_sys::ScrollLogicalPosition::Center);
         let _ = element.focus();
     });
+}
+
+fn scroll_to(element: &web_sys::Element, block: web_sys::ScrollLogicalPosition) {
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(block);
+    element.scroll_into_view_with_scroll_into_view_options(&options);
 }
 
 /// Scrolls only as far as needed to show `element`: what is on screen stays where it is, and
 /// with it what it shows beside it (the curves beside the Train button on a projector).
 pub fn reveal(element: &web_sys::Element) {
-    let options = web_sys::ScrollIntoViewOptions::new();
-    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-    element.scroll_into_view_with_scroll_into_view_options(&options);
+    scroll_to(element, web_sys::ScrollLogicalPosition::Nearest);
 }
 
 /// Brings the control `selector` into view and gives it the focus, once the page has drawn it:
@@ -729,6 +741,14 @@ fn spawn_worker(state: AppState) -> Result<Rc<Worker>, String> {
                 if state.worker_state.get_untracked() == WorkerState::Busy {
                     state.worker_state.set(WorkerState::Idle);
                 }
+                // serde_json writes an infinite or NaN number as null: say what that means.
+                let e = if e.contains("invalid type: null, expected f") {
+                    "the worker's answer held a number too large to compute with (infinite): \
+                     use smaller values or parameters"
+                        .to_string()
+                } else {
+                    e
+                };
                 state.fail(e)
             }
         }
@@ -848,49 +868,11 @@ fn route(state: AppState, message: FromWorker) {
                 Err(e) => state.fail(e),
             }
         }
-        FromWorker::Leader(result) => match result {
-            Err(e) if state.weights_from_upload.get_value() => {
-                state.weights_from_upload.set_value(false);
-                state.refuse_upload("weights-upload", e);
-            }
-            Ok(l) => {
-                state.weights_from_upload.set_value(false);
-                if state.example_loading.try_update_value(std::mem::take) == Some(true) {
-                    show_control("[data-testid=infer-run]");
-                }
-                // A rollout or comparison shown belongs to the leader that made it.
-                state.error.set(None);
-                state.rollout.set(None);
-                state.comparison.set(None);
-                if state.training.get_untracked() || l.source == TRAINED_HERE {
-                    state.leader.set(Some(l));
-                    return;
-                }
-                // An uploaded leader: the form describes it, so that what the page says about
-                // the leader (its network, scorer) is true, and "Continue training" goes on
-                // with its architecture.
-                state.leader_network.set(l.network.clone());
-                state.trained.set(None);
-                let Some(max_agents) = l.max_agents else {
-                    // The graph leader has no size to show.
-                    state.leader.set(Some(l));
-                    return;
-                };
-                state.network_by_hand.set(true);
-                state.network.set(max_agents.to_string());
-                state.hidden.set(
-                    l.hidden
-                        .iter()
-                        .map(usize::to_string)
-                        .collect::<Vec<_>>()
-                        .join(","),
-                );
-                let scorer = l.scorer.split(':').next().unwrap_or_default().to_string();
-                state.scorer.set(scorer);
-                state.leader.set(Some(l));
-            }
-            Err(e) => state.fail(e),
-        },
+        FromWorker::Leader(result) => {
+            // An example's leader brings "Run the leader" into view; any answer ends the wait.
+            let example = state.example_loading.try_update_value(std::mem::take) == Some(true);
+            leader_loaded(state, result, example);
+        }
         FromWorker::Inferred(result) => {
             idle();
             match result {
@@ -951,5 +933,53 @@ fn route(state: AppState, message: FromWorker) {
                 }
             }
         }
+    }
+}
+
+/// A leader loaded in the worker (trained here, uploaded, or an example's, `example`), or why
+/// not: the form and the panels describe it.
+fn leader_loaded(state: AppState, result: Result<LeaderSummary, String>, example: bool) {
+    match result {
+        Err(e) if state.weights_from_upload.get_value() => {
+            state.weights_from_upload.set_value(false);
+            state.refuse_upload("weights-upload", e);
+        }
+        Ok(l) => {
+            state.weights_from_upload.set_value(false);
+            if example {
+                show_control("[data-testid=infer-run]");
+            }
+            // A rollout or comparison shown belongs to the leader that made it.
+            state.error.set(None);
+            state.rollout.set(None);
+            state.comparison.set(None);
+            if state.training.get_untracked() || l.source == TRAINED_HERE {
+                state.leader.set(Some(l));
+                return;
+            }
+            // An uploaded leader: the form describes it, so that what the page says about
+            // the leader (its network, scorer) is true, and "Continue training" goes on
+            // with its architecture.
+            state.leader_network.set(l.network.clone());
+            state.trained.set(None);
+            let Some(max_agents) = l.max_agents else {
+                // The graph leader has no size to show.
+                state.leader.set(Some(l));
+                return;
+            };
+            state.network_by_hand.set(true);
+            state.network.set(max_agents.to_string());
+            state.hidden.set(
+                l.hidden
+                    .iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+            let scorer = l.scorer.split(':').next().unwrap_or_default().to_string();
+            state.scorer.set(scorer);
+            state.leader.set(Some(l));
+        }
+        Err(e) => state.fail(e),
     }
 }

@@ -217,23 +217,34 @@ fn hidden_widths(text: &str) -> Result<Vec<usize>, FormError> {
 /// changes the instance by itself (a teacher's instance is theirs).
 #[component]
 fn TooFewAgents(state: AppState) -> impl IntoView {
+    // The instance's agents: an uploaded file's when one is in use (the form's field is not).
     let too_few = move || {
         let m = state
             .leader
             .with(|l| l.as_ref().and_then(|l| l.max_agents))?;
-        let n = state.agents_count().ok()?;
-        (n > m).then_some((n, m))
+        let file = state.upload.with(|u| u.as_ref().map(|u| u.agents));
+        let n = match file {
+            Some(agents) => agents?,
+            None => state.agents_count().ok()?,
+        };
+        (n > m).then_some((n, m, file.is_some()))
     };
     move || {
-        too_few().map(|(n, m)| {
-            view! {
-                <span class="note warn" role="status" data-testid="leader-too-small">
-                    {format!("This leader takes at most {m} agents and the instance has {n}: ")}
+        too_few().map(|(n, m, from_file)| {
+            let fit = (!from_file).then(|| {
+                view! {
                     <button class="secondary" data-testid="leader-fit-agents"
                         on:click=move |_| state.set_agents(m.to_string())>
                         {format!("use {m} agents")}
                     </button>
-                    " or train a leader for this size."
+                    " or "
+                }
+            });
+            view! {
+                <span class="note warn" role="status" data-testid="leader-too-small">
+                    {format!("This leader takes at most {m} agents and the instance has {n}: ")}
+                    {fit}
+                    "train a leader for this size."
                 </span>
             }
         })
@@ -265,9 +276,15 @@ pub fn Progress(state: AppState, grid: bool) -> impl IntoView {
             return None;
         }
         if let Some(what) = state.asked.get() {
-            return Some(format!(
-                "{what} when the current episode ends (at a large size one can take minutes)"
-            ));
+            return Some(if grid && what == "stopping" {
+                "stopping: the followers train once more on the best structure found, then the \
+                 run ends"
+                    .to_string()
+            } else {
+                format!(
+                    "{what} when the current episode ends (at a large size one can take minutes)"
+                )
+            });
         }
         let (k, total) = done()?;
         if k == 0 {
@@ -277,7 +294,7 @@ pub fn Progress(state: AppState, grid: bool) -> impl IntoView {
         let seconds = ms / k as f64 * total.saturating_sub(k) as f64 / 1000.0;
         Some(if state.paused.get() {
             format!(
-                "paused; about {} s left",
+                "paused; about {} s left (changes to the form apply to the next run)",
                 crate::page::numbers::short(seconds.round())
             )
         } else {
@@ -465,17 +482,14 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
         }
         state.send(&ToWorker::Train(spec), false);
     };
-    let stop = move |_| {
-        if state.training.get_untracked() || state.lbf_training.get_untracked() {
-            state.asked.set(Some("stopping"));
-        }
-        state.send(&ToWorker::StopTraining, false);
-        state.seed_pool.broadcast(&ToWorker::StopTraining);
-    };
+    let stop = move |_| state.stop();
 
     // The leader's own status; a bi-level run's is in the grid's panel, which then holds the
     // `train-status` hook (one element at a time).
     let status = move || {
+        if state.lbf_training.get() {
+            return "the grid's run is going: its status is in section 5".to_string();
+        }
         if state.training.get() {
             let paused = if state.paused.get() {
                 "paused at"

@@ -69,6 +69,7 @@ pub fn LbfPlots(state: AppState) -> impl IntoView {
                         fixed: None,
                         refs: Vec::new(),
                         band: None,
+                        waiting: "drawn here as training runs",
                     },
                 ),
                 1 => draw(
@@ -82,6 +83,7 @@ pub fn LbfPlots(state: AppState) -> impl IntoView {
                         fixed: None,
                         refs: singletons.into_iter().collect(),
                         band: None,
+                        waiting: "drawn here as training runs",
                     },
                 ),
                 _ => draw(
@@ -95,6 +97,7 @@ pub fn LbfPlots(state: AppState) -> impl IntoView {
                         fixed: None,
                         refs: singletons.into_iter().collect(),
                         band: None,
+                        waiting: "drawn here as training runs",
                     },
                 ),
             }

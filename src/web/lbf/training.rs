@@ -117,7 +117,7 @@ pub fn LbfTraining(state: AppState) -> impl IntoView {
             // The shared Stop is in the leader's panel, far above: a run on a larger grid takes
             // minutes, so it can be stopped from here too (what is found so far is kept).
             <button class="secondary" data-testid="lbf-train-stop" disabled=move || !state.lbf_training.get()
-                on:click=move |_| state.send(&ToWorker::StopTraining, false)>"Stop"</button>
+                on:click=move |_| state.stop()>"Stop"</button>
         </div>
         // The run's status and progress beside its button: the `train-status` and
         // `train-progress` hooks are here while the last run was on the grid.
