@@ -280,6 +280,25 @@ fn bad_instance_files_are_refused_with_the_file_and_key_named() {
             expected,
         );
     }
+    // Values beyond a leader's f32 range: the exact solver takes them, the leader refuses them.
+    let big = dir.file("big.json", "{\"n\": 1, \"values\": [0, 1e31]}");
+    check_refused(
+        &["solve", "--algo", "bridge", "--instance", s(&big)],
+        "its values must stay within ±1e30",
+    );
+    let weights = dir.path("big.safetensors");
+    check_refused(
+        &[
+            "train",
+            "--instance",
+            s(&big),
+            "--episodes",
+            "1",
+            "--out",
+            s(&weights),
+        ],
+        "its values must stay within ±1e30",
+    );
     check_refused(
         &[
             "solve",

@@ -9,6 +9,7 @@ pub mod graph;
 pub mod greedy;
 pub mod mdp;
 pub mod network;
+pub mod range;
 pub mod replay;
 pub mod weights;
 
@@ -20,3 +21,4 @@ pub use error::{Error, Result};
 pub use greedy::{beam, greedy, PlainNetwork, Rollout};
 pub use mdp::{Action, Episode, Horizon, ValueSource};
 pub use network::{NetworkConfig, QNetwork};
+pub use range::{check_values, MAX_LEADER_VALUE};

@@ -178,6 +178,7 @@ pub fn infer(
     clock: &dyn Clock,
 ) -> Result<RolloutReport, String> {
     let (instance, described) = build_instance(spec)?;
+    crate::leader::check_values(&instance).map_err(|e| e.to_string())?;
     let (n, m) = (instance.agents(), plain.max_agents());
     if n > m {
         return Err(format!(
@@ -354,7 +355,11 @@ pub fn compare(
     clock: &dyn Clock,
 ) -> Result<Comparison, String> {
     let (instance, described) = build_instance(spec)?;
-    let plain = plain.filter(|p| p.max_agents() >= instance.agents());
+    // The leaders run on what fits them: the size of the paper's network, and values within
+    // their f32 range (else the comparison goes on without them, as without a leader).
+    let in_range = crate::leader::check_values(&instance).is_ok();
+    let plain = plain.filter(|p| in_range && p.max_agents() >= instance.agents());
+    let graph = graph.filter(|_| in_range);
     let mut results = Vec::new();
     for name in Algorithm::NAMES {
         let algorithm = Algorithm::from_name(name).map_err(|e| e.to_string())?;

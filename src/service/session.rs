@@ -639,6 +639,19 @@ mod tests {
     fn bad_requests_are_answered_with_messages() {
         let mut service = Service::new();
         let clock = Ticks::default();
+        // Values beyond the leader's f32 range: refused with what to do, not trained to NaN.
+        let ToWorker::Train(mut spec) = train(5) else {
+            unreachable!("a training request")
+        };
+        spec.instance = InstanceSpec::File {
+            name: "big.json".into(),
+            text: "{\"n\": 2, \"values\": [0, 1, 2, 1e31]}".into(),
+        };
+        let answer = service.handle(ToWorker::Train(spec), &clock);
+        assert!(
+            matches!(&answer[..], [FromWorker::Trained(Err(e))] if e.contains("within ±1e30")),
+            "{answer:?}"
+        );
         let answer = service.handle(train(0), &clock);
         assert!(
             matches!(&answer[..], [FromWorker::Trained(Err(e))] if e.contains("episodes")),

@@ -55,6 +55,7 @@ impl TrainingJob {
     /// from (few-shot). `now_ms` is the start time for the report's wall time.
     pub fn start(spec: TrainSpec, current: Option<&Leader>, now_ms: f64) -> Result<Self, String> {
         let (instance, described) = build_instance(&spec.instance)?;
+        crate::leader::check_values(&instance).map_err(|e| e.to_string())?;
         let n = instance.agents();
         if spec.episodes == 0 {
             return Err("episodes: give at least 1".into());

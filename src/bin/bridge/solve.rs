@@ -19,6 +19,9 @@ pub fn run(args: SolveArgs) -> Result<()> {
         Some(path) => read_instance(path)?,
         None => generated_instance(&args.dist, MAX_AGENTS)?,
     };
+    if algorithm == Algorithm::Bridge {
+        bridge_lab::leader::check_values(&instance)?;
+    }
     let leader = match &args.weights {
         Some(path) => Some(read_leader(path)?),
         None => None,

@@ -43,6 +43,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
         Some(path) => read_instance(path)?,
         None => generated_instance(&args.dist, MAX_AGENTS)?,
     };
+    bridge_lab::leader::check_values(&instance)?;
     let n = instance.agents();
     let horizon = Horizon::from_name(&args.horizon)?;
     if args.episodes == 0 {
