@@ -74,6 +74,15 @@ impl<'a> Chart<'a> {
             waiting: "drawn here as training runs",
         }
     }
+
+    /// The loss by episode: empty until the network's first update, which waits for its
+    /// replay to fill, so an empty chart after a short run is no fault.
+    fn loss(points: &'a [(f64, f64)]) -> Self {
+        Chart {
+            waiting: "drawn once the network starts learning",
+            ..Chart::by_episode("loss", "loss", points, None)
+        }
+    }
 }
 
 /// Draws `chart` into `canvas`; silently skips a canvas that is not there yet.
@@ -289,7 +298,7 @@ fn draw_graph_chart(canvas: Option<web_sys::HtmlCanvasElement>, k: usize, h: &[G
         }
         1 => {
             let points = episodes(|l, _, _| l);
-            draw(canvas, &Chart::by_episode("loss", "loss", &points, None));
+            draw(canvas, &Chart::loss(&points));
         }
         2 => {
             let points = episodes(|_, _, e| Some(e));
@@ -386,10 +395,7 @@ pub fn Plots(state: AppState) -> impl IntoView {
                 }
                 1 => {
                     let points = series(|e| e.loss);
-                    draw(
-                        loss.get_untracked(),
-                        &Chart::by_episode("loss", "loss", &points, None),
-                    );
+                    draw(loss.get_untracked(), &Chart::loss(&points));
                 }
                 2 => {
                     let points = series(|e| Some(e.epsilon));
