@@ -269,7 +269,7 @@ fn bad_instance_files_are_refused_with_the_file_and_key_named() {
             "{\"n\": 25, \"values\": [0, 1]}",
             "n: 25 is not a whole number from 1 to 20",
         ),
-        ("text.txt", "hello\n", "line 1: `hello` is not a number"),
+        ("text.txt", "hello\n", "line 1: “hello” is not a number"),
         ("empty.txt", "", "expected 2^n numbers"),
     ];
     for (name, content, expected) in cases {
@@ -317,7 +317,7 @@ fn bad_flags_are_refused() {
     let with = |head: &[&'static str], tail: &[&'static str]| [head, tail].concat();
     check_refused(
         &with(&["solve", "--algo", "exact", "--dist", "gaussian"], &inst),
-        "unknown distribution `gaussian`; expected one of modified_uniform",
+        "unknown distribution “gaussian”; expected one of modified_uniform",
     );
     check_refused(
         &with(
@@ -409,15 +409,15 @@ fn bad_flags_are_refused() {
             &["gen", "--dist", "modified_normal", "--param", "beta=1"],
             &inst,
         ),
-        "unknown parameter `beta` for modified_normal; expected one of scale, sd, p, boost",
+        "unknown parameter “beta” for modified_normal; expected one of scale, sd, p, boost",
     );
     check_refused(
         &with(&["gen", "--dist", "combined", "--param", "p=2"], &inst),
-        "parameter `p` = 2 is out of range",
+        "parameter p = 2 is out of range",
     );
     check_refused(
         &with(&["gen", "--dist", "combined", "--param", "p"], &inst),
-        "parameter `p` is not of the form name=number",
+        "parameter “p” is not of the form name=number",
     );
     check_refused(
         &with(

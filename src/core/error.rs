@@ -15,11 +15,11 @@ pub enum Error {
     },
 
     /// A distribution name that is not one of SPEC section 2.
-    #[error("unknown distribution `{0}`; expected one of {list}", list = crate::core::distribution::Distribution::NAMES.join(", "))]
+    #[error("unknown distribution “{0}”; expected one of {list}", list = crate::core::distribution::Distribution::NAMES.join(", "))]
     UnknownDistribution(String),
 
     /// A `--param` name the distribution does not have.
-    #[error("unknown parameter `{name}` for {distribution}; expected one of {expected}")]
+    #[error("unknown parameter “{name}” for {distribution}; expected one of {expected}")]
     UnknownParameter {
         /// The distribution's name.
         distribution: String,
@@ -30,7 +30,7 @@ pub enum Error {
     },
 
     /// A parameter value outside its domain.
-    #[error("parameter `{name}` = {value} is out of range: {why}")]
+    #[error("parameter {name} = {value} is out of range: {why}")]
     BadParameter {
         /// The parameter's name.
         name: String,
@@ -41,7 +41,7 @@ pub enum Error {
     },
 
     /// A `key=value` parameter that does not parse.
-    #[error("parameter `{0}` is not of the form name=number")]
+    #[error("parameter “{0}” is not of the form name=number")]
     MalformedParameter(String),
 
     /// Coalitions that do not partition the agents.

@@ -110,11 +110,17 @@ pub fn parse_odpip(text: &str) -> Result<Instance> {
         match line.parse::<f64>() {
             Ok(x) => values.push(x),
             Err(_) => {
-                let shown: String = line.chars().take(40).collect();
-                return bad(
-                    format!("line {}", i + 1),
-                    format!("`{shown}` is not a number (the file is neither a JSON instance nor ODP-IP text)"),
-                );
+                // A binary file (an image, say) shows as unreadable characters: say so instead.
+                let binary = line
+                    .chars()
+                    .any(|c| c == char::REPLACEMENT_CHARACTER || (c.is_control() && c != '\t'));
+                let problem = if binary {
+                    "not text: the file is neither a JSON instance nor ODP-IP text".to_string()
+                } else {
+                    let shown: String = line.chars().take(40).collect();
+                    format!("“{shown}” is not a number (the file is neither a JSON instance nor ODP-IP text)")
+                };
+                return bad(format!("line {}", i + 1), problem);
             }
         }
     }

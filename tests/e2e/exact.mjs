@@ -136,7 +136,7 @@ try {
     await byId('param-p').fill('1.5');
     await byId('exact-run').click();
     await byId('error').waitFor({ timeout: 30_000 });
-    assert.match(await byId('error').textContent(), /parameter `p` = 1.5 is out of range/);
+    assert.match(await byId('error').textContent(), /parameter p = 1.5 is out of range/);
     await byId('param-p').fill('zero');
     await byId('exact-run').click();
     assert.match(await byId('error').textContent(), /p: “zero” is not a number; give a number/);
