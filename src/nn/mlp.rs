@@ -274,10 +274,6 @@ fn affine(w: &[f32], b: &[f32], input: &[f32], out: &mut [f32], start: &mut Star
     const BLOCK: usize = 4;
     let i = input.len();
     let row = |k: usize| &w[k * i..(k + 1) * i];
-    let from = match start {
-        Start::From(prefix) => prefix.chunks,
-        _ => 0,
-    };
     if let Start::Keep(prefix) = start {
         prefix.lanes.resize(out.len(), [0.0; 8]);
     }
@@ -287,14 +283,13 @@ fn affine(w: &[f32], b: &[f32], input: &[f32], out: &mut [f32], start: &mut Star
         k: usize,
         rows: [&[f32]; N],
         input: &[f32],
-        from: usize,
         start: &mut Start,
     ) -> [[f32; 8]; N] {
         match start {
             Start::Fresh => dot_lanes([[0.0; 8]; N], rows, input, 0..usize::MAX),
             Start::From(prefix) => {
                 let kept = std::array::from_fn(|r| prefix.lanes[k + r]);
-                dot_lanes(kept, rows, input, from..usize::MAX)
+                dot_lanes(kept, rows, input, prefix.chunks..usize::MAX)
             }
             Start::Keep(prefix) => {
                 let kept = dot_lanes([[0.0; 8]; N], rows, input, 0..prefix.chunks);
@@ -306,13 +301,13 @@ fn affine(w: &[f32], b: &[f32], input: &[f32], out: &mut [f32], start: &mut Star
     let blocked = out.len() / BLOCK * BLOCK;
     for k in (0..blocked).step_by(BLOCK) {
         let rows = std::array::from_fn(|r| row(k + r));
-        let sums: [[f32; 8]; BLOCK] = lanes(k, rows, input, from, start);
+        let sums: [[f32; 8]; BLOCK] = lanes(k, rows, input, start);
         for r in 0..BLOCK {
             out[k + r] = b[k + r] + finish_dot(sums[r], rows[r], input);
         }
     }
     for k in blocked..out.len() {
-        let [sums] = lanes(k, [row(k)], input, from, start);
+        let [sums] = lanes(k, [row(k)], input, start);
         out[k] = b[k] + finish_dot(sums, row(k), input);
     }
 }
@@ -516,6 +511,11 @@ mod tests {
     use rand::SeedableRng;
     use rand_xoshiro::Xoshiro256PlusPlus;
 
+    /// A pass's outputs as bit patterns, to compare to the bit.
+    fn bits(v: &[f32]) -> Vec<u32> {
+        v.iter().map(|v| v.to_bits()).collect()
+    }
+
     /// `dot` as it was first written, one row at a time: the arithmetic every forward pass
     /// must reproduce to the bit (eight lanes over whole chunks, summed in order, then the rest).
     fn baseline_dot(a: &[f32], b: &[f32]) -> f32 {
@@ -565,16 +565,8 @@ mod tests {
             for _ in 0..5 {
                 let x: Vec<f32> = (0..sizes[0]).map(|_| rng.random_range(-2.0..2.0)).collect();
                 let mut acts = Activations::default();
-                let got: Vec<u32> = net
-                    .forward(&x, &mut acts)
-                    .iter()
-                    .map(|v| v.to_bits())
-                    .collect();
-                let want: Vec<u32> = baseline_forward(&net, &x)
-                    .iter()
-                    .map(|v| v.to_bits())
-                    .collect();
-                assert_eq!(got, want, "{sizes:?}");
+                let got = bits(net.forward(&x, &mut acts));
+                assert_eq!(got, bits(&baseline_forward(&net, &x)), "{sizes:?}");
             }
         }
     }
@@ -604,7 +596,6 @@ mod tests {
             let net = Mlp::seeded(&sizes, &mut rng);
             let x: Vec<f32> = (0..sizes[0]).map(|_| rng.random_range(-2.0..2.0)).collect();
             let (mut prefix, mut acts) = (Prefix::default(), Activations::default());
-            let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
             let kept = bits(net.forward_keeping(&x, chunks, &mut prefix, &mut acts));
             assert_eq!(kept, bits(&baseline_forward(&net, &x)));
             for _ in 0..4 {
@@ -612,24 +603,13 @@ mod tests {
                 for v in &mut y[(8 * chunks).min(x.len())..] {
                     *v = rng.random_range(-2.0..2.0);
                 }
-                let got: Vec<u32> = net
-                    .forward_from(&y, &prefix, &mut acts)
-                    .iter()
-                    .map(|v| v.to_bits())
-                    .collect();
-                let want: Vec<u32> = baseline_forward(&net, &y)
-                    .iter()
-                    .map(|v| v.to_bits())
-                    .collect();
+                let want = bits(&baseline_forward(&net, &y));
+                let got = bits(net.forward_from(&y, &prefix, &mut acts));
                 assert_eq!(got, want, "{sizes:?} from chunk {chunks}");
                 // The kept part is read from the prefix, not from the input.
                 if chunks > 0 {
                     y[0] += 100.0;
-                    let again: Vec<u32> = net
-                        .forward_from(&y, &prefix, &mut acts)
-                        .iter()
-                        .map(|v| v.to_bits())
-                        .collect();
+                    let again = bits(net.forward_from(&y, &prefix, &mut acts));
                     assert_eq!(again, want);
                 }
             }
