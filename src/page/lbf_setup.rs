@@ -192,7 +192,8 @@ impl LbfCustomText {
         )?;
         if agent_max < agent_min {
             return Err(at("lbf-agent-max-input")(format!(
-                "highest agent level: {agent_max} is below the lowest ({agent_min}); give at least {agent_min}"
+                "agent levels: the lowest ({agent_min}) is above the highest ({agent_max}); \
+                 give a lowest of at most {agent_max}, or a highest of at least {agent_min}"
             )));
         }
         let apple_min = level(
@@ -207,7 +208,8 @@ impl LbfCustomText {
         )?;
         if apple_max < apple_min {
             return Err(at("lbf-apple-max-input")(format!(
-                "highest apple level: {apple_max} is below the lowest ({apple_min}); give at least {apple_min}"
+                "apple levels: the lowest ({apple_min}) is above the highest ({apple_max}); \
+                 give a lowest of at most {apple_max}, or a highest of at least {apple_min}"
             )));
         }
         let cost = numbers::decimal("recruitment cost", &self.cost, 0.0, 1000.0)

@@ -59,6 +59,33 @@ pub fn band(runs: &[Vec<f64>]) -> Vec<BandPoint> {
         .collect()
 }
 
+/// What one seed's run reached, for the table beside the band: the band shows the spread,
+/// the table which seed gave what.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeedSummary {
+    /// The run's training seed.
+    pub seed: u64,
+    /// Its episodes so far.
+    pub episodes: usize,
+    /// `v(CS)` of its last episode's structure.
+    pub last: Option<f64>,
+    /// The best `v(CS)` among its episodes.
+    pub best: Option<f64>,
+}
+
+/// One summary per run of `runs` (run `k` trained with `seed_of(base, k)`).
+pub fn summaries(base: u64, runs: &[Vec<f64>]) -> Vec<SeedSummary> {
+    runs.iter()
+        .enumerate()
+        .map(|(k, r)| SeedSummary {
+            seed: seed_of(base, k),
+            episodes: r.len(),
+            last: r.last().copied(),
+            best: r.iter().copied().reduce(f64::max),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +107,28 @@ mod tests {
         // The second run ended at 4.0: episode 3 reads it there.
         assert_eq!((b[2].mean, b[2].low, b[2].high), (3.5, 3.0, 4.0));
         assert!(band(&[vec![], vec![]]).is_empty());
+    }
+
+    #[test]
+    fn each_seed_s_summary_names_its_seed_and_its_last_and_best_values() {
+        let s = summaries(7, &[vec![1.0, 3.0, 2.0], vec![]]);
+        assert_eq!(
+            s,
+            vec![
+                SeedSummary {
+                    seed: 7,
+                    episodes: 3,
+                    last: Some(2.0),
+                    best: Some(3.0)
+                },
+                SeedSummary {
+                    seed: 8,
+                    episodes: 0,
+                    last: None,
+                    best: None
+                },
+            ]
+        );
     }
 
     #[test]

@@ -242,7 +242,7 @@ mod tests {
         };
         let last = rollout.steps.last().expect("steps");
         assert!(last.last);
-        if rollout.kept.as_deref() == Some("the network's own greedy rollout") {
+        if rollout.kept.as_deref() == Some(crate::service::requests::KEPT_OWN) {
             // The leader stopped because no merge's Q beat stopping's 0.
             assert!(last.candidates.iter().all(|c| c.q <= 0.0), "{last:?}");
         }

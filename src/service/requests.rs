@@ -284,6 +284,10 @@ fn graph_viewer_steps(
     )
 }
 
+/// What a graph leader's rollout report says when it kept its own merges (the merge of highest
+/// Q-value at each step) over C-Link's and its beam's.
+pub const KEPT_OWN: &str = "its own merges: at each step the merge of highest Q-value";
+
 /// The graph leader's rollout on an instance of any size, as `bridge solve --algo bridge
 /// --weights G` runs it (the better of the network's greedy rollout and C-Link's), every state
 /// with the network's best candidates, and the solution file that command writes for it.
@@ -318,9 +322,9 @@ pub fn infer_graph(
     }
     let steps = graph_viewer_steps(net, &instance, &rollout.steps, seen)?;
     let kept = match searched.found {
-        Found::Greedy => "the network's own greedy rollout",
-        Found::Clink => "C-Link's rollout, which beat the network's greedy one here",
-        Found::Beam => "its beam, which beat both rollouts",
+        Found::Greedy => KEPT_OWN,
+        Found::Clink => "C-Link's merges, which reached a higher v(CS) here than its own",
+        Found::Beam => "the best of the merge orders its beam search tried, above both its own merges and C-Link's",
     };
     Ok(RolloutReport {
         agents: instance.agents(),

@@ -3,11 +3,13 @@
 use leptos::prelude::*;
 
 /// The terms, in the order a reader meets them.
-const TERMS: [(&str, &str); 36] = [
+const TERMS: [(&str, &str); 38] = [
     ("agent", "one of the n players to be grouped."),
     ("coalition", "a group of agents; it has a value v(C), given by the instance (or, on the grid, learned by its members)."),
     ("coalition structure (CS)", "a split of all agents into coalitions, each agent in exactly one."),
     ("v(CS)", "the value of a structure: the sum of its coalitions' values. On the grid it is written V(CS)."),
+    ("seed", "the number every random draw starts from: the same seed gives the same instance, and the same training run; another seed gives another. Trying several seeds shows how much a result owes to luck."),
+    ("distribution and its parameters", "how an instance's values are drawn (the paper's six; k is a coalition's size). scale: a coalition's base value grows as scale·k; sd: how much a normal base value spreads; p: the chance that a coalition gets a bonus; boost: a bonus's largest size; power: the largest worth of one agent (agent_based); alpha, gamma, delta: the hard distributions' base factor and their penalties for large coalitions. Each field's tooltip says its formula."),
     ("all singletons", "the structure where every agent is alone: where the leader starts, and the reference for every gain."),
     ("grand coalition", "all agents in one coalition."),
     ("optimum", "the structure of highest v(CS), found exactly by dynamic programming for up to 16 agents in the page."),

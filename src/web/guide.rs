@@ -4,7 +4,8 @@
 //! a "show me" button that brings the step's control into view and presses it (the same
 //! control a person would press, so the guide cannot drift from the page). While the guide is
 //! scrolled out of view (a step's control is often far below it), a bar at the bottom of the
-//! screen carries its next step. Closing it is remembered in the browser; the header's Guide
+//! screen carries its next step; it folds into a small button in the corner when it covers
+//! something the reader wants. Closing it is remembered in the browser; the header's Guide
 //! button opens it again. The glossary explains the rest.
 
 use leptos::prelude::*;
@@ -205,6 +206,9 @@ pub fn Guide(state: AppState, open: GuideOpen) -> impl IntoView {
             });
         }
     });
+    // The bar covers what is under it, so it folds to a small button in the corner; folding is
+    // kept until the guide is closed or reopened.
+    let folded = RwSignal::new(false);
     let back_to_guide = move |_| {
         if let Some(el) = section.get_untracked() {
             el.scroll_into_view();
@@ -212,15 +216,31 @@ pub fn Guide(state: AppState, open: GuideOpen) -> impl IntoView {
     };
     view! {
         <Show when=move || open.0.get() && out_of_view.get()>
-            {move || current().map(|k| view! {
-                <div class="guide-bar" data-testid="guide-bar" role="region" aria-label="the guide's next step">
-                    <span>{format!("Guide, step {} of {}: {}", k + 1, STEPS.len(), STEPS[k].title)}</span>
-                    <button data-testid="guide-bar-do" on:click=move |_| show_me(k)
-                        disabled=move || state.training.get() || state.lbf_training.get()>
-                        {format!("Show me: {}", STEPS[k].action)}
+            {move || current().map(|k| if folded.get() {
+                view! {
+                    <button class="guide-pill" data-testid="guide-bar-unfold"
+                        title="show the guide's next step" on:click=move |_| folded.set(false)>
+                        {format!("Guide {}/{} ▴", k + 1, STEPS.len())}
                     </button>
-                    <button class="secondary" on:click=back_to_guide>"↑ read it"</button>
-                </div>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <div class="guide-bar" data-testid="guide-bar" role="region" aria-label="the guide's next step">
+                        <span class="guide-bar-title">
+                            {format!("Guide, step {} of {}: {}", k + 1, STEPS.len(), STEPS[k].title)}
+                        </span>
+                        <button data-testid="guide-bar-do" on:click=move |_| show_me(k)
+                            disabled=move || state.training.get() || state.lbf_training.get()>
+                            {format!("Show me: {}", STEPS[k].action)}
+                        </button>
+                        <button class="secondary" on:click=back_to_guide>"↑ read it"</button>
+                        <button class="secondary" data-testid="guide-bar-fold"
+                            title="fold the bar into a small button in the corner, to see what it covers"
+                            on:click=move |_| folded.set(true)>"▾ hide"</button>
+                    </div>
+                }
+                .into_any()
             })}
         </Show>
         <Show when=move || open.0.get()>

@@ -27,6 +27,31 @@ pub(super) const GREEN: RGBColor = RGBColor(0, 158, 115);
 /// look live, and drawing the four charts takes the page's thread for tens of milliseconds.
 const REDRAW_MS: f64 = 250.0;
 
+/// A chart's size in CSS pixels: what its fonts and margins are drawn for.
+const CHART_SIZE: (u32, u32) = (330, 170);
+
+/// The canvas's pixels per CSS pixel: the screen's density (2 on most phones, 1 on most
+/// projectors), so the curves and text are sharp wherever they are shown; at most 3.
+fn pixel_ratio() -> f64 {
+    window().device_pixel_ratio().clamp(1.0, 3.0)
+}
+
+/// A chart's canvas, `testid` for the tests: [`CHART_SIZE`] on the page, drawn at the screen's
+/// density (`draw` reads the scale back from its width).
+pub(super) fn chart_canvas(
+    node: NodeRef<Canvas>,
+    testid: &'static str,
+    label: impl Fn() -> &'static str + Send + Sync + 'static,
+) -> impl IntoView {
+    let ratio = pixel_ratio();
+    let (w, h) = CHART_SIZE;
+    view! {
+        <canvas node_ref=node data-testid=testid role="img" aria-label=label
+            width=(f64::from(w) * ratio).round() as u32 height=(f64::from(h) * ratio).round() as u32
+            style=format!("aspect-ratio: {w} / {h}")></canvas>
+    }
+}
+
 /// One plot: what it shows and how.
 pub(super) struct Chart<'a> {
     /// The caption above the plot.
@@ -87,7 +112,11 @@ impl<'a> Chart<'a> {
 
 /// Draws `chart` into `canvas`; silently skips a canvas that is not there yet.
 pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
-    let Some(backend) = canvas.and_then(CanvasBackend::with_canvas_object) else {
+    let Some(canvas) = canvas else { return };
+    // Sizes below are in CSS pixels; `px` turns them into the canvas's.
+    let scale = f64::from(canvas.width()) / f64::from(CHART_SIZE.0);
+    let px = |n: u32| (f64::from(n) * scale).round() as u32;
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {
         return;
     };
     let root = backend.into_drawing_area();
@@ -96,7 +125,7 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
     let band = chart.band.filter(|b| !b.is_empty());
     if band.is_none() && chart.points.is_empty() {
         // Nothing to plot yet: axes from 1 to 2 and 0 to 1 would only puzzle; say what comes.
-        draw_waiting(&root, chart.title, chart.waiting);
+        draw_waiting(&root, scale, chart.title, chart.waiting);
         return;
     }
     let (points, best) = match band {
@@ -127,11 +156,11 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
     }
     .max(2.0);
     let Ok(mut plot) = ChartBuilder::on(&root)
-        .caption(chart.title, ("sans-serif", 13))
-        .margin(4)
-        .margin_right(18)
-        .x_label_area_size(30)
-        .y_label_area_size(50)
+        .caption(chart.title, ("sans-serif", px(13)))
+        .margin(px(4))
+        .margin_right(px(18))
+        .x_label_area_size(px(32))
+        .y_label_area_size(px(54))
         .build_cartesian_2d(1.0..x1, y0..y1)
     else {
         return;
@@ -144,8 +173,8 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
         .y_desc(chart.y_title)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| numbers::short(*y))
-        .label_style(("sans-serif", 10))
-        .axis_desc_style(("sans-serif", 11))
+        .label_style(("sans-serif", px(11)))
+        .axis_desc_style(("sans-serif", px(12)))
         .light_line_style(RGBColor(240, 240, 240))
         .draw();
     // The band first, so that the reference lines and their labels stay on top of it: a light
@@ -162,27 +191,30 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
             let _ = plot.draw_series(LineSeries::new(
                 band.iter()
                     .map(|b| (b.0, if edge == 2 { b.2 } else { b.3 })),
-                BAND_EDGE.stroke_width(1),
+                BAND_EDGE.stroke_width(px(1)),
             ));
         }
     }
     for &(y, _, colour) in &chart.refs {
-        let _ = plot.draw_series(LineSeries::new([(1.0, y), (x1, y)], colour.stroke_width(1)));
+        let _ = plot.draw_series(LineSeries::new(
+            [(1.0, y), (x1, y)],
+            colour.stroke_width(px(1)),
+        ));
     }
     if let Some(band) = band {
         let _ = plot.draw_series(LineSeries::new(
             band.iter().map(|b| (b.0, b.1)),
-            BLACK.stroke_width(2),
+            BLACK.stroke_width(px(2)),
         ));
     } else {
         let _ = plot.draw_series(LineSeries::new(
             chart.points.iter().copied(),
-            BLUE.stroke_width(1),
+            BLUE.stroke_width(px(1)),
         ));
         if let Some(best) = chart.best {
             let _ = plot.draw_series(LineSeries::new(
                 best.iter().copied(),
-                VERMILLION.stroke_width(2),
+                VERMILLION.stroke_width(px(2)),
             ));
         }
     }
@@ -191,19 +223,20 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
     // optimum just above all singletons) keep readable labels.
     for (k, &(y, label, colour)) in chart.refs.iter().enumerate() {
         let text = format!("{label} {}", numbers::short(y));
-        let style = ("sans-serif", 10)
+        let style = ("sans-serif", px(11))
             .into_font()
             .color(&colour)
             .pos(Pos::new(HPos::Left, VPos::Top));
         let (w, h) = root.estimate_text_size(&text, &style).unwrap_or((0, 0));
         let (w, h) = (w as i32, h as i32);
-        let (px, py) = plot.backend_coord(&(1.0 + (x1 - 1.0) * 0.02, y));
-        let top = if k == 0 { py - h - 2 } else { py + 2 };
+        let (x, py) = plot.backend_coord(&(1.0 + (x1 - 1.0) * 0.02, y));
+        let gap = px(2) as i32;
+        let top = if k == 0 { py - h - gap } else { py + gap };
         let _ = root.draw(&Rectangle::new(
-            [(px - 2, top), (px + w + 2, top + h)],
+            [(x - gap, top), (x + w + gap, top + h)],
             WHITE.mix(0.85).filled(),
         ));
-        let _ = root.draw(&Text::new(text, (px, top), style));
+        let _ = root.draw(&Text::new(text, (x, top), style));
     }
     let _ = root.present();
 }
@@ -213,25 +246,31 @@ pub(super) fn draw(canvas: Option<web_sys::HtmlCanvasElement>, chart: &Chart) {
 /// as training starts.
 fn draw_waiting(
     root: &DrawingArea<CanvasBackend, plotters::coord::Shift>,
+    scale: f64,
     title: &str,
     waiting: &str,
 ) {
+    let px = |n: i32| (f64::from(n) * scale).round() as i32;
     let (w, h) = root.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
-    let caption = ("sans-serif", 13)
+    let caption = ("sans-serif", px(13))
         .into_font()
         .color(&BLACK)
         .pos(Pos::new(HPos::Center, VPos::Top));
-    let _ = root.draw(&Text::new(title.to_string(), (w / 2, 4), caption));
+    let _ = root.draw(&Text::new(title.to_string(), (w / 2, px(4)), caption));
     let _ = root.draw(&Rectangle::new(
-        [(8, 24), (w - 8, h - 8)],
-        RGBColor(220, 220, 220).stroke_width(1),
+        [(px(8), px(24)), (w - px(8), h - px(8))],
+        RGBColor(220, 220, 220).stroke_width(px(1) as u32),
     ));
-    let note = ("sans-serif", 11)
+    let note = ("sans-serif", px(12))
         .into_font()
         .color(&BAND_EDGE)
         .pos(Pos::new(HPos::Center, VPos::Center));
-    let _ = root.draw(&Text::new(waiting.to_string(), (w / 2, (h + 16) / 2), note));
+    let _ = root.draw(&Text::new(
+        waiting.to_string(),
+        (w / 2, (h + px(16)) / 2),
+        note,
+    ));
     let _ = root.present();
 }
 
@@ -459,22 +498,18 @@ pub fn Plots(state: AppState) -> impl IntoView {
         <section class="panel plots-panel">
             <h2>"Learning curves"</h2>
             <div class="plots">
-                <canvas node_ref=reward width="330" height="170" data-testid="plot-reward" role="img"
-                    aria-label=move || if state.graph_run.get() {
-                        "the return of each training episode, in units of its instance's reward scale"
-                    } else {
-                        "the return of each training episode"
-                    }></canvas>
-                <canvas node_ref=loss width="330" height="170" data-testid="plot-loss" role="img"
-                    aria-label="the mean loss of each episode's network updates"></canvas>
-                <canvas node_ref=epsilon width="330" height="170" data-testid="plot-epsilon" role="img"
-                    aria-label="ε, the share of random actions, from 0 to 1, by episode"></canvas>
-                <canvas node_ref=value width="330" height="170" data-testid="plot-value" role="img"
-                    aria-label=move || if state.graph_run.get() {
-                        "each validation's v(CS) of the leader as a percentage of C-Link's on instances of 50 and 100 agents, and the best kept, with C-Link's 100 % as the reference line"
-                    } else {
-                        "v(CS) of each episode's structure and the best so far, with all singletons and the optimum as reference lines; with several seeds, their mean and range too"
-                    }></canvas>
+                {chart_canvas(reward, "plot-reward", move || if state.graph_run.get() {
+                    "the return of each training episode, in units of its instance's reward scale"
+                } else {
+                    "the return of each training episode"
+                })}
+                {chart_canvas(loss, "plot-loss", || "the mean loss of each episode's network updates")}
+                {chart_canvas(epsilon, "plot-epsilon", || "ε, the share of random actions, from 0 to 1, by episode")}
+                {chart_canvas(value, "plot-value", move || if state.graph_run.get() {
+                    "each validation's v(CS) of the leader as a percentage of C-Link's on instances of 50 and 100 agents, and the best kept, with C-Link's 100 % as the reference line"
+                } else {
+                    "v(CS) of each episode's structure and the best so far, with all singletons and the optimum as reference lines; with several seeds, their mean and range too"
+                })}
             </div>
         </section>
     }

@@ -12,7 +12,8 @@ use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::protocol::{decode, encode, FromWorker, ToWorker, TrainSpec};
 use super::state::AppState;
-use crate::page::seeds::{max_seeds, seed_of};
+use crate::page::numbers;
+use crate::page::seeds::{max_seeds, seed_of, summaries};
 
 /// The extra workers of the run in progress, and what they reported.
 #[derive(Clone, Copy)]
@@ -22,6 +23,8 @@ pub struct SeedPool {
     pub runs: RwSignal<Vec<Vec<f64>>>,
     /// How many extra seeds have finished.
     pub finished: RwSignal<usize>,
+    /// The page's own run's training seed, from which the others' follow.
+    base: RwSignal<u64>,
 }
 
 impl SeedPool {
@@ -31,6 +34,7 @@ impl SeedPool {
             workers: StoredValue::new_local(Vec::new()),
             runs: RwSignal::new(Vec::new()),
             finished: RwSignal::new(0),
+            base: RwSignal::new(0),
         }
     }
 
@@ -58,6 +62,7 @@ impl SeedPool {
     /// Starts `extra` workers, the `k`-th training `spec` with seed `seed_of(spec's, k)`.
     pub fn start(&self, state: AppState, spec: &TrainSpec, extra: usize) {
         self.clear();
+        self.base.set(spec.dqn.seed);
         self.runs.set(vec![Vec::new(); extra]);
         for k in 1..=extra {
             let mut spec = spec.clone();
@@ -74,6 +79,51 @@ impl Default for SeedPool {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Each seed's run in a row while several train (or trained) at once: its seed, episodes, and
+/// the `v(CS)` of its last and best episodes; the page's own run first, the one whose leader
+/// the page keeps.
+#[component]
+pub fn SeedTable(state: AppState) -> impl IntoView {
+    let rows = move || {
+        let pool = state.seed_pool;
+        if pool.runs.with(Vec::is_empty) {
+            return None;
+        }
+        let own: Vec<f64> = state.history.with(|h| h.iter().map(|e| e.value).collect());
+        let runs: Vec<Vec<f64>> = pool
+            .runs
+            .with(|extra| std::iter::once(own).chain(extra.iter().cloned()).collect());
+        let rows = summaries(pool.base.get(), &runs)
+            .into_iter()
+            .enumerate()
+            .map(|(k, s)| {
+                let value = |v: Option<f64>| v.map(numbers::short).unwrap_or_else(|| "–".into());
+                let who = if k == 0 {
+                    format!("{} (this leader)", s.seed)
+                } else {
+                    s.seed.to_string()
+                };
+                view! {
+                    <tr><td>{who}</td><td>{s.episodes}</td><td>{value(s.last)}</td><td>{value(s.best)}</td></tr>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <div class="table-scroll" tabindex="0" role="region" aria-label="each seed's run">
+                <table class="compare" data-testid="seed-table">
+                    <tr><th>"training seed"</th><th>"episodes"</th><th>"last v(CS)"</th><th>"best v(CS)"</th></tr>
+                    {rows}
+                </table>
+            </div>
+            <p class="note">
+                "The episodes explore (ε), so their v(CS) is not what the trained leader reaches; the page keeps "
+                "the first row's leader, and the band in the v(CS) plot spans every row."
+            </p>
+        })
+    };
+    view! { {rows} }
 }
 
 /// Logical cores of this machine, as the browser tells them (1 when it does not).

@@ -279,6 +279,7 @@ impl AppState {
             if previous.is_some() {
                 state.exact.set(None);
                 state.rollout.set(None);
+                state.step.set(0);
                 state.comparison.set(None);
             }
         });
@@ -952,6 +953,7 @@ fn leader_loaded(state: AppState, result: Result<LeaderSummary, String>, example
             // A rollout or comparison shown belongs to the leader that made it.
             state.error.set(None);
             state.rollout.set(None);
+            state.step.set(0);
             state.comparison.set(None);
             if state.training.get_untracked() || l.source == TRAINED_HERE {
                 state.leader.set(Some(l));

@@ -595,6 +595,7 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                     role="status">{status}</span>
             </div>
             <Progress state grid=false />
+            <super::seeds::SeedTable state />
             {move || slow_hint(&state).map(|hint| view! { <p class="note warn" data-testid="slow-hint">{hint}</p> })}
             <div class="row">
                 <Select state label="Leader network" testid="network-select" value=state.leader_network

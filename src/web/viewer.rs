@@ -79,7 +79,7 @@ fn graph(step: &ViewerStep, n: usize) -> AnyView {
     let nodes = (0..n)
         .map(|a| {
             let (x, y) = pos(a);
-            let label = (n <= 40).then(|| view! { <text x=x y=y + 4.0 text-anchor="middle" font-size="10" fill="white">{a + 1}</text> });
+            let label = (n <= 40).then(|| view! { <text x=x y=y + 4.0 text-anchor="middle" font-size="12" font-weight="600" fill="white">{a + 1}</text> });
             view! { <g><circle cx=x cy=y r=node_r fill=colour[a] />{label}</g> }
         })
         .collect_view();
@@ -108,7 +108,7 @@ fn groups(step: &ViewerStep, n: usize) -> AnyView {
             let (x, y) = (size / 2.0 + ring * t.cos(), size / 2.0 + ring * t.sin());
             let r = (unit * (c.len() as f64).sqrt()).max(1.5);
             let label = (r >= 8.0).then(|| {
-                view! { <text x=x y=y + 4.0 text-anchor="middle" font-size="10" fill="white">{c.len()}</text> }
+                view! { <text x=x y=y + 4.0 text-anchor="middle" font-size="12" font-weight="600" fill="white">{c.len()}</text> }
             });
             view! {
                 <g><circle cx=x cy=y r=r fill=of[i] fill-opacity="0.85">
@@ -141,10 +141,10 @@ fn matrix(step: &ViewerStep, n: usize) -> AnyView {
     }
     // Agents are numbered along the top and the left, every one when the cells are wide enough
     // and every 2nd, 5th or 10th otherwise, so that no two numbers overlap.
-    let margin = 16.0;
+    let margin = 20.0;
     let every = [1, 2, 5, 10]
         .into_iter()
-        .find(|&k| cell * k as f64 >= 12.0)
+        .find(|&k| cell * k as f64 >= 14.0)
         .unwrap_or(10);
     let cells = (0..n)
         .flat_map(|a| (0..n).map(move |b| (a, b)))
@@ -159,8 +159,8 @@ fn matrix(step: &ViewerStep, n: usize) -> AnyView {
         .map(|a| {
             let at = margin + (a as f64 + 0.5) * cell;
             view! {
-                <text x=at y=margin - 4.0 text-anchor="middle" font-size="9" fill="#444">{a + 1}</text>
-                <text x=margin - 3.0 y=at + 3.0 text-anchor="end" font-size="9" fill="#444">{a + 1}</text>
+                <text x=at y=margin - 5.0 text-anchor="middle" font-size="11" fill="#333">{a + 1}</text>
+                <text x=margin - 3.0 y=at + 4.0 text-anchor="end" font-size="11" fill="#333">{a + 1}</text>
             }
         })
         .collect_view();
@@ -330,7 +330,7 @@ pub fn Viewer(state: AppState) -> impl IntoView {
                 <input type="range" data-testid="merge-scrubber" aria-label="the state shown"
                     min="0" max=move || count().saturating_sub(1) prop:value=move || state.step.get()
                     on:input=scrub disabled=move || count() < 2 />
-                <span class="status" data-testid="merge-step">{move || current().map(|(_, k, len, _)| format!("state {} of {}", k + 1, len)).unwrap_or_default()}</span>
+                <span class="status merge-step" data-testid="merge-step">{move || current().map(|(_, k, len, _)| format!("state {} of {}", k + 1, len)).unwrap_or_default()}</span>
             </div>
             {move || current().map(|(n, _, _, step)| {
                 let action = match (&step.chosen, step.last) {

@@ -272,6 +272,15 @@ try {
       if (await id('guide-bar').isVisible()) {
         assert.match(await id('guide-bar').textContent(), new RegExp(`step ${k} of 6: ${title}`));
         await inViewport(id('guide-bar'));
+        if (barUsed === 0) {
+          // The bar folds into a small button in the corner, which says the step and unfolds it.
+          await id('guide-bar-fold').click();
+          assert.equal(await id('guide-bar').count(), 0);
+          assert.equal(await id('guide-bar-unfold').textContent(), `Guide ${k}/6 ▴`);
+          const pill = await id('guide-bar-unfold').boundingBox();
+          assert.ok(pill.width < 160 && pill.height < 50, `a small button: ${JSON.stringify(pill)}`);
+          await id('guide-bar-unfold').click();
+        }
         await id('guide-bar-do').click();
         barUsed += 1;
       } else {
@@ -318,6 +327,11 @@ try {
     await id('train-status').filter({ hasText: /other seeds: 1 of 1 done/ }).waitFor({ timeout: 300_000 });
     console.log(`    2 seeds × 40 episodes at 8 agents in ${((Date.now() - started) / 1000).toFixed(1)} s on ${cores} cores`);
     await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
+    // Each seed in a row: its training seed (the form's, then the next), 40 episodes each.
+    const rows = await id('seed-table').locator('tr').allTextContents();
+    assert.equal(rows.length, 3, rows.join(' | '));
+    assert.match(rows[1], /^1 \(this leader\)40\d/);
+    assert.match(rows[2], /^240\d/);
     await p.screenshot({ path: join(artifacts, 'seeds.png') });
     // Several seeds train new leaders; continuing one leader takes one seed.
     await errorInView('train-continue', /several seeds train new leaders side by side; give 1/, 'seeds-input', id, p);
@@ -372,6 +386,9 @@ try {
     assert.equal(Number(await id('cs-value').textContent()), 253.13401875992554);
     await id('example-lbf').click();
     await id('lbf-check').filter({ hasText: /reproduces the recording: 11 steps/ }).waitFor({ timeout: 30_000 });
+    // The recording's own grid, which the configuration chosen above does not describe.
+    assert.equal(await id('lbf-recorded').textContent(),
+      'A recorded episode, not the configuration chosen above: its own 8 × 8 grid and 2 players.');
     await ctx.close();
   });
 
@@ -394,6 +411,14 @@ try {
     await id('copy-link').click();
     await p.getByText('link copied').waitFor({ timeout: 10_000 });
     assert.equal(await p.evaluate(() => navigator.clipboard.readText()), link);
+    // Back to another instance leaves no rollout behind, and the viewer's controls say so.
+    await id('merge-step-next').click();
+    await id('agents-input').fill('10');
+    await p.waitForFunction(() => new URLSearchParams(location.search).get('agents') === '10', null, { timeout: 10_000 });
+    await p.goBack();
+    await p.waitForFunction(() => document.querySelector('[data-testid="agents-input"]').value === '9', null, { timeout: 10_000 });
+    assert.equal(await id('merge-step').textContent(), '');
+    assert.ok(await id('merge-step-back').isDisabled() && await id('merge-reset').isDisabled(), 'no step to go back to');
 
     await p.reload();
     await id('worker-status').filter({ hasText: 'ready' }).waitFor({ timeout: 60_000 });
@@ -429,9 +454,11 @@ try {
   });
 
   await check('one screen on a projector (1280×720) and nothing wider than a phone (390×844); no serious axe-core violation', async () => {
-    for (const [width, height, name] of [[1280, 720, 'projector'], [390, 844, 'phone']]) {
-      const ctx = await browser.newContext({ viewport: { width, height } });
+    for (const [width, height, name, density] of [[1280, 720, 'projector', 1], [390, 844, 'phone', 2]]) {
+      const ctx = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: density });
       const { page: p, byId: id } = await openPage(ctx, `${server.base}?agents=8&episodes=30`);
+      // The curves are drawn at the screen's density, sharp on a phone.
+      assert.deepEqual(await id('plot-value').evaluate((c) => [c.width, c.height]), [330 * density, 170 * density]);
       await id('train-start').click();
       await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
       await id('infer-run').click();

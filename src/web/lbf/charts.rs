@@ -7,7 +7,7 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::super::plots::{draw, redraw_throttled, Chart, GREEN};
+use super::super::plots::{chart_canvas, draw, redraw_throttled, Chart, GREEN};
 use super::super::protocol::LbfProgress;
 use super::super::state::AppState;
 
@@ -107,12 +107,9 @@ pub fn LbfPlots(state: AppState) -> impl IntoView {
     let shown = move || state.lbf_progress.with(|h| !h.is_empty());
     view! {
         <div class="plots" style:display=move || if shown() { "" } else { "none" }>
-            <canvas node_ref=reward width="330" height="170" data-testid="lbf-plot-reward" role="img"
-                aria-label="the leader's return in each episode: the final structure's V less all singletons' V"></canvas>
-            <canvas node_ref=value width="330" height="170" data-testid="lbf-plot-value" role="img"
-                aria-label="V(CS) of the structure each leader episode ended on, the best so far, and all singletons as a reference line"></canvas>
-            <canvas node_ref=followers width="330" height="170" data-testid="lbf-plot-followers" role="img"
-                aria-label="the followers' V over each training epoch, for each structure they trained on in turn"></canvas>
+            {chart_canvas(reward, "lbf-plot-reward", || "the leader's return in each episode: the final structure's V less all singletons' V")}
+            {chart_canvas(value, "lbf-plot-value", || "V(CS) of the structure each leader episode ended on, the best so far, and all singletons as a reference line")}
+            {chart_canvas(followers, "lbf-plot-followers", || "the followers' V over each training epoch, for each structure they trained on in turn")}
         </div>
     }
 }

@@ -111,7 +111,7 @@ fn grid(report: &LbfReport, f: &Frame, coalitions: Option<&[Vec<usize>]>) -> imp
             view! {
                 <g class="player">
                     <circle cx=x + CELL / 2.0 cy=y + CELL / 2.0 r=CELL / 2.0 - 4.0 fill=colour(i, coalitions) />
-                    <text x=x + CELL / 2.0 y=y + CELL / 2.0 + 4.0 text-anchor="middle" font-size="11" fill="white">
+                    <text x=x + CELL / 2.0 y=y + CELL / 2.0 + 4.0 text-anchor="middle" font-size="12" font-weight="600" fill="white">
                         {format!("{}·{}", i + 1, p.level)}
                     </text>
                 </g>
@@ -217,7 +217,19 @@ pub fn LbfPanel(state: AppState) -> impl IntoView {
                 let k = state.lbf_step.get().min(total);
                 let (at_start, at_end) = (k == 0, k >= total);
                 let f = frame(&report, k);
+                // A recorded episode has its own grid, not the configuration chosen above.
+                let recorded = state.lbf_coalitions.with(Option::is_none).then(|| {
+                    let (rows, cols) = report.replayed.env_kwargs.field_size;
+                    let players = f.players.len();
+                    view! {
+                        <p class="note" data-testid="lbf-recorded">{format!(
+                            "A recorded episode, not the configuration chosen above: its own {rows} × {cols} grid and {players} {}.",
+                            if players == 1 { "player" } else { "players" }
+                        )}</p>
+                    }
+                });
                 view! {
+                    {recorded}
                     <p data-testid="lbf-check" class="described">{format!("{}: {}", report.name, report.check)}</p>
                     <div class="row">
                         <button class="secondary" data-testid="lbf-step-back" on:click=move |_| step_by(-1) disabled=at_start>"◀ back"</button>

@@ -93,12 +93,13 @@ pub fn LbfTraining(state: AppState) -> impl IntoView {
             state.lbf.set(Some(LbfReport {
                 name: format!("the trained followers on {}", r.config),
                 check: format!(
-                    "coalitions {:?} (1-based), coloured alike, players alone in grey; of {} episodes played, the one \
+                    "coalitions {}, each coloured alike, players alone in grey; of {} episodes played, the one \
                      of median return (V(CS) is a mean over many)",
                     r.structure
                         .iter()
-                        .map(|c| c.iter().map(|a| a + 1).collect::<Vec<_>>())
-                        .collect::<Vec<_>>(),
+                        .map(|c| coalition_label(c))
+                        .collect::<Vec<_>>()
+                        .join(" "),
                     crate::followers::maddpg::TYPICAL_OF,
                 ),
                 replayed: r.episode,
