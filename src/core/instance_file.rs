@@ -21,6 +21,13 @@ fn bad<T>(key: impl Into<String>, problem: impl Into<String>) -> Result<T> {
 
 /// Reads an instance from JSON, or from ODP-IP text when the content is not a JSON object.
 pub fn parse_instance(text: &str) -> Result<Instance> {
+    if text.trim().is_empty() {
+        return bad(
+            "content",
+            "the file is empty; an instance file holds a JSON instance or ODP-IP text (one value \
+             per line)",
+        );
+    }
     if text.trim_start().starts_with('{') {
         parse_json(text)
     } else {
@@ -252,6 +259,8 @@ mod tests {
             .expect_err("non-finite")
             .to_string();
         assert!(err.contains("must be finite"), "{err}");
+        let err = parse_instance(" \n\n").expect_err("empty").to_string();
+        assert!(err.starts_with("content: the file is empty"), "{err}");
     }
 
     #[test]

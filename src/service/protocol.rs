@@ -406,6 +406,22 @@ pub enum FromWorker {
     Crashed(String),
 }
 
+impl FromWorker {
+    /// Whether `data`, a message that could not be decoded, was one of a run's progress
+    /// reports (an episode, a validation, a follower epoch), read from its tag: losing one
+    /// loses a point of a plot, not the run, so the page keeps the run going; any other
+    /// message may have been an answer or a run's end, which the page must not wait for.
+    pub fn was_progress(data: &str) -> bool {
+        let tag = serde_json::from_str::<serde_json::Value>(data)
+            .ok()
+            .and_then(|v| v.as_object()?.keys().next().cloned());
+        matches!(
+            tag.as_deref(),
+            Some("Episode" | "GraphProgress" | "LbfProgress")
+        )
+    }
+}
+
 /// Encodes a message for `postMessage`.
 pub fn encode<T: Serialize>(message: &T) -> String {
     // Plain enums of strings and numbers always serialise.
@@ -416,4 +432,29 @@ pub fn encode<T: Serialize>(message: &T) -> String {
 pub fn decode<T: for<'de> Deserialize<'de>>(data: &str) -> Result<T, String> {
     serde_json::from_str(data)
         .map_err(|e| format!("a message between page and worker was garbled: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreadable_progress_report_is_told_from_an_unreadable_answer() {
+        // serde_json writes an infinite number as null, which then cannot be read back.
+        let episode = encode(&FromWorker::Episode(EpisodeReport {
+            episode: 1,
+            episodes: 2,
+            reward: f64::INFINITY,
+            loss: None,
+            epsilon: 1.0,
+            value: 0.0,
+            best_value: 0.0,
+        }));
+        assert!(decode::<FromWorker>(&episode).is_err());
+        assert!(FromWorker::was_progress(&episode));
+        let answer = encode(&FromWorker::Solved(Err("x".into())));
+        assert!(!FromWorker::was_progress(&answer));
+        assert!(!FromWorker::was_progress("not json"));
+        assert!(!FromWorker::was_progress("\"Ready\""));
+    }
 }

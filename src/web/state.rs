@@ -734,6 +734,10 @@ fn spawn_worker(state: AppState) -> Result<Rc<Worker>, String> {
         let text = event.data().as_string().unwrap_or_default();
         match decode::<FromWorker>(&text) {
             Ok(message) => route(state, message),
+            Err(e) if FromWorker::was_progress(&text) => {
+                // A lost progress report costs a point of a plot; the run goes on.
+                web_sys::console::warn_1(&format!("a progress report was skipped: {e}").into());
+            }
             Err(e) => {
                 // An answer we cannot read may have been a run's end or a request's answer:
                 // release the controls, so that the page goes on.
