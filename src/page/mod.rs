@@ -4,6 +4,7 @@
 //! training sizes, and a custom grid's fields read into a configuration. `web` renders it;
 //! nothing here imports leptos, web-sys or the worker protocol's transport.
 
+pub mod bars;
 pub mod export;
 pub mod graph_form;
 pub mod lbf_setup;

@@ -311,6 +311,15 @@ try {
     // The first row's algorithm by its value hook (`compare-ALGO`, the command line's name).
     const first = (await byId('compare-table').locator('tr').nth(1).locator('[data-testid^="compare-"]').getAttribute('data-testid')).replace(/^compare-/, '');
     assert.ok(['exact'].includes(first) || (await byId(`compare-${first}`).textContent()).trim() === exact, `${first} heads the table`);
+    // The bar chart beside the table: a bar per row, in the table's order, each as long as its
+    // gain over all singletons (the exact optimum's the longest gain; a loss goes left).
+    const bars = await byId('compare-chart').locator('rect').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('width'))));
+    assert.equal(bars.length, 9);
+    const gains = (await byId('compare-table').locator('tr td:nth-child(3)').allTextContents()).map(Number);
+    assert.equal(bars[0], Math.max(...bars.filter((_, i) => gains[i] > 0)), 'the first row, the best, has the longest gain');
+    for (let i = 0; i < 9; i++) {
+      if (gains[i] > 0 && gains[0] > 0) assert.ok(Math.abs(bars[i] / bars[0] - gains[i] / gains[0]) < 0.01, `bar ${i}: ${bars[i]} for a gain of ${gains[i]}`);
+    }
     await page.screenshot({ path: join(artifacts, 'compare.png'), fullPage: true });
   });
 
