@@ -270,7 +270,7 @@ fn bad_instance_files_are_refused_with_the_file_and_key_named() {
             "n: 25 is not a whole number from 1 to 20",
         ),
         ("text.txt", "hello\n", "line 1: “hello” is not a number"),
-        ("empty.txt", "", "expected 2^n numbers"),
+        ("empty.txt", "", "content: the file is empty"),
     ];
     for (name, content, expected) in cases {
         let file = dir.file(name, content);
