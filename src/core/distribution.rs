@@ -436,6 +436,20 @@ mod tests {
         assert!(d.set_param("p", 1.5).is_err());
         assert!(d.set_param("alpha", f64::NAN).is_err());
         assert!(d.set_param("alpha", -1.0).is_err());
+        // A huge value is written short in the message, not as its 309 digits.
+        let huge = d
+            .set_param("alpha", 1e308)
+            .expect_err("too large")
+            .to_string();
+        assert!(
+            huge.starts_with("parameter alpha = 1e308 is out of range"),
+            "{huge}"
+        );
+        let p = d
+            .set_param("p", 1.5)
+            .expect_err("not a probability")
+            .to_string();
+        assert!(p.starts_with("parameter p = 1.5 is out of range"), "{p}");
         assert_eq!(
             Distribution::parse_param("p=0.5"),
             Ok(("p".to_string(), 0.5))

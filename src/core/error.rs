@@ -30,7 +30,7 @@ pub enum Error {
     },
 
     /// A parameter value outside its domain.
-    #[error("parameter {name} = {value} is out of range: {why}")]
+    #[error("parameter {name} = {} is out of range: {why}", shown(*value))]
     BadParameter {
         /// The parameter's name.
         name: String,
@@ -92,3 +92,13 @@ pub enum Error {
 
 /// The core's result type.
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// A number in a message, short: `1e308` rather than its 309 digits, which would run off the
+/// page beside a field.
+fn shown(x: f64) -> String {
+    if x != 0.0 && !(1e-6..1e16).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}

@@ -28,7 +28,8 @@ pub fn parse_instance(text: &str) -> Result<Instance> {
              per line)",
         );
     }
-    if text.trim_start().starts_with('{') {
+    // JSON of another shape (an array, say) is told as JSON, not as unreadable ODP-IP lines.
+    if text.trim_start().starts_with(['{', '[']) {
         parse_json(text)
     } else {
         parse_odpip(text)
@@ -42,7 +43,10 @@ pub fn parse_json(text: &str) -> Result<Instance> {
         Err(e) => return bad("json", format!("not valid JSON: {e}")),
     };
     let Value::Object(obj) = value else {
-        return bad("json", "expected an object with keys `n` and `values`");
+        return bad(
+            "json",
+            "expected an object with keys “n” and “values”, such as {\"n\": 2, \"values\": [0, 1, 2, 4]}",
+        );
     };
     let n = match obj.get("n") {
         None => return bad("n", "missing; the number of agents is required"),
@@ -242,7 +246,11 @@ mod tests {
         );
         check(r#"{"n": 1, "values": [0, 1], "seed": -1}"#, "seed: -1");
         check(r#"{"n": 1, "values": [0, 1e999]}"#, "not valid JSON");
-        check("[1, 2]", "line 1");
+        // JSON that is not an object is told as JSON of the wrong shape.
+        check(
+            "[1, 2]",
+            "json: expected an object with keys “n” and “values”",
+        );
     }
 
     #[test]

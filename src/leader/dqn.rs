@@ -275,6 +275,11 @@ impl LeaderEpisode {
     pub fn is_done(&self) -> bool {
         self.episode.is_done()
     }
+
+    /// The steps taken so far.
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
 }
 
 /// A leader in training on one instance: online and target networks, optimiser, replay
@@ -633,21 +638,9 @@ impl Trainer {
         let mut stop = StopReason::Finished;
         let mut ran = 0;
         for episode_no in 1..=episodes {
-            let mut run = self.begin_episode(
-                f,
-                self.gains(&CoalitionStructure::singletons(f.agents()), f),
-            )?;
+            let mut run = self.start_on(f)?;
             while !run.is_done() {
-                let action = self.choose(&run)?;
-                let next_gains = match action {
-                    Action::Merge(i, j) => {
-                        let mut next = run.structure().clone();
-                        next.merge(i, j)?;
-                        self.gains(&next, f)
-                    }
-                    Action::Stop => run.gains.clone(),
-                };
-                self.take(&mut run, action, f, next_gains)?;
+                self.step_on(f, &mut run)?;
             }
             ran = episode_no;
             let stats = self.end_episode(run, episode_no, episodes);
@@ -674,6 +667,36 @@ impl Trainer {
             best,
             best_value,
         })
+    }
+
+    /// Starts an episode on the characteristic function `f`, at all singletons: what
+    /// [`train`](Self::train) does before each episode, and the page's worker too, which
+    /// drives an episode a merge at a time so that it hears a pause or a stop within one.
+    pub fn start_on<F: CharacteristicFunction + ?Sized>(&mut self, f: &F) -> Result<LeaderEpisode> {
+        self.begin_episode(
+            f,
+            self.gains(&CoalitionStructure::singletons(f.agents()), f),
+        )
+    }
+
+    /// One step of an episode on `f`: the ε-greedy action, taken, stored and learned from
+    /// (the step [`train`](Self::train) repeats until the episode is done).
+    pub fn step_on<F: CharacteristicFunction + ?Sized>(
+        &mut self,
+        f: &F,
+        run: &mut LeaderEpisode,
+    ) -> Result<()> {
+        let action = self.choose(run)?;
+        let next_gains = match action {
+            Action::Merge(i, j) => {
+                let mut next = run.structure().clone();
+                next.merge(i, j)?;
+                self.gains(&next, f)
+            }
+            Action::Stop => run.gains.clone(),
+        };
+        self.take(run, action, f, next_gains)?;
+        Ok(())
     }
 
     /// Refuses an instance larger than the network.

@@ -56,7 +56,8 @@ pub fn whole(label: &str, text: &str, min: u64, max: u64) -> Result<u64, String>
         }
     };
     if !(min..=max).contains(&n) {
-        return Err(format!("{label}: {n} is out of range; {give}"));
+        // The text as typed: `1e-400` reads as 0, and "0 is out of range" would puzzle.
+        return Err(format!("{label}: {t} is out of range; {give}"));
     }
     Ok(n)
 }

@@ -397,6 +397,16 @@ pub enum FromWorker {
     LbfReplayed(Result<Box<LbfReport>, String>),
     /// Progress of a bi-level run.
     LbfProgress(LbfProgress),
+    /// A leader's episode is still under way after about a second more (long episodes at large
+    /// sizes): the worker is busy, not hung, and hears a pause or a stop at its next merge.
+    Underway {
+        /// The 1-based episode under way.
+        episode: usize,
+        /// Episodes asked for.
+        episodes: usize,
+        /// Its merges (steps) so far.
+        steps: usize,
+    },
     /// A bi-level run ended (or could not start).
     LbfTrained(Result<Box<LbfTrainedReport>, String>),
     /// The training run was paused (`true`) or resumed (`false`); no answer when no run goes.
@@ -417,7 +427,7 @@ impl FromWorker {
             .and_then(|v| v.as_object()?.keys().next().cloned());
         matches!(
             tag.as_deref(),
-            Some("Episode" | "GraphProgress" | "LbfProgress")
+            Some("Episode" | "GraphProgress" | "LbfProgress" | "Underway")
         )
     }
 }

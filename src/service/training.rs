@@ -1,12 +1,14 @@
-//! Training the leader as a resumable job: [`TrainingJob::advance`] trains whole episodes until
-//! its caller's time is up and returns, keeping everything needed to continue, so that the
-//! worker hears `StopTraining` between two slices however long a run is. Slicing does not
-//! change the result: the trainer carries its own state (replay, ε, random stream, early stop)
-//! from one call to the next.
+//! Training the leader as a resumable job: [`TrainingJob::advance`] trains, a merge at a time,
+//! until its caller's time is up and returns, keeping everything needed to continue (the
+//! episode under way included), so that the worker hears a pause or `StopTraining` within one
+//! merge however long an episode is (minutes at 100 agents with the lookahead scorer). Slicing
+//! does not change the result: the trainer carries its own state (replay, ε, random stream,
+//! early stop) from one call to the next, and the episode's steps are the same calls in the
+//! same order.
 
 use crate::core::{CharacteristicFunction, Instance};
 use crate::leader::network::Scorer;
-use crate::leader::{EpisodeStats, NetworkConfig, QNetwork, StopReason, Trainer};
+use crate::leader::{LeaderEpisode, NetworkConfig, QNetwork, Trainer};
 
 use super::limits::MAX_BROWSER_NETWORK;
 use super::protocol::{EpisodeReport, FromWorker, TrainSpec, TrainedReport};
@@ -21,7 +23,15 @@ pub struct TrainingJob {
     total: usize,
     started_ms: f64,
     previous: Option<String>,
+    /// The episode under way when the last slice's time ran out.
+    underway: Option<LeaderEpisode>,
+    /// Slices in a row that ended inside one episode, for the heartbeat.
+    quiet_slices: usize,
 }
+
+/// Slices in a row inside one episode (about a second of the worker's 40 ms slices) after which
+/// the job says which episode is under way, so that the page knows the worker is busy, not hung.
+pub(crate) const HEARTBEAT_SLICES: usize = 25;
 
 /// How a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,44 +112,64 @@ impl TrainingJob {
             total: spec.episodes,
             started_ms: now_ms,
             previous,
+            underway: None,
+            quiet_slices: 0,
         })
     }
 
-    /// Trains episodes until `time_is_up` answers true after one (at least one episode per
-    /// call), posting each to `out`; returns how the run ended, or `None` if it goes on.
+    /// Trains until `time_is_up` answers true after a merge (at least one merge per call),
+    /// posting each episode's report to `out`, and every [`HEARTBEAT_SLICES`] slices inside one
+    /// episode a note that it is under way; returns how the run ended, or `None` if it goes on.
     pub fn advance(
         &mut self,
         time_is_up: &mut dyn FnMut() -> bool,
         out: &mut Vec<FromWorker>,
     ) -> Result<Option<Ending>, String> {
-        let remaining = self.total - self.trainer.episodes_done();
-        // Episodes of earlier slices, so the page sees one numbering for the whole run.
-        let offset = self.trainer.episodes_done();
-        let total = self.total;
-        let mut on_episode = |stats: &EpisodeStats| {
+        let error = |e: crate::leader::Error| e.to_string();
+        loop {
+            let mut run = match self.underway.take() {
+                Some(run) => run,
+                None => self.trainer.start_on(&self.instance).map_err(error)?,
+            };
+            while !run.is_done() {
+                self.trainer
+                    .step_on(&self.instance, &mut run)
+                    .map_err(error)?;
+                if !run.is_done() && time_is_up() {
+                    self.quiet_slices += 1;
+                    if self.quiet_slices.is_multiple_of(HEARTBEAT_SLICES) {
+                        out.push(FromWorker::Underway {
+                            episode: self.trainer.episodes_done() + 1,
+                            episodes: self.total,
+                            steps: run.steps(),
+                        });
+                    }
+                    self.underway = Some(run);
+                    return Ok(None);
+                }
+            }
+            self.quiet_slices = 0;
+            let number = self.trainer.episodes_done() + 1;
+            let stats = self.trainer.end_episode(run, number, self.total);
             out.push(FromWorker::Episode(EpisodeReport {
-                episode: stats.episode + offset,
-                episodes: total,
+                episode: stats.episode,
+                episodes: stats.episodes,
                 reward: stats.reward,
                 loss: stats.loss,
                 epsilon: stats.epsilon,
                 value: stats.value,
                 best_value: stats.best_value,
             }));
-            !time_is_up()
-        };
-        let report = self
-            .trainer
-            .train(&self.instance, remaining, &mut on_episode)
-            .map_err(|e| e.to_string())?;
-        Ok(match report.stop {
-            // A slice that ended on the episode where the returns settled is the early stop
-            // an uninterrupted run would have made there.
-            StopReason::EarlyStop => Some(Ending::EarlyStop),
-            StopReason::Cancelled if self.trainer.settled_now() => Some(Ending::EarlyStop),
-            _ if self.trainer.episodes_done() >= self.total => Some(Ending::Finished),
-            _ => None,
-        })
+            if self.trainer.settled_now() {
+                return Ok(Some(Ending::EarlyStop));
+            }
+            if self.trainer.episodes_done() >= self.total {
+                return Ok(Some(Ending::Finished));
+            }
+            if time_is_up() {
+                return Ok(None);
+            }
+        }
     }
 
     /// The trained leader and the run's report.

@@ -213,7 +213,7 @@ fn ShareLink(state: AppState) -> impl IntoView {
         <div class="row share">
             <button class="secondary" data-testid="copy-link" on:click=copy>"Copy the link to this set-up"</button>
             <input class="share-link" type="text" readonly data-testid="share-link"
-                aria-label="link to this set-up" prop:value=link />
+                aria-label="link to this set-up" prop:value=link title=link />
             <span class="status" role="status">{move || said.get()}</span>
         </div>
     }
@@ -282,6 +282,12 @@ fn InstancePanel(state: AppState) -> impl IntoView {
                 "Every coalition of the agents has a value drawn from the distribution; a coalition structure's "
                 "value v(CS) adds up those of its coalitions."
             </p>
+            <Show when=uploaded>
+                <p class="note warn" data-testid="upload-in-use">{move || state.upload.get().map(|u| {
+                    let agents = u.agents.map(|n| format!(", {n} {}", if n == 1 { "agent" } else { "agents" })).unwrap_or_default();
+                    format!("The instance is the file {}{agents}: the distribution's fields below are not used while it is.", u.name)
+                })}</p>
+            </Show>
             <div class="row">
                 <label>
                     "Value distribution"

@@ -33,7 +33,12 @@ pub enum WorkerState {
 }
 
 /// The `source` of a leader the worker trained (any other is an uploaded file's name).
-const TRAINED_HERE: &str = "trained here";
+pub const TRAINED_HERE: &str = "trained here";
+
+/// The session storage key holding the weights of the leader trained here (base64), so that a
+/// reload keeps it: a teacher prepares a leader before class, and a reload must not lose it.
+/// Session storage, not local: a new tab or visit starts afresh, as a link does.
+const KEPT_LEADER_KEY: &str = "bridge-lab-trained-leader";
 
 /// How long the worker may stay silent while it owes an answer (a training run posts every
 /// episode; a solve or comparison within the page's limits takes a few seconds at most) before
@@ -129,9 +134,15 @@ pub struct AppState {
     /// Whether the training run going is paused.
     pub paused: RwSignal<bool>,
     /// A pause or stop asked of the running training and not yet carried out ("pausing",
-    /// "stopping"): the worker hears it between two slices, which at a large size can be one
-    /// long episode, so the page says it was heard.
+    /// "stopping"): the worker hears it between two slices, at the leader's next merge or when
+    /// the followers' current piece of training ends, so the page says it was heard.
     pub asked: RwSignal<Option<&'static str>>,
+    /// A leader's episode under way for a while (`FromWorker::Underway`): episode, episodes
+    /// asked for and its merges so far; cleared by the episode's report.
+    pub underway: RwSignal<Option<(usize, usize, usize)>>,
+    /// Milliseconds without a word from the worker while a training run goes (updated every
+    /// 2 s): one step of a leader at 100 agents can take minutes, and the page says so.
+    pub quiet_ms: RwSignal<f64>,
     /// The running time of the training run, for the time left.
     pub run_clock: RwSignal<RunClock>,
     /// The current run's episodes.
@@ -194,9 +205,9 @@ pub struct AppState {
     worker: StoredValue<Option<Rc<Worker>>, LocalStorage>,
     /// When the worker last posted anything.
     last_heard: StoredValue<f64>,
-    /// A leader to hand to a restarted worker once it is ready (its weights, as the page holds
-    /// them for download).
-    restore: StoredValue<Option<LeaderSummary>>,
+    /// A leader to hand to a restarted worker, or to the worker of a reloaded page, once it is
+    /// ready: its name and weights (base64 safetensors, as the page holds them for download).
+    restore: StoredValue<Option<(String, String)>>,
     /// Whether the weights the worker is checking came from "Upload leader weights", so that
     /// its complaint about them stands beside that control, not in the box at the top.
     weights_from_upload: StoredValue<bool>,
@@ -235,6 +246,8 @@ impl AppState {
             example_loading: StoredValue::new(false),
             paused: RwSignal::new(false),
             asked: RwSignal::new(None),
+            underway: RwSignal::new(None),
+            quiet_ms: RwSignal::new(0.0),
             run_clock: RwSignal::new(RunClock::default()),
             history: RwSignal::new(Vec::new()),
             trained: RwSignal::new(None),
@@ -283,6 +296,24 @@ impl AppState {
                 state.comparison.set(None);
             }
         });
+        // The leader trained here before a reload goes to the new worker once it is ready.
+        let session = || window().session_storage().ok().flatten();
+        if let Some(base64) = session().and_then(|s| s.get_item(KEPT_LEADER_KEY).ok().flatten()) {
+            state
+                .restore
+                .set_value(Some((TRAINED_HERE.to_string(), base64)));
+        }
+        Effect::new(move |_| {
+            let Some(s) = session() else { return };
+            state.leader.with(|l| {
+                let Some(l) = l else { return };
+                // Another leader, or one too large for the storage (a big network): the reload
+                // will not keep it.
+                if l.source != TRAINED_HERE || s.set_item(KEPT_LEADER_KEY, &l.base64).is_err() {
+                    let _ = s.remove_item(KEPT_LEADER_KEY);
+                }
+            });
+        });
         state.spawn();
         // A worker that owes an answer and stays silent may hang: say so and offer a restart.
         let _ = set_interval_with_handle(
@@ -294,13 +325,30 @@ impl AppState {
                     && !state.paused.get_untracked()
                     && !loading
                     || state.worker_state.get_untracked() == WorkerState::Busy;
-                if owes && now_ms() - state.last_heard.get_value() > SILENCE_MS {
+                let quiet = now_ms() - state.last_heard.get_value();
+                let training = state.training.get_untracked() && !state.paused.get_untracked();
+                let shown = if training { quiet } else { 0.0 };
+                if state.quiet_ms.get_untracked() != shown {
+                    state.quiet_ms.set(shown);
+                }
+                if owes && quiet > SILENCE_MS {
                     state.worker_state.set(WorkerState::Unresponsive);
-                    state.fail(format!(
-                        "the worker has not answered for {} s and may hang; press \"Restart the \
-                         worker\" (your set-up stays)",
-                        SILENCE_MS / 1000.0
-                    ));
+                    state.fail(if training {
+                        // Most likely one long step, not a hang: say both.
+                        format!(
+                            "the worker has been inside one step of the training for {} s: at a \
+                             large size one merge and its network updates can take minutes, and \
+                             it hears Pause and Stop only after. If you would rather not wait, \
+                             \"Restart the worker\" ends this run (your set-up stays)",
+                            (quiet / 1000.0).round()
+                        )
+                    } else {
+                        format!(
+                            "the worker has not answered for {} s and may hang; press \"Restart \
+                             the worker\" (your set-up stays)",
+                            SILENCE_MS / 1000.0
+                        )
+                    });
                 }
             },
             std::time::Duration::from_secs(2),
@@ -333,7 +381,10 @@ impl AppState {
         self.lbf_training.set(false);
         self.paused.set(false);
         self.error.set(None);
-        self.restore.set_value(self.leader.get_untracked());
+        self.restore.set_value(
+            self.leader
+                .with_untracked(|l| l.as_ref().map(|l| (l.source.clone(), l.base64.clone()))),
+        );
         self.seed_pool.clear();
         self.spawn();
     }
@@ -386,6 +437,7 @@ impl AppState {
     pub fn run_started(&self) {
         self.paused.set(false);
         self.asked.set(None);
+        self.underway.set(None);
         self.run_clock.set(RunClock {
             started: now_ms(),
             ..RunClock::default()
@@ -465,6 +517,15 @@ impl AppState {
             1,
             MAX_AGENTS,
         )
+    }
+
+    /// The instance's agents (tracked): an uploaded file's when one is in use, otherwise the
+    /// form's; `None` while the form's is not a valid number or the file's is unknown.
+    pub fn instance_agents(&self) -> Option<usize> {
+        match self.upload.with(|u| u.as_ref().map(|u| u.agents)) {
+            Some(agents) => agents,
+            None => self.agents_count().ok(),
+        }
     }
 
     /// Sets the agents field; the network size follows it unless it was typed by hand.
@@ -677,6 +738,18 @@ pub fn show_control(selector: &'static str) {
     });
 }
 
+/// Brings the button `selector` into view and presses it once the page has drawn it (and the
+/// worker has been marked free), as a person would.
+pub fn press_when_drawn(selector: &'static str) {
+    request_animation_frame(move || {
+        if let Some(button) = find::<web_sys::HtmlElement>(selector) {
+            reveal(&button);
+            let _ = button.focus();
+            button.click();
+        }
+    });
+}
+
 /// Moves the keyboard focus to the element `selector` once the page has drawn it, when the
 /// focus was lost (on the page itself, as after pressing a button that a busy worker disabled)
 /// or is already inside that element: a keyboard user goes on from there, as with the merge
@@ -801,14 +874,8 @@ fn route(state: AppState, message: FromWorker) {
     match message {
         FromWorker::Ready => {
             idle();
-            if let Some(leader) = state.restore.try_update_value(Option::take).flatten() {
-                state.send(
-                    &ToWorker::LoadWeights {
-                        name: leader.source,
-                        base64: leader.base64,
-                    },
-                    false,
-                );
+            if let Some((name, base64)) = state.restore.try_update_value(Option::take).flatten() {
+                state.send(&ToWorker::LoadWeights { name, base64 }, false);
             }
         }
         FromWorker::Crashed(what) => crashed(state, what),
@@ -858,7 +925,15 @@ fn route(state: AppState, message: FromWorker) {
                 Err(e) => state.fail(e),
             }
         }
-        FromWorker::Episode(e) => state.history.update(|h| h.push(e)),
+        FromWorker::Episode(e) => {
+            state.underway.set(None);
+            state.history.update(|h| h.push(e));
+        }
+        FromWorker::Underway {
+            episode,
+            episodes,
+            steps,
+        } => state.underway.set(Some((episode, episodes, steps))),
         FromWorker::GraphProgress(e) => state.graph_history.update(|h| h.push(e)),
         FromWorker::Trained(result) => {
             state.training.set(false);
@@ -952,7 +1027,17 @@ fn leader_loaded(state: AppState, result: Result<LeaderSummary, String>, example
         Ok(l) => {
             state.weights_from_upload.set_value(false);
             if example {
-                show_control("[data-testid=infer-run]");
+                // An example shows what it is for: the leader runs on the instance when it
+                // takes it; otherwise "Run the leader" waits in view, beside the note that
+                // says what to change.
+                let fits = l
+                    .max_agents
+                    .is_none_or(|m| untrack(|| state.instance_agents()).is_some_and(|n| n <= m));
+                if fits {
+                    press_when_drawn("[data-testid=infer-run]");
+                } else {
+                    show_control("[data-testid=infer-run]");
+                }
             }
             // A rollout or comparison shown belongs to the leader that made it.
             state.error.set(None);

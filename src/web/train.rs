@@ -222,12 +222,9 @@ fn TooFewAgents(state: AppState) -> impl IntoView {
         let m = state
             .leader
             .with(|l| l.as_ref().and_then(|l| l.max_agents))?;
-        let file = state.upload.with(|u| u.as_ref().map(|u| u.agents));
-        let n = match file {
-            Some(agents) => agents?,
-            None => state.agents_count().ok()?,
-        };
-        (n > m).then_some((n, m, file.is_some()))
+        let n = state.instance_agents()?;
+        let from_file = state.upload.with(Option::is_some);
+        (n > m).then_some((n, m, from_file))
     };
     move || {
         too_few().map(|(n, m, from_file)| {
@@ -250,6 +247,9 @@ fn TooFewAgents(state: AppState) -> impl IntoView {
         })
     }
 }
+
+/// Silence (milliseconds) after which the time left gives way to what the worker is doing.
+const QUIET_MS: f64 = 5_000.0;
 
 /// The share of the training done as a progress bar, with the time left at the pace so far
 /// (pauses left out); in the leader's panel for its runs and in the grid's for the bi-level
@@ -280,13 +280,37 @@ pub fn Progress(state: AppState, grid: bool) -> impl IntoView {
                 "stopping: the followers train once more on the best structure found, then the \
                  run ends"
                     .to_string()
-            } else {
+            } else if grid {
                 format!(
-                    "{what} when the current episode ends (at a large size one can take minutes)"
+                    "{what} when the followers' current training ends (at a large size it can \
+                     take a minute)"
                 )
+            } else {
+                format!("{what} at the leader's next merge…")
             });
         }
+        // A long episode: the estimate from the episodes before it would say "1 s left" for
+        // minutes, so say what is going on instead.
+        if let Some((k, total, steps)) = state.underway.get().filter(|_| !grid) {
+            let merges = if steps == 1 { "merge" } else { "merges" };
+            let paused = if state.paused.get() { "paused; " } else { "" };
+            return Some(format!(
+                "{paused}episode {k} of {total} under way: {steps} {merges} so far (at this size \
+                 an episode takes long; the time left is unknown)"
+            ));
+        }
         let (k, total) = done()?;
+        // No word for a while: one long step (a merge and its updates, at a large size).
+        let quiet = state.quiet_ms.get();
+        if !grid && quiet > QUIET_MS {
+            return Some(format!(
+                "episode {} of {total}: no word from the worker for {} s, inside one long step \
+                 (at this size a merge and its updates can take minutes); the time left is \
+                 unknown",
+                (k + 1).min(total),
+                (quiet / 1000.0).round()
+            ));
+        }
         if k == 0 {
             return None;
         }
@@ -513,6 +537,9 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                 other_seeds(&state)
             ),
             None => match state.leader.get() {
+                Some(l) if l.source == super::state::TRAINED_HERE => "the leader trained here \
+                    before the page was reloaded (kept for this tab; its curves were not)"
+                    .to_string(),
                 Some(l) => format!("no training here yet; the leader comes from {}", l.source),
                 None => "not trained yet".to_string(),
             },

@@ -44,34 +44,47 @@ pub fn current(state: &AppState) -> Setup {
     }
 }
 
-/// Puts `setup` into the form.
-pub fn apply(state: &AppState, setup: Setup) {
-    state.dist.set(setup.dist);
-    state.params.set(setup.params);
-    state.seed.set(setup.seed);
-    state.network_by_hand.set(setup.network.is_some());
-    if let Some(network) = setup.network {
-        state.network.set(network);
+/// Sets `signal` to `value` only when it differs: setting a signal wakes everything that reads
+/// it, and the instance's fields clear the results shown, so going back to a set-up that
+/// differs only in its episodes must not touch them.
+fn put<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    if signal.with_untracked(|v| *v != value) {
+        signal.set(value);
     }
-    state.set_agents(setup.agents);
-    state.episodes.set(setup.episodes);
-    state.seeds.set(setup.seeds);
-    state.hidden.set(setup.hidden);
-    state.scorer.set(setup.scorer);
-    state.epsilon_decay.set(setup.epsilon_decay);
-    state.learning_rate.set(setup.learning_rate);
-    state.target_sync.set(setup.target_sync);
-    state.updates_per_step.set(setup.updates_per_step);
-    state.return_mix.set(setup.return_mix);
-    state.double_dqn.set(setup.double_dqn);
-    state.return_bound.set(setup.return_bound);
-    state.leader_network.set(setup.leader);
-    state.graph_sizes.set(setup.graph_sizes);
-    state.graph_dists.set(setup.graph_dists);
-    state.lbf_config.set(setup.lbf.config);
-    state.lbf_episodes.set(setup.lbf.episodes);
-    state.lbf_epochs.set(setup.lbf.epochs);
-    state.lbf_custom.set_text(setup.lbf.custom);
+}
+
+/// Puts `setup` into the form, changing only the fields that differ.
+pub fn apply(state: &AppState, setup: Setup) {
+    put(state.dist, setup.dist);
+    put(state.params, setup.params);
+    put(state.seed, setup.seed);
+    put(state.network_by_hand, setup.network.is_some());
+    if let Some(network) = setup.network {
+        put(state.network, network);
+    }
+    if state.agents.with_untracked(|a| *a != setup.agents) {
+        state.set_agents(setup.agents);
+    }
+    put(state.episodes, setup.episodes);
+    put(state.seeds, setup.seeds);
+    put(state.hidden, setup.hidden);
+    put(state.scorer, setup.scorer);
+    put(state.epsilon_decay, setup.epsilon_decay);
+    put(state.learning_rate, setup.learning_rate);
+    put(state.target_sync, setup.target_sync);
+    put(state.updates_per_step, setup.updates_per_step);
+    put(state.return_mix, setup.return_mix);
+    put(state.double_dqn, setup.double_dqn);
+    put(state.return_bound, setup.return_bound);
+    put(state.leader_network, setup.leader);
+    put(state.graph_sizes, setup.graph_sizes);
+    put(state.graph_dists, setup.graph_dists);
+    put(state.lbf_config, setup.lbf.config);
+    put(state.lbf_episodes, setup.lbf.episodes);
+    put(state.lbf_epochs, setup.lbf.epochs);
+    if untrack(|| state.lbf_custom.text()) != setup.lbf.custom {
+        state.lbf_custom.set_text(setup.lbf.custom);
+    }
 }
 
 /// The page's query string, `?…` or empty.

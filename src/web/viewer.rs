@@ -91,36 +91,58 @@ fn graph(step: &ViewerStep, n: usize) -> AnyView {
 }
 
 /// Coalitions as discs on a ring, each with an area proportional to its members and its size
-/// written in it (singletons too small to label): readable at hundreds of agents.
+/// written in it; the agents still alone as one grey disc in the middle, sized alike and
+/// labelled with their count (hundreds of lone agents as dots on a ring read as nothing, and
+/// drawing each took a third of a second at 1000 agents): readable at hundreds of agents.
 fn groups(step: &ViewerStep, n: usize) -> AnyView {
     let size = 260.0;
-    let k = step.coalitions.len().max(1);
     let ring = size / 2.0 - 30.0;
     // Every disc's area is its share of a disc filling about half the drawing.
     let unit = (size * size * 0.12 / n.max(1) as f64 / std::f64::consts::PI).sqrt();
     let of = colours(&step.coalitions);
-    let discs = step
-        .coalitions
+    let shared: Vec<usize> = (0..step.coalitions.len())
+        .filter(|&i| step.coalitions[i].len() >= 2)
+        .collect();
+    let alone = step.coalitions.len() - shared.len();
+    let k = shared.len().max(1);
+    let label = |x: f64, y: f64, r: f64, text: String| {
+        (r >= 8.0).then(|| {
+            view! { <text x=x y=y + 4.0 text-anchor="middle" font-size="12" font-weight="600" fill="white">{text}</text> }
+        })
+    };
+    let discs = shared
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            let t = std::f64::consts::TAU * i as f64 / k as f64 - std::f64::consts::FRAC_PI_2;
+        .map(|(j, &i)| {
+            let c = &step.coalitions[i];
+            let t = std::f64::consts::TAU * j as f64 / k as f64 - std::f64::consts::FRAC_PI_2;
             let (x, y) = (size / 2.0 + ring * t.cos(), size / 2.0 + ring * t.sin());
             let r = (unit * (c.len() as f64).sqrt()).max(1.5);
-            let label = (r >= 8.0).then(|| {
-                view! { <text x=x y=y + 4.0 text-anchor="middle" font-size="12" font-weight="600" fill="white">{c.len()}</text> }
-            });
             view! {
                 <g><circle cx=x cy=y r=r fill=of[i] fill-opacity="0.85">
                     <title>{format!("{} agents: {}", c.len(), coalition_label(c))}</title>
-                </circle>{label}</g>
+                </circle>{label(x, y, r, c.len().to_string())}</g>
             }
         })
         .collect_view();
+    let lone = (alone > 0).then(|| {
+        let r = (unit * (alone as f64).sqrt()).max(1.5);
+        let c = size / 2.0;
+        let text = if r >= 24.0 {
+            format!("{alone} alone")
+        } else {
+            alone.to_string()
+        };
+        view! {
+            <g><circle class="alone" data-alone=alone cx=c cy=c r=r fill=ALONE>
+                <title>{format!("{alone} {} alone", if alone == 1 { "agent" } else { "agents" })}</title>
+            </circle>{label(c, c, r, text)}</g>
+        }
+    });
     view! {
         <svg class="graph" data-testid="coalition-groups" width=size height=size viewBox=format!("0 0 {size} {size}")
-            role="img" aria-label=format!("{n} agents in {k} coalitions, each a disc sized by its members")>
-            {discs}
+            role="img" aria-label=format!("{n} agents in {} coalitions: {} of several agents, each a disc sized by its members, and {alone} alone in the middle", step.coalitions.len(), shared.len())>
+            {discs}{lone}
         </svg>
     }
     .into_any()
@@ -350,7 +372,12 @@ pub fn Viewer(state: AppState) -> impl IntoView {
                 }).collect_view();
                 view! {
                     <div class="viewer">
-                        <div>{graph(&step, n)}</div>
+                        <div>
+                            {graph(&step, n)}
+                            {(n > MAX_DETAILED).then(|| view! {
+                                <p class="note">"Each disc is a coalition, its number its members; the grey disc in the middle holds the agents still alone."</p>
+                            })}
+                        </div>
                         <div>{matrix(&step, n)}</div>
                         <div>
                             <p>

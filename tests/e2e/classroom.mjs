@@ -261,6 +261,21 @@ try {
     await p.close();
   });
 
+  await check('a long step (100 agents, the lookahead scorer) is said to be one, not an estimate or a hang', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const { page: p, byId: id } = await openPage(ctx, `${server.base}?agents=100&network=100&episodes=5`);
+    await id('train-start').click();
+    // One merge and its updates take longer than the whole first episode: the time left gives
+    // way to what the worker is doing, and after 20 s the page offers a restart without
+    // calling it a hang.
+    await id('train-time-left').filter({ hasText: /^episode \d of 5: no word from the worker for \d+ s, inside one long step/ }).waitFor({ timeout: 120_000 });
+    await id('error').filter({ hasText: /the worker has been inside one step of the training for \d+ s/ }).waitFor({ timeout: 60_000 });
+    await id('worker-restart').click();
+    await id('worker-status').filter({ hasText: 'ready' }).waitFor({ timeout: 60_000 });
+    assert.equal(await id('agents-input').inputValue(), '100', 'the set-up stays');
+    await ctx.close();
+  });
+
   await check('a first visit opens the guided run, which leads through one experiment to its end', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const { page: p, byId: id } = await openPage(ctx, server.base, { guide: true });
@@ -353,8 +368,16 @@ try {
     await id('cs-value').waitFor({ timeout: 60_000 });
     await id('merge-step-next').focus();
     await p.keyboard.press('End');
-    const coalitions = await id('coalition-groups').locator('circle').count();
+    // Coalitions of several agents as discs on the ring; the agents alone as one disc that
+    // counts them.
+    const lone = id('coalition-groups').locator('circle.alone');
+    const alone = (await lone.count()) ? Number(await lone.getAttribute('data-alone')) : 0;
+    const coalitions = await id('coalition-groups').locator('circle:not(.alone)').count() + alone;
     assert.ok(coalitions >= 1 && coalitions <= 80, `${coalitions} coalitions`);
+    await p.keyboard.press('Home');
+    assert.deepEqual(await id('coalition-groups').locator('circle').evaluateAll((cs) => cs.map((c) => c.dataset.alone)), ['80'],
+      'the first state: 80 agents alone in one disc');
+    await p.keyboard.press('End');
     // One block per coalition on the background: the matrix folded.
     assert.equal(await id('adjacency').locator('rect').count(), coalitions + 1);
     await p.keyboard.press('Home');
@@ -424,6 +447,11 @@ try {
     await id('worker-status').filter({ hasText: 'ready' }).waitFor({ timeout: 60_000 });
     assert.equal(await id('agents-input').inputValue(), '9', 'a reload keeps the set-up');
     assert.equal(await id('seed-input').inputValue(), '5');
+    // ... and, in this tab, the leader trained here, which gives the same rollout.
+    await id('train-status').filter({ hasText: /^the leader trained here before the page was reloaded/ }).waitFor({ timeout: 30_000 });
+    await id('infer-run').click();
+    await id('cs-value').waitFor({ timeout: 30_000 });
+    assert.equal(await id('cs-value').textContent(), value, 'the same leader after the reload');
     await id('agents-input').fill('11');
     await p.waitForFunction(() => new URLSearchParams(location.search).get('agents') === '11', null, { timeout: 10_000 });
     await p.goBack();

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifacts, bridge, checks, download, errorShownInView, launch, openPage, serve } from './harness.mjs';
+import { artifacts, bridge, checks, download, errorShownInView, inViewport, launch, openPage, serve } from './harness.mjs';
 
 const server = await serve();
 const browser = await launch();
@@ -55,8 +55,8 @@ try {
     assert.match(await id('rollout-kept').textContent(), /the graph leader kept/);
     await id('merge-step-next').focus();
     await p.keyboard.press('End');
-    const groups = await id('coalition-groups').locator('circle').count();
-    assert.ok(groups >= 1 && groups < 1000, `${groups} coalitions`);
+    const groups = await id('coalition-groups').locator('circle:not(.alone)').count();
+    assert.ok(groups >= 1 && groups < 1000, `${groups} coalitions of several agents`);
     await p.keyboard.press('Home');
     assert.ok(await id('merge-candidates').locator('tr').count() <= 12, 'the top ten candidates and stopping');
     await p.screenshot({ path: join(artifacts, 'graph-1000.png') });
@@ -75,6 +75,9 @@ try {
     await id('example-graph-leader').click();
     await id('leader-info').filter({ hasText: /example graph leader/ }).waitFor({ timeout: 30_000 });
     assert.equal(await id('network-select').inputValue(), 'graph');
+    // The example shows what it is for: the leader runs on the instance, its merges in view.
+    await id('merge-step').filter({ hasText: /^state 1 of \d+$/ }).waitFor({ timeout: 60_000 });
+    await inViewport(id('infer-run'));
     await id('compare-run').click();
     await id('compare-table').waitFor({ timeout: 120_000 });
     const rows = await id('compare-table').locator('tr').evaluateAll((trs) => trs.slice(1).map((tr) => ({

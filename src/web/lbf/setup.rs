@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::followers::{ConfigChoice, PRESETS};
 use crate::page::lbf_setup::{
-    preset_label, LbfCustomText, MAX_PAGE_GRID_SIDE, MAX_PAGE_LBF_AGENTS,
+    preset_label, LbfCustomText, MAX_PAGE_GRID_SIDE, MAX_PAGE_LBF_AGENTS, MAX_PAGE_LEVEL,
 };
 
 use super::super::field::Field;
@@ -120,16 +120,16 @@ pub fn LbfSetup(state: AppState) -> impl IntoView {
                 <Field state label=format!("Grid side (5-{MAX_PAGE_GRID_SIDE})") testid="lbf-side-input" value=f.grid_side inputmode="numeric"
                     title="rows and columns of the square grid" />
                 <Field state label=format!("Agents (1-{MAX_PAGE_LBF_AGENTS})") testid="lbf-agents-input" value=f.agents inputmode="numeric" />
-                <Field state label="Apples" testid="lbf-apples-input" value=f.apples inputmode="numeric"
+                <Field state label="Apples (1 to side² / 4)" testid="lbf-apples-input" value=f.apples inputmode="numeric"
                     title="apples spawned per episode; they never touch each other nor the border" />
-                <Field state label="Agent levels from" testid="lbf-agent-min-input" value=f.agent_min inputmode="numeric" />
+                <Field state label=format!("Agent levels from (1-{MAX_PAGE_LEVEL})") testid="lbf-agent-min-input" value=f.agent_min inputmode="numeric" />
                 <Field state label="to" testid="lbf-agent-max-input" value=f.agent_max inputmode="numeric" />
-                <Field state label="Apple levels from" testid="lbf-apple-min-input" value=f.apple_min inputmode="numeric"
+                <Field state label=format!("Apple levels from (1-{MAX_PAGE_LEVEL})") testid="lbf-apple-min-input" value=f.apple_min inputmode="numeric"
                     title="an apple is loaded when the levels of the agents loading it together add up to at least its level" />
                 <Field state label="to" testid="lbf-apple-max-input" value=f.apple_max inputmode="numeric" />
-                <Field state label="Recruitment cost" testid="lbf-cost-input" value=f.cost
+                <Field state label="Recruitment cost (0-1000)" testid="lbf-cost-input" value=f.cost
                     title="what a coalition pays per episode for each member beyond its first: a member who adds nothing is a loss" />
-                <Field state label="Steps per episode" testid="lbf-steps-input" value=f.steps inputmode="numeric" />
+                <Field state label="Steps per episode (1-500)" testid="lbf-steps-input" value=f.steps inputmode="numeric" />
             </fieldset>
         })}
     }

@@ -162,6 +162,12 @@ pub fn LbfTraining(state: AppState) -> impl IntoView {
                         numbers::signed(r.value - r.singleton_value)
                     )}
                 </p>
+                <p class="note">
+                    "This V(CS) comes from followers trained once more on the structure found, as every "
+                    "algorithm's does; the plots and the merges below show the values met while searching, "
+                    "which differ from it by the followers' noise (a structure trained twice is valued "
+                    "a little differently)."
+                </p>
                 <div class="row">
                     <button data-testid="lbf-episode-play" on:click=play>"Play the trained followers' episode"</button>
                     <a class="button secondary" data-testid="lbf-leader-download" href=leader download="bridge-lbf-leader.safetensors">
