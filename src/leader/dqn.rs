@@ -286,8 +286,10 @@ impl LeaderEpisode {
 /// buffer, exploration, and the run's statistics.
 ///
 /// The best structure seen and the recent returns (for early stopping) accumulate over calls to
-/// [`train`](Self::train), so a run can be split into chunks (the browser's worker yields to its
-/// event loop between them); start a new trainer for a new instance.
+/// [`train`](Self::train), and over episodes driven through [`start_on`](Self::start_on),
+/// [`step_on`](Self::step_on) and [`end_episode`](Self::end_episode) (`train`'s own loop), so a
+/// run can be split into chunks, even inside an episode (the browser's worker yields to its
+/// event loop between merges); start a new trainer for a new instance.
 pub struct Trainer {
     online: QNetwork,
     target: QNetwork,

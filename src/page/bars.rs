@@ -87,4 +87,28 @@ mod tests {
         assert_eq!(l.zero, 0.0);
         assert!(l.bars.iter().all(|b| b.width == 0.0));
     }
+
+    #[test]
+    fn only_losses_end_at_the_right_edge_and_infinities_leave_the_axis_alone() {
+        let l = layout(&[-5.0, -10.0, 0.0], 200.0);
+        assert_eq!(l.zero, 200.0);
+        assert_eq!(
+            l.bars[1],
+            Bar {
+                x: 0.0,
+                width: 200.0
+            }
+        );
+        assert_eq!(
+            l.bars[0],
+            Bar {
+                x: 100.0,
+                width: 100.0
+            }
+        );
+        let l = layout(&[10.0, f64::INFINITY, f64::NEG_INFINITY], 100.0);
+        assert_eq!((l.zero, l.bars[0].width), (0.0, 100.0));
+        assert_eq!(l.bars[1].width, 0.0);
+        assert_eq!(l.bars[2].width, 0.0);
+    }
 }

@@ -125,7 +125,7 @@ impl GraphJob {
         let leader = Leader {
             net: LeaderNetwork::Graph(report.best),
             trained_on: trained_on.clone(),
-            source: "trained here".into(),
+            source: super::TRAINED_HERE.into(),
         };
         let trained = TrainedReport {
             episodes: report.episodes,

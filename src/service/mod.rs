@@ -29,6 +29,10 @@ pub use requests::build_instance;
 pub use session::{Clock, Leader, LeaderNetwork, Service};
 pub use training::{Ending, TrainingJob};
 
+/// The source of a leader trained in this page's worker (an upload's is its file name): the
+/// page tells its own leaders by it.
+pub const TRAINED_HERE: &str = "trained here";
+
 /// A clock that advances 1 ms every time it is read, so the tests' slices are deterministic.
 #[cfg(test)]
 #[derive(Default)]

@@ -462,8 +462,39 @@ mod tests {
         }));
         assert!(decode::<FromWorker>(&episode).is_err());
         assert!(FromWorker::was_progress(&episode));
-        let answer = encode(&FromWorker::Solved(Err("x".into())));
-        assert!(!FromWorker::was_progress(&answer));
+        // Every progress report, by its tag; answers and ends are not.
+        let underway = FromWorker::Underway {
+            episode: 1,
+            episodes: 2,
+            steps: 3,
+        };
+        let graph = FromWorker::GraphProgress(GraphEvent::Validation {
+            episode: 1,
+            ratio: 1.0,
+            best: 1.0,
+        });
+        let lbf = FromWorker::LbfProgress(LbfProgress {
+            episode: 1,
+            episodes: 2,
+            value: None,
+            reward: None,
+            best_value: 0.0,
+            structure: None,
+            training_curve: Vec::new(),
+            trainings: 1,
+        });
+        for progress in [underway, graph, lbf] {
+            assert!(FromWorker::was_progress(&encode(&progress)), "{progress:?}");
+        }
+        for answer in [
+            FromWorker::Solved(Err("x".into())),
+            FromWorker::Trained(Err("x".into())),
+            FromWorker::LbfTrained(Err("x".into())),
+            FromWorker::Leader(Err("x".into())),
+            FromWorker::Paused(true),
+        ] {
+            assert!(!FromWorker::was_progress(&encode(&answer)), "{answer:?}");
+        }
         assert!(!FromWorker::was_progress("not json"));
         assert!(!FromWorker::was_progress("\"Ready\""));
     }

@@ -219,8 +219,9 @@ impl Service {
         }
     }
 
-    /// Advances the job in progress for about `budget_ms` on `clock` (at least one episode or
-    /// piece of follower training), returning its progress and, when it ends, its result.
+    /// Advances the job in progress for about `budget_ms` on `clock` (at least one merge of the
+    /// leader's training, one episode or validation of the graph leader's, or one piece of
+    /// follower training), returning its progress and, when it ends, its result.
     pub fn work(&mut self, budget_ms: f64, clock: &dyn Clock) -> Vec<FromWorker> {
         if self.paused_since.is_some() {
             return Vec::new();
@@ -234,7 +235,7 @@ impl Service {
                 let ending = if self.stop_requested {
                     Ok(Some(Ending::Stopped))
                 } else {
-                    job.advance(&mut time_is_up, &mut out)
+                    job.advance(&mut time_is_up, &|| clock.now_ms(), &mut out)
                 };
                 match ending {
                     Ok(None) => self.job = Some(Job::Leader(job)),
@@ -378,7 +379,6 @@ mod tests {
     use super::*;
     use crate::leader::DqnParams;
     use crate::service::protocol::TrainSpec;
-    use crate::service::training::HEARTBEAT_SLICES;
     use crate::service::Ticks;
 
     fn instance() -> InstanceSpec {
@@ -536,10 +536,20 @@ mod tests {
         assert!(matches!(&answer[..], [FromWorker::Inferred(Ok(r))] if r.agents == 5));
     }
 
+    /// A clock whose every reading is `step` ms after the last: slow merges.
+    struct Slow(std::cell::Cell<f64>, f64);
+
+    impl Clock for Slow {
+        fn now_ms(&self) -> f64 {
+            self.0.set(self.0.get() + self.1);
+            self.0.get()
+        }
+    }
+
     #[test]
     fn a_long_episode_says_it_is_under_way_and_a_stop_is_heard_inside_it() {
-        // 40 agents: an episode of up to 39 merges, and every merge a slice (the clock ticks
-        // 1 ms a reading; the budget is 1 ms).
+        // 40 agents: an episode of up to 39 merges; each merge takes a slice (a reading of the
+        // clock is 300 ms later than the one before, the budget 1 ms).
         let ToWorker::Train(mut spec) = train(3) else {
             unreachable!("train() builds a Train request");
         };
@@ -551,27 +561,40 @@ mod tests {
         };
         spec.max_agents = 40;
         let mut service = Service::new();
-        let clock = Ticks::default();
+        let clock = Slow(std::cell::Cell::new(0.0), 300.0);
         assert!(service.handle(ToWorker::Train(spec), &clock).is_empty());
-        let mut answers = Vec::new();
-        for _ in 0..HEARTBEAT_SLICES {
-            answers.extend(service.work(1.0, &clock));
+        // A note once a second of the clock has passed, saying how far the episode is.
+        let mut notes = Vec::new();
+        for _ in 0..10 {
+            let answers = service.work(1.0, &clock);
+            let [FromWorker::Underway {
+                episode: 1,
+                episodes: 3,
+                steps,
+            }] = answers[..]
+            else {
+                assert!(answers.is_empty(), "{answers:?}");
+                continue;
+            };
+            notes.push(steps);
         }
-        let [FromWorker::Underway {
-            episode: 1,
-            episodes: 3,
-            steps,
-        }] = answers[..]
-        else {
-            panic!("one note that episode 1 is under way, got {answers:?}");
-        };
-        assert_eq!(steps, HEARTBEAT_SLICES);
+        // A slice reads the clock three times (900 ms) and HEARTBEAT_MS is a second: a note
+        // every second slice, with the merges made so far.
+        assert_eq!(notes, [2, 4, 6, 8, 10]);
+        // A stop is heard at the next slice, and the report says the part episode was kept.
         assert!(service.handle(ToWorker::StopTraining, &clock).is_empty());
         let last = service.work(1.0, &clock);
         let [FromWorker::Trained(Ok(report)), FromWorker::Leader(Ok(_))] = &last[..] else {
             panic!("the run ends at the next slice, got {last:?}");
         };
         assert_eq!((report.stop.as_str(), report.episodes), ("stopped", 0));
+        assert!(
+            report
+                .trained_on
+                .ends_with("0 episodes and 10 merges of the next (stopped inside it)"),
+            "{}",
+            report.trained_on
+        );
     }
 
     fn lbf(episodes: usize) -> ToWorker {

@@ -25,13 +25,14 @@ pub struct TrainingJob {
     previous: Option<String>,
     /// The episode under way when the last slice's time ran out.
     underway: Option<LeaderEpisode>,
-    /// Slices in a row that ended inside one episode, for the heartbeat.
-    quiet_slices: usize,
+    /// When the job last posted anything (the clock of `advance`'s caller).
+    last_posted_ms: f64,
 }
 
-/// Slices in a row inside one episode (about a second of the worker's 40 ms slices) after which
-/// the job says which episode is under way, so that the page knows the worker is busy, not hung.
-pub(crate) const HEARTBEAT_SLICES: usize = 25;
+/// How long (ms) the job may go without posting before a slice that ends inside an episode
+/// says which episode is under way, so that the page knows the worker is busy, not hung: after
+/// every merge when one merge takes longer than this, about once a second otherwise.
+pub(crate) const HEARTBEAT_MS: f64 = 1_000.0;
 
 /// How a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,16 +114,18 @@ impl TrainingJob {
             started_ms: now_ms,
             previous,
             underway: None,
-            quiet_slices: 0,
+            last_posted_ms: now_ms,
         })
     }
 
     /// Trains until `time_is_up` answers true after a merge (at least one merge per call),
-    /// posting each episode's report to `out`, and every [`HEARTBEAT_SLICES`] slices inside one
-    /// episode a note that it is under way; returns how the run ended, or `None` if it goes on.
+    /// posting each episode's report to `out`, and, when a slice ends inside an episode
+    /// [`HEARTBEAT_MS`] or more after the job last posted (`now_ms`, read then), a note that the
+    /// episode is under way; returns how the run ended, or `None` if it goes on.
     pub fn advance(
         &mut self,
         time_is_up: &mut dyn FnMut() -> bool,
+        now_ms: &dyn Fn() -> f64,
         out: &mut Vec<FromWorker>,
     ) -> Result<Option<Ending>, String> {
         let error = |e: crate::leader::Error| e.to_string();
@@ -136,8 +139,9 @@ impl TrainingJob {
                     .step_on(&self.instance, &mut run)
                     .map_err(error)?;
                 if !run.is_done() && time_is_up() {
-                    self.quiet_slices += 1;
-                    if self.quiet_slices.is_multiple_of(HEARTBEAT_SLICES) {
+                    let now = now_ms();
+                    if now - self.last_posted_ms >= HEARTBEAT_MS {
+                        self.last_posted_ms = now;
                         out.push(FromWorker::Underway {
                             episode: self.trainer.episodes_done() + 1,
                             episodes: self.total,
@@ -148,7 +152,7 @@ impl TrainingJob {
                     return Ok(None);
                 }
             }
-            self.quiet_slices = 0;
+            self.last_posted_ms = now_ms();
             let number = self.trainer.episodes_done() + 1;
             let stats = self.trainer.end_episode(run, number, self.total);
             out.push(FromWorker::Episode(EpisodeReport {
@@ -175,7 +179,16 @@ impl TrainingJob {
     /// The trained leader and the run's report.
     pub fn finish(self, ending: Ending, now_ms: f64) -> Result<(Leader, TrainedReport), String> {
         let episodes = self.trainer.episodes_done();
-        let mut trained_on = format!("{}, {episodes} episodes", self.described);
+        // A stop inside an episode keeps the updates its merges made: say so, since the
+        // weights are then not those of `episodes` whole episodes.
+        let part = match self.underway.as_ref().map(LeaderEpisode::steps) {
+            Some(k) if k > 0 => format!(
+                " and {k} {} of the next (stopped inside it)",
+                if k == 1 { "merge" } else { "merges" }
+            ),
+            _ => String::new(),
+        };
+        let mut trained_on = format!("{}, {episodes} episodes{part}", self.described);
         if let Some(before) = &self.previous {
             trained_on = format!("{before}; then {trained_on}");
         }
@@ -194,7 +207,7 @@ impl TrainingJob {
         let leader = Leader {
             net: LeaderNetwork::Paper(net),
             trained_on,
-            source: "trained here".into(),
+            source: super::TRAINED_HERE.into(),
         };
         Ok((leader, report))
     }

@@ -108,8 +108,12 @@ fn bar_chart(rows: &[ComparisonRow]) -> impl IntoView {
                 <g>
                     <title>{format!("{}: v(CS) {}, gain over all singletons {}", title(&r.algorithm), numbers::full(r.value), numbers::full(gain))}</title>
                     <text x=NAMES - 6.0 y=y + 15.0 text-anchor="end" font-size="12" fill="#1d2430">{title(&r.algorithm)}</text>
-                    <rect x=left + b.x y=y + 4.0 width=b.width.max(0.5) height=BAR_HEIGHT - 8.0 fill=colour />
-                    <text x=label_x y=y + 15.0 text-anchor=anchor font-size="11" fill="#1d2430">{numbers::signed(gain)}</text>
+                    {gain.is_finite().then(|| view! {
+                        <rect x=left + b.x y=y + 4.0 width=b.width.max(0.5) height=BAR_HEIGHT - 8.0 fill=colour />
+                    })}
+                    <text x=label_x y=y + 15.0 text-anchor=anchor font-size="11" fill="#1d2430">
+                        {if gain.is_finite() { numbers::signed(gain) } else { "–".to_string() }}
+                    </text>
                 </g>
             }
         })
@@ -119,7 +123,7 @@ fn bar_chart(rows: &[ComparisonRow]) -> impl IntoView {
         <svg class="bars" data-testid="compare-chart" width=CHART_WIDTH height=height
             viewBox=format!("0 0 {CHART_WIDTH} {height}") role="img"
             aria-label="each algorithm's gain over all singletons as a bar; the table beside it holds the same numbers">
-            <text x=zero y="12" text-anchor="middle" font-size="12" fill="#5b6472">"gain over all singletons"</text>
+            <text x=left + (CHART_WIDTH - left - VALUES) / 2.0 y="12" text-anchor="middle" font-size="12" fill="#5b6472">"gain over all singletons"</text>
             {drawn}
             <line x1=zero y1="16" x2=zero y2=height - 2.0 stroke="#5b6472" stroke-width="1" />
         </svg>

@@ -206,9 +206,14 @@ pub fn Guide(state: AppState, open: GuideOpen) -> impl IntoView {
             });
         }
     });
-    // The bar covers what is under it, so it folds to a small button in the corner; folding is
-    // kept until the guide is closed or reopened.
+    // The bar covers what is under it, so it folds to a small button in the corner; opening the
+    // guide again unfolds it.
     let folded = RwSignal::new(false);
+    Effect::new(move |_| {
+        if open.0.get() {
+            folded.set(false);
+        }
+    });
     let back_to_guide = move |_| {
         if let Some(el) = section.get_untracked() {
             el.scroll_into_view();

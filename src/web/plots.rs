@@ -31,9 +31,10 @@ const REDRAW_MS: f64 = 250.0;
 const CHART_SIZE: (u32, u32) = (330, 170);
 
 /// The canvas's pixels per CSS pixel: the screen's density (2 on most phones, 1 on most
-/// projectors), so the curves and text are sharp wherever they are shown; at most 3.
+/// projectors), so the curves and text are sharp wherever they are shown; at most 2, since a
+/// redraw fills ratio² times the pixels and must stay within the main thread's 50 ms.
 fn pixel_ratio() -> f64 {
-    window().device_pixel_ratio().clamp(1.0, 3.0)
+    window().device_pixel_ratio().clamp(1.0, 2.0)
 }
 
 /// A chart's canvas, `testid` for the tests: [`CHART_SIZE`] on the page, drawn at the screen's

@@ -178,6 +178,8 @@ fn spawn(state: AppState, pool: SeedPool, k: usize, spec: TrainSpec) -> Result<R
                 ));
             }
             Ok(_) => {}
+            // A lost progress report costs the band a point, as in the page's own worker.
+            Err(_) if FromWorker::was_progress(&text) => {}
             Err(e) => state.fail(format!("seed {k}: {e}")),
         }
     });

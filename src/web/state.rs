@@ -33,16 +33,18 @@ pub enum WorkerState {
 }
 
 /// The `source` of a leader the worker trained (any other is an uploaded file's name).
-pub const TRAINED_HERE: &str = "trained here";
+use crate::service::TRAINED_HERE;
 
 /// The session storage key holding the weights of the leader trained here (base64), so that a
 /// reload keeps it: a teacher prepares a leader before class, and a reload must not lose it.
 /// Session storage, not local: a new tab or visit starts afresh, as a link does.
 const KEPT_LEADER_KEY: &str = "bridge-lab-trained-leader";
 
-/// How long the worker may stay silent while it owes an answer (a training run posts every
-/// episode; a solve or comparison within the page's limits takes a few seconds at most) before
-/// the page says it may hang and offers a restart.
+/// How long the worker may stay silent while it owes an answer before the page offers a
+/// restart: a solve or comparison within the page's limits takes a few seconds at most, and a
+/// training run posts every episode and, inside a long one, every second between merges; but
+/// one merge of a leader at 100 agents with its updates can outlast this, so during training
+/// the page says a step may be that long rather than calling it a hang.
 pub const SILENCE_MS: f64 = 20_000.0;
 
 /// The running time of the training run in progress, pauses left out, for the time left.
@@ -62,6 +64,18 @@ impl RunClock {
         let pause = self.paused_since.map_or(0.0, |p| now - p);
         (now - self.started - self.paused_total - pause).max(0.0)
     }
+}
+
+/// A leader to hand to a new worker once it is ready: the one the page held when the worker
+/// was restarted, or the one trained here before the page was reloaded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Restore {
+    /// The name the worker gives it (its source).
+    pub name: String,
+    /// Its weights, base64 safetensors, as the page holds them for download.
+    pub base64: String,
+    /// Whether it comes from before a reload (kept in the tab's session storage).
+    pub from_reload: bool,
 }
 
 /// `performance.now()` of the page, in milliseconds.
@@ -206,8 +220,13 @@ pub struct AppState {
     /// When the worker last posted anything.
     last_heard: StoredValue<f64>,
     /// A leader to hand to a restarted worker, or to the worker of a reloaded page, once it is
-    /// ready: its name and weights (base64 safetensors, as the page holds them for download).
-    restore: StoredValue<Option<(String, String)>>,
+    /// ready.
+    restore: StoredValue<Option<Restore>>,
+    /// Whether the leader the worker is loading now is the one kept from before a reload.
+    reloading: StoredValue<bool>,
+    /// Whether the leader held is the one trained here before the page was reloaded (its
+    /// curves are gone; the training panel says so).
+    pub kept_from_reload: RwSignal<bool>,
     /// Whether the weights the worker is checking came from "Upload leader weights", so that
     /// its complaint about them stands beside that control, not in the box at the top.
     weights_from_upload: StoredValue<bool>,
@@ -279,6 +298,8 @@ impl AppState {
             worker: StoredValue::new_local(None),
             last_heard: StoredValue::new(0.0),
             restore: StoredValue::new(None),
+            reloading: StoredValue::new(false),
+            kept_from_reload: RwSignal::new(false),
             weights_from_upload: StoredValue::new(false),
         };
         // Results shown always belong to the instance in the form: a change of the form clears
@@ -299,9 +320,11 @@ impl AppState {
         // The leader trained here before a reload goes to the new worker once it is ready.
         let session = || window().session_storage().ok().flatten();
         if let Some(base64) = session().and_then(|s| s.get_item(KEPT_LEADER_KEY).ok().flatten()) {
-            state
-                .restore
-                .set_value(Some((TRAINED_HERE.to_string(), base64)));
+            state.restore.set_value(Some(Restore {
+                name: TRAINED_HERE.to_string(),
+                base64,
+                from_reload: true,
+            }));
         }
         Effect::new(move |_| {
             let Some(s) = session() else { return };
@@ -331,7 +354,12 @@ impl AppState {
                 if state.quiet_ms.get_untracked() != shown {
                     state.quiet_ms.set(shown);
                 }
-                if owes && quiet > SILENCE_MS {
+                // Said once, when the silence begins to count: repeated, the error box would
+                // pull the page back to it every 2 s through a long step.
+                if owes
+                    && quiet > SILENCE_MS
+                    && state.worker_state.get_untracked() != WorkerState::Unresponsive
+                {
                     state.worker_state.set(WorkerState::Unresponsive);
                     state.fail(if training {
                         // Most likely one long step, not a hang: say both.
@@ -340,7 +368,7 @@ impl AppState {
                              large size one merge and its network updates can take minutes, and \
                              it hears Pause and Stop only after. If you would rather not wait, \
                              \"Restart the worker\" ends this run (your set-up stays)",
-                            (quiet / 1000.0).round()
+                            SILENCE_MS / 1000.0
                         )
                     } else {
                         format!(
@@ -381,10 +409,13 @@ impl AppState {
         self.lbf_training.set(false);
         self.paused.set(false);
         self.error.set(None);
-        self.restore.set_value(
-            self.leader
-                .with_untracked(|l| l.as_ref().map(|l| (l.source.clone(), l.base64.clone()))),
-        );
+        self.restore.set_value(self.leader.with_untracked(|l| {
+            l.as_ref().map(|l| Restore {
+                name: l.source.clone(),
+                base64: l.base64.clone(),
+                from_reload: self.kept_from_reload.get_untracked(),
+            })
+        }));
         self.seed_pool.clear();
         self.spawn();
     }
@@ -435,6 +466,7 @@ impl AppState {
 
     /// Marks a training run as started now.
     pub fn run_started(&self) {
+        self.kept_from_reload.set(false);
         self.paused.set(false);
         self.asked.set(None);
         self.underway.set(None);
@@ -874,8 +906,15 @@ fn route(state: AppState, message: FromWorker) {
     match message {
         FromWorker::Ready => {
             idle();
-            if let Some((name, base64)) = state.restore.try_update_value(Option::take).flatten() {
-                state.send(&ToWorker::LoadWeights { name, base64 }, false);
+            if let Some(r) = state.restore.try_update_value(Option::take).flatten() {
+                state.reloading.set_value(r.from_reload);
+                state.send(
+                    &ToWorker::LoadWeights {
+                        name: r.name,
+                        base64: r.base64,
+                    },
+                    false,
+                );
             }
         }
         FromWorker::Crashed(what) => crashed(state, what),
@@ -1019,13 +1058,25 @@ fn route(state: AppState, message: FromWorker) {
 /// A leader loaded in the worker (trained here, uploaded, or an example's, `example`), or why
 /// not: the form and the panels describe it.
 fn leader_loaded(state: AppState, result: Result<LeaderSummary, String>, example: bool) {
+    let from_reload = state.reloading.try_update_value(std::mem::take) == Some(true);
     match result {
+        Err(e) if from_reload => {
+            // Kept weights this build cannot read (a newer page, say): drop them for good.
+            if let Some(s) = window().session_storage().ok().flatten() {
+                let _ = s.remove_item(KEPT_LEADER_KEY);
+            }
+            state.fail(format!(
+                "the leader trained here before the page was reloaded could not be loaded again \
+                 ({e}); train it again"
+            ));
+        }
         Err(e) if state.weights_from_upload.get_value() => {
             state.weights_from_upload.set_value(false);
             state.refuse_upload("weights-upload", e);
         }
         Ok(l) => {
             state.weights_from_upload.set_value(false);
+            state.kept_from_reload.set(from_reload);
             if example {
                 // An example shows what it is for: the leader runs on the instance when it
                 // takes it; otherwise "Run the leader" waits in view, beside the note that

@@ -285,6 +285,8 @@ pub fn Progress(state: AppState, grid: bool) -> impl IntoView {
                     "{what} when the followers' current training ends (at a large size it can \
                      take a minute)"
                 )
+            } else if state.graph_run.get() {
+                format!("{what} when the current episode or validation ends…")
             } else {
                 format!("{what} at the leader's next merge…")
             });
@@ -302,7 +304,7 @@ pub fn Progress(state: AppState, grid: bool) -> impl IntoView {
         let (k, total) = done()?;
         // No word for a while: one long step (a merge and its updates, at a large size).
         let quiet = state.quiet_ms.get();
-        if !grid && quiet > QUIET_MS {
+        if !grid && !state.graph_run.get() && quiet > QUIET_MS {
             return Some(format!(
                 "episode {} of {total}: no word from the worker for {} s, inside one long step \
                  (at this size a merge and its updates can take minutes); the time left is \
@@ -537,7 +539,7 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                 other_seeds(&state)
             ),
             None => match state.leader.get() {
-                Some(l) if l.source == super::state::TRAINED_HERE => "the leader trained here \
+                Some(_) if state.kept_from_reload.get() => "the leader trained here \
                     before the page was reloaded (kept for this tab; its curves were not)"
                     .to_string(),
                 Some(l) => format!("no training here yet; the leader comes from {}", l.source),

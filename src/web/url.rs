@@ -64,6 +64,10 @@ pub fn apply(state: &AppState, setup: Setup) {
     }
     if state.agents.with_untracked(|a| *a != setup.agents) {
         state.set_agents(setup.agents);
+    } else if let Ok(n) = untrack(|| state.agents_count()) {
+        // The same agents, but the network size may have stopped being typed by hand: it
+        // follows them again (a no-op while typed by hand).
+        state.follow_agents(n);
     }
     put(state.episodes, setup.episodes);
     put(state.seeds, setup.seeds);

@@ -434,9 +434,11 @@ try {
     await id('copy-link').click();
     await p.getByText('link copied').waitFor({ timeout: 10_000 });
     assert.equal(await p.evaluate(() => navigator.clipboard.readText()), link);
-    // Back to another instance leaves no rollout behind, and the viewer's controls say so.
+    // Another instance (typed, or by Back) leaves no rollout behind, and the viewer's controls
+    // say so rather than offer a step back from nowhere.
     await id('merge-step-next').click();
     await id('agents-input').fill('10');
+    assert.ok(await id('merge-step-back').isDisabled(), 'no step to go back to');
     await p.waitForFunction(() => new URLSearchParams(location.search).get('agents') === '10', null, { timeout: 10_000 });
     await p.goBack();
     await p.waitForFunction(() => document.querySelector('[data-testid="agents-input"]').value === '9', null, { timeout: 10_000 });
