@@ -32,7 +32,7 @@ pub struct TrainingJob {
 /// How long (ms) the job may go without posting before a slice that ends inside an episode
 /// says which episode is under way, so that the page knows the worker is busy, not hung: after
 /// every merge when one merge takes longer than this, about once a second otherwise.
-pub(crate) const HEARTBEAT_MS: f64 = 1_000.0;
+const HEARTBEAT_MS: f64 = 1_000.0;
 
 /// How a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,9 +119,9 @@ impl TrainingJob {
     }
 
     /// Trains until `time_is_up` answers true after a merge (at least one merge per call),
-    /// posting each episode's report to `out`, and, when a slice ends inside an episode
-    /// [`HEARTBEAT_MS`] or more after the job last posted (`now_ms`, read then), a note that the
-    /// episode is under way; returns how the run ended, or `None` if it goes on.
+    /// posting each episode's report to `out`, and, when a slice ends inside an episode a second
+    /// or more (`HEARTBEAT_MS`) after the job last posted (`now_ms`, read then), a note that
+    /// the episode is under way; returns how the run ended, or `None` if it goes on.
     pub fn advance(
         &mut self,
         time_is_up: &mut dyn FnMut() -> bool,
