@@ -55,8 +55,14 @@ pub fn ComparePanel(state: AppState) -> impl IntoView {
                     </div>
                     <div class="row">
                         <span class="note">"The table as a file, numbers in full:"</span>
-                        {download_link("CSV", "bridge-comparison.csv", "text/csv", "compare-csv", export::comparison_csv(&c))}
-                        {download_link("JSON", "bridge-comparison.json", "application/json", "compare-json", export::comparison_json(&c))}
+                        {download_link("CSV", "bridge-comparison.csv", "text/csv", "compare-csv", {
+                            let c = c.clone();
+                            move || export::comparison_csv(&c)
+                        })}
+                        {download_link("JSON", "bridge-comparison.json", "application/json", "compare-json", {
+                            let c = c.clone();
+                            move || export::comparison_json(&c)
+                        })}
                     </div>
                     <p class="note">{limits_note()}</p>
                 }

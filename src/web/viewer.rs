@@ -325,20 +325,27 @@ pub fn Viewer(state: AppState) -> impl IntoView {
                 <button data-testid="infer-run" on:click=run disabled=move || state.worker_state.get() != WorkerState::Idle>
                     "Run the leader on this instance"
                 </button>
-                {move || state.rollout.get().map(|r| {
-                    let gain = r.value - r.singleton_value;
-                    let of_optimum = optimum(&state)
-                        .and_then(|best| numbers::percent(r.value, best))
-                        .map(|p| format!(", {p} of the optimum"));
-                    view! {
-                        <span class="rollout-summary">
-                            "v(CS) = " <strong>{value_view(r.value, Some("cs-value".into()))}</strong>
-                            {format!(" (gain over all singletons {}{})", numbers::signed(gain), of_optimum.unwrap_or_default())}
-                            <span class="note">{format!(" — {}", r.described)}</span>
-                            {r.kept.map(|kept| view! { <span class="note" data-testid="rollout-kept">{format!("; the graph leader kept {kept}")}</span> })}
-                        </span>
-                    }
-                })}
+                {move || {
+                    // Read in place: the rollout holds every state's structure (megabytes at
+                    // 1000 agents), which a clone would copy for four numbers.
+                    let summary = state.rollout.with(|r| {
+                        r.as_ref().map(|r| (r.value, r.singleton_value, r.described.clone(), r.kept.clone()))
+                    });
+                    summary.map(|(value, singletons, described, kept)| {
+                        let gain = value - singletons;
+                        let of_optimum = optimum(&state)
+                            .and_then(|best| numbers::percent(value, best))
+                            .map(|p| format!(", {p} of the optimum"));
+                        view! {
+                            <span class="rollout-summary">
+                                "v(CS) = " <strong>{value_view(value, Some("cs-value".into()))}</strong>
+                                {format!(" (gain over all singletons {}{})", numbers::signed(gain), of_optimum.unwrap_or_default())}
+                                <span class="note">{format!(" — {described}")}</span>
+                                {kept.map(|kept| view! { <span class="note" data-testid="rollout-kept">{format!("; the graph leader kept {kept}")}</span> })}
+                            </span>
+                        }
+                    })
+                }}
             </div>
             <div class="row">
                 <button class="secondary" data-testid="merge-step-back" on:click=back disabled=move || state.step.get() == 0>"◀ back"</button>
@@ -394,11 +401,13 @@ pub fn Viewer(state: AppState) -> impl IntoView {
                     </div>
                 }
             })}
-            {move || state.rollout.get().map(|r| view! {
+            {move || state.rollout.with(Option::is_some).then(|| view! {
                 <div class="row">
                     <span class="note">"The rollout as a file: the merge trace with every candidate's Q-value, or the command line's solution file ("<code>"bridge solve --algo bridge"</code>" gives the same for these weights)."</span>
-                    {download_link("merge trace (JSON)", "bridge-merge-trace.json", "application/json", "merge-trace-download", export::merge_trace_json(&r))}
-                    {download_link("solution file", "bridge-solution.json", "application/json", "solution-download", export::solution_json(&r))}
+                    {download_link("merge trace (JSON)", "bridge-merge-trace.json", "application/json", "merge-trace-download",
+                        move || state.rollout.with_untracked(|r| r.as_ref().map(export::merge_trace_json).unwrap_or_default()))}
+                    {download_link("solution file", "bridge-solution.json", "application/json", "solution-download",
+                        move || state.rollout.with_untracked(|r| r.as_ref().map(export::solution_json).unwrap_or_default()))}
                 </div>
             })}
             <p class="note">
