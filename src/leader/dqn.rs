@@ -13,6 +13,7 @@
 //! returning `false` stops training cleanly, keeping what was learned.
 
 mod checkpoint;
+mod lookahead;
 
 use std::collections::HashMap;
 
@@ -22,9 +23,9 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 use super::error::{Error, Result};
-use super::gains::{MergeGains, PackedGains};
+use super::gains::PackedGains;
 use super::greedy::{greedy_action, PlainNetwork};
-use super::mdp::{floor_at_stop, merge_ends, Action, Episode, Horizon, ValueSource};
+use super::mdp::{Action, Episode, Horizon, ValueSource};
 use super::network::{QNetwork, Scorer};
 use super::replay::{labels, Labels, ReplayBuffer, Transition};
 use crate::core::{CharacteristicFunction, CoalitionStructure};
@@ -258,6 +259,9 @@ pub struct LeaderEpisode {
     steps: usize,
     loss_sum: f64,
     loss_count: usize,
+    /// Updates the last step still owes (a slice of work ended before they were made).
+    #[serde(default)]
+    owed: usize,
 }
 
 impl LeaderEpisode {
@@ -279,6 +283,12 @@ impl LeaderEpisode {
     /// The steps taken so far.
     pub fn steps(&self) -> usize {
         self.steps
+    }
+
+    /// Whether the last step's network updates are not all made yet (see
+    /// [`Trainer::step_until`]): the episode goes on, even if its structure is final.
+    pub fn owes_updates(&self) -> bool {
+        self.owed > 0
     }
 }
 
@@ -305,6 +315,9 @@ pub struct Trainer {
     /// Lookahead scorer: the backed-up value of each state already computed with the current
     /// target network (cleared at every sync).
     backups: HashMap<Labels, f32>,
+    /// Lookahead scorer: the update under way when a slice of work ended inside it
+    /// ([`pay_updates`](Self::pay_updates)).
+    lookahead: Option<lookahead::LookaheadUpdate>,
 }
 
 impl Trainer {
@@ -339,6 +352,7 @@ impl Trainer {
             returns: Vec::new(),
             best: None,
             backups: HashMap::new(),
+            lookahead: None,
         })
     }
 
@@ -521,114 +535,6 @@ impl Trainer {
         }
     }
 
-    /// The lookahead scorer's update: the state value `V(s') = z_M` of each sampled next state is
-    /// regressed on its Bellman backup over the known merges,
-    /// `max(0, max_{i<j} [gain_ij + max(0, V̄(s' merged at i, j))])` with `V̄` from the target
-    /// network (0 after a merge that ends the episode, and 0 for a final state): a structure is
-    /// worth at least 0 since the leader may stop there. With Double DQN the online network
-    /// picks the merge and the target network values it.
-    fn update_values(&mut self) -> Result<f64> {
-        let m = self.max_agents();
-        let b = self.params.batch_size;
-        if self.updates.is_multiple_of(self.params.target_sync) {
-            self.backups.clear();
-        }
-        let batch: Vec<Transition> = self
-            .replay
-            .sample(b, &mut self.rng)
-            .into_iter()
-            .cloned()
-            .collect();
-        // The states whose backup is not known yet, each once, with their merges.
-        let mut missing: Vec<&Transition> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for t in &batch {
-            if !t.done && !self.backups.contains_key(&t.next) && seen.insert(&t.next) {
-                missing.push(t);
-            }
-        }
-        let mut afterstates: Vec<Labels> = Vec::new();
-        let mut owners: Vec<(usize, f32)> = Vec::new();
-        let mut values: Vec<f32> = vec![0.0; missing.len()];
-        for (k, t) in missing.iter().enumerate() {
-            let (n, mc) = (t.next.len(), t.next_coalitions);
-            // Only merges lead from singletons to a stored state: `n − mc` steps are taken.
-            let steps_left = self.params.horizon.steps(n).saturating_sub(n - mc);
-            let ends = merge_ends(steps_left, mc);
-            for i in 0..mc {
-                for j in i + 1..mc {
-                    let gain = t.next_gains.gain(i, j);
-                    if ends {
-                        values[k] = values[k].max(gain);
-                        continue;
-                    }
-                    afterstates.push(
-                        t.next
-                            .iter()
-                            .map(|&l| match usize::from(l) {
-                                l if l == j => i as u16,
-                                l if l > j => (l - 1) as u16,
-                                l => l as u16,
-                            })
-                            .collect(),
-                    );
-                    owners.push((k, gain));
-                }
-            }
-        }
-        // Chunks keep the block input small when structures have many coalitions. Each state's
-        // best merge is chosen by `choice` (the online network's values under Double DQN, the
-        // target's otherwise) and valued by the target network.
-        let mut choice: Vec<(f32, f32)> = values.iter().map(|&v| (v, v)).collect();
-        for (chunk, own) in afterstates.chunks(4096).zip(owners.chunks(4096)) {
-            let refs: Vec<&Labels> = chunk.iter().collect();
-            let value_head = |net: &QNetwork| -> Result<Vec<f32>> {
-                Ok(net
-                    .forward_labels(&refs)?
-                    .narrow(1, m, 1)?
-                    .squeeze(1)?
-                    .to_vec1::<f32>()?)
-            };
-            let target = value_head(&self.target)?;
-            let chooser = if self.params.double_dqn {
-                value_head(&self.online)?
-            } else {
-                target.clone()
-            };
-            for ((&(k, gain), after), pick) in own.iter().zip(target).zip(chooser) {
-                let (after, pick) = (floor_at_stop(after), floor_at_stop(pick));
-                if gain + pick > choice[k].0 {
-                    choice[k] = (gain + pick, gain + after);
-                }
-            }
-        }
-        for (t, (_, v)) in missing.iter().zip(choice) {
-            self.backups.insert(t.next.clone(), v);
-        }
-        let targets: Vec<f32> = batch
-            .iter()
-            .map(|t| {
-                let backup = if t.done { 0.0 } else { self.backups[&t.next] };
-                // What followed the next state: the step's return without its own reward.
-                let after = t.return_to_go.map(|g| g - t.reward);
-                self.with_return(f64::from(backup), after) as f32
-            })
-            .collect();
-        let v = self
-            .online
-            .forward_labels(&batch.iter().map(|t| &t.next).collect::<Vec<_>>())?
-            .narrow(1, m, 1)?
-            .squeeze(1)?;
-        let targets = Tensor::from_vec(targets, b, &Device::Cpu)?;
-        let loss = (v - targets)?.sqr()?.mean_all()?;
-        self.optimizer.step(&loss.backward()?)?;
-        self.updates += 1;
-        if self.updates.is_multiple_of(self.params.target_sync) {
-            self.target.copy_from(&self.online)?;
-        }
-        Ok(f64::from(loss.to_scalar::<f32>()?))
-    }
-
     /// Trains for up to `episodes` episodes on `f`, reporting each to `progress`.
     pub fn train<F: CharacteristicFunction + ?Sized>(
         &mut self,
@@ -689,16 +595,45 @@ impl Trainer {
         run: &mut LeaderEpisode,
     ) -> Result<()> {
         let action = self.choose(run)?;
-        let next_gains = match action {
+        let next_gains = self.next_gains(run, action, f)?;
+        self.take(run, action, f, next_gains)?;
+        Ok(())
+    }
+
+    /// The merge rewards of the structure `action` leads to from `run`'s (those the scorer
+    /// reads; the current ones for a stop).
+    fn next_gains<F: CharacteristicFunction + ?Sized>(
+        &self,
+        run: &LeaderEpisode,
+        action: Action,
+        f: &F,
+    ) -> Result<PackedGains> {
+        Ok(match action {
             Action::Merge(i, j) => {
                 let mut next = run.structure().clone();
                 next.merge(i, j)?;
                 self.gains(&next, f)
             }
             Action::Stop => run.gains.clone(),
-        };
-        self.take(run, action, f, next_gains)?;
-        Ok(())
+        })
+    }
+
+    /// One step of an episode on `f` as [`step_on`](Self::step_on) makes it, or as much of
+    /// it as fits before `time_is_up`: the page's worker calls it again with the same `run`
+    /// until the step is whole (`true`), so a pause or a stop is heard inside a long step's
+    /// updates. A run made of such slices ends exactly as one made by `step_on`.
+    pub fn step_until<F: CharacteristicFunction + ?Sized>(
+        &mut self,
+        f: &F,
+        run: &mut LeaderEpisode,
+        time_is_up: &mut dyn FnMut() -> bool,
+    ) -> Result<bool> {
+        if run.owed == 0 {
+            let action = self.choose(run)?;
+            let next_gains = self.next_gains(run, action, f)?;
+            self.record(run, action, f, next_gains)?;
+        }
+        self.pay_updates(run, time_is_up)
     }
 
     /// Refuses an instance larger than the network.
@@ -739,6 +674,7 @@ impl Trainer {
             steps: 0,
             loss_sum: 0.0,
             loss_count: 0,
+            owed: 0,
         })
     }
 
@@ -752,6 +688,19 @@ impl Trainer {
     /// next structure's merge rewards if the scorer reads them) and makes the updates the replay
     /// ratio asks for once a minibatch's worth is held; returns the reward.
     pub fn take<S: ValueSource + ?Sized>(
+        &mut self,
+        run: &mut LeaderEpisode,
+        action: Action,
+        values: &S,
+        next_gains: PackedGains,
+    ) -> Result<f64> {
+        let reward = self.record(run, action, values, next_gains)?;
+        self.pay_updates(run, &mut || false)?;
+        Ok(reward)
+    }
+
+    /// [`take`](Self::take) without its updates, which the step then owes.
+    fn record<S: ValueSource + ?Sized>(
         &mut self,
         run: &mut LeaderEpisode,
         action: Action,
@@ -780,12 +729,37 @@ impl Trainer {
         });
         run.steps += 1;
         if self.replay.len() >= self.params.batch_size {
-            for _ in 0..self.params.updates_per_step {
-                run.loss_sum += self.update()?;
-                run.loss_count += 1;
-            }
+            run.owed = self.params.updates_per_step;
         }
         Ok(reward)
+    }
+
+    /// Makes the updates `run`'s last step owes, one after another, until all are made (`true`)
+    /// or `time_is_up` says so (`false`; call again to go on). A lookahead update is itself
+    /// made a chunk of afterstates at a time, so at a large size the page's worker is heard
+    /// within a chunk, not an update of seconds; the result is that of one uninterrupted call.
+    pub fn pay_updates(
+        &mut self,
+        run: &mut LeaderEpisode,
+        time_is_up: &mut dyn FnMut() -> bool,
+    ) -> Result<bool> {
+        while run.owed > 0 {
+            let loss = if self.online.config().scorer == Scorer::Lookahead {
+                match self.update_values_until(time_is_up)? {
+                    Some(loss) => loss,
+                    None => return Ok(false),
+                }
+            } else {
+                self.update()?
+            };
+            run.loss_sum += loss;
+            run.loss_count += 1;
+            run.owed -= 1;
+            if run.owed > 0 && time_is_up() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Ends an episode (`number` of `of` in this run): each of its steps learns the return

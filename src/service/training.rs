@@ -134,11 +134,13 @@ impl TrainingJob {
                 Some(run) => run,
                 None => self.trainer.start_on(&self.instance).map_err(error)?,
             };
-            while !run.is_done() {
-                self.trainer
-                    .step_on(&self.instance, &mut run)
+            while !run.is_done() || run.owes_updates() {
+                // A long step (a lookahead update at a large size) is itself sliced.
+                let whole = self
+                    .trainer
+                    .step_until(&self.instance, &mut run, time_is_up)
                     .map_err(error)?;
-                if !run.is_done() && time_is_up() {
+                if (!run.is_done() || run.owes_updates()) && (!whole || time_is_up()) {
                     let now = now_ms();
                     if now - self.last_posted_ms >= HEARTBEAT_MS {
                         self.last_posted_ms = now;

@@ -61,8 +61,15 @@ fn load(net: &QNetwork, values: Vec<Vec<f32>>) -> Result<()> {
 }
 
 impl Trainer {
-    /// The trainer's state, to save.
+    /// The trainer's state, to save: taken between steps, whose updates [`Trainer::take`]
+    /// makes whole (a lookahead update left under way by [`Trainer::pay_updates`] is not part
+    /// of it, so such a state is refused rather than saved without it).
     pub fn checkpoint(&self) -> Result<TrainerState> {
+        if self.lookahead.is_some() {
+            return Err(Error::BadParams(
+                "a checkpoint is taken between the leader's steps, not inside one's updates".into(),
+            ));
+        }
         Ok(TrainerState {
             config: self.online.config().clone(),
             online: flat(&self.online)?,
@@ -108,6 +115,7 @@ impl Trainer {
             returns: state.returns,
             best: state.best,
             backups: HashMap::new(),
+            lookahead: None,
         })
     }
 }
