@@ -398,7 +398,8 @@ pub enum FromWorker {
     /// Progress of a bi-level run.
     LbfProgress(LbfProgress),
     /// A leader's episode is still under way after about a second more (long episodes at large
-    /// sizes): the worker is busy, not hung, and hears a pause or a stop at its next merge.
+    /// sizes): the worker is busy, not hung, and hears a pause or a stop within a slice (a
+    /// merge, or a part of its network updates).
     Underway {
         /// The 1-based episode under way.
         episode: usize,

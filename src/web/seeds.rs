@@ -1,7 +1,9 @@
 //! Several seeds at once ([`crate::page::seeds`]): beside the page's worker, which trains the
 //! form's seed and holds the leader, one more worker per extra seed trains the same run with
 //! its own training seed and reports its episodes, which the `v(CS)` plot draws as a band.
-//! Pause, resume and stop reach every worker; an extra worker ends when its run does.
+//! Pause, resume and stop reach every worker; an extra worker ends when its run does, handing
+//! its leader's weights to the page first, so that the seed table's "use this leader" can swap
+//! any seed's leader into the page's worker.
 
 use std::rc::Rc;
 
@@ -14,6 +16,7 @@ use super::protocol::{decode, encode, FromWorker, ToWorker, TrainSpec};
 use super::state::AppState;
 use crate::page::numbers;
 use crate::page::seeds::{max_seeds, seed_of, summaries};
+use crate::service::TRAINED_HERE;
 
 /// The extra workers of the run in progress, and what they reported.
 #[derive(Clone, Copy)]
@@ -25,6 +28,14 @@ pub struct SeedPool {
     pub finished: RwSignal<usize>,
     /// The page's own run's training seed, from which the others' follow.
     base: RwSignal<u64>,
+    /// Each row's trained leader, base64 safetensors (row 0: the page's own run's, kept when
+    /// another row's is swapped in), once its run has ended.
+    leaders: RwSignal<Vec<Option<String>>>,
+    /// The row whose leader the page's worker holds (`None`: another leader, uploaded or an
+    /// example's).
+    in_use: RwSignal<Option<usize>>,
+    /// The row whose leader was sent to the page's worker and not yet confirmed loaded.
+    pending: StoredValue<Option<usize>>,
 }
 
 impl SeedPool {
@@ -35,6 +46,9 @@ impl SeedPool {
             runs: RwSignal::new(Vec::new()),
             finished: RwSignal::new(0),
             base: RwSignal::new(0),
+            leaders: RwSignal::new(Vec::new()),
+            in_use: RwSignal::new(Some(0)),
+            pending: StoredValue::new(None),
         }
     }
 
@@ -47,6 +61,52 @@ impl SeedPool {
         });
         self.runs.set(Vec::new());
         self.finished.set(0);
+        self.leaders.set(Vec::new());
+        self.in_use.set(Some(0));
+        self.pending.set_value(None);
+    }
+
+    /// Hands row `k`'s leader to the page's worker, as the leader trained here (the form's
+    /// settings trained it, with that row's seed).
+    pub fn use_leader(&self, state: AppState, k: usize) {
+        let Some(base64) = self
+            .leaders
+            .with_untracked(|ls| ls.get(k).cloned().flatten())
+        else {
+            return;
+        };
+        self.pending.set_value(Some(k));
+        state.send(
+            &ToWorker::LoadWeights {
+                name: TRAINED_HERE.to_string(),
+                base64,
+            },
+            false,
+        );
+    }
+
+    /// The page's worker loaded a leader from `source`, about to replace the page's: a row's,
+    /// sent by [`use_leader`](Self::use_leader); the page's own run's, which ended (row 0); or
+    /// another (an upload, an example), which no row holds. Row 0's leader, replaced for the
+    /// first time, is kept first, so that it can be swapped back.
+    pub fn leader_loaded(&self, state: AppState, source: &str) {
+        let row = self.pending.try_update_value(Option::take).flatten();
+        let now = match row {
+            Some(k) => Some(k),
+            None if source == TRAINED_HERE => Some(0),
+            None => None,
+        };
+        if self.in_use.get_untracked() == Some(0) && now != Some(0) {
+            let own = state
+                .leader
+                .with_untracked(|l| l.as_ref().map(|l| l.base64.clone()));
+            self.leaders.update(|ls| {
+                if let Some(first) = ls.first_mut() {
+                    *first = own;
+                }
+            });
+        }
+        self.in_use.set(now);
     }
 
     /// Sends `request` (pause, resume, stop) to every extra worker still running.
@@ -64,6 +124,7 @@ impl SeedPool {
         self.clear();
         self.base.set(spec.dqn.seed);
         self.runs.set(vec![Vec::new(); extra]);
+        self.leaders.set(vec![None; extra + 1]);
         for k in 1..=extra {
             let mut spec = spec.clone();
             spec.dqn.seed = seed_of(spec.dqn.seed, k);
@@ -100,26 +161,38 @@ pub fn SeedTable(state: AppState) -> impl IntoView {
             .enumerate()
             .map(|(k, s)| {
                 let value = |v: Option<f64>| v.map(numbers::short).unwrap_or_else(|| "–".into());
-                let who = if k == 0 {
-                    format!("{} (this leader)", s.seed)
+                let in_use = pool.in_use.get() == Some(k);
+                let who = if in_use {
+                    format!("{} (the page's leader)", s.seed)
                 } else {
                     s.seed.to_string()
                 };
+                let ready = pool.leaders.with(|ls| ls.get(k).is_some_and(Option::is_some));
+                let can_use = !in_use && ready && !state.training.get();
+                let seed = s.seed;
+                let button = can_use.then(|| {
+                    view! {
+                        <button class="secondary" data-testid="seed-use"
+                            aria-label=format!("use the leader trained with seed {seed}")
+                            on:click=move |_| pool.use_leader(state, k)>"use this leader"</button>
+                    }
+                });
                 view! {
-                    <tr><td>{who}</td><td>{s.episodes}</td><td>{value(s.last)}</td><td>{value(s.best)}</td></tr>
+                    <tr><td>{who}</td><td>{s.episodes}</td><td>{value(s.last)}</td><td>{value(s.best)}</td><td>{button}</td></tr>
                 }
             })
             .collect_view();
         Some(view! {
             <div class="table-scroll" tabindex="0" role="region" aria-label="each seed's run">
                 <table class="compare" data-testid="seed-table">
-                    <tr><th>"training seed"</th><th>"episodes"</th><th>"last v(CS)"</th><th>"best v(CS)"</th></tr>
+                    <tr><th>"training seed"</th><th>"episodes"</th><th>"last v(CS)"</th><th>"best v(CS)"</th><th>"leader"</th></tr>
                     {rows}
                 </table>
             </div>
             <p class="note">
-                "The episodes explore (ε), so their v(CS) is not what the trained leader reaches; the page keeps "
-                "the first row's leader, and the band in the v(CS) plot spans every row."
+                "The episodes explore (ε), so their v(CS) is not what the trained leader reaches. The page runs "
+                "one row's leader (the first row's unless you pick another once the runs end: \"use this leader\"); "
+                "the band in the v(CS) plot spans every row."
             </p>
         })
     };
@@ -163,14 +236,27 @@ fn spawn(state: AppState, pool: SeedPool, k: usize, spec: TrainSpec) -> Result<R
                     run.push(e.value);
                 }
             }),
-            Ok(FromWorker::Trained(result)) => {
+            // A run that ended well hands its leader over next (Leader follows Trained).
+            Ok(FromWorker::Trained(Ok(_))) => pool.finished.update(|f| *f += 1),
+            Ok(FromWorker::Leader(result)) => {
+                if let Some(w) = me.upgrade() {
+                    w.terminate();
+                }
+                match result {
+                    Ok(l) => pool.leaders.update(|ls| {
+                        if let Some(slot) = ls.get_mut(k) {
+                            *slot = Some(l.base64);
+                        }
+                    }),
+                    Err(e) => state.fail(format!("seed {k}: {e}")),
+                }
+            }
+            Ok(FromWorker::Trained(Err(e))) => {
                 pool.finished.update(|f| *f += 1);
                 if let Some(w) = me.upgrade() {
                     w.terminate();
                 }
-                if let Err(e) = result {
-                    state.fail(format!("seed {k}: {e}"));
-                }
+                state.fail(format!("seed {k}: {e}"));
             }
             Ok(FromWorker::Crashed(what)) => {
                 state.fail(format!(

@@ -148,8 +148,8 @@ pub struct AppState {
     /// Whether the training run going is paused.
     pub paused: RwSignal<bool>,
     /// A pause or stop asked of the running training and not yet carried out ("pausing",
-    /// "stopping"): the worker hears it between two slices, at the leader's next merge or when
-    /// the followers' current piece of training ends, so the page says it was heard.
+    /// "stopping"): the worker hears it between two slices, within a part of the leader's step
+    /// or when the followers' current piece of training ends, so the page says it was heard.
     pub asked: RwSignal<Option<&'static str>>,
     /// A leader's episode under way for a while (`FromWorker::Underway`): episode, episodes
     /// asked for and its merges so far; cleared by the episode's report.
@@ -364,10 +364,11 @@ impl AppState {
                     state.fail(if training {
                         // Most likely one long step, not a hang: say both.
                         format!(
-                            "the worker has been inside one step of the training for {} s: at a \
-                             large size one merge and its network updates can take minutes, and \
-                             it hears Pause and Stop only after. If you would rather not wait, \
-                             \"Restart the worker\" ends this run (your set-up stays)",
+                            "the worker has said nothing for {} s in the middle of the training \
+                             (at a large size a part of one merge's network updates can take \
+                             that long in a slow browser, and Pause and Stop are heard only after \
+                             it). If you would rather not wait, \"Restart the worker\" ends this \
+                             run (your set-up stays)",
                             SILENCE_MS / 1000.0
                         )
                     } else {
@@ -434,6 +435,8 @@ impl AppState {
 
     fn send_weights(&self, name: String, buffer: &JsValue, from_upload: bool) {
         self.weights_from_upload.set_value(from_upload);
+        // Chosen before a new worker was ready: this leader, not the one kept for it.
+        self.restore.set_value(None);
         use base64::Engine as _;
         let bytes = js_sys::Uint8Array::new(buffer).to_vec();
         let base64 = base64::engine::general_purpose::STANDARD.encode(bytes);
@@ -466,6 +469,9 @@ impl AppState {
 
     /// Marks a training run as started now.
     pub fn run_started(&self) {
+        // A run asked for before a new worker was ready makes its own leader: the one kept
+        // for the worker must not replace it when the worker comes up.
+        self.restore.set_value(None);
         self.kept_from_reload.set(false);
         self.paused.set(false);
         self.asked.set(None);
@@ -1077,6 +1083,7 @@ fn leader_loaded(state: AppState, result: Result<LeaderSummary, String>, example
         Ok(l) => {
             state.weights_from_upload.set_value(false);
             state.kept_from_reload.set(from_reload);
+            state.seed_pool.leader_loaded(state, &l.source);
             if example {
                 // An example shows what it is for: the leader runs on the instance when it
                 // takes it; otherwise "Run the leader" waits in view, beside the note that

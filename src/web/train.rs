@@ -288,8 +288,23 @@ pub fn Progress(state: AppState, grid: bool) -> impl IntoView {
             } else if state.graph_run.get() {
                 format!("{what} when the current episode or validation ends…")
             } else {
-                format!("{what} at the leader's next merge…")
+                format!("{what} within a moment…")
             });
+        }
+        // No word for a while: one long step (a merge and its updates, at a large size), the
+        // first episode's included, before any report came.
+        let quiet = state.quiet_ms.get();
+        if !grid && !state.graph_run.get() && quiet > QUIET_MS {
+            let episode = match (state.underway.get(), done()) {
+                (Some((k, total, _)), _) => format!("episode {k} of {total}: "),
+                (None, Some((k, total))) => format!("episode {} of {total}: ", (k + 1).min(total)),
+                (None, None) => "the first episode: ".to_string(),
+            };
+            return Some(format!(
+                "{episode}no word from the worker for {} s, inside a long part of a step (a \
+                 merge's network updates at this size); the time left is unknown",
+                (quiet / 1000.0).round()
+            ));
         }
         // A long episode: the estimate from the episodes before it would say "1 s left" for
         // minutes, so say what is going on instead.
@@ -302,17 +317,6 @@ pub fn Progress(state: AppState, grid: bool) -> impl IntoView {
             ));
         }
         let (k, total) = done()?;
-        // No word for a while: one long step (a merge and its updates, at a large size).
-        let quiet = state.quiet_ms.get();
-        if !grid && !state.graph_run.get() && quiet > QUIET_MS {
-            return Some(format!(
-                "episode {} of {total}: no word from the worker for {} s, inside one long step \
-                 (at this size a merge and its updates can take minutes); the time left is \
-                 unknown",
-                (k + 1).min(total),
-                (quiet / 1000.0).round()
-            ));
-        }
         if k == 0 {
             return None;
         }
