@@ -579,7 +579,8 @@ impl Trainer {
 
     /// Starts an episode on the characteristic function `f`, at all singletons: what
     /// [`train`](Self::train) does before each episode, and the page's worker too, which
-    /// drives an episode a merge at a time so that it hears a pause or a stop within one.
+    /// drives the episode through [`step_until`](Self::step_until) so that it hears a pause or
+    /// a stop within a merge.
     pub fn start_on<F: CharacteristicFunction + ?Sized>(&mut self, f: &F) -> Result<LeaderEpisode> {
         self.begin_episode(
             f,
@@ -694,6 +695,8 @@ impl Trainer {
         values: &S,
         next_gains: PackedGains,
     ) -> Result<f64> {
+        // Updates a sliced step left owing come first, in the order a whole step makes them.
+        self.pay_updates(run, &mut || false)?;
         let reward = self.record(run, action, values, next_gains)?;
         self.pay_updates(run, &mut || false)?;
         Ok(reward)
@@ -765,6 +768,11 @@ impl Trainer {
     /// Ends an episode (`number` of `of` in this run): each of its steps learns the return
     /// that followed it, and its statistics are returned.
     pub fn end_episode(&mut self, run: LeaderEpisode, number: usize, of: usize) -> EpisodeStats {
+        // A sliced step's updates are made before its episode ends (`owes_updates`).
+        debug_assert_eq!(
+            run.owed, 0,
+            "an episode ended with its last step's updates owed"
+        );
         let mut to_go = 0.0;
         for back in 0..run.steps {
             let Some(t) = self.replay.recent_mut(back) else {

@@ -23,6 +23,10 @@ pub enum Error {
     /// `bridge` was asked to solve without a trained leader.
     #[error("bridge needs a trained leader: give --weights FILE (made by `bridge train`)")]
     NoWeights,
+    /// A trainer's state asked for in the middle of a step's updates, which a checkpoint does
+    /// not hold: checkpoints are taken between steps.
+    #[error("the trainer is in the middle of a step's network updates; save it after the step")]
+    UpdateUnderway,
     /// A hyperparameter outside its domain.
     #[error("{0}")]
     BadParams(String),

@@ -219,8 +219,8 @@ impl Service {
         }
     }
 
-    /// Advances the job in progress for about `budget_ms` on `clock` (at least one merge of the
-    /// leader's training, one episode or validation of the graph leader's, or one piece of
+    /// Advances the job in progress for about `budget_ms` on `clock` (at least one merge or one
+    /// forward pass of its updates in the leader's training, one episode or validation of the graph leader's, or one piece of
     /// follower training), returning its progress and, when it ends, its result.
     pub fn work(&mut self, budget_ms: f64, clock: &dyn Clock) -> Vec<FromWorker> {
         if self.paused_since.is_some() {

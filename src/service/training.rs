@@ -1,7 +1,9 @@
-//! Training the leader as a resumable job: [`TrainingJob::advance`] trains, a merge at a time,
-//! until its caller's time is up and returns, keeping everything needed to continue (the
-//! episode under way included), so that the worker hears a pause or `StopTraining` within one
-//! merge however long an episode is (minutes at 100 agents with the lookahead scorer). Slicing
+//! Training the leader as a resumable job: [`TrainingJob::advance`] trains, a merge or a part
+//! of a merge's network updates at a time ([`Trainer::step_until`]), until its caller's time is
+//! up and returns, keeping everything needed to continue (the episode under way and the update
+//! under way included), so that the worker hears a pause or `StopTraining` within one forward
+//! pass however long an episode or a merge is (minutes and seconds at 100 agents with the
+//! lookahead scorer). Slicing
 //! does not change the result: the trainer carries its own state (replay, ε, random stream,
 //! early stop) from one call to the next, and the episode's steps are the same calls in the
 //! same order.
@@ -30,8 +32,8 @@ pub struct TrainingJob {
 }
 
 /// How long (ms) the job may go without posting before a slice that ends inside an episode
-/// says which episode is under way, so that the page knows the worker is busy, not hung: after
-/// every merge when one merge takes longer than this, about once a second otherwise.
+/// says which episode is under way, so that the page knows the worker is busy, not hung: about
+/// once a second, however long a merge takes.
 const HEARTBEAT_MS: f64 = 1_000.0;
 
 /// How a run ended.
@@ -118,7 +120,8 @@ impl TrainingJob {
         })
     }
 
-    /// Trains until `time_is_up` answers true after a merge (at least one merge per call),
+    /// Trains until `time_is_up` answers true after a merge or a part of its updates (at least
+    /// one forward pass, or one merge without updates, per call),
     /// posting each episode's report to `out`, and, when a slice ends inside an episode a second
     /// or more (`HEARTBEAT_MS`) after the job last posted (`now_ms`, read then), a note that
     /// the episode is under way; returns how the run ended, or `None` if it goes on.

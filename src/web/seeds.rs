@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use super::protocol::{decode, encode, FromWorker, ToWorker, TrainSpec};
+use super::protocol::{decode, encode, FromWorker, LeaderSummary, ToWorker, TrainSpec};
 use super::state::AppState;
 use crate::page::numbers;
 use crate::page::seeds::{max_seeds, seed_of, summaries};
@@ -28,14 +28,15 @@ pub struct SeedPool {
     pub finished: RwSignal<usize>,
     /// The page's own run's training seed, from which the others' follow.
     base: RwSignal<u64>,
-    /// Each row's trained leader, base64 safetensors (row 0: the page's own run's, kept when
-    /// another row's is swapped in), once its run has ended.
+    /// Each row's trained leader, base64 safetensors (row 0: the page's own run's), once its
+    /// run has ended.
     leaders: RwSignal<Vec<Option<String>>>,
-    /// The row whose leader the page's worker holds (`None`: another leader, uploaded or an
-    /// example's).
+    /// The row whose leader the page's worker holds (`None`: none yet, or another leader,
+    /// uploaded or an example's).
     in_use: RwSignal<Option<usize>>,
-    /// The row whose leader was sent to the page's worker and not yet confirmed loaded.
-    pending: StoredValue<Option<usize>>,
+    /// The row whose leader was sent to the page's worker and not yet answered for; the
+    /// buttons wait meanwhile, so that each answer belongs to one request.
+    pending: RwSignal<Option<usize>>,
 }
 
 impl SeedPool {
@@ -47,8 +48,8 @@ impl SeedPool {
             finished: RwSignal::new(0),
             base: RwSignal::new(0),
             leaders: RwSignal::new(Vec::new()),
-            in_use: RwSignal::new(Some(0)),
-            pending: StoredValue::new(None),
+            in_use: RwSignal::new(None),
+            pending: RwSignal::new(None),
         }
     }
 
@@ -62,20 +63,24 @@ impl SeedPool {
         self.runs.set(Vec::new());
         self.finished.set(0);
         self.leaders.set(Vec::new());
-        self.in_use.set(Some(0));
-        self.pending.set_value(None);
+        self.in_use.set(None);
+        self.pending.set(None);
     }
 
     /// Hands row `k`'s leader to the page's worker, as the leader trained here (the form's
-    /// settings trained it, with that row's seed).
+    /// settings trained it, with that row's seed). One at a time: a row's request waits for
+    /// the answer to the one before.
     pub fn use_leader(&self, state: AppState, k: usize) {
+        if self.pending.get_untracked().is_some() {
+            return;
+        }
         let Some(base64) = self
             .leaders
             .with_untracked(|ls| ls.get(k).cloned().flatten())
         else {
             return;
         };
-        self.pending.set_value(Some(k));
+        self.pending.set(Some(k));
         state.send(
             &ToWorker::LoadWeights {
                 name: TRAINED_HERE.to_string(),
@@ -85,27 +90,26 @@ impl SeedPool {
         );
     }
 
-    /// The page's worker loaded a leader from `source`, about to replace the page's: a row's,
-    /// sent by [`use_leader`](Self::use_leader); the page's own run's, which ended (row 0); or
-    /// another (an upload, an example), which no row holds. Row 0's leader, replaced for the
-    /// first time, is kept first, so that it can be swapped back.
-    pub fn leader_loaded(&self, state: AppState, source: &str) {
-        let row = self.pending.try_update_value(Option::take).flatten();
+    /// The page's worker answered a leader's load: `loaded` is the leader it now holds, or
+    /// `None` if it refused the weights (and holds what it held). The leader is a row's, sent
+    /// by [`use_leader`](Self::use_leader); the page's own run's, which has ended (row 0,
+    /// kept here to swap back to); or another (an upload, an example), which no row holds.
+    pub fn leader_answered(&self, loaded: Option<&LeaderSummary>) {
+        let row = self.pending.get_untracked();
+        self.pending.set(None);
+        let Some(l) = loaded else { return };
         let now = match row {
             Some(k) => Some(k),
-            None if source == TRAINED_HERE => Some(0),
+            None if l.source == TRAINED_HERE => {
+                self.leaders.update(|ls| {
+                    if let Some(own) = ls.first_mut() {
+                        *own = Some(l.base64.clone());
+                    }
+                });
+                Some(0)
+            }
             None => None,
         };
-        if self.in_use.get_untracked() == Some(0) && now != Some(0) {
-            let own = state
-                .leader
-                .with_untracked(|l| l.as_ref().map(|l| l.base64.clone()));
-            self.leaders.update(|ls| {
-                if let Some(first) = ls.first_mut() {
-                    *first = own;
-                }
-            });
-        }
         self.in_use.set(now);
     }
 
@@ -168,7 +172,8 @@ pub fn SeedTable(state: AppState) -> impl IntoView {
                     s.seed.to_string()
                 };
                 let ready = pool.leaders.with(|ls| ls.get(k).is_some_and(Option::is_some));
-                let can_use = !in_use && ready && !state.training.get();
+                let can_use =
+                    !in_use && ready && !state.training.get() && pool.pending.get().is_none();
                 let seed = s.seed;
                 let button = can_use.then(|| {
                     view! {

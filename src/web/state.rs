@@ -349,7 +349,8 @@ impl AppState {
                     && !loading
                     || state.worker_state.get_untracked() == WorkerState::Busy;
                 let quiet = now_ms() - state.last_heard.get_value();
-                let training = state.training.get_untracked() && !state.paused.get_untracked();
+                let training =
+                    state.training.get_untracked() && !state.paused.get_untracked() && !loading;
                 let shown = if training { quiet } else { 0.0 };
                 if state.quiet_ms.get_untracked() != shown {
                     state.quiet_ms.set(shown);
@@ -435,12 +436,18 @@ impl AppState {
 
     fn send_weights(&self, name: String, buffer: &JsValue, from_upload: bool) {
         self.weights_from_upload.set_value(from_upload);
-        // Chosen before a new worker was ready: this leader, not the one kept for it.
-        self.restore.set_value(None);
+        self.forget_restore();
         use base64::Engine as _;
         let bytes = js_sys::Uint8Array::new(buffer).to_vec();
         let base64 = base64::engine::general_purpose::STANDARD.encode(bytes);
         self.send(&ToWorker::LoadWeights { name, base64 }, false);
+    }
+
+    /// A leader chosen or trained anew before a new worker is ready: the one kept for the
+    /// worker (from before a reload or a restart) must not replace it when the worker comes
+    /// up. A run that continues the held leader or trains the grid keeps it.
+    pub fn forget_restore(&self) {
+        self.restore.set_value(None);
     }
 
     /// Pauses the training run in progress (the worker runs no more slices).
@@ -469,9 +476,6 @@ impl AppState {
 
     /// Marks a training run as started now.
     pub fn run_started(&self) {
-        // A run asked for before a new worker was ready makes its own leader: the one kept
-        // for the worker must not replace it when the worker comes up.
-        self.restore.set_value(None);
         self.kept_from_reload.set(false);
         self.paused.set(false);
         self.asked.set(None);
@@ -1065,6 +1069,7 @@ fn route(state: AppState, message: FromWorker) {
 /// not: the form and the panels describe it.
 fn leader_loaded(state: AppState, result: Result<LeaderSummary, String>, example: bool) {
     let from_reload = state.reloading.try_update_value(std::mem::take) == Some(true);
+    state.seed_pool.leader_answered(result.as_ref().ok());
     match result {
         Err(e) if from_reload => {
             // Kept weights this build cannot read (a newer page, say): drop them for good.
@@ -1083,7 +1088,6 @@ fn leader_loaded(state: AppState, result: Result<LeaderSummary, String>, example
         Ok(l) => {
             state.weights_from_upload.set_value(false);
             state.kept_from_reload.set(from_reload);
-            state.seed_pool.leader_loaded(state, &l.source);
             if example {
                 // An example shows what it is for: the leader runs on the instance when it
                 // takes it; otherwise "Run the leader" waits in view, beside the note that

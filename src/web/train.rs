@@ -464,6 +464,9 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
         state.training.set(true);
         state.graph_run.set(true);
         state.run_started();
+        if !continue_current {
+            state.forget_restore();
+        }
         state.lbf_last.set(false);
         state.seed_pool.clear();
         state.send(&ToWorker::TrainGraph(spec), false);
@@ -504,6 +507,9 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
         state.training.set(true);
         state.graph_run.set(false);
         state.run_started();
+        if !continue_current {
+            state.forget_restore();
+        }
         state.lbf_last.set(false);
         if seeds > 1 {
             state.seed_pool.start(state, &spec, seeds - 1);

@@ -348,6 +348,8 @@ try {
     console.log(`    2 seeds × 40 episodes at 8 agents in ${((Date.now() - started) / 1000).toFixed(1)} s on ${cores} cores`);
     await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
     // Each seed in a row: its training seed (the form's, then the next), 40 episodes each.
+    // Each extra seed's weights come after its run's end: its button shows then.
+    await id('seed-table').locator('tr').nth(2).getByTestId('seed-use').waitFor({ timeout: 20_000 });
     const rows = await id('seed-table').locator('tr').allTextContents();
     assert.equal(rows.length, 3, rows.join(' | '));
     assert.match(rows[1], /^1 \(the page's leader\)40\d/);

@@ -66,9 +66,7 @@ impl Trainer {
     /// of it, so such a state is refused rather than saved without it).
     pub fn checkpoint(&self) -> Result<TrainerState> {
         if self.lookahead.is_some() {
-            return Err(Error::BadParams(
-                "a checkpoint is taken between the leader's steps, not inside one's updates".into(),
-            ));
+            return Err(Error::UpdateUnderway);
         }
         Ok(TrainerState {
             config: self.online.config().clone(),
