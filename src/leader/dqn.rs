@@ -412,17 +412,35 @@ impl Trainer {
         }
     }
 
-    /// One minibatch update from the replay buffer; returns the loss. Training calls it after
-    /// every step once a minibatch's worth is held; benchmarks call it directly.
+    /// One minibatch update from the replay buffer, in one go; returns the loss. Training makes
+    /// its updates through [`pay_updates`](Self::pay_updates); benchmarks call this directly.
     pub fn update(&mut self) -> Result<f64> {
         if self.replay.is_empty() {
             return Err(Error::BadParams(
                 "no experience to learn from yet: train for an episode first".into(),
             ));
         }
-        if self.online.config().scorer == Scorer::Lookahead {
-            return self.update_values();
+        loop {
+            if let Some(loss) = self.update_until(&mut || false)? {
+                return Ok(loss);
+            }
         }
+    }
+
+    /// Goes on with the update under way, or makes a new one, until it is made (its loss) or
+    /// `time_is_up` in the middle of it (`None`): the lookahead scorer's update is made a
+    /// forward pass at a time, the others' in one go.
+    fn update_until(&mut self, time_is_up: &mut dyn FnMut() -> bool) -> Result<Option<f64>> {
+        if self.online.config().scorer == Scorer::Lookahead {
+            self.update_values_until(time_is_up)
+        } else {
+            self.update_q().map(Some)
+        }
+    }
+
+    /// The Q-learning update of the scorers that are not the lookahead one: `Q(s, a)` regressed
+    /// on the backup from the target network.
+    fn update_q(&mut self) -> Result<f64> {
         let m = self.max_agents();
         let b = self.params.batch_size;
         let batch = self.replay.sample(b, &mut self.rng);
@@ -511,7 +529,14 @@ impl Trainer {
             let z_null = z.narrow(1, m, 1)?;
             ((&stop * z_null)? + ((1.0 - &stop)? * psi)?)?.squeeze(1)?
         };
-        let loss = (q - targets)?.sqr()?.mean_all()?;
+        self.learn(&q, &targets)
+    }
+
+    /// The gradient step of every update: `prediction` regressed on `targets` (mean squared
+    /// error, Adam), the update counted, and the target network synced every `target_sync`
+    /// updates; returns the loss.
+    fn learn(&mut self, prediction: &Tensor, targets: &Tensor) -> Result<f64> {
+        let loss = (prediction - targets)?.sqr()?.mean_all()?;
         self.optimizer.step(&loss.backward()?)?;
         self.updates += 1;
         if self.updates.is_multiple_of(self.params.target_sync) {
@@ -747,13 +772,8 @@ impl Trainer {
         time_is_up: &mut dyn FnMut() -> bool,
     ) -> Result<bool> {
         while run.owed > 0 {
-            let loss = if self.online.config().scorer == Scorer::Lookahead {
-                match self.update_values_until(time_is_up)? {
-                    Some(loss) => loss,
-                    None => return Ok(false),
-                }
-            } else {
-                self.update()?
+            let Some(loss) = self.update_until(time_is_up)? else {
+                return Ok(false);
             };
             run.loss_sum += loss;
             run.loss_count += 1;

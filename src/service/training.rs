@@ -3,10 +3,9 @@
 //! up and returns, keeping everything needed to continue (the episode under way and the update
 //! under way included), so that the worker hears a pause or `StopTraining` within one forward
 //! pass however long an episode or a merge is (minutes and seconds at 100 agents with the
-//! lookahead scorer). Slicing
-//! does not change the result: the trainer carries its own state (replay, ε, random stream,
-//! early stop) from one call to the next, and the episode's steps are the same calls in the
-//! same order.
+//! lookahead scorer). Slicing does not change the result: the trainer carries its own state
+//! (replay, ε, random stream, early stop) from one call to the next, and the episode's steps
+//! are the same calls in the same order.
 
 use crate::core::{CharacteristicFunction, Instance};
 use crate::leader::network::Scorer;

@@ -59,15 +59,6 @@ pub(super) struct LookaheadUpdate {
 }
 
 impl Trainer {
-    /// The lookahead update in one go (what [`Trainer::update`] makes for this scorer).
-    pub(super) fn update_values(&mut self) -> Result<f64> {
-        loop {
-            if let Some(loss) = self.update_values_until(&mut || false)? {
-                return Ok(loss);
-            }
-        }
-    }
-
     /// Goes on with the lookahead update under way (or begins one), a chunk of afterstates at
     /// a time, until it is made (its loss) or `time_is_up` after a chunk (`None`: call again to
     /// go on). At least one chunk is valued per call.
@@ -207,13 +198,7 @@ impl Trainer {
             .narrow(1, m, 1)?
             .squeeze(1)?;
         let targets = Tensor::from_vec(targets, batch.len(), &Device::Cpu)?;
-        let loss = (v - targets)?.sqr()?.mean_all()?;
-        self.optimizer.step(&loss.backward()?)?;
-        self.updates += 1;
-        if self.updates.is_multiple_of(self.params.target_sync) {
-            self.target.copy_from(&self.online)?;
-        }
-        Ok(f64::from(loss.to_scalar::<f32>()?))
+        self.learn(&v, &targets)
     }
 }
 
