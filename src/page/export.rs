@@ -138,10 +138,19 @@ pub fn comparison_json(c: &Comparison) -> String {
     to_json(&comparison_table(c))
 }
 
-/// The merge viewer's trace as JSON: every state of the rollout with its candidate merges,
+/// The merge viewer's trace as JSON: every state of the rollout with its structure
+/// (`coalitions`, rebuilt here: the worker's answer does not carry it), its candidate merges,
 /// their Q-values and true rewards, the action taken and its reward.
 pub fn merge_trace_json(r: &RolloutReport) -> String {
-    to_json(r)
+    let Ok(mut trace) = serde_json::to_value(r) else {
+        return String::new();
+    };
+    if let Some(steps) = trace["steps"].as_array_mut() {
+        for (step, coalitions) in steps.iter_mut().zip(r.structures()) {
+            step["coalitions"] = serde_json::json!(coalitions);
+        }
+    }
+    to_json(&trace)
 }
 
 /// The leader's rollout as the command line's solution file (SPEC section 3), as
@@ -287,15 +296,23 @@ mod tests {
         assert_eq!(read.algorithm, "bridge");
         assert_eq!(read.seconds, 0.002, "the worker's clock timed the rollout");
         // The viewer's last state is the solution's structure, its value the solution's.
-        let last = report.steps.last().expect("a final state");
-        assert_eq!(last.coalitions, read.coalitions);
+        let last = report.steps.len() - 1;
+        assert_eq!(report.structure_at(last), read.coalitions);
         assert_eq!(report.value, read.value);
-        // The trace names every state.
+        // The trace names every state, each with its structure.
         let trace: serde_json::Value =
             serde_json::from_str(&merge_trace_json(&report)).expect("valid JSON");
         assert_eq!(
             trace["steps"].as_array().map(Vec::len),
             Some(report.steps.len())
+        );
+        assert_eq!(
+            trace["steps"][0]["coalitions"],
+            serde_json::json!([[0], [1], [2], [3], [4], [5]])
+        );
+        assert_eq!(
+            trace["steps"][last]["coalitions"],
+            serde_json::json!(read.coalitions)
         );
     }
 }

@@ -246,7 +246,10 @@ mod tests {
             // The leader stopped because no merge's Q beat stopping's 0.
             assert!(last.candidates.iter().all(|c| c.q <= 0.0), "{last:?}");
         }
-        assert_eq!(last.coalitions, rollout.solution.coalitions);
+        assert_eq!(
+            rollout.structure_at(rollout.steps.len() - 1),
+            rollout.solution.coalitions
+        );
         assert_eq!(
             rollout.steps.len(),
             rollout.solution.steps.as_ref().map_or(0, Vec::len) + 1

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use super::app::{coalition_label, value_view};
 use super::download::download_link;
 use super::player::Player;
-use super::protocol::{ToWorker, ViewerStep};
+use super::protocol::ToWorker;
 use super::state::{AppState, WorkerState};
 use crate::page::{export, numbers};
 
@@ -53,9 +53,9 @@ const MAX_DETAILED: usize = 40;
 
 /// Agents as nodes on a circle, coloured by their coalition, members joined by lines; above
 /// [`MAX_DETAILED`] agents, coalitions as groups.
-fn graph(step: &ViewerStep, n: usize) -> AnyView {
+fn graph(coalitions: &[Vec<usize>], n: usize) -> AnyView {
     if n > MAX_DETAILED {
-        return groups(step, n);
+        return groups(coalitions, n);
     }
     let size = 260.0;
     let r = size / 2.0 - 24.0;
@@ -63,10 +63,10 @@ fn graph(step: &ViewerStep, n: usize) -> AnyView {
         let t = std::f64::consts::TAU * a as f64 / n.max(1) as f64 - std::f64::consts::FRAC_PI_2;
         (size / 2.0 + r * t.cos(), size / 2.0 + r * t.sin())
     };
-    let of = colours(&step.coalitions);
+    let of = colours(coalitions);
     let mut colour = vec![ALONE; n];
     let mut lines = Vec::new();
-    for (k, c) in step.coalitions.iter().enumerate() {
+    for (k, c) in coalitions.iter().enumerate() {
         for &a in c {
             colour[a] = of[k];
         }
@@ -85,7 +85,7 @@ fn graph(step: &ViewerStep, n: usize) -> AnyView {
         .collect_view();
     view! {
         <svg class="graph" width=size height=size viewBox=format!("0 0 {size} {size}") role="img"
-            aria-label=format!("{n} agents in {} coalitions", step.coalitions.len())>{lines}{nodes}</svg>
+            aria-label=format!("{n} agents in {} coalitions", coalitions.len())>{lines}{nodes}</svg>
     }
     .into_any()
 }
@@ -94,16 +94,16 @@ fn graph(step: &ViewerStep, n: usize) -> AnyView {
 /// written in it; the agents still alone as one grey disc in the middle, sized alike and
 /// labelled with their count (hundreds of lone agents as dots on a ring read as nothing, and
 /// drawing each took a third of a second at 1000 agents): readable at hundreds of agents.
-fn groups(step: &ViewerStep, n: usize) -> AnyView {
+fn groups(coalitions: &[Vec<usize>], n: usize) -> AnyView {
     let size = 260.0;
     let ring = size / 2.0 - 30.0;
     // Every disc's area is its share of a disc filling about half the drawing.
     let unit = (size * size * 0.12 / n.max(1) as f64 / std::f64::consts::PI).sqrt();
-    let of = colours(&step.coalitions);
-    let shared: Vec<usize> = (0..step.coalitions.len())
-        .filter(|&i| step.coalitions[i].len() >= 2)
+    let of = colours(coalitions);
+    let shared: Vec<usize> = (0..coalitions.len())
+        .filter(|&i| coalitions[i].len() >= 2)
         .collect();
-    let alone = step.coalitions.len() - shared.len();
+    let alone = coalitions.len() - shared.len();
     let k = shared.len().max(1);
     let label = |x: f64, y: f64, r: f64, text: String| {
         (r >= 8.0).then(|| {
@@ -114,7 +114,7 @@ fn groups(step: &ViewerStep, n: usize) -> AnyView {
         .iter()
         .enumerate()
         .map(|(j, &i)| {
-            let c = &step.coalitions[i];
+            let c = &coalitions[i];
             let t = std::f64::consts::TAU * j as f64 / k as f64 - std::f64::consts::FRAC_PI_2;
             let (x, y) = (size / 2.0 + ring * t.cos(), size / 2.0 + ring * t.sin());
             let r = (unit * (c.len() as f64).sqrt()).max(1.5);
@@ -141,7 +141,7 @@ fn groups(step: &ViewerStep, n: usize) -> AnyView {
     });
     view! {
         <svg class="graph" data-testid="coalition-groups" width=size height=size viewBox=format!("0 0 {size} {size}")
-            role="img" aria-label=format!("{n} agents in {} coalitions: {} of several agents, each a disc sized by its members, and {alone} alone in the middle", step.coalitions.len(), shared.len())>
+            role="img" aria-label=format!("{n} agents in {} coalitions: {} of several agents, each a disc sized by its members, and {alone} alone in the middle", coalitions.len(), shared.len())>
             {discs}{lone}
         </svg>
     }
@@ -149,14 +149,14 @@ fn groups(step: &ViewerStep, n: usize) -> AnyView {
 }
 
 /// The adjacency matrix of the structure (the network's input), for `n ≤ 40`.
-fn matrix(step: &ViewerStep, n: usize) -> AnyView {
+fn matrix(coalitions: &[Vec<usize>], n: usize) -> AnyView {
     if n > MAX_DETAILED {
-        return folded_matrix(step, n);
+        return folded_matrix(coalitions, n);
     }
     let cell = (200.0 / n as f64).min(16.0);
-    let of = colours(&step.coalitions);
+    let of = colours(coalitions);
     let mut label = vec![0usize; n];
-    for (k, c) in step.coalitions.iter().enumerate() {
+    for (k, c) in coalitions.iter().enumerate() {
         for &a in c {
             label[a] = k;
         }
@@ -198,13 +198,12 @@ fn matrix(step: &ViewerStep, n: usize) -> AnyView {
 
 /// The adjacency matrix folded: agents reordered coalition by coalition, so it is one block
 /// per coalition on the diagonal, drawn as that many rectangles at any `n`.
-fn folded_matrix(step: &ViewerStep, n: usize) -> AnyView {
+fn folded_matrix(coalitions: &[Vec<usize>], n: usize) -> AnyView {
     let side = 200.0;
     let cell = side / n.max(1) as f64;
-    let of = colours(&step.coalitions);
+    let of = colours(coalitions);
     let mut at = 0.0;
-    let blocks = step
-        .coalitions
+    let blocks = coalitions
         .iter()
         .enumerate()
         .map(|(k, c)| {
@@ -326,8 +325,8 @@ pub fn Viewer(state: AppState) -> impl IntoView {
                     "Run the leader on this instance"
                 </button>
                 {move || {
-                    // Read in place: the rollout holds every state's structure (megabytes at
-                    // 1000 agents), which a clone would copy for four numbers.
+                    // Read in place: the rollout holds every state's candidates (hundreds of
+                    // kilobytes at 1000 agents), which a clone would copy for four numbers.
                     let summary = state.rollout.with(|r| {
                         r.as_ref().map(|r| (r.value, r.singleton_value, r.described.clone(), r.kept.clone()))
                     });
@@ -361,7 +360,10 @@ pub fn Viewer(state: AppState) -> impl IntoView {
                     on:input=scrub disabled=move || count() < 2 />
                 <span class="status merge-step" data-testid="merge-step">{move || current().map(|(_, k, len, _)| format!("state {} of {}", k + 1, len)).unwrap_or_default()}</span>
             </div>
-            {move || current().map(|(n, _, _, step)| {
+            {move || current().map(|(n, k, _, step)| {
+                // The steps do not carry their structures (megabytes at 1000 agents): the one
+                // shown is rebuilt from the merges before it.
+                let coalitions = state.rollout.with(|r| r.as_ref().map(|r| r.structure_at(k)).unwrap_or_default());
                 let action = match (&step.chosen, step.last) {
                     (Some((a, b)), _) => format!("next: merge {} and {} (reward {})", coalition_label(a), coalition_label(b), numbers::signed(step.reward)),
                     (None, true) => "final structure".to_string(),
@@ -380,12 +382,12 @@ pub fn Viewer(state: AppState) -> impl IntoView {
                 view! {
                     <div class="viewer">
                         <div>
-                            {graph(&step, n)}
+                            {graph(&coalitions, n)}
                             {(n > MAX_DETAILED).then(|| view! {
                                 <p class="note">"Each disc is a coalition, its number its members; the grey disc in the middle holds the agents still alone."</p>
                             })}
                         </div>
-                        <div>{matrix(&step, n)}</div>
+                        <div>{matrix(&coalitions, n)}</div>
                         <div>
                             <p>
                                 <strong title=numbers::full(step.value)>{format!("v(CS) = {}", numbers::short(step.value))}</strong>

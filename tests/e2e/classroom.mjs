@@ -177,6 +177,9 @@ try {
     const solutionFile = await download(p, 'solution-download', 'solution.json');
     const solution = JSON.parse(readFileSync(solutionFile, 'utf8'));
     assert.equal(solution.value, Number(await id('cs-value').textContent()));
+    // The trace's structures are rebuilt in the page from the merges: singletons to the solution.
+    assert.deepEqual(trace.steps[0].coalitions, [[0], [1], [2], [3], [4], [5]]);
+    assert.deepEqual(trace.steps.at(-1).coalitions, solution.coalitions, 'the trace ends at the solution');
     const weights = await download(p, 'weights-download', 'results-out-leader.safetensors');
     const cli = JSON.parse(execFileSync(bridge, ['solve', '--algo', 'bridge', '--weights', weights, '--dist', 'modified_normal', '--agents', '6', '--seed', '4'], { encoding: 'utf8' }));
     assert.deepEqual(solution.coalitions, cli.coalitions, 'the same structure as the command line');
