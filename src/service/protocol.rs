@@ -300,6 +300,22 @@ pub struct ViewerStep {
     pub last: bool,
 }
 
+/// How far a leader's long episode is ([`FromWorker::Underway`]).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Underway {
+    /// The 1-based episode under way.
+    pub episode: usize,
+    /// Episodes asked for.
+    pub episodes: usize,
+    /// Its merges (steps) so far.
+    pub steps: usize,
+    /// The network update the slice ended inside, if any: afterstates valued so far and their
+    /// number. The lookahead scorer values every merge of every sampled next state, about
+    /// 150 000 in the first update at 100 agents (seconds natively, longer in the page), while
+    /// the merge count stands still.
+    pub update: Option<(usize, usize)>,
+}
+
 /// The current leader's rollout on an instance.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RolloutReport {
@@ -440,14 +456,7 @@ pub enum FromWorker {
     /// A leader's episode is still under way after about a second more (long episodes at large
     /// sizes): the worker is busy, not hung, and hears a pause or a stop within a slice (a
     /// merge, or a part of its network updates).
-    Underway {
-        /// The 1-based episode under way.
-        episode: usize,
-        /// Episodes asked for.
-        episodes: usize,
-        /// Its merges (steps) so far.
-        steps: usize,
-    },
+    Underway(Underway),
     /// A bi-level run ended (or could not start).
     LbfTrained(Result<Box<LbfTrainedReport>, String>),
     /// The training run was paused (`true`) or resumed (`false`); no answer when no run goes.
@@ -504,11 +513,12 @@ mod tests {
         assert!(decode::<FromWorker>(&episode).is_err());
         assert!(FromWorker::was_progress(&episode));
         // Every progress report, by its tag; answers and ends are not.
-        let underway = FromWorker::Underway {
+        let underway = FromWorker::Underway(Underway {
             episode: 1,
             episodes: 2,
             steps: 3,
-        };
+            update: Some((256, 150_000)),
+        });
         let graph = FromWorker::GraphProgress(GraphEvent::Validation {
             episode: 1,
             ratio: 1.0,

@@ -378,7 +378,7 @@ fn summarise(leader: &Leader) -> Result<LeaderSummary, String> {
 mod tests {
     use super::*;
     use crate::leader::DqnParams;
-    use crate::service::protocol::TrainSpec;
+    use crate::service::protocol::{TrainSpec, Underway};
     use crate::service::Ticks;
 
     fn instance() -> InstanceSpec {
@@ -438,7 +438,7 @@ mod tests {
         let answers = answers
             .into_iter()
             // Where a slice ends inside an episode depends on the clock too.
-            .filter(|a| !matches!(a, FromWorker::Underway { .. }))
+            .filter(|a| !matches!(a, FromWorker::Underway(_)))
             .map(|a| match a {
                 FromWorker::Trained(Ok(mut r)) => {
                     r.seconds = 0.0;
@@ -567,11 +567,12 @@ mod tests {
         let mut notes = Vec::new();
         for _ in 0..10 {
             let answers = service.work(1.0, &clock);
-            let [FromWorker::Underway {
+            let [FromWorker::Underway(Underway {
                 episode: 1,
                 episodes: 3,
                 steps,
-            }] = answers[..]
+                update: None,
+            })] = answers[..]
             else {
                 assert!(answers.is_empty(), "{answers:?}");
                 continue;

@@ -12,7 +12,7 @@ use crate::leader::network::Scorer;
 use crate::leader::{LeaderEpisode, NetworkConfig, QNetwork, Trainer};
 
 use super::limits::MAX_BROWSER_NETWORK;
-use super::protocol::{EpisodeReport, FromWorker, TrainSpec, TrainedReport};
+use super::protocol::{EpisodeReport, FromWorker, TrainSpec, TrainedReport, Underway};
 use super::requests::build_instance;
 use super::session::{Leader, LeaderNetwork};
 
@@ -146,11 +146,12 @@ impl TrainingJob {
                     let now = now_ms();
                     if now - self.last_posted_ms >= HEARTBEAT_MS {
                         self.last_posted_ms = now;
-                        out.push(FromWorker::Underway {
+                        out.push(FromWorker::Underway(Underway {
                             episode: self.trainer.episodes_done() + 1,
                             episodes: self.total,
                             steps: run.steps(),
-                        });
+                            update: self.trainer.update_under_way(),
+                        }));
                     }
                     self.underway = Some(run);
                     return Ok(None);

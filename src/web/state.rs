@@ -151,9 +151,9 @@ pub struct AppState {
     /// "stopping"): the worker hears it between two slices, within a part of the leader's step
     /// or when the followers' current piece of training ends, so the page says it was heard.
     pub asked: RwSignal<Option<&'static str>>,
-    /// A leader's episode under way for a while (`FromWorker::Underway`): episode, episodes
-    /// asked for and its merges so far; cleared by the episode's report.
-    pub underway: RwSignal<Option<(usize, usize, usize)>>,
+    /// A leader's episode under way for a while (`FromWorker::Underway`); cleared by the
+    /// episode's report.
+    pub underway: RwSignal<Option<Underway>>,
     /// Milliseconds without a word from the worker while a training run goes (updated every
     /// 2 s): one step of a leader at 100 agents can take minutes, and the page says so.
     pub quiet_ms: RwSignal<f64>,
@@ -978,11 +978,7 @@ fn route(state: AppState, message: FromWorker) {
             state.underway.set(None);
             state.history.update(|h| h.push(e));
         }
-        FromWorker::Underway {
-            episode,
-            episodes,
-            steps,
-        } => state.underway.set(Some((episode, episodes, steps))),
+        FromWorker::Underway(underway) => state.underway.set(Some(underway)),
         FromWorker::GraphProgress(e) => state.graph_history.update(|h| h.push(e)),
         FromWorker::Trained(result) => {
             state.training.set(false);

@@ -296,7 +296,7 @@ pub fn Progress(state: AppState, grid: bool) -> impl IntoView {
         let quiet = state.quiet_ms.get();
         if !grid && !state.graph_run.get() && quiet > QUIET_MS {
             let episode = match (state.underway.get(), done()) {
-                (Some((k, total, _)), _) => format!("episode {k} of {total}: "),
+                (Some(u), _) => format!("episode {} of {}: ", u.episode, u.episodes),
                 (None, Some((k, total))) => format!("episode {} of {total}: ", (k + 1).min(total)),
                 (None, None) => "the first episode: ".to_string(),
             };
@@ -308,12 +308,27 @@ pub fn Progress(state: AppState, grid: bool) -> impl IntoView {
         }
         // A long episode: the estimate from the episodes before it would say "1 s left" for
         // minutes, so say what is going on instead.
-        if let Some((k, total, steps)) = state.underway.get().filter(|_| !grid) {
-            let merges = if steps == 1 { "merge" } else { "merges" };
+        if let Some(u) = state.underway.get().filter(|_| !grid) {
             let paused = if state.paused.get() { "paused; " } else { "" };
+            // The lookahead update of a large size holds the merge count still for seconds:
+            // its share made shows the worker moving.
+            let update = u
+                .update
+                .map(|(valued, afterstates)| {
+                    format!(
+                        "; a network update is {} % made (it values {} structures one merge \
+                         ahead)",
+                        100 * valued / afterstates.max(1),
+                        crate::page::numbers::grouped(afterstates),
+                    )
+                })
+                .unwrap_or_default();
             return Some(format!(
-                "{paused}episode {k} of {total} under way: {steps} {merges} so far (at this size \
-                 an episode takes long; the time left is unknown)"
+                "{paused}episode {} of {} under way: {} so far{update}. At this size an episode \
+                 takes long; the time left is unknown.",
+                u.episode,
+                u.episodes,
+                crate::page::numbers::counted(u.steps, "merge"),
             ));
         }
         let (k, total) = done()?;

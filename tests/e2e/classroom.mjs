@@ -272,7 +272,12 @@ try {
     // thousands of afterstates (the first, with no backup cached, some 150 000: tens of
     // seconds); the worker makes them a pass at a time and keeps reporting.
     await id('train-time-left').filter({ hasText: /^episode \d of 5 under way: \d+ merges? so far/ }).waitFor({ timeout: 60_000 });
-    await p.waitForTimeout(8_000);
+    // Inside an update the merge count stands still, and the note says how much of it is made.
+    const note = id('train-time-left').filter({ hasText: /^episode \d of 5 under way: \d+ merges? so far; a network update is \d+ % made/ });
+    await note.waitFor({ timeout: 60_000 });
+    const before = await note.textContent();
+    console.log(`    ${before}`);
+    await p.waitForFunction((was) => document.querySelector('[data-testid=train-time-left]').textContent !== was, before, { timeout: 10_000 });
     assert.match(await id('train-time-left').textContent(), /^episode \d of 5 under way/, 'no silence, no estimate');
     assert.equal(await id('error').isVisible(), false, 'no hang warning');
     const asked = Date.now();

@@ -83,6 +83,13 @@ impl Trainer {
         self.finish_lookahead(update).map(Some)
     }
 
+    /// The lookahead update left under way by a slice, if any: afterstates valued so far and
+    /// their number, so a long update can be seen to advance.
+    pub fn update_under_way(&self) -> Option<(usize, usize)> {
+        let update = self.lookahead.as_ref()?;
+        Some((update.valued, update.afterstates.len()))
+    }
+
     /// Draws the minibatch and lists the afterstates whose values its backups need.
     fn begin_lookahead(&mut self) -> LookaheadUpdate {
         if self.updates.is_multiple_of(self.params.target_sync) {
@@ -265,7 +272,9 @@ mod tests {
                 .step_until(&f, &mut run, &mut || true)
                 .expect("steps");
             calls += 1;
-            if !step_whole && sliced.lookahead.is_some() {
+            if let Some((valued, afterstates)) = sliced.update_under_way() {
+                // What the page's "under way" note says: a part of the update is made.
+                assert!(!step_whole && 0 < valued && valued < afterstates);
                 inside_an_update += 1;
             }
         }
