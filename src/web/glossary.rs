@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::core::Distribution;
+
 /// The terms, in the order a reader meets them.
 const TERMS: [(&str, &str); 38] = [
     ("agent", "one of the n players to be grouped."),
@@ -9,7 +11,7 @@ const TERMS: [(&str, &str); 38] = [
     ("coalition structure (CS)", "a split of all agents into coalitions, each agent in exactly one."),
     ("v(CS)", "the value of a structure: the sum of its coalitions' values. On the grid it is written V(CS)."),
     ("seed", "the number every random draw starts from: the same seed gives the same instance, and the same training run; another seed gives another. Trying several seeds shows how much a result owes to luck."),
-    ("distribution and its parameters", "how an instance's values are drawn (the paper's six; k is a coalition's size). scale: a coalition's base value grows as scale·k; sd: how much a normal base value spreads; p: the chance that a coalition gets a bonus; boost: a bonus's largest size; power: the largest worth of one agent (agent_based); alpha, gamma, delta: the hard distributions' base factor and their penalties for large coalitions. Each field's tooltip says its formula."),
+    ("distribution and its parameters", "how an instance's values are drawn: the paper's six, each with the parameters listed at the end of this glossary (k is a coalition's size)."),
     ("all singletons", "the structure where every agent is alone: where the leader starts, and the reference for every gain."),
     ("grand coalition", "all agents in one coalition."),
     ("optimum", "the structure of highest v(CS), found exactly by dynamic programming for up to 16 agents in the page."),
@@ -51,10 +53,28 @@ pub fn Glossary() -> impl IntoView {
         .iter()
         .map(|(term, meaning)| view! { <dt>{*term}</dt><dd>{*meaning}</dd> })
         .collect_view();
+    // Each distribution's parameters in the words of their fields' tooltips (the core's one
+    // account of them), for readers who cannot hover.
+    let parameters = Distribution::NAMES
+        .iter()
+        .filter_map(|name| Some((*name, Distribution::from_name(name).ok()?.param_specs())))
+        .map(|(name, specs)| {
+            let each = specs
+                .iter()
+                .map(|s| format!("{}: {}", s.name, s.meaning))
+                .collect::<Vec<_>>()
+                .join("; ");
+            view! { <li><code>{name}</code>{format!(" — {each}.")}</li> }
+        })
+        .collect_view();
     view! {
         <details class="panel glossary" data-testid="glossary">
             <summary>"Glossary: what the words on this page mean"</summary>
-            <dl>{terms}</dl>
+            <dl>
+                {terms}
+                <dt>"the distributions' parameters"</dt>
+                <dd><ul data-testid="glossary-parameters">{parameters}</ul></dd>
+            </dl>
         </details>
     }
 }

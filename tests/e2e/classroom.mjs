@@ -340,6 +340,10 @@ try {
     // The glossary explains the terms the page uses.
     await id('glossary').locator('summary').click();
     assert.match(await id('glossary').textContent(), /Q-value/);
+    // Every distribution's parameters, in the words of their fields' tooltips.
+    assert.equal(await id('glossary-parameters').locator('li').count(), 6);
+    assert.equal(await id('glossary-parameters').locator('li').filter({ hasText: 'modified_normal' }).first().textContent(),
+      'modified_normal — scale: base value has mean scale·k; sd: standard deviation of the base value; p: probability of a boost; boost: a boost is U(0, boost).');
     await ctx.close();
   });
 
