@@ -525,6 +525,12 @@ mod tests {
         assert!(summary
             .trained_on
             .contains(&format!("{} episodes", first.len())));
+        // Trained with a seed other than the instance's (4, not 3): the leader names it.
+        assert!(
+            summary.trained_on.contains("seed 3, training seed 4"),
+            "{}",
+            summary.trained_on
+        );
         assert!(!service.busy());
         // The leader it kept runs.
         let answer = service.handle(
@@ -534,6 +540,24 @@ mod tests {
             &clock,
         );
         assert!(matches!(&answer[..], [FromWorker::Inferred(Ok(r))] if r.agents == 5));
+    }
+
+    #[test]
+    fn a_leader_trained_with_the_instances_seed_names_no_other() {
+        let ToWorker::Train(mut spec) = train(2) else {
+            unreachable!("train() builds a Train request");
+        };
+        spec.dqn.seed = 3;
+        let (answers, _) = run(&mut Service::new(), ToWorker::Train(spec), 1000.0);
+        let Some(FromWorker::Leader(Ok(summary))) = answers.last() else {
+            panic!("{answers:?}");
+        };
+        assert!(
+            summary.trained_on.starts_with("modified_normal")
+                && !summary.trained_on.contains("training seed"),
+            "{}",
+            summary.trained_on
+        );
     }
 
     /// A clock whose every reading is `step` ms after the last: slow merges.

@@ -12,7 +12,9 @@ use crate::leader::network::Scorer;
 use crate::leader::{LeaderEpisode, NetworkConfig, QNetwork, Trainer};
 
 use super::limits::MAX_BROWSER_NETWORK;
-use super::protocol::{EpisodeReport, FromWorker, TrainSpec, TrainedReport, Underway};
+use super::protocol::{
+    EpisodeReport, FromWorker, InstanceSpec, TrainSpec, TrainedReport, Underway,
+};
 use super::requests::build_instance;
 use super::session::{Leader, LeaderNetwork};
 
@@ -66,7 +68,12 @@ impl TrainingJob {
     /// Checks `spec` and builds the trainer: a fresh network, or a copy of `current` to continue
     /// from (few-shot). `now_ms` is the start time for the report's wall time.
     pub fn start(spec: TrainSpec, current: Option<&Leader>, now_ms: f64) -> Result<Self, String> {
-        let (instance, described) = build_instance(&spec.instance)?;
+        let (instance, mut described) = build_instance(&spec.instance)?;
+        // The page trains with the instance's seed; another (several seeds at once, or an
+        // instance file, which has none) is named, so each seed's leader says which it is.
+        if !matches!(spec.instance, InstanceSpec::Generated { seed, .. } if seed == spec.dqn.seed) {
+            described = format!("{described}, training seed {}", spec.dqn.seed);
+        }
         crate::leader::check_values(&instance).map_err(|e| e.to_string())?;
         let n = instance.agents();
         if spec.episodes == 0 {

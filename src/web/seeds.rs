@@ -24,8 +24,9 @@ pub struct SeedPool {
     workers: StoredValue<Vec<Rc<Worker>>, LocalStorage>,
     /// Each extra seed's `v(CS)` by episode (seed 1 first; seed 0 is the page's own run).
     pub runs: RwSignal<Vec<Vec<f64>>>,
-    /// How many extra seeds have finished.
-    pub finished: RwSignal<usize>,
+    /// Which extra seeds' runs have ended (seed 1 first), however they ended: a flag each, so
+    /// that a worker reporting its end twice (an error after its report) counts once.
+    ended: RwSignal<Vec<bool>>,
     /// The page's own run's training seed, from which the others' follow.
     base: RwSignal<u64>,
     /// Each row's trained leader, base64 safetensors (row 0: the page's own run's), once its
@@ -45,7 +46,7 @@ impl SeedPool {
         Self {
             workers: StoredValue::new_local(Vec::new()),
             runs: RwSignal::new(Vec::new()),
-            finished: RwSignal::new(0),
+            ended: RwSignal::new(Vec::new()),
             base: RwSignal::new(0),
             leaders: RwSignal::new(Vec::new()),
             in_use: RwSignal::new(None),
@@ -61,7 +62,7 @@ impl SeedPool {
             }
         });
         self.runs.set(Vec::new());
-        self.finished.set(0);
+        self.ended.set(Vec::new());
         self.leaders.set(Vec::new());
         self.in_use.set(None);
         self.pending.set(None);
@@ -113,6 +114,20 @@ impl SeedPool {
         self.in_use.set(now);
     }
 
+    /// How many extra seeds' runs have ended (tracked).
+    pub fn finished(&self) -> usize {
+        self.ended.with(|e| e.iter().filter(|&&x| x).count())
+    }
+
+    /// Notes that seed `k`'s run (1-based) has ended.
+    fn end(&self, k: usize) {
+        self.ended.update(|e| {
+            if let Some(flag) = e.get_mut(k - 1) {
+                *flag = true;
+            }
+        });
+    }
+
     /// Sends `request` (pause, resume, stop) to every extra worker still running.
     pub fn broadcast(&self, request: &ToWorker) {
         let text = JsValue::from_str(&encode(request));
@@ -128,6 +143,7 @@ impl SeedPool {
         self.clear();
         self.base.set(spec.dqn.seed);
         self.runs.set(vec![Vec::new(); extra]);
+        self.ended.set(vec![false; extra]);
         self.leaders.set(vec![None; extra + 1]);
         for k in 1..=extra {
             let mut spec = spec.clone();
@@ -242,7 +258,7 @@ fn spawn(state: AppState, pool: SeedPool, k: usize, spec: TrainSpec) -> Result<R
                 }
             }),
             // A run that ended well hands its leader over next (Leader follows Trained).
-            Ok(FromWorker::Trained(Ok(_))) => pool.finished.update(|f| *f += 1),
+            Ok(FromWorker::Trained(Ok(_))) => pool.end(k),
             Ok(FromWorker::Leader(result)) => {
                 if let Some(w) = me.upgrade() {
                     w.terminate();
@@ -257,13 +273,14 @@ fn spawn(state: AppState, pool: SeedPool, k: usize, spec: TrainSpec) -> Result<R
                 }
             }
             Ok(FromWorker::Trained(Err(e))) => {
-                pool.finished.update(|f| *f += 1);
+                pool.end(k);
                 if let Some(w) = me.upgrade() {
                     w.terminate();
                 }
                 state.fail(format!("seed {k}: {e}"));
             }
             Ok(FromWorker::Crashed(what)) => {
+                pool.end(k);
                 state.fail(format!(
                     "the worker of seed {k} crashed ({what}); the other seeds go on"
                 ));
@@ -278,7 +295,7 @@ fn spawn(state: AppState, pool: SeedPool, k: usize, spec: TrainSpec) -> Result<R
     on_message.forget();
     let on_error =
         Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
-            pool.finished.update(|f| *f += 1);
+            pool.end(k);
             state.fail(format!(
                 "the worker of seed {k} crashed ({}); the other seeds go on",
                 event.message()

@@ -451,7 +451,7 @@ fn other_seeds(state: &AppState) -> String {
     if runs == 0 {
         return String::new();
     }
-    let finished = state.seed_pool.finished.get();
+    let finished = state.seed_pool.finished();
     let still = if seeds_running(state) && !state.training.get() {
         ", the others still training (Stop ends them)"
     } else {
@@ -463,7 +463,7 @@ fn other_seeds(state: &AppState) -> String {
 /// Whether extra seeds' workers are still training (the page's own run may have ended).
 fn seeds_running(state: &AppState) -> bool {
     let runs = state.seed_pool.runs.with(Vec::len);
-    state.seed_pool.finished.get() < runs
+    state.seed_pool.finished() < runs
 }
 
 #[component]

@@ -373,10 +373,13 @@ try {
     await id('seed-table').locator('tr').nth(2).getByTestId('seed-use').click();
     await id('seed-table').locator('tr').nth(2).filter({ hasText: /^2 \(the page's leader\)/ }).waitFor({ timeout: 20_000 });
     assert.match(await id('seed-table').locator('tr').nth(1).textContent(), /^140\d.*use this leader$/);
+    // The leader panel says which seed trained the leader held.
+    assert.match(await id('leader-info').textContent(), /seed 1, training seed 2, 40 episodes/);
     await id('infer-run').click();
     await id('cs-value').waitFor({ timeout: 20_000 });
     await id('seed-table').locator('tr').nth(1).getByTestId('seed-use').click();
     await id('seed-table').locator('tr').nth(1).filter({ hasText: /^1 \(the page's leader\)/ }).waitFor({ timeout: 20_000 });
+    assert.doesNotMatch(await id('leader-info').textContent(), /training seed/);
     // Several seeds train new leaders; continuing one leader takes one seed.
     await errorInView('train-continue', /several seeds train new leaders side by side; give 1/, 'seeds-input', id, p);
     await ctx.close();
