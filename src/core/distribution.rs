@@ -67,6 +67,15 @@ pub struct ParamSpec {
     pub domain: Domain,
 }
 
+/// The specs of the parameters the hard distributions share, each listed by those that read it.
+struct HardSpecs {
+    alpha: ParamSpec,
+    p: ParamSpec,
+    gamma: ParamSpec,
+    delta: ParamSpec,
+    sd: ParamSpec,
+}
+
 /// Parameters of the hard distributions (appendix D.2); SPEC section 2 sets the defaults the
 /// paper leaves open.
 #[derive(Clone, Debug, PartialEq)]
@@ -197,6 +206,28 @@ impl Distribution {
             meaning,
             domain,
         };
+        let hard = HardSpecs {
+            alpha: spec(
+                "alpha",
+                10.0,
+                "baseline factor: the uniform base value is U(0, alpha·k)",
+                NonNegative,
+            ),
+            p: spec("p", 0.2, "probability of each boost", Probability),
+            gamma: spec("gamma", 0.1, "interaction penalty gamma·k²", NonNegative),
+            delta: spec(
+                "delta",
+                0.5,
+                "size penalty delta·(k−4)² above 4 members",
+                NonNegative,
+            ),
+            sd: spec(
+                "sd",
+                2.0,
+                "the normal base value is N(0, sd·k)",
+                NonNegative,
+            ),
+        };
         match self {
             Self::ModifiedUniform { scale, p, boost } => vec![
                 (
@@ -245,46 +276,43 @@ impl Distribution {
                     power,
                 )]
             }
-            Self::HardModifiedUniform(h) | Self::HardModifiedNormal(h) | Self::Combined(h) => vec![
+            // Each hard distribution lists the parameters its draw reads (`value`): the
+            // uniform one has no `sd`, the normal one no `alpha`, the combined one both.
+            Self::HardModifiedUniform(h) => vec![
+                (hard.alpha, &mut h.alpha),
+                (hard.p, &mut h.p),
+                (hard.gamma, &mut h.gamma),
+                (hard.delta, &mut h.delta),
                 (
-                    spec(
-                        "alpha",
-                        10.0,
-                        "baseline factor: uniform base is U(0, alpha·k)",
-                        NonNegative,
-                    ),
-                    &mut h.alpha,
+                    spec("boost", 40.0, "a boost is U(0, boost)", NonNegative),
+                    &mut h.boost,
                 ),
+            ],
+            Self::HardModifiedNormal(h) => vec![
+                (hard.p, &mut h.p),
+                (hard.gamma, &mut h.gamma),
+                (hard.delta, &mut h.delta),
                 (
-                    spec("p", 0.2, "probability of each boost", Probability),
-                    &mut h.p,
+                    spec("boost", 40.0, "a boost is N(0, boost)", NonNegative),
+                    &mut h.boost,
                 ),
-                (
-                    spec("gamma", 0.1, "interaction penalty gamma·k²", NonNegative),
-                    &mut h.gamma,
-                ),
-                (
-                    spec(
-                        "delta",
-                        0.5,
-                        "size penalty delta·(k−4)² above 4 members",
-                        NonNegative,
-                    ),
-                    &mut h.delta,
-                ),
+                (hard.sd, &mut h.sd),
+            ],
+            Self::Combined(h) => vec![
+                (hard.alpha, &mut h.alpha),
+                (hard.p, &mut h.p),
+                (hard.gamma, &mut h.gamma),
+                (hard.delta, &mut h.delta),
                 (
                     spec(
                         "boost",
                         40.0,
-                        "boost scale: U(0, boost) or N(0, boost)",
+                        "its two boosts are U(0, boost) and N(0, boost)",
                         NonNegative,
                     ),
                     &mut h.boost,
                 ),
-                (
-                    spec("sd", 2.0, "normal base is N(0, sd·k)", NonNegative),
-                    &mut h.sd,
-                ),
+                (hard.sd, &mut h.sd),
             ],
         }
     }
@@ -416,6 +444,37 @@ fn hard_value(h: &HardParams, k: usize, hist: f64, gross: f64, s: &mut Sampler) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_listed_parameter_is_read_by_its_distribution() {
+        use crate::core::{CharacteristicFunction, Coalition, Instance};
+        // Every coalition of 6 agents, by bit mask.
+        let values = |d: Distribution| {
+            let f = Instance::generate(d, 6, 3).expect("valid");
+            (1u32..64)
+                .map(|m| f.value(&Coalition::from_agents((0..6).filter(|a| m >> a & 1 == 1))))
+                .collect::<Vec<f64>>()
+        };
+        for name in Distribution::NAMES {
+            let d = Distribution::from_name(name).expect("known");
+            let before = values(d.clone());
+            for spec in d.param_specs() {
+                let mut changed = d.clone();
+                let other = if spec.domain == Domain::Probability {
+                    0.9
+                } else {
+                    spec.default * 3.0 + 1.0
+                };
+                changed.set_param(spec.name, other).expect("in its domain");
+                assert_ne!(
+                    values(changed),
+                    before,
+                    "{name} lists {} but ignores it",
+                    spec.name
+                );
+            }
+        }
+    }
 
     #[test]
     fn every_name_round_trips() {

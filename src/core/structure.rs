@@ -169,6 +169,20 @@ impl CoalitionStructure {
         Ok(())
     }
 
+    /// Merges the coalitions holding agents `a` and `b`: how a recorded merge, which names its
+    /// coalitions by their members, is replayed (the page's merge viewer, the worker's replay
+    /// of a rollout). Refuses agents outside the structure and two agents of one coalition.
+    pub fn merge_holding(&mut self, a: usize, b: usize) -> Result<()> {
+        let held = |agent: usize| {
+            self.coalition_of(agent).ok_or(Error::NotAPartition(format!(
+                "a merge names agent {agent}, who is not among the {} agents",
+                self.n
+            )))
+        };
+        let (i, j) = (held(a)?, held(b)?);
+        self.merge(i, j)
+    }
+
     /// `v(CS) = Σ_{C ∈ CS} v(C)`.
     pub fn value<F: CharacteristicFunction + ?Sized>(&self, f: &F) -> f64 {
         self.coalitions.iter().map(|c| f.value(c)).sum()

@@ -31,6 +31,7 @@ use super::replay::{labels, Labels, ReplayBuffer, Transition};
 use crate::core::{CharacteristicFunction, CoalitionStructure};
 use crate::nn::{Adam, AdamParams};
 pub use checkpoint::TrainerState;
+pub use lookahead::UpdateProgress;
 
 /// The DQN's hyperparameters; `Default` holds the paper's (appendix D.4).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -15,7 +15,7 @@ pub mod weights;
 
 pub use dqn::{
     DqnParams, EpisodeStats, LeaderEpisode, Progress, StopReason, TrainReport, Trainer,
-    TrainerState,
+    TrainerState, UpdateProgress,
 };
 pub use error::{Error, Result};
 pub use greedy::{beam, greedy, PlainNetwork, Rollout};

@@ -7,7 +7,9 @@
 use serde::Serialize;
 
 use super::numbers;
-use crate::service::protocol::{Comparison, RolloutReport};
+use super::replay::{self, ReplayError};
+use crate::core::Solution;
+use crate::service::protocol::{Comparison, RolloutReport, ViewerStep};
 
 /// What the comparison's percentages are of: the optimum when the exact solver ran, otherwise
 /// the best value any algorithm found (named so, since it may be below the optimum).
@@ -141,16 +143,43 @@ pub fn comparison_json(c: &Comparison) -> String {
 /// The merge viewer's trace as JSON: every state of the rollout with its structure
 /// (`coalitions`, rebuilt here: the worker's answer does not carry it), its candidate merges,
 /// their Q-values and true rewards, the action taken and its reward.
-pub fn merge_trace_json(r: &RolloutReport) -> String {
-    let Ok(mut trace) = serde_json::to_value(r) else {
-        return String::new();
+pub fn merge_trace_json(r: &RolloutReport) -> Result<String, ReplayError> {
+    let structures = replay::structures(r)?;
+    let trace = Trace {
+        agents: r.agents,
+        described: &r.described,
+        steps: structures
+            .into_iter()
+            .zip(&r.steps)
+            .map(|(coalitions, step)| TraceStep { coalitions, step })
+            .collect(),
+        value: r.value,
+        singleton_value: r.singleton_value,
+        kept: &r.kept,
+        solution: &r.solution,
     };
-    if let Some(steps) = trace["steps"].as_array_mut() {
-        for (step, coalitions) in steps.iter_mut().zip(r.structures()) {
-            step["coalitions"] = serde_json::json!(coalitions);
-        }
-    }
-    to_json(&trace)
+    Ok(to_json(&trace))
+}
+
+/// The merge trace's file: [`RolloutReport`]'s fields in its order, each state with its
+/// structure first.
+#[derive(Serialize)]
+struct Trace<'a> {
+    agents: usize,
+    described: &'a str,
+    steps: Vec<TraceStep<'a>>,
+    value: f64,
+    singleton_value: f64,
+    kept: &'a Option<String>,
+    solution: &'a Solution,
+}
+
+/// A state of the trace: its structure, then the state as the worker sent it.
+#[derive(Serialize)]
+struct TraceStep<'a> {
+    coalitions: Vec<Vec<usize>>,
+    #[serde(flatten)]
+    step: &'a ViewerStep,
 }
 
 /// The leader's rollout as the command line's solution file (SPEC section 3), as
@@ -297,11 +326,35 @@ mod tests {
         assert_eq!(read.seconds, 0.002, "the worker's clock timed the rollout");
         // The viewer's last state is the solution's structure, its value the solution's.
         let last = report.steps.len() - 1;
-        assert_eq!(report.structure_at(last), read.coalitions);
+        assert_eq!(
+            replay::structure_at(&report, last).expect("a replay"),
+            read.coalitions
+        );
         assert_eq!(report.value, read.value);
-        // The trace names every state, each with its structure.
-        let trace: serde_json::Value =
-            serde_json::from_str(&merge_trace_json(&report)).expect("valid JSON");
+        // The trace names every state, each with its structure, then the rest of the report
+        // as the worker sent it: its fields in their order, each `f32` as short as it prints.
+        let text = merge_trace_json(&report).expect("a replay");
+        let trace: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        // Read back, it is the report to the bit (its `f32` Q-values printed as short as they
+        // are, not widened), with the fields in the report's order, a state's structure first.
+        let back: RolloutReport = serde_json::from_str(&text).expect("the report's fields");
+        assert_eq!(back, report);
+        let at = |key: &str| text.find(&format!("\"{key}\":")).expect(key);
+        let order = [
+            "agents",
+            "described",
+            "steps",
+            "coalitions",
+            "chosen",
+            "candidates",
+            "q_stop",
+        ];
+        assert!(order.windows(2).all(|w| at(w[0]) < at(w[1])), "{order:?}");
+        let q = report.steps[0].candidates[0].q;
+        assert!(text.contains(&format!(
+            "\"q\": {}",
+            serde_json::to_string(&q).expect("a number")
+        )));
         assert_eq!(
             trace["steps"].as_array().map(Vec::len),
             Some(report.steps.len())

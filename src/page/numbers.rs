@@ -174,32 +174,9 @@ pub fn counted(n: usize, noun: &str) -> String {
     }
 }
 
-/// `n` with its digits in groups of three, split by thin spaces (`184 336`), so a count of
-/// hundreds of thousands reads at a glance.
-pub fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() * 2);
-    for (k, d) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k).is_multiple_of(3) {
-            out.push('\u{2009}');
-        }
-        out.push(d);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn counts_are_grouped_by_three_digits() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1000), "1\u{2009}000");
-        assert_eq!(grouped(184_336), "184\u{2009}336");
-        assert_eq!(grouped(1_234_567), "1\u{2009}234\u{2009}567");
-    }
 
     fn check_short(x: f64, expected: &str) {
         assert_eq!(short(x), expected, "{x}");

@@ -247,7 +247,7 @@ mod tests {
             assert!(last.candidates.iter().all(|c| c.q <= 0.0), "{last:?}");
         }
         assert_eq!(
-            rollout.structure_at(rollout.steps.len() - 1),
+            crate::page::replay::structure_at(rollout, rollout.steps.len() - 1).expect("a replay"),
             rollout.solution.coalitions
         );
         assert_eq!(

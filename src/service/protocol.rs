@@ -5,11 +5,11 @@
 //! base64 text inside them.
 
 use crate::bilevel::LeaderMerge;
-use crate::core::{CoalitionStructure, Solution};
+use crate::core::Solution;
 use crate::followers::ConfigChoice;
 use crate::lbf::EpisodeFile;
 use crate::leader::graph::GraphEvent;
-use crate::leader::DqnParams;
+use crate::leader::{DqnParams, UpdateProgress};
 use serde::{Deserialize, Serialize};
 
 /// Where the instance comes from.
@@ -280,10 +280,9 @@ pub struct CandidateQ {
     pub reward: f64,
 }
 
-/// One state of a rollout, for the merge viewer. It does not carry its structure: that is
-/// rebuilt from the merges before it ([`RolloutReport::structure_at`]), since at 1000 agents
-/// every state's structure made 2.4 of the answer's 2.8 MB and most of the page's time to
-/// decode it.
+/// One state of a rollout, for the merge viewer. It does not carry its structure: the page
+/// rebuilds that from the merges before it (`page::replay`), since at 1000 agents every
+/// state's structure made 2.4 of the answer's 2.8 MB and most of the page's time to decode it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ViewerStep {
     /// `v(CS)`.
@@ -309,11 +308,10 @@ pub struct Underway {
     pub episodes: usize,
     /// Its merges (steps) so far.
     pub steps: usize,
-    /// The network update the slice ended inside, if any: afterstates valued so far and their
-    /// number. The lookahead scorer values every merge of every sampled next state, about
-    /// 150 000 in the first update at 100 agents (seconds natively, longer in the page), while
-    /// the merge count stands still.
-    pub update: Option<(usize, usize)>,
+    /// The network update the slice ended inside, if any: the lookahead scorer values every
+    /// merge of every sampled next state, about 150 000 in the first update at 100 agents
+    /// (seconds natively, longer in the page), while the merge count stands still.
+    pub update: Option<UpdateProgress>,
 }
 
 /// The current leader's rollout on an instance.
@@ -336,45 +334,6 @@ pub struct RolloutReport {
     /// `bridge solve --algo bridge` builds it, so the two can be compared; `seconds` is the
     /// rollout's time in the worker.
     pub solution: Solution,
-}
-
-impl RolloutReport {
-    /// The structure at state `k` (0: all singletons), rebuilt by replaying the merges chosen
-    /// in the states before it; the coalitions are ordered by their smallest agent, as the
-    /// worker's structures are. A `k` past the last state gives the final structure.
-    pub fn structure_at(&self, k: usize) -> Vec<Vec<usize>> {
-        let mut cs = CoalitionStructure::singletons(self.agents);
-        for step in self.steps.iter().take(k) {
-            apply(&mut cs, step);
-        }
-        cs.to_lists()
-    }
-
-    /// Every state's structure in turn, as [`structure_at`](Self::structure_at) gives them,
-    /// made in one replay (for the merge trace's file).
-    pub fn structures(&self) -> Vec<Vec<Vec<usize>>> {
-        let mut cs = CoalitionStructure::singletons(self.agents);
-        self.steps
-            .iter()
-            .map(|step| {
-                let now = cs.to_lists();
-                apply(&mut cs, step);
-                now
-            })
-            .collect()
-    }
-}
-
-/// Applies the merge `step` chose, if any, to `cs`: the coalitions holding the first agent of
-/// each merged coalition. The worker built the steps by these very merges (it refuses a rollout
-/// whose merge names an agent it does not hold), so each names two coalitions of `cs`.
-fn apply(cs: &mut CoalitionStructure, step: &ViewerStep) {
-    let Some((a, b)) = &step.chosen else { return };
-    let holding = |agents: &[usize]| agents.first().and_then(|&x| cs.coalition_of(x));
-    if let (Some(i), Some(j)) = (holding(a), holding(b)) {
-        // Two distinct coalitions of `cs`, so the merge is legal.
-        let _ = cs.merge(i, j);
-    }
 }
 
 /// The leader the worker now holds.
@@ -517,7 +476,12 @@ mod tests {
             episode: 1,
             episodes: 2,
             steps: 3,
-            update: Some((256, 150_000)),
+            update: Some(UpdateProgress {
+                update: 1,
+                updates: 2,
+                valued: 256,
+                afterstates: 150_000,
+            }),
         });
         let graph = FromWorker::GraphProgress(GraphEvent::Validation {
             episode: 1,

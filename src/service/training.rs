@@ -157,7 +157,7 @@ impl TrainingJob {
                             episode: self.trainer.episodes_done() + 1,
                             episodes: self.total,
                             steps: run.steps(),
-                            update: self.trainer.update_under_way(),
+                            update: self.trainer.update_under_way(&run),
                         }));
                     }
                     self.underway = Some(run);

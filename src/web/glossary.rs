@@ -5,13 +5,15 @@ use leptos::prelude::*;
 use crate::core::Distribution;
 
 /// The terms, in the order a reader meets them.
-const TERMS: [(&str, &str); 38] = [
+const TERMS: [(&str, &str); 41] = [
     ("agent", "one of the n players to be grouped."),
     ("coalition", "a group of agents; it has a value v(C), given by the instance (or, on the grid, learned by its members)."),
     ("coalition structure (CS)", "a split of all agents into coalitions, each agent in exactly one."),
     ("v(CS)", "the value of a structure: the sum of its coalitions' values. On the grid it is written V(CS)."),
     ("seed", "the number every random draw starts from: the same seed gives the same instance, and the same training run; another seed gives another. Trying several seeds shows how much a result owes to luck."),
     ("distribution and its parameters", "how an instance's values are drawn: the paper's six, each with the parameters listed at the end of this glossary (k is a coalition's size)."),
+    ("U(a, b) and N(m, s)", "a number drawn uniformly between a and b; a number drawn from the bell-shaped normal distribution with mean m and standard deviation s."),
+    ("boost", "an extra amount a coalition gets by chance (with probability p), so that a few coalitions are worth much more than their size suggests."),
     ("all singletons", "the structure where every agent is alone: where the leader starts, and the reference for every gain."),
     ("grand coalition", "all agents in one coalition."),
     ("optimum", "the structure of highest v(CS), found exactly by dynamic programming for up to 16 agents in the page."),
@@ -25,6 +27,7 @@ const TERMS: [(&str, &str); 38] = [
     ("return", "the sum of an episode's rewards: the final v(CS) less all singletons'."),
     ("Q-value", "what the leader expects to gain from an action and everything it does after it; it picks the highest, and stops when stopping is worth most."),
     ("DQN", "deep Q-network: a network trained to predict Q-values from its own games, kept in a replay memory."),
+    ("network update", "one step of the leader's learning: it draws a minibatch of remembered moves from its replay memory and moves its Q-values towards their targets. With the lookahead scorer a target weighs every merge possible after each remembered move: hundreds of thousands at 100 agents, seconds of work."),
     ("ε (epsilon)", "the share of random actions while training, decaying from 1 to a small floor so that the leader first explores and then uses what it learned."),
     ("Double DQN", "picks the next action with the trained network but values it with the target network, which keeps Q-values from running high."),
     ("target network / sync", "a copy of the network that the training aims at, refreshed every so many updates so that the aim holds still."),

@@ -314,12 +314,17 @@ pub fn Progress(state: AppState, grid: bool) -> impl IntoView {
             // its share made shows the worker moving.
             let update = u
                 .update
-                .map(|(valued, afterstates)| {
+                .map(|p| {
+                    let which = if p.updates > 1 {
+                        format!("update {} of {} after this merge", p.update, p.updates)
+                    } else {
+                        "the update after this merge".to_string()
+                    };
                     format!(
-                        "; a network update is {} % made (it values {} structures one merge \
-                         ahead)",
-                        100 * valued / afterstates.max(1),
-                        crate::page::numbers::grouped(afterstates),
+                        "; the network's {which} is {} % done (it weighs {} possible merges \
+                         from states it remembers)",
+                        100 * p.valued / p.afterstates.max(1),
+                        p.afterstates,
                     )
                 })
                 .unwrap_or_default();

@@ -10,7 +10,7 @@ use super::download::download_link;
 use super::player::Player;
 use super::protocol::ToWorker;
 use super::state::{AppState, WorkerState};
-use crate::page::{export, numbers};
+use crate::page::{export, numbers, replay};
 
 /// The colours of coalitions with two or more members, in turn.
 const PALETTE: [&str; 11] = [
@@ -363,7 +363,11 @@ pub fn Viewer(state: AppState) -> impl IntoView {
             {move || current().map(|(n, k, _, step)| {
                 // The steps do not carry their structures (megabytes at 1000 agents): the one
                 // shown is rebuilt from the merges before it.
-                let coalitions = state.rollout.with(|r| r.as_ref().map(|r| r.structure_at(k)).unwrap_or_default());
+                let coalitions = match state.rollout.with(|r| r.as_ref().map(|r| replay::structure_at(r, k))) {
+                    Some(Ok(c)) => c,
+                    Some(Err(e)) => return view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    None => return ().into_any(),
+                };
                 let action = match (&step.chosen, step.last) {
                     (Some((a, b)), _) => format!("next: merge {} and {} (reward {})", coalition_label(a), coalition_label(b), numbers::signed(step.reward)),
                     (None, true) => "final structure".to_string(),
@@ -402,12 +406,13 @@ pub fn Viewer(state: AppState) -> impl IntoView {
                         </div>
                     </div>
                 }
+                .into_any()
             })}
             {move || state.rollout.with(Option::is_some).then(|| view! {
                 <div class="row">
                     <span class="note">"The rollout as a file: the merge trace with every candidate's Q-value, or the command line's solution file ("<code>"bridge solve --algo bridge"</code>" gives the same for these weights)."</span>
                     {download_link("merge trace (JSON)", "bridge-merge-trace.json", "application/json", "merge-trace-download",
-                        move || state.rollout.with_untracked(|r| r.as_ref().map(export::merge_trace_json).unwrap_or_default()))}
+                        move || state.rollout.with_untracked(|r| r.as_ref().and_then(|r| export::merge_trace_json(r).ok()).unwrap_or_default()))}
                     {download_link("solution file", "bridge-solution.json", "application/json", "solution-download",
                         move || state.rollout.with_untracked(|r| r.as_ref().map(export::solution_json).unwrap_or_default()))}
                 </div>

@@ -273,7 +273,7 @@ try {
     // seconds); the worker makes them a pass at a time and keeps reporting.
     await id('train-time-left').filter({ hasText: /^episode \d of 5 under way: \d+ merges? so far/ }).waitFor({ timeout: 60_000 });
     // Inside an update the merge count stands still, and the note says how much of it is made.
-    const note = id('train-time-left').filter({ hasText: /^episode \d of 5 under way: \d+ merges? so far; a network update is \d+ % made/ });
+    const note = id('train-time-left').filter({ hasText: /^episode \d of 5 under way: \d+ merges? so far; the network's update \d of 2 after this merge is \d+ % done/ });
     await note.waitFor({ timeout: 60_000 });
     const before = await note.textContent();
     console.log(`    ${before}`);

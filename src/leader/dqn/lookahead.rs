@@ -18,7 +18,9 @@ use std::collections::HashSet;
 
 use candle_core::{Device, Tensor};
 
-use super::Trainer;
+use serde::{Deserialize, Serialize};
+
+use super::{LeaderEpisode, Trainer};
 use crate::leader::error::Result;
 use crate::leader::gains::MergeGains;
 use crate::leader::mdp::{floor_at_stop, merge_ends};
@@ -40,6 +42,19 @@ const WORK_PER_PASS: usize = MOST_ROWS * 20 * 20 * 128;
 /// Afterstates of `agents` agents valued in one pass by a first layer `width` wide.
 fn rows_per_pass(agents: usize, width: usize) -> usize {
     (WORK_PER_PASS / (agents * agents * width).max(1)).clamp(FEWEST_ROWS, MOST_ROWS)
+}
+
+/// How far a step's lookahead updates are ([`Trainer::update_under_way`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateProgress {
+    /// The update under way, 1-based, among the step's.
+    pub update: usize,
+    /// Updates a step makes (`updates_per_step`).
+    pub updates: usize,
+    /// Afterstates (structures one merge after a sampled next state) valued so far.
+    pub valued: usize,
+    /// Afterstates this update values: about 150 000 in the first at 100 agents.
+    pub afterstates: usize,
 }
 
 /// A lookahead update under way: its minibatch, and the backups of its next states as far as
@@ -83,11 +98,17 @@ impl Trainer {
         self.finish_lookahead(update).map(Some)
     }
 
-    /// The lookahead update left under way by a slice, if any: afterstates valued so far and
-    /// their number, so a long update can be seen to advance.
-    pub fn update_under_way(&self) -> Option<(usize, usize)> {
+    /// The lookahead update a slice left under way inside `run`'s last step, if any: which of
+    /// the step's updates it is and how far, so a long update can be seen to advance.
+    pub fn update_under_way(&self, run: &LeaderEpisode) -> Option<UpdateProgress> {
         let update = self.lookahead.as_ref()?;
-        Some((update.valued, update.afterstates.len()))
+        let updates = self.params.updates_per_step;
+        Some(UpdateProgress {
+            update: (updates + 1).saturating_sub(run.owed).max(1),
+            updates,
+            valued: update.valued,
+            afterstates: update.afterstates.len(),
+        })
     }
 
     /// Draws the minibatch and lists the afterstates whose values its backups need.
@@ -232,6 +253,8 @@ mod tests {
             target_sync: 1,
             early_stop_window: 0,
             double_dqn: true,
+            // Two updates a step, as our settings make: a slice may end inside either.
+            updates_per_step: 2,
             seed: 7,
             ..DqnParams::default()
         };
@@ -266,15 +289,20 @@ mod tests {
         let mut sliced = trainer();
         let mut run = sliced.start_on(&f).expect("starts");
         // Time is always up: every call makes one chunk, or one step without updates.
-        let (mut calls, mut inside_an_update) = (0, 0);
+        let (mut calls, mut inside_an_update, mut inside_the_second) = (0, 0, 0);
         while !run.is_done() || run.owes_updates() {
             let step_whole = sliced
                 .step_until(&f, &mut run, &mut || true)
                 .expect("steps");
             calls += 1;
-            if let Some((valued, afterstates)) = sliced.update_under_way() {
-                // What the page's "under way" note says: a part of the update is made.
-                assert!(!step_whole && 0 < valued && valued < afterstates);
+            if let Some(p) = sliced.update_under_way(&run) {
+                // What the page's "under way" note says: a part of one of the step's updates.
+                assert!(
+                    !step_whole && 0 < p.valued && p.valued < p.afterstates,
+                    "{p:?}"
+                );
+                assert!(1 <= p.update && p.update <= p.updates, "{p:?}");
+                inside_the_second += usize::from(p.update == 2);
                 inside_an_update += 1;
             }
         }
@@ -282,6 +310,10 @@ mod tests {
         assert!(
             inside_an_update > 10,
             "{inside_an_update} of {calls} calls ended inside an update"
+        );
+        assert!(
+            inside_the_second > 0,
+            "no slice ended inside a step's second update"
         );
         assert_eq!(sliced_stats, whole_stats);
         assert_eq!(weights(&sliced), weights(&whole));
