@@ -52,6 +52,9 @@ pub struct Setup {
     pub graph_dists: String,
     /// The bi-level run's form (LBF).
     pub lbf: LbfForm,
+    /// The built-in example leader the page holds (`leader` or `graph`), so that a link shares
+    /// it: whoever opens the link gets the same leader, loaded from the page's own build.
+    pub example: Option<String>,
 }
 
 /// The text fields' keys in the query, in the order they are written.
@@ -87,6 +90,7 @@ impl Setup {
             graph_sizes: "10..60".into(),
             graph_dists: "all".into(),
             lbf: LbfForm::default(),
+            example: None,
         }
     }
 
@@ -126,6 +130,9 @@ impl Setup {
         if let Some(network) = &self.network {
             pairs.push(("network".into(), network.clone()));
         }
+        if let Some(example) = &self.example {
+            pairs.push(("example".into(), example.clone()));
+        }
         pairs.push(("double".into(), flag(self.double_dqn)));
         pairs.push(("bound".into(), flag(self.return_bound)));
         pairs.extend(self.lbf.to_pairs());
@@ -161,6 +168,7 @@ impl Setup {
             setup.lbf.set(k, v);
             match k.as_str() {
                 "network" => setup.network = Some(v.clone()),
+                "example" => setup.example = Some(v.clone()),
                 "double" => setup.double_dqn = v == "1",
                 "bound" => setup.return_bound = v == "1",
                 _ => {}
@@ -250,6 +258,7 @@ mod tests {
         s.leader = "graph".into();
         s.graph_sizes = "20..40".into();
         s.seeds = "2".into();
+        s.example = Some("graph".into());
         let query = s.to_query();
         assert!(
             query.contains("hidden=64,%2032%20%26%20more%3D%CE%B5%20%C3%BC%25"),

@@ -73,8 +73,8 @@ async fn load_episode(state: AppState) -> Result<(), String> {
 }
 
 /// The built-in examples.
-#[derive(Clone, Copy)]
-enum Example {
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Example {
     /// The paper's network trained on the default instance.
     Leader,
     /// The size-independent graph leader.
@@ -83,31 +83,76 @@ enum Example {
     Episode,
 }
 
+/// The example leaders: how a link names each (`example=leader`, `example=graph`), its file in
+/// the build, and what the page calls it.
+const LEADERS: [(Example, &str, &str, &str); 2] = [
+    (Example::Leader, "leader", LEADER, "the example leader"),
+    (
+        Example::GraphLeader,
+        "graph",
+        GRAPH_LEADER,
+        "the example graph leader",
+    ),
+];
+
+/// The name a loaded example leader goes by (the leader's source), e.g. "the example graph
+/// leader (graph-leader.safetensors)".
+fn source_of(label: &str, file: &str) -> String {
+    format!("{label} ({file})")
+}
+
+impl Example {
+    /// The example leader a link names, or why the page has none of that name.
+    pub fn from_key(key: &str) -> Result<Example, String> {
+        LEADERS
+            .iter()
+            .find(|(_, k, _, _)| *k == key)
+            .map(|(e, _, _, _)| *e)
+            .ok_or_else(|| {
+                format!(
+                    "the link names an example leader this page does not have (\"{key}\"); \
+                     pick one under Examples: trained leader or any-size leader"
+                )
+            })
+    }
+
+    /// The link's name of the example leader a leader from `source` is, if it is one.
+    pub fn key_of(source: &str) -> Option<&'static str> {
+        LEADERS
+            .iter()
+            .find(|(_, _, file, label)| source_of(label, file) == source)
+            .map(|(_, k, _, _)| *k)
+    }
+}
+
+/// Loads `example`: a leader into the page's worker, or the episode onto the grid.
+pub fn load(state: AppState, example: Example) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let done = match example {
+            Example::Leader | Example::GraphLeader => {
+                // On a larger instance, the paper's leader's panel offers to come down to its 10.
+                state.example_loading.set_value(true);
+                match LEADERS.iter().find(|(e, ..)| *e == example) {
+                    Some((_, _, file, label)) => {
+                        load_leader(state, file, source_of(label, file)).await
+                    }
+                    None => Err(format!("{example:?} is not an example leader")),
+                }
+            }
+            Example::Episode => load_episode(state).await,
+        };
+        if let Err(e) = done {
+            state.example_loading.set_value(false);
+            state.fail(e);
+        }
+    });
+}
+
 /// The example buttons.
 #[component]
 pub fn Examples(state: AppState) -> impl IntoView {
     let idle = move || state.worker_state.get() == WorkerState::Idle;
-    let run = move |example: Example| {
-        wasm_bindgen_futures::spawn_local(async move {
-            let done = match example {
-                Example::Leader => {
-                    // On a larger instance, the leader's panel offers to come down to its 10.
-                    state.example_loading.set_value(true);
-                    load_leader(state, LEADER, format!("the example leader ({LEADER})")).await
-                }
-                Example::GraphLeader => {
-                    state.example_loading.set_value(true);
-                    let name = format!("the example graph leader ({GRAPH_LEADER})");
-                    load_leader(state, GRAPH_LEADER, name).await
-                }
-                Example::Episode => load_episode(state).await,
-            };
-            if let Err(e) = done {
-                state.example_loading.set_value(false);
-                state.fail(e);
-            }
-        });
-    };
+    let run = move |example: Example| load(state, example);
     view! {
         <div class="row examples">
             <span>"Examples:"</span>

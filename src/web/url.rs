@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
+use super::examples::{self, Example};
 use super::state::{default_params, AppState};
 use crate::page::lbf_setup::LbfForm;
 use crate::page::setup::Setup;
@@ -41,6 +42,11 @@ pub fn current(state: &AppState) -> Setup {
             epochs: state.lbf_epochs.get(),
             custom: state.lbf_custom.text(),
         },
+        example: state.leader.with(|l| {
+            l.as_ref()
+                .and_then(|l| Example::key_of(&l.source))
+                .map(String::from)
+        }),
     }
 }
 
@@ -88,6 +94,19 @@ pub fn apply(state: &AppState, setup: Setup) {
     put(state.lbf_epochs, setup.lbf.epochs);
     if untrack(|| state.lbf_custom.text()) != setup.lbf.custom {
         state.lbf_custom.set_text(setup.lbf.custom);
+    }
+    // A link's example leader is loaded unless it is held already; a set-up without one keeps
+    // whatever leader the page holds.
+    if let Some(key) = setup.example {
+        let held = state.leader.with_untracked(|l| {
+            l.as_ref().and_then(|l| Example::key_of(&l.source)) == Some(key.as_str())
+        });
+        if !held {
+            match Example::from_key(&key) {
+                Ok(example) => examples::load(*state, example),
+                Err(e) => state.fail(e),
+            }
+        }
     }
 }
 

@@ -90,7 +90,18 @@ try {
     // Continuing it with the paper's network chosen is refused beside the network's select.
     await id('network-select').selectOption('paper');
     await errorShownInView(p, id, 'train-continue', /Leader network: the leader held is the size-independent graph network; choose it/, 'network-select');
+    // The link shares the example leader: a fresh browser opening it holds the same leader and
+    // gets the same rollout.
+    await p.waitForFunction(() => new URL(location.href).searchParams.get('example') === 'graph');
+    const link = p.url();
+    const value = await id('cs-value').textContent();
     await ctx.close();
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const { byId: again } = await openPage(fresh, link);
+    await again('leader-info').filter({ hasText: /example graph leader/ }).waitFor({ timeout: 30_000 });
+    await again('merge-step').filter({ hasText: /^state 1 of \d+$/ }).waitFor({ timeout: 60_000 });
+    assert.equal(await again('cs-value').textContent(), value, 'the same rollout from the link');
+    await fresh.close();
   });
 
   await check('a stop ends the graph leader\'s training keeping its best checkpoint', async () => {
