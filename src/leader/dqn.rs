@@ -816,6 +816,11 @@ impl Trainer {
         }
     }
 
+    /// The settings it trains with.
+    pub fn params(&self) -> &DqnParams {
+        &self.params
+    }
+
     /// Whether the recent returns have settled (the paper's early stop), so training should end.
     pub fn settled_now(&self) -> bool {
         self.settled()

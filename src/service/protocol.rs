@@ -259,6 +259,10 @@ pub struct TrainedReport {
     pub episodes: usize,
     /// `finished`, `early stop` or `stopped`.
     pub stop: String,
+    /// Why the run stopped before the episodes asked for, in the page's words, when a rule
+    /// stopped it (the early stop's window and tolerance).
+    #[serde(default)]
+    pub why: Option<String>,
     /// Wall time of the run.
     pub seconds: f64,
     /// The leader's network size `M` (`None`: the graph leader, which takes any size).

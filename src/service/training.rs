@@ -212,6 +212,15 @@ impl TrainingJob {
         let report = TrainedReport {
             episodes,
             stop: ending.word().to_string(),
+            why: (ending == Ending::EarlyStop).then(|| {
+                let params = self.trainer.params();
+                format!(
+                    "the returns of the last {} episodes varied by at most {} % of their mean, so \
+                     the leader had settled",
+                    params.early_stop_window,
+                    100.0 * params.early_stop_tolerance
+                )
+            }),
             seconds: (now_ms - self.started_ms) / 1000.0,
             max_agents: Some(net.config().max_agents),
             trained_on: trained_on.clone(),

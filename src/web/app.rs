@@ -107,6 +107,11 @@ fn App() -> impl IntoView {
     let guide = GuideOpen::new();
     let status = move || match state.worker_state.get() {
         WorkerState::Starting => "starting the worker…",
+        // A training run goes a slice at a time, and the worker answers other requests
+        // between slices.
+        WorkerState::Idle if state.training.get() || state.lbf_training.get() => {
+            "training… (and ready for other requests)"
+        }
         WorkerState::Idle => "ready",
         WorkerState::Busy => "working…",
         WorkerState::Crashed => "crashed",
@@ -328,7 +333,7 @@ fn InstancePanel(state: AppState) -> impl IntoView {
                         .map(|(k, (name, text))| {
                             let meaning = specs.iter().find(|s| s.name == name).map_or("", |s| s.meaning);
                             let field = format!("param-{name}");
-                            let (f1, f2, f3) = (field.clone(), field.clone(), field.clone());
+                            let (f1, f2, f3, f4) = (field.clone(), field.clone(), field.clone(), field.clone());
                             view! {
                                 <label title=meaning>
                                     {name.clone()}
@@ -344,6 +349,7 @@ fn InstancePanel(state: AppState) -> impl IntoView {
                                         prop:value=text
                                         disabled=uploaded
                                         on:input=move |ev| {
+                                            state.edited(&f4);
                                             let v = event_target_value(&ev);
                                             state.params.update(|p| p[k].1 = v);
                                         }

@@ -1,5 +1,6 @@
 //! A form field with its complaint beside it: a labelled text input bound to a signal, marked
-//! `aria-invalid` and described by the message while the error shown is about it. Number fields
+//! `aria-invalid` and described by the message while the error shown is about it, until the
+//! field is changed. Number fields
 //! are text inputs (`inputmode` brings up the right keyboard): a `type="number"` input hands
 //! the page an empty value while `2.` or `-` is being typed, and writing that back garbled the
 //! text (`2.5` became `52`). A drop-down list, [`Select`], is marked and described the same
@@ -47,7 +48,12 @@ pub fn Field(
     #[prop(optional, into)]
     disabled: Signal<bool>,
 ) -> impl IntoView {
-    let (t1, t2, t3) = (testid.clone(), testid.clone(), testid.clone());
+    let (t1, t2, t3, t4) = (
+        testid.clone(),
+        testid.clone(),
+        testid.clone(),
+        testid.clone(),
+    );
     view! {
         <label title=title>
             {label}
@@ -62,6 +68,7 @@ pub fn Field(
                 prop:value=move || value.get()
                 disabled=move || disabled.get()
                 on:input=move |ev| {
+                    state.edited(&t4);
                     let text = event_target_value(&ev);
                     match on_typed {
                         Some(f) => f(&state, text),
@@ -96,7 +103,10 @@ pub fn Select(
                 aria-invalid=move || state.invalid(testid)
                 aria-describedby=move || state.described_by(testid)
                 prop:value=move || value.get()
-                on:change=move |ev| value.set(event_target_value(&ev))>
+                on:change=move |ev| {
+                    state.edited(testid);
+                    value.set(event_target_value(&ev));
+                }>
                 {children()}
             </select>
             <FieldError state field=testid />

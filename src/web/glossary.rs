@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::core::Distribution;
 
 /// The terms, in the order a reader meets them.
-const TERMS: [(&str, &str); 41] = [
+const TERMS: [(&str, &str); 48] = [
     ("agent", "one of the n players to be grouped."),
     ("coalition", "a group of agents; it has a value v(C), given by the instance (or, on the grid, learned by its members)."),
     ("coalition structure (CS)", "a split of all agents into coalitions, each agent in exactly one."),
@@ -28,6 +28,10 @@ const TERMS: [(&str, &str); 41] = [
     ("Q-value", "what the leader expects to gain from an action and everything it does after it; it picks the highest, and stops when stopping is worth most."),
     ("DQN", "deep Q-network: a network trained to predict Q-values from its own games, kept in a replay memory."),
     ("network update", "one step of the leader's learning: it draws a minibatch of remembered moves from its replay memory and moves its Q-values towards their targets. With the lookahead scorer a target weighs every merge possible after each remembered move: hundreds of thousands at 100 agents, seconds of work."),
+    ("replay memory", "the moves the leader remembers from its past episodes; each network update learns from a random handful of them (a minibatch), not only from the last move."),
+    ("loss", "how far the network's Q-values are from their targets in an update; it falls as the network learns, but a low loss alone does not mean good merges."),
+    ("learning rate (Adam)", "how big a step each update takes; Adam is the usual rule that adapts the step to each weight."),
+    ("early stop", "the paper's rule to end training before the episodes asked for: when the returns of the last 20 episodes vary by at most 1 % of their mean, the leader has settled."),
     ("ε (epsilon)", "the share of random actions while training, decaying from 1 to a small floor so that the leader first explores and then uses what it learned."),
     ("Double DQN", "picks the next action with the trained network but values it with the target network, which keeps Q-values from running high."),
     ("target network / sync", "a copy of the network that the training aims at, refreshed every so many updates so that the aim holds still."),
@@ -38,6 +42,9 @@ const TERMS: [(&str, &str); 41] = [
     ("continue training (few-shot)", "more episodes from the current leader instead of a fresh one, as the paper's few-shot tables do."),
     ("graph leader", "ours, not the paper's: a network that reads each possible merge's reward and the coalitions' values instead of an M × M matrix, so one trained file runs on any number of agents. Its Q-value is a merge's reward plus a learned correction, so untrained it merges exactly as C-Link does."),
     ("reward scale", "the graph leader's unit for an instance: the mean of the positive rewards of its first merges. Dividing by it lets instances of any size and distribution share one network and one plot."),
+    ("rollout (greedy)", "the trained leader run on an instance: from all singletons, at each step the action of highest Q-value, with no random moves, until it stops."),
+    ("checkpoint and validation", "a copy of the network kept during training; the graph leader keeps the one that did best on validation instances (set aside, never trained on), scored as its value divided by C-Link's."),
+    ("random merges", "a baseline that plays the leader's game at random: at each step any merge, or stopping, equally likely (the paper's random policy)."),
     ("C-Link, GRASP, CSG-UCT, SALDAE", "classic algorithms that search for good structures without learning: greedy linkage, randomised greedy with local search, Monte Carlo tree search, and an evolutionary search."),
     ("followers", "on the grid, the agents themselves: each learns to move and load apples (MADDPG) inside its coalition."),
     ("MADDPG", "multi-agent deep deterministic policy gradient: how the followers learn. Each agent has its own policy (an actor); while training, one critic that sees the whole grid judges every agent's choices."),

@@ -78,7 +78,7 @@ const STEPS: [Step; 6] = [
         title: "The lower level: followers on a grid",
         text: "In BRIDGE the values are not given: followers learn to gather apples on a grid \
                inside the coalitions the leader forms, and a coalition is worth what its members \
-               collect. Train BRIDGE on the small teaching grid (about 15 s).",
+               collect. Train BRIDGE on the small teaching grid (about 5 s).",
         control: "lbf-train-start",
         action: "Train BRIDGE on the grid",
         done: |s| s.lbf_result.with(Option::is_some),

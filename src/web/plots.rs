@@ -1,4 +1,4 @@
-//! The training's live plots (plotters on canvases): episode reward, loss, ε and `v(CS)`, with
+//! The training's live plots (plotters on canvases): episode return, loss, ε and `v(CS)`, with
 //! axis titles, ticks that fit, and on the `v(CS)` plot the reference lines a reader needs: all
 //! singletons, and the optimum once the page knows it. Colours are the Okabe-Ito palette, which
 //! colour-blind readers tell apart.
@@ -430,7 +430,7 @@ pub fn Plots(state: AppState) -> impl IntoView {
             match k {
                 0 => {
                     let points = series(|e| Some(e.reward));
-                    let chart = Chart::by_episode("episode reward", "reward", &points, None);
+                    let chart = Chart::by_episode("episode return", "return", &points, None);
                     draw(reward.get_untracked(), &chart);
                 }
                 1 => {

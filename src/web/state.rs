@@ -607,6 +607,18 @@ impl AppState {
         }
     }
 
+    /// The field `field` was changed: a complaint shown about it was about the text before,
+    /// so it goes (the new text is checked when a button asks for it again).
+    pub fn edited(&self, field: &str) {
+        if self
+            .error_field
+            .with_untracked(|f| f.as_deref() == Some(field))
+        {
+            self.error_field.set(None);
+            self.error.set(None);
+        }
+    }
+
     /// The error about the field `field`, if that is the error shown.
     pub fn error_at(&self, field: &str) -> Option<String> {
         let here = self.error_field.with(|f| f.as_deref() == Some(field));

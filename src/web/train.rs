@@ -1,4 +1,4 @@
-//! The training panel: train the leader in the worker with live plots of episode reward, loss,
+//! The training panel: train the leader in the worker with live plots of episode return, loss,
 //! ε and `v(CS)`; stop it (keeping what was learned); download the weights or upload others.
 
 use base64::Engine as _;
@@ -557,15 +557,16 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
             }
             return state.history.with(|h| match h.last() {
                 Some(e) => format!("{paused} episode {} / {}", e.episode, e.episodes),
-                None => format!("{paused} the start"),
+                None => format!("{paused} the first episode"),
             }) + &other_seeds(&state);
         }
         match state.trained.get() {
             Some(t) => format!(
-                "done: {} after {} episodes in {:.1} s{}",
+                "done: {} after {} episodes in {:.1} s{}{}",
                 t.stop,
                 t.episodes,
                 t.seconds,
+                t.why.map(|why| format!(" ({why})")).unwrap_or_default(),
                 other_seeds(&state)
             ),
             None => match state.leader.get() {
@@ -620,7 +621,7 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
     view! {
         <section class="panel">
             <h2>"2. Train the leader"</h2>
-            <p class="note" class:hidden=move || graph_chosen(&state) title="Our lookahead leader adds each merge's true reward and values the merged structure: on Table 1's instances its greedy rollout reaches 95-99 % of the optimum where the paper's settings reach 59-90 %.">
+            <p class="note" class:hidden=move || graph_chosen(&state) title="Our lookahead leader adds each merge's true reward and values the merged structure: on Table 1's instances its greedy rollout reaches 95-100 % of the optimum where the paper's settings reach 59-90 %.">
                 "A DQN reads the coalition structure as an adjacency matrix and learns which two coalitions "
                 "to merge next, or to stop. The form starts with our lookahead leader's settings; the paper's "
                 "(appendix D.4) are one click away below."
@@ -659,7 +660,7 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
             <div class="row">
                 <Select state label="Leader network" testid="network-select" value=state.leader_network
                     title="The paper's network reads the structure as an M×M matrix, so it is tied to one size M; the graph network (ours, not the paper's) reads the merges' values and runs on any number of agents.">
-                    <option value="paper">"the paper's (an M×M matrix in: one size)"</option>
+                    <option value="paper">"the paper's (reads an M×M matrix: one size)"</option>
                     <option value="graph">"size-independent graph network (ours: any size)"</option>
                 </Select>
                 <Field state label="Episodes" testid="episodes-input" value=state.episodes inputmode="numeric"

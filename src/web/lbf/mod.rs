@@ -223,7 +223,7 @@ pub fn LbfPanel(state: AppState) -> impl IntoView {
                     let players = f.players.len();
                     view! {
                         <p class="note" data-testid="lbf-recorded">{format!(
-                            "A recorded episode, not the configuration chosen above: its own {rows} × {cols} grid and {players} {}.",
+                            "A recorded episode, not the configuration chosen above: its own {rows} × {cols} grid and {players} {}, coloured only to tell them apart (it has no coalitions).",
                             if players == 1 { "player" } else { "players" }
                         )}</p>
                     }
