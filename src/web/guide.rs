@@ -221,6 +221,15 @@ pub fn Guide(state: AppState, open: GuideOpen) -> impl IntoView {
     };
     view! {
         <Show when=move || open.0.get() && out_of_view.get()>
+            // The path's end, far from the guide: the bar says so, where the last step was.
+            {move || (current().is_none() && !folded.get()).then(|| view! {
+                <div class="guide-bar" data-testid="guide-bar" role="region" aria-label="the guide's end">
+                    <span class="guide-bar-title">"Guide: the whole path, done."</span>
+                    <button class="secondary" on:click=back_to_guide>"↑ read its last words"</button>
+                    <button class="secondary" data-testid="guide-bar-fold" title="fold the bar away"
+                        on:click=move |_| folded.set(true)>"▾ hide"</button>
+                </div>
+            })}
             {move || current().map(|k| if folded.get() {
                 view! {
                     <button class="guide-pill" data-testid="guide-bar-unfold"

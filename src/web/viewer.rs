@@ -105,9 +105,11 @@ fn groups(coalitions: &[Vec<usize>], n: usize) -> AnyView {
         .collect();
     let alone = coalitions.len() - shared.len();
     let k = shared.len().max(1);
+    // A number fits a disc down to a pair's at 100 agents (radius 7), in a smaller font there.
     let label = |x: f64, y: f64, r: f64, text: String| {
-        (r >= 8.0).then(|| {
-            view! { <text x=x y=y + 4.0 text-anchor="middle" font-size="12" font-weight="600" fill="white">{text}</text> }
+        (r >= 6.5).then(|| {
+            let size = (r * 1.4).min(12.0);
+            view! { <text x=x y=y + size / 3.0 text-anchor="middle" font-size=size font-weight="600" fill="white">{text}</text> }
         })
     };
     let discs = shared
@@ -388,7 +390,7 @@ pub fn Viewer(state: AppState) -> impl IntoView {
                         <div>
                             {graph(&coalitions, n)}
                             {(n > MAX_DETAILED).then(|| view! {
-                                <p class="note">"Each disc is a coalition, its number its members; the grey disc in the middle holds the agents still alone."</p>
+                                <p class="note">"Each disc is a coalition, its area (and, where it fits, its number) its members; the grey disc in the middle holds the agents still alone. Hover a disc for its agents."</p>
                             })}
                         </div>
                         <div>{matrix(&coalitions, n)}</div>
