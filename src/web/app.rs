@@ -180,6 +180,17 @@ fn ShareLink(state: AppState) -> impl IntoView {
     let link = move || super::url::share_link(&super::url::current(&state));
     let copy = move |_| {
         let text = untrack(link);
+        // The link keeps the fields as typed, a mistake included: say which, so it is fixed
+        // before the link goes to a class.
+        let mistake = untrack(|| {
+            state
+                .instance_spec()
+                .err()
+                .or_else(|| super::train::form_mistake(&state))
+                .or_else(|| super::lbf::lbf_spec(&state).err())
+        })
+        .map(|m| format!("; but the form has a mistake the link keeps: {}", m.message))
+        .unwrap_or_default();
         let navigator = js_sys::Reflect::get(&window(), &"navigator".into()).unwrap_or_default();
         let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok();
         let write = clipboard
@@ -191,26 +202,33 @@ fn ShareLink(state: AppState) -> impl IntoView {
             _ => None,
         };
         let Some(promise) = promise.and_then(|p| p.dyn_into::<js_sys::Promise>().ok()) else {
-            return said.set("select the link and copy it".into());
+            return said.set(format!("select the link and copy it{mistake}"));
         };
-        // The URL holds the form, never a file's content nor a trained leader: say so when
-        // either is in use, so that a teacher knows what the link will not bring.
-        let leader = state.leader.with_untracked(Option::is_some);
+        // The URL holds the form and an example leader, never a file's content nor a trained
+        // leader: say so when either is in use, so that a teacher knows what the link will not
+        // bring.
+        let leader = state.leader.with_untracked(|l| {
+            l.as_ref()
+                .map(|l| super::examples::Example::key_of(&l.source).is_none())
+        });
         let copied = match (state.upload.get_untracked(), leader) {
             (Some(upload), _) => format!(
                 "link copied; it holds the form's set-up, not {} nor a trained leader: send the \
                  file with it",
                 upload.name
             ),
-            (None, true) => "link copied; it holds the set-up, not the trained leader: download \
-                 its weights to keep it"
+            (None, Some(true)) => "link copied; it holds the set-up, not the trained leader: \
+                 download its weights to keep it"
                 .to_string(),
-            (None, false) => "link copied".to_string(),
+            (None, Some(false)) => "link copied, with the example leader".to_string(),
+            (None, None) => "link copied".to_string(),
         };
         wasm_bindgen_futures::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(promise).await {
-                Ok(_) => said.set(copied),
-                Err(_) => said.set("the browser refused: select the link and copy it".into()),
+                Ok(_) => said.set(format!("{copied}{mistake}")),
+                Err(_) => said.set(format!(
+                    "the browser refused: select the link and copy it{mistake}"
+                )),
             }
         });
     };

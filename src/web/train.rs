@@ -56,6 +56,16 @@ fn graph_spec(state: &AppState, continue_current: bool) -> Result<GraphTrainSpec
 }
 
 /// The training request the form describes, or the first field that is wrong.
+/// The first mistake in the leader's training form, if any (the network chosen, a new run):
+/// what the share link warns of, since a link keeps the fields as typed.
+pub fn form_mistake(state: &AppState) -> Option<FormError> {
+    if graph_chosen(state) {
+        graph_spec(state, false).err()
+    } else {
+        train_spec(state, false).err()
+    }
+}
+
 fn train_spec(state: &AppState, continue_current: bool) -> Result<TrainSpec, FormError> {
     let instance = state.instance_spec()?;
     let episodes = count_at(

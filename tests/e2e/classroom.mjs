@@ -515,6 +515,10 @@ try {
     assert.equal(await grid.byId('lbf-cost-input').inputValue(), '0.5');
     assert.equal(await grid.byId('lbf-episodes-input').inputValue(), '4');
     assert.match(await grid.byId('share-link').inputValue(), /[?&]lbf=custom&.*lbf\.side=7(&|$)/);
+    // A mistake in the form travels in the link as typed: copying says so.
+    await grid.byId('lbf-epochs-input').fill('x');
+    await grid.byId('copy-link').click();
+    await grid.page.getByText(/the form has a mistake the link keeps: follower epochs/).waitFor({ timeout: 10_000 });
     await lbf.close();
 
     const fresh = await browser.newContext({ viewport: { width: 1280, height: 720 } });

@@ -17,8 +17,8 @@ use crate::lbf::{Action, Food, Player};
 use crate::page::numbers;
 use crate::page::uploads::UploadKind;
 pub use setup::LbfCustomFields;
-pub use training::training_status;
 use training::LbfTraining;
+pub use training::{lbf_spec, training_status};
 
 /// Pixels per grid cell.
 const CELL: f64 = 34.0;

@@ -46,31 +46,34 @@ pub fn training_status(state: &AppState) -> String {
     }
 }
 
+/// The bi-level run the grid's form asks for, or its first mistake (beside its field).
+pub fn lbf_spec(state: &AppState) -> Result<LbfTrainSpec, FormError> {
+    Ok(LbfTrainSpec {
+        config: chosen(state)?,
+        episodes: count_at(
+            "lbf-episodes-input",
+            "leader episodes",
+            &state.lbf_episodes.get(),
+            1,
+            MAX_BROWSER_LBF_EPISODES,
+        )?,
+        epochs: count_at(
+            "lbf-epochs-input",
+            "follower epochs",
+            &state.lbf_epochs.get(),
+            1,
+            MAX_BROWSER_LBF_EPOCHS,
+        )?,
+        seed: state.seed_value()?,
+    })
+}
+
 /// The bi-level trainer: a preset, leader episodes and follower epochs; start, progress, the
 /// structure found with its value, the trained followers' episode and both levels' weights.
 #[component]
 pub fn LbfTraining(state: AppState) -> impl IntoView {
     let start = move |_| {
-        let spec = (|| -> Result<LbfTrainSpec, FormError> {
-            Ok(LbfTrainSpec {
-                config: chosen(&state)?,
-                episodes: count_at(
-                    "lbf-episodes-input",
-                    "leader episodes",
-                    &state.lbf_episodes.get(),
-                    1,
-                    MAX_BROWSER_LBF_EPISODES,
-                )?,
-                epochs: count_at(
-                    "lbf-epochs-input",
-                    "follower epochs",
-                    &state.lbf_epochs.get(),
-                    1,
-                    MAX_BROWSER_LBF_EPOCHS,
-                )?,
-                seed: state.seed_value()?,
-            })
-        })();
+        let spec = lbf_spec(&state);
         match spec {
             Ok(spec) => {
                 state.error.set(None);
