@@ -615,9 +615,16 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
     let leader_text = move || match state.leader.get() {
         Some(l) => match l.max_agents {
             Some(m) => format!(
-                "leader: {} — the paper's network for up to {m} agents, hidden {:?}, {} scorer; \
-                 trained on {}",
-                l.source, l.hidden, l.scorer, l.trained_on
+                "leader: {} — the paper's network for up to {m} agents, hidden layers {}, pair \
+                 scorer ψ {}; trained on {}",
+                l.source,
+                l.hidden
+                    .iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" × "),
+                l.scorer,
+                l.trained_on
             ),
             None => format!(
                 "leader: {} — the size-independent graph network, for any number of agents; \

@@ -237,7 +237,7 @@ try {
     await byId('episodes-input').fill('10');
     await byId('train-start').click();
     await byId('train-status').filter({ hasText: 'done: finished after 10 episodes' }).waitFor({ timeout: 60_000 });
-    await byId('leader-info').filter({ hasText: /hidden \[32, 32, 32\], learned:16 scorer/ }).waitFor({ timeout: 10_000 });
+    await byId('leader-info').filter({ hasText: /hidden layers 32 × 32 × 32, pair scorer ψ learned:16/ }).waitFor({ timeout: 10_000 });
     assert.equal(await byId('cs-value').count(), 0, 'the previous leader\'s rollout is gone');
     await byId('infer-run').click();
     await byId('cs-value').waitFor({ timeout: 30_000 });
@@ -262,7 +262,7 @@ try {
     await byId('mix-input').fill('0.25');
     await byId('train-start').click();
     await byId('train-status').filter({ hasText: 'done: finished after 10 episodes' }).waitFor({ timeout: 60_000 });
-    await byId('leader-info').filter({ hasText: /hidden \[32, 32\], lookahead scorer/ }).waitFor({ timeout: 10_000 });
+    await byId('leader-info').filter({ hasText: /hidden layers 32 × 32, pair scorer ψ lookahead/ }).waitFor({ timeout: 10_000 });
     await byId('infer-run').click();
     await byId('cs-value').waitFor({ timeout: 30_000 });
     const lookaheadInPage = (await byId('cs-value').textContent()).trim();

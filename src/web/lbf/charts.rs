@@ -91,7 +91,7 @@ pub fn LbfPlots(state: AppState) -> impl IntoView {
                     &Chart {
                         title: "followers' V while training, structure after structure",
                         x_title: "follower epoch",
-                        y_title: "V over the epoch",
+                        y_title: "V(CS) during the epoch",
                         points: &s.followers,
                         best: None,
                         fixed: None,
