@@ -207,21 +207,19 @@ fn ShareLink(state: AppState) -> impl IntoView {
         // The URL holds the form and an example leader, never a file's content nor a trained
         // leader: say so when either is in use, so that a teacher knows what the link will not
         // bring.
-        let leader = state.leader.with_untracked(|l| {
-            l.as_ref()
-                .map(|l| super::examples::Example::key_of(&l.source).is_none())
-        });
-        let copied = match (state.upload.get_untracked(), leader) {
-            (Some(upload), _) => format!(
+        let leader = state.leader.with_untracked(Option::is_some);
+        let example = untrack(|| super::examples::held(&state)).is_some();
+        let copied = match (state.upload.get_untracked(), leader && !example, example) {
+            (Some(upload), _, _) => format!(
                 "link copied; it holds the form's set-up, not {} nor a trained leader: send the \
                  file with it",
                 upload.name
             ),
-            (None, Some(true)) => "link copied; it holds the set-up, not the trained leader: \
+            (None, true, _) => "link copied; it holds the set-up, not the trained leader: \
                  download its weights to keep it"
                 .to_string(),
-            (None, Some(false)) => "link copied, with the example leader".to_string(),
-            (None, None) => "link copied".to_string(),
+            (None, false, true) => "link copied, with the example leader".to_string(),
+            (None, false, false) => "link copied".to_string(),
         };
         wasm_bindgen_futures::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(promise).await {

@@ -125,6 +125,13 @@ impl Example {
     }
 }
 
+/// The link's name of the example leader the page holds, if it holds one (tracked).
+pub fn held(state: &AppState) -> Option<&'static str> {
+    state
+        .leader
+        .with(|l| l.as_ref().and_then(|l| Example::key_of(&l.source)))
+}
+
 /// Loads `example`: a leader into the page's worker, or the episode onto the grid.
 pub fn load(state: AppState, example: Example) {
     wasm_bindgen_futures::spawn_local(async move {

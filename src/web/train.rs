@@ -55,7 +55,6 @@ fn graph_spec(state: &AppState, continue_current: bool) -> Result<GraphTrainSpec
     })
 }
 
-/// The training request the form describes, or the first field that is wrong.
 /// The first mistake in the leader's training form, if any (the network chosen, a new run):
 /// what the share link warns of, since a link keeps the fields as typed.
 pub fn form_mistake(state: &AppState) -> Option<FormError> {
@@ -66,6 +65,7 @@ pub fn form_mistake(state: &AppState) -> Option<FormError> {
     }
 }
 
+/// The training request the form describes, or the first field that is wrong.
 fn train_spec(state: &AppState, continue_current: bool) -> Result<TrainSpec, FormError> {
     let instance = state.instance_spec()?;
     let episodes = count_at(

@@ -42,11 +42,7 @@ pub fn current(state: &AppState) -> Setup {
             epochs: state.lbf_epochs.get(),
             custom: state.lbf_custom.text(),
         },
-        example: state.leader.with(|l| {
-            l.as_ref()
-                .and_then(|l| Example::key_of(&l.source))
-                .map(String::from)
-        }),
+        example: examples::held(state).map(String::from),
     }
 }
 
@@ -98,10 +94,7 @@ pub fn apply(state: &AppState, setup: Setup) {
     // A link's example leader is loaded unless it is held already; a set-up without one keeps
     // whatever leader the page holds.
     if let Some(key) = setup.example {
-        let held = state.leader.with_untracked(|l| {
-            l.as_ref().and_then(|l| Example::key_of(&l.source)) == Some(key.as_str())
-        });
-        if !held {
+        if untrack(|| examples::held(state)) != Some(key.as_str()) {
             match Example::from_key(&key) {
                 Ok(example) => examples::load(*state, example),
                 Err(e) => state.fail(e),
