@@ -130,7 +130,7 @@ impl GraphJob {
         let trained = TrainedReport {
             episodes: report.episodes,
             stop: ending.word().to_string(),
-            why: None,
+            settled: None,
             seconds: (now_ms - self.started_ms) / 1000.0,
             max_agents: None,
             trained_on,

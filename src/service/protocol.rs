@@ -259,16 +259,26 @@ pub struct TrainedReport {
     pub episodes: usize,
     /// `finished`, `early stop` or `stopped`.
     pub stop: String,
-    /// Why the run stopped before the episodes asked for, in the page's words, when a rule
-    /// stopped it (the early stop's window and tolerance).
+    /// The early stop's rule, when it ended the run: the page says why the run stopped before
+    /// the episodes asked for.
     #[serde(default)]
-    pub why: Option<String>,
+    pub settled: Option<Settled>,
     /// Wall time of the run.
     pub seconds: f64,
     /// The leader's network size `M` (`None`: the graph leader, which takes any size).
     pub max_agents: Option<usize>,
     /// What the weights say they were trained on.
     pub trained_on: String,
+}
+
+/// The paper's early stop: the returns of the last `window` episodes had a standard deviation
+/// of at most `tolerance` times their mean.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Settled {
+    /// Episodes looked at.
+    pub window: usize,
+    /// The largest standard deviation, as a share of the mean.
+    pub tolerance: f64,
 }
 
 /// One candidate merge and its learned Q-value.

@@ -494,7 +494,8 @@ mod tests {
         let (sliced, _) = run(&mut Service::new(), with_early_stop(), 1.0);
         let (whole, w) = timeless(whole);
         assert!(
-            matches!(&whole[whole.len() - 2], FromWorker::Trained(Ok(r)) if r.stop == "early stop" && r.episodes < 400),
+            matches!(&whole[whole.len() - 2], FromWorker::Trained(Ok(r)) if r.stop == "early stop" && r.episodes < 400
+                && r.settled == Some(crate::service::protocol::Settled { window: 5, tolerance: 0.5 })),
             "{:?}",
             &whole[whole.len() - 2]
         );

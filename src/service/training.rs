@@ -13,7 +13,7 @@ use crate::leader::{LeaderEpisode, NetworkConfig, QNetwork, Trainer};
 
 use super::limits::MAX_BROWSER_NETWORK;
 use super::protocol::{
-    EpisodeReport, FromWorker, InstanceSpec, TrainSpec, TrainedReport, Underway,
+    EpisodeReport, FromWorker, InstanceSpec, Settled, TrainSpec, TrainedReport, Underway,
 };
 use super::requests::build_instance;
 use super::session::{Leader, LeaderNetwork};
@@ -212,14 +212,9 @@ impl TrainingJob {
         let report = TrainedReport {
             episodes,
             stop: ending.word().to_string(),
-            why: (ending == Ending::EarlyStop).then(|| {
-                let params = self.trainer.params();
-                format!(
-                    "the returns of the last {} episodes varied by at most {} % of their mean, so \
-                     the leader had settled",
-                    params.early_stop_window,
-                    100.0 * params.early_stop_tolerance
-                )
+            settled: (ending == Ending::EarlyStop).then(|| Settled {
+                window: self.trainer.params().early_stop_window,
+                tolerance: self.trainer.params().early_stop_tolerance,
             }),
             seconds: (now_ms - self.started_ms) / 1000.0,
             max_agents: Some(net.config().max_agents),

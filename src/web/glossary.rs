@@ -31,7 +31,7 @@ const TERMS: [(&str, &str); 48] = [
     ("replay memory", "the moves the leader remembers from its past episodes; each network update learns from a random handful of them (a minibatch), not only from the last move."),
     ("loss", "how far the network's Q-values are from their targets in an update; it falls as the network learns, but a low loss alone does not mean good merges."),
     ("learning rate (Adam)", "how big a step each update takes; Adam is the usual rule that adapts the step to each weight."),
-    ("early stop", "the paper's rule to end training before the episodes asked for: when the returns of the last 20 episodes vary by at most 1 % of their mean, the leader has settled."),
+    ("early stop", "the paper's rule to end training before the episodes asked for: when the returns of the last 20 episodes have a spread (standard deviation) of at most 1 % of their mean, the leader has settled."),
     ("ε (epsilon)", "the share of random actions while training, decaying from 1 to a small floor so that the leader first explores and then uses what it learned."),
     ("Double DQN", "picks the next action with the trained network but values it with the target network, which keeps Q-values from running high."),
     ("target network / sync", "a copy of the network that the training aims at, refreshed every so many updates so that the aim holds still."),

@@ -576,7 +576,14 @@ pub fn TrainPanel(state: AppState) -> impl IntoView {
                 t.stop,
                 t.episodes,
                 t.seconds,
-                t.why.map(|why| format!(" ({why})")).unwrap_or_default(),
+                t.settled
+                    .map(|r| format!(
+                        " (the returns of the last {} episodes had a spread of at most {} % of \
+                         their mean, so the leader had settled)",
+                        r.window,
+                        crate::page::numbers::short(100.0 * r.tolerance)
+                    ))
+                    .unwrap_or_default(),
                 other_seeds(&state)
             ),
             None => match state.leader.get() {
