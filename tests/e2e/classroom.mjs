@@ -134,8 +134,8 @@ try {
     await id('train-status').filter({ hasText: /^done/ }).waitFor({ timeout: 300_000 });
     const status = await id('train-status').textContent();
     console.log(`    ${status}`);
-    // An early stop says why it stopped.
-    if (status.includes('early stop')) assert.match(status, /\(the returns of the last 20 episodes varied by at most 1 % of their mean/);
+    // The defaults stop early (148 of 300 episodes), and say why.
+    assert.match(status, /^done: early stop after \d+ episodes in [\d.]+ s \(the returns of the last 20 episodes had a spread of at most 1 % of their mean, so the leader had settled\)/);
     await id('compare-run').click();
     await id('compare-table').waitFor({ timeout: 60_000 });
     const clink = Number(await id('compare-clink').textContent());
@@ -336,12 +336,9 @@ try {
     await id('guide-step').filter({ hasText: 'The whole path, done.' }).waitFor({ timeout: 300_000 });
     assert.ok(barUsed >= 2, `the guide's bar carried ${barUsed} of the steps`);
     // The end is said where the last step was, not only in the guide far above.
-    const endBar = await id('guide-bar').isVisible();
-    console.log(`    the guide's end in a bar at the bottom of the screen: ${endBar ? 'yes' : 'no, the guide is in view'}`);
-    if (endBar) {
-      assert.match(await id('guide-bar').textContent(), /the whole path, done/);
-      await inViewport(id('guide-bar'));
-    }
+    // (The last step's result is far below the guide, so the guide is out of view here.)
+    assert.match(await id('guide-bar').textContent(), /the whole path, done/);
+    await inViewport(id('guide-bar'));
     await p.screenshot({ path: join(artifacts, 'guide-done.png'), fullPage: true });
     // Closed, it stays closed on the next visit, and the Guide button brings it back.
     await id('guide-close').click();
