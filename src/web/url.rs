@@ -55,7 +55,8 @@ fn put<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
     }
 }
 
-/// Puts `setup` into the form, changing only the fields that differ.
+/// Puts `setup` into the form, changing only the fields that differ (not the leader: see
+/// [`load_example`]).
 pub fn apply(state: &AppState, setup: Setup) {
     put(state.dist, setup.dist);
     put(state.params, setup.params);
@@ -91,11 +92,14 @@ pub fn apply(state: &AppState, setup: Setup) {
     if untrack(|| state.lbf_custom.text()) != setup.lbf.custom {
         state.lbf_custom.set_text(setup.lbf.custom);
     }
-    // A link's example leader is loaded unless it is held already; a set-up without one keeps
-    // whatever leader the page holds.
-    if let Some(key) = setup.example {
+}
+
+/// Loads the example leader a link names, unless it is held already. Only when the page opens:
+/// back and forward keep the leader the page holds, which may have been trained here since.
+fn load_example(state: &AppState, setup: &Setup) {
+    if let Some(key) = &setup.example {
         if untrack(|| examples::held(state)) != Some(key.as_str()) {
-            match Example::from_key(&key) {
+            match Example::from_key(key) {
                 Ok(example) => examples::load(*state, example),
                 Err(e) => state.fail(e),
             }
@@ -130,7 +134,9 @@ pub fn install(state: AppState) {
         let defaults = defaults.clone();
         move || Setup::from_query(&location_search(), &defaults, default_params)
     };
-    apply(&state, read());
+    let opened = read();
+    apply(&state, opened.clone());
+    load_example(&state, &opened);
     let _ = window_event_listener(leptos::ev::popstate, move |_| apply(&state, read()));
     let pending = StoredValue::new_local(None::<TimeoutHandle>);
     Effect::new(move |previous: Option<()>| {
