@@ -55,8 +55,8 @@ fn put<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
     }
 }
 
-/// Puts `setup` into the form, changing only the fields that differ (not the leader: see
-/// [`load_example`]).
+/// Puts `setup` into the form, changing only the fields that differ (not the leader: a link's
+/// example leader is loaded only when the page opens).
 pub fn apply(state: &AppState, setup: Setup) {
     put(state.dist, setup.dist);
     put(state.params, setup.params);
