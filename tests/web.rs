@@ -83,7 +83,7 @@ fn bad_specs_give_messages_not_panics() {
 #[wasm_bindgen_test]
 fn the_setup_survives_the_url_as_the_browser_reads_it() {
     use bridge_lab::page::setup::Setup;
-    let defaults = Setup::example();
+    let defaults = Setup::fixture();
     let setup = Setup {
         agents: "12".into(),
         seed: "18446744073709551615".into(),

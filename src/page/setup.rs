@@ -68,7 +68,7 @@ impl Setup {
     /// fixture of the tests that read and write queries: the unit tests here and the wasm tests
     /// in `tests/web.rs`, which cannot see a `#[cfg(test)]` item.
     #[doc(hidden)]
-    pub fn example() -> Setup {
+    pub fn fixture() -> Setup {
         Setup {
             dist: "modified_normal".into(),
             params: vec![("scale".into(), "10".into()), ("p".into(), "0.2".into())],
@@ -240,13 +240,13 @@ mod tests {
     fn params_of(dist: &str) -> Vec<(String, String)> {
         match dist {
             "agent_based" => vec![("power".into(), "10".into())],
-            _ => Setup::example().params,
+            _ => Setup::fixture().params,
         }
     }
 
     #[test]
     fn a_setup_survives_its_query() {
-        let mut s = Setup::example();
+        let mut s = Setup::fixture();
         s.agents = "12".into();
         s.seed = "18446744073709551615".into();
         s.hidden = "64, 32 & more=ε ü%".into();
@@ -265,7 +265,7 @@ mod tests {
             "{query}"
         );
         assert_eq!(
-            Setup::from_query(&format!("?{query}"), &Setup::example(), params_of),
+            Setup::from_query(&format!("?{query}"), &Setup::fixture(), params_of),
             s
         );
     }
@@ -274,26 +274,26 @@ mod tests {
     fn a_short_query_keeps_the_defaults_for_the_rest() {
         let s = Setup::from_query(
             "?agents=12&unknown=1&p.nothing=3",
-            &Setup::example(),
+            &Setup::fixture(),
             params_of,
         );
         assert_eq!(
             s,
             Setup {
                 agents: "12".into(),
-                ..Setup::example()
+                ..Setup::fixture()
             }
         );
         let s = Setup::from_query(
             "dist=agent_based&p.power=7&lr=2.5",
-            &Setup::example(),
+            &Setup::fixture(),
             params_of,
         );
         assert_eq!(s.params, vec![("power".to_string(), "7".to_string())]);
         assert_eq!(s.learning_rate, "2.5");
         assert_eq!(
-            Setup::from_query("", &Setup::example(), params_of),
-            Setup::example()
+            Setup::from_query("", &Setup::fixture(), params_of),
+            Setup::fixture()
         );
     }
 

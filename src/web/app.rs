@@ -110,7 +110,11 @@ fn App() -> impl IntoView {
         // A training run goes a slice at a time, and the worker answers other requests
         // between slices.
         WorkerState::Idle if state.training.get() || state.lbf_training.get() => {
-            "training… (and ready for other requests)"
+            if state.paused.get() {
+                "training paused (and ready for other requests)"
+            } else {
+                "training… (and ready for other requests)"
+            }
         }
         WorkerState::Idle => "ready",
         WorkerState::Busy => "working…",
@@ -181,15 +185,25 @@ fn ShareLink(state: AppState) -> impl IntoView {
     let copy = move |_| {
         let text = untrack(link);
         // The link keeps the fields as typed, a mistake included: say which, so it is fixed
-        // before the link goes to a class.
+        // before the link goes to a class. The training form's complaints may be about a
+        // set-up that is fine for everything but training (more agents than the paper's
+        // network takes, say): they are said as what training would refuse, not as mistakes.
         let mistake = untrack(|| {
-            state
-                .instance_spec()
-                .err()
-                .or_else(|| super::train::form_mistake(&state))
-                .or_else(|| super::lbf::lbf_spec(&state).err())
+            let instance = state.instance_spec().err();
+            let lbf = || super::lbf::lbf_spec(&state).err();
+            match instance.or_else(lbf) {
+                Some(m) => Some(format!(
+                    "; but the form has a mistake the link keeps: {}",
+                    m.message
+                )),
+                None => super::train::form_mistake(&state).map(|m| {
+                    format!(
+                        "; note that training this set-up would be refused: {}",
+                        m.message
+                    )
+                }),
+            }
         })
-        .map(|m| format!("; but the form has a mistake the link keeps: {}", m.message))
         .unwrap_or_default();
         let navigator = js_sys::Reflect::get(&window(), &"navigator".into()).unwrap_or_default();
         let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok();
@@ -317,6 +331,13 @@ fn InstancePanel(state: AppState) -> impl IntoView {
                         prop:value=move || state.dist.get()
                         on:change=move |ev| {
                             let name = event_target_value(&ev);
+                            // The parameters go back to the new distribution's defaults: a
+                            // complaint about one of the old ones goes with it.
+                            state.edited("dist-select");
+                            if state.error_field.with_untracked(|f| f.as_deref().is_some_and(|f| f.starts_with("param-"))) {
+                                state.error_field.set(None);
+                                state.error.set(None);
+                            }
                             state.params.set(super::state::default_params(&name));
                             state.dist.set(name);
                         }

@@ -134,6 +134,12 @@ pub fn held(state: &AppState) -> Option<&'static str> {
 
 /// Loads `example`: a leader into the page's worker, or the episode onto the grid.
 pub fn load(state: AppState, example: Example) {
+    if example != Example::Episode {
+        // The example leader is the one wanted, not the one kept from before a reload: that
+        // one must not reach a worker that comes up while the file is fetched (it would come
+        // first and be taken for the example).
+        state.forget_restore();
+    }
     wasm_bindgen_futures::spawn_local(async move {
         let done = match example {
             Example::Leader | Example::GraphLeader => {

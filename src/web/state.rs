@@ -488,8 +488,14 @@ impl AppState {
 
     /// Sends a request; `busy` marks the worker busy until the answer comes.
     pub fn send(&self, request: &ToWorker, busy: bool) {
-        let error = self.error;
+        let (error, error_field) = (self.error, self.error_field);
         let worker_state = self.worker_state;
+        // A complaint about the worker is no field's: shown in the error box, not beside the
+        // field of an earlier complaint.
+        let fail = move |message: String| {
+            error_field.set(None);
+            error.set(Some(message));
+        };
         // Silence is counted from the last request or answer.
         self.last_heard.set_value(now_ms());
         self.worker.with_value(|w| match w {
@@ -498,13 +504,11 @@ impl AppState {
                     worker_state.set(WorkerState::Busy);
                 }
                 if let Err(e) = w.post_message(&JsValue::from_str(&encode(request))) {
-                    error.set(Some(format!("could not reach the worker: {e:?}")));
+                    fail(format!("could not reach the worker: {e:?}"));
                     worker_state.set(WorkerState::Idle);
                 }
             }
-            None => error.set(Some(
-                "the worker is not running; press \"Restart the worker\"".into(),
-            )),
+            None => fail("the worker is not running; press \"Restart the worker\"".into()),
         });
     }
 

@@ -137,18 +137,27 @@ pub fn install(state: AppState) {
     let opened = read();
     apply(&state, opened.clone());
     load_example(&state, &opened);
+    // A name the page has no example for was refused above: the URL does not keep it.
+    let opened = opened.example.filter(|key| Example::from_key(key).is_ok());
     let _ = window_event_listener(leptos::ev::popstate, move |_| apply(&state, read()));
     let pending = StoredValue::new_local(None::<TimeoutHandle>);
     Effect::new(move |previous: Option<()>| {
-        let query = current(&state).to_query();
+        let mut setup = current(&state);
         if previous.is_none() {
-            // The page as opened: its own entry holds the whole set-up, no new entry.
+            // The page as opened: its own entry holds the whole set-up, no new entry. A link's
+            // example leader is still being fetched: the entry keeps naming it (once loaded,
+            // the query is the same and makes no entry either).
+            if setup.example.is_none() {
+                setup.example.clone_from(&opened);
+            }
+            let query = setup.to_query();
             if let Ok(history) = window().history() {
                 let url = format!("?{query}");
                 let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
             }
             return;
         }
+        let query = setup.to_query();
         pending.update_value(|p| {
             if let Some(p) = p.take() {
                 p.clear();

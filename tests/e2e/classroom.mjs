@@ -240,6 +240,7 @@ try {
     assert.equal(Number(await id('train-progress').evaluate((e) => e.value)), k);
     assert.equal(Number(await id('train-progress').evaluate((e) => e.max)), 60);
     assert.match(await id('train-time-left').textContent(), /paused; about \d+ s left/);
+    assert.equal(await id('worker-status').textContent(), 'training paused (and ready for other requests)');
     // No episode runs while paused: a second later the run is where it was.
     await p.waitForTimeout(1000);
     assert.equal(await id('train-status').textContent(), at);
@@ -516,6 +517,13 @@ try {
     await grid.byId('lbf-epochs-input').fill('x');
     await grid.byId('copy-link').click();
     await grid.page.getByText(/the form has a mistake the link keeps: follower epochs/).waitFor({ timeout: 10_000 });
+    // A set-up fine for all but training (more agents than the network size typed) is no
+    // mistake: copying says training would refuse it.
+    await grid.byId('lbf-epochs-input').fill('10');
+    await grid.byId('network-input').fill('10');
+    await grid.byId('agents-input').fill('50');
+    await grid.byId('copy-link').click();
+    await grid.page.getByText(/link copied; note that training this set-up would be refused: network size: 10 is smaller than the 50 agents/).waitFor({ timeout: 10_000 });
     await lbf.close();
 
     const fresh = await browser.newContext({ viewport: { width: 1280, height: 720 } });

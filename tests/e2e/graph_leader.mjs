@@ -97,10 +97,21 @@ try {
     const value = await id('cs-value').textContent();
     await ctx.close();
     const fresh = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    const { byId: again } = await openPage(fresh, link);
+    // Every address the page takes (the link, then the page's own entry, which the history API
+    // reports as a navigation too) is noted.
+    const addresses = [];
+    fresh.on('page', (page) => page.on('framenavigated', (f) => {
+      if (f === page.mainFrame()) addresses.push(f.url());
+    }));
+    const { page: q, byId: again } = await openPage(fresh, link);
     await again('leader-info').filter({ hasText: /example graph leader/ }).waitFor({ timeout: 30_000 });
     await again('merge-step').filter({ hasText: /^state 1 of \d+$/ }).waitFor({ timeout: 60_000 });
     assert.equal(await again('cs-value').textContent(), value, 'the same rollout from the link');
+    // The page's entry kept naming the example while it was fetched, and its loading made no
+    // second entry (past the form's rest): the link, then the page's own entry, nothing else.
+    await q.waitForTimeout(1500);
+    assert.equal(addresses.length, 2, `one entry for the opened link: ${addresses.join(' then ')}`);
+    for (const a of addresses) assert.equal(new URL(a).searchParams.get('example'), 'graph', a);
     await fresh.close();
   });
 
