@@ -134,20 +134,19 @@ pub fn held(state: &AppState) -> Option<&'static str> {
 
 /// Loads `example`: a leader into the page's worker, or the episode onto the grid.
 pub fn load(state: AppState, example: Example) {
-    if example != Example::Episode {
-        // The example leader is the one wanted, not the one kept from before a reload: that
-        // one must not reach a worker that comes up while the file is fetched (it would come
-        // first and be taken for the example).
-        state.forget_restore();
-    }
     wasm_bindgen_futures::spawn_local(async move {
         let done = match example {
             Example::Leader | Example::GraphLeader => {
                 // On a larger instance, the paper's leader's panel offers to come down to its 10.
-                state.example_loading.set_value(true);
                 match LEADERS.iter().find(|(e, ..)| *e == example) {
                     Some((_, _, file, label)) => {
-                        load_leader(state, file, source_of(label, file)).await
+                        // A leader kept from before a reload may reach a worker that comes up
+                        // while the file is fetched: awaited by name, it is not taken for the
+                        // example, which replaces it when its file is there (and if the file
+                        // cannot be had, the kept leader stays).
+                        let name = source_of(label, file);
+                        state.example_loading.set_value(Some(name.clone()));
+                        load_leader(state, file, name).await
                     }
                     None => Err(format!("{example:?} is not an example leader")),
                 }
@@ -155,7 +154,7 @@ pub fn load(state: AppState, example: Example) {
             Example::Episode => load_episode(state).await,
         };
         if let Err(e) = done {
-            state.example_loading.set_value(false);
+            state.example_loading.set_value(None);
             state.fail(e);
         }
     });

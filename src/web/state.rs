@@ -142,9 +142,11 @@ pub struct AppState {
     pub return_bound: RwSignal<bool>,
     /// Whether a training run is going.
     pub training: RwSignal<bool>,
-    /// Whether the leader about to load is an example's, whose "Run the leader" button is then
-    /// brought into view (an example's click should show where to go on).
-    pub example_loading: StoredValue<bool>,
+    /// The name of the example leader being loaded, if one is: when the worker answers with a
+    /// leader of that name, its "Run the leader" button is brought into view (an example's click
+    /// should show where to go on). By name, since a leader kept from before a reload may load
+    /// first, while the example's file is fetched.
+    pub example_loading: StoredValue<Option<String>>,
     /// Whether the training run going is paused.
     pub paused: RwSignal<bool>,
     /// A pause or stop asked of the running training and not yet carried out ("pausing",
@@ -262,7 +264,7 @@ impl AppState {
             double_dqn: RwSignal::new(ours.double_dqn),
             return_bound: RwSignal::new(ours.return_bound),
             training: RwSignal::new(false),
-            example_loading: StoredValue::new(false),
+            example_loading: StoredValue::new(None),
             paused: RwSignal::new(false),
             asked: RwSignal::new(None),
             underway: RwSignal::new(None),
@@ -488,14 +490,10 @@ impl AppState {
 
     /// Sends a request; `busy` marks the worker busy until the answer comes.
     pub fn send(&self, request: &ToWorker, busy: bool) {
-        let (error, error_field) = (self.error, self.error_field);
+        let state = *self;
         let worker_state = self.worker_state;
-        // A complaint about the worker is no field's: shown in the error box, not beside the
-        // field of an earlier complaint.
-        let fail = move |message: String| {
-            error_field.set(None);
-            error.set(Some(message));
-        };
+        // A complaint about the worker is no field's: shown in the error box, in view.
+        let fail = move |message: String| state.fail(message);
         // Silence is counted from the last request or answer.
         self.last_heard.set_value(now_ms());
         self.worker.with_value(|w| match w {
@@ -1010,8 +1008,25 @@ fn route(state: AppState, message: FromWorker) {
             }
         }
         FromWorker::Leader(result) => {
-            // An example's leader brings "Run the leader" into view; any answer ends the wait.
-            let example = state.example_loading.try_update_value(std::mem::take) == Some(true);
+            // An example's leader brings "Run the leader" into view. The example's answer ends
+            // the wait, and so does any refusal (which is the example's when one is awaited:
+            // the shipped files and a kept leader load).
+            let example = match &result {
+                Ok(l) => state
+                    .example_loading
+                    .try_update_value(|e| {
+                        let ours = e.as_deref() == Some(l.source.as_str());
+                        if ours {
+                            *e = None;
+                        }
+                        ours
+                    })
+                    .unwrap_or(false),
+                Err(_) => {
+                    state.example_loading.set_value(None);
+                    false
+                }
+            };
             leader_loaded(state, result, example);
         }
         FromWorker::Inferred(result) => {

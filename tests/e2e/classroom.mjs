@@ -523,7 +523,7 @@ try {
     await grid.byId('network-input').fill('10');
     await grid.byId('agents-input').fill('50');
     await grid.byId('copy-link').click();
-    await grid.page.getByText(/link copied; note that training this set-up would be refused: network size: 10 is smaller than the 50 agents/).waitFor({ timeout: 10_000 });
+    await grid.page.getByText(/; note that training this set-up would be refused: network size: 10 is smaller than the 50 agents/).waitFor({ timeout: 10_000 });
     await lbf.close();
 
     const fresh = await browser.newContext({ viewport: { width: 1280, height: 720 } });

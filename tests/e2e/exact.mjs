@@ -140,10 +140,14 @@ try {
     await byId('param-p').fill('zero');
     await byId('exact-run').click();
     assert.match(await byId('error').textContent(), /p: “zero” is not a number; give a number/);
+    // Another distribution starts at its defaults, and the complaint about the old `p` goes
+    // (the new one has a `p` too, which must not inherit it).
+    await byId('dist-select').selectOption('modified_normal');
+    assert.equal(await byId('param-p').inputValue(), '0.2', 'a new distribution starts at its defaults');
+    assert.equal(await byId('param-p').getAttribute('aria-invalid'), null);
+    assert.equal(await byId('error').count(), 0, 'no complaint left about the old parameter');
     await byId('dist-select').selectOption('agent_based');
     assert.equal(await byId('param-power').inputValue(), '10', 'a new distribution starts at its defaults');
-    // The complaint was about a parameter the new distribution does not have: it goes with it.
-    assert.equal(await byId('error').count(), 0, 'no complaint left about the old parameter');
   });
 
   await check('out-of-range agents and a bad seed are refused, not clamped', async () => {

@@ -92,7 +92,13 @@ try {
     await errorShownInView(p, id, 'train-continue', /Leader network: the leader held is the size-independent graph network; choose it/, 'network-select');
     // The link shares the example leader: a fresh browser opening it holds the same leader and
     // gets the same rollout.
-    await p.waitForFunction(() => new URL(location.href).searchParams.get('example') === 'graph');
+    // The link is taken with the form describing the example leader again (choosing the
+    // paper's network above is in the address by now).
+    await id('network-select').selectOption('graph');
+    await p.waitForFunction(() => {
+      const query = new URL(location.href).searchParams;
+      return query.get('example') === 'graph' && query.get('leader') === 'graph';
+    });
     const link = p.url();
     const value = await id('cs-value').textContent();
     await ctx.close();
