@@ -1,6 +1,8 @@
 //! The set-up in the page's URL ([`crate::page::setup`]): read when the page opens and when the
 //! browser goes back or forward, written (a new history entry) once the form has rested for a
-//! moment, so a reload keeps the experiment and a link shares it.
+//! moment, so a reload keeps the experiment and a link shares it. What a leader's loading
+//! changes (an example's network in the form, the example's name) corrects the entry in place:
+//! it is no step of the user's to go back to.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -141,12 +143,40 @@ pub fn install(state: AppState) {
     let opened = opened.example.filter(|key| Example::from_key(key).is_ok());
     let _ = window_event_listener(leptos::ev::popstate, move |_| apply(&state, read()));
     let pending = StoredValue::new_local(None::<TimeoutHandle>);
+    // The example leader held at the effect's last run: when it changes, the leader was loaded
+    // or replaced, and what that run sees came with it.
+    let last_held = StoredValue::new_local(None::<String>);
     Effect::new(move |previous: Option<()>| {
         let mut setup = current(&state);
+        let held_changed = last_held
+            .try_update_value(|h| {
+                let changed = *h != setup.example;
+                h.clone_from(&setup.example);
+                changed
+            })
+            .unwrap_or(false);
+        if previous.is_some() && held_changed {
+            // A leader loaded (an example's, which writes its network into the form, or one
+            // that replaces it): not a step of the user's to go back to, so the entry is
+            // corrected in place, at once.
+            pending.update_value(|p| {
+                if let Some(p) = p.take() {
+                    p.clear();
+                }
+            });
+            let query = setup.to_query();
+            if location_search().trim_start_matches('?') != query {
+                if let Ok(history) = window().history() {
+                    let url = format!("?{query}");
+                    let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+                }
+            }
+            return;
+        }
         if previous.is_none() {
             // The page as opened: its own entry holds the whole set-up, no new entry. A link's
             // example leader is still being fetched: the entry keeps naming it (once loaded,
-            // the query is the same and makes no entry either).
+            // the entry is corrected in place, above).
             if setup.example.is_none() {
                 setup.example.clone_from(&opened);
             }

@@ -92,12 +92,11 @@ try {
     await errorShownInView(p, id, 'train-continue', /Leader network: the leader held is the size-independent graph network; choose it/, 'network-select');
     // The link shares the example leader: a fresh browser opening it holds the same leader and
     // gets the same rollout.
-    // The link is taken with the form describing the example leader again (choosing the
-    // paper's network above is in the address by now).
-    await id('network-select').selectOption('graph');
+    // The link is taken with the paper's network chosen, as above: the example leader, once
+    // loaded from it, puts its own network in the form.
     await p.waitForFunction(() => {
       const query = new URL(location.href).searchParams;
-      return query.get('example') === 'graph' && query.get('leader') === 'graph';
+      return query.get('example') === 'graph' && query.get('leader') === 'paper';
     });
     const link = p.url();
     const value = await id('cs-value').textContent();
@@ -113,11 +112,13 @@ try {
     await again('leader-info').filter({ hasText: /example graph leader/ }).waitFor({ timeout: 30_000 });
     await again('merge-step').filter({ hasText: /^state 1 of \d+$/ }).waitFor({ timeout: 60_000 });
     assert.equal(await again('cs-value').textContent(), value, 'the same rollout from the link');
-    // The page's entry kept naming the example while it was fetched, and its loading made no
-    // second entry (past the form's rest): the link, then the page's own entry, nothing else.
+    // The page's entry kept naming the example while it was fetched, and its loading corrected
+    // the entry in place (the graph network in the form) rather than add one, past the form's
+    // rest: the fresh tab holds its blank page and this one.
     await q.waitForTimeout(1500);
-    assert.equal(addresses.length, 2, `one entry for the opened link: ${addresses.join(' then ')}`);
     for (const a of addresses) assert.equal(new URL(a).searchParams.get('example'), 'graph', a);
+    assert.equal(new URL(q.url()).searchParams.get('leader'), 'graph', 'the form describes the leader');
+    assert.equal(await q.evaluate(() => history.length), 2, `no entry for the loading: ${addresses.join(' then ')}`);
     await fresh.close();
   });
 
