@@ -333,10 +333,11 @@ fn InstancePanel(state: AppState) -> impl IntoView {
                             let name = event_target_value(&ev);
                             // The parameters go back to the new distribution's defaults: a
                             // complaint about one of the old ones goes with it.
-                            state.edited("dist-select");
-                            if state.error_field.with_untracked(|f| f.as_deref().is_some_and(|f| f.starts_with("param-"))) {
-                                state.error_field.set(None);
-                                state.error.set(None);
+                            let stale = state.error_field.with_untracked(|f| {
+                                f.clone().filter(|f| f == "dist-select" || f.starts_with("param-"))
+                            });
+                            if let Some(field) = stale {
+                                state.edited(&field);
                             }
                             state.params.set(super::state::default_params(&name));
                             state.dist.set(name);

@@ -159,18 +159,8 @@ pub fn install(state: AppState) {
             // A leader loaded (an example's, which writes its network into the form, or one
             // that replaces it): not a step of the user's to go back to, so the entry is
             // corrected in place, at once.
-            pending.update_value(|p| {
-                if let Some(p) = p.take() {
-                    p.clear();
-                }
-            });
-            let query = setup.to_query();
-            if location_search().trim_start_matches('?') != query {
-                if let Ok(history) = window().history() {
-                    let url = format!("?{query}");
-                    let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
-                }
-            }
+            cancel(pending);
+            write_entry(&setup.to_query(), true);
             return;
         }
         if previous.is_none() {
@@ -180,32 +170,42 @@ pub fn install(state: AppState) {
             if setup.example.is_none() {
                 setup.example.clone_from(&opened);
             }
-            let query = setup.to_query();
-            if let Ok(history) = window().history() {
-                let url = format!("?{query}");
-                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
-            }
+            write_entry(&setup.to_query(), true);
             return;
         }
         let query = setup.to_query();
-        pending.update_value(|p| {
-            if let Some(p) = p.take() {
-                p.clear();
-            }
-        });
+        cancel(pending);
         let handle = set_timeout_with_handle(
-            move || {
-                if location_search().trim_start_matches('?') != query {
-                    if let Ok(history) = window().history() {
-                        let url = format!("?{query}");
-                        let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&url));
-                    }
-                }
-            },
+            move || write_entry(&query, false),
             std::time::Duration::from_millis(REST_MS),
         );
         pending.set_value(handle.ok());
     });
+}
+
+/// Cancels the new entry waiting for the form to rest, if one is.
+fn cancel(pending: StoredValue<Option<TimeoutHandle>, LocalStorage>) {
+    pending.update_value(|p| {
+        if let Some(p) = p.take() {
+            p.clear();
+        }
+    });
+}
+
+/// Writes `query` to the page's history entry, in place (`replace`) or as a new entry, unless
+/// the address holds it already.
+fn write_entry(query: &str, replace: bool) {
+    if location_search().trim_start_matches('?') == query {
+        return;
+    }
+    if let Ok(history) = window().history() {
+        let url = format!("?{query}");
+        let _ = if replace {
+            history.replace_state_with_url(&JsValue::NULL, "", Some(&url))
+        } else {
+            history.push_state_with_url(&JsValue::NULL, "", Some(&url))
+        };
+    }
 }
 
 /// The set-up the form shows, read without tracking.
