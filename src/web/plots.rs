@@ -368,27 +368,36 @@ fn draw_graph_chart(canvas: Option<web_sys::HtmlCanvasElement>, k: usize, h: &[G
 /// stays free between them (issue 13: no main-thread task over 50 ms while training; four charts
 /// drawn together took ~55 ms at 150 episodes). The charts are drawn once at load too, empty:
 /// a canvas's first drawing costs the most (~70 ms in Chromium, its fonts), and it happens then,
-/// not as training starts.
+/// not as training starts. Returns how many times all `count` charts have been drawn, which the
+/// page shows as its charts' `data-redraws` (the end-to-end tests wait for the load's drawing).
 pub(super) fn redraw_throttled(
     track: impl Fn() + 'static,
     count: usize,
     draw_one: impl Fn(usize) + Copy + 'static,
-) {
+) -> ReadSignal<u32> {
     let pending = StoredValue::new(false);
     let last_drawn = StoredValue::new(f64::NEG_INFINITY);
-    fn chain(k: usize, count: usize, draw_one: impl Fn(usize) + Copy + 'static) {
+    let (redraws, set_redraws) = signal(0u32);
+    fn chain(
+        k: usize,
+        count: usize,
+        draw_one: impl Fn(usize) + Copy + 'static,
+        done: WriteSignal<u32>,
+    ) {
         draw_one(k);
         if k + 1 < count {
             set_timeout(
-                move || chain(k + 1, count, draw_one),
+                move || chain(k + 1, count, draw_one, done),
                 std::time::Duration::ZERO,
             );
+        } else {
+            done.update(|n| *n += 1);
         }
     }
     let redraw = move || {
         pending.set_value(false);
         last_drawn.set_value(now_ms());
-        chain(0, count, draw_one);
+        chain(0, count, draw_one, set_redraws);
     };
     Effect::new(move |_| {
         track();
@@ -402,6 +411,7 @@ pub(super) fn redraw_throttled(
             std::time::Duration::from_micros((wait * 1000.0) as u64),
         );
     });
+    redraws
 }
 
 /// The four live plots, in a panel of their own beside the set-up.
@@ -483,7 +493,7 @@ pub fn Plots(state: AppState) -> impl IntoView {
             }
         });
     };
-    redraw_throttled(
+    let redraws = redraw_throttled(
         move || {
             // What the plots show: the history, the other seeds' runs and the reference lines.
             state.history.track();
@@ -498,7 +508,7 @@ pub fn Plots(state: AppState) -> impl IntoView {
     view! {
         <section class="panel plots-panel">
             <h2>"Learning curves"</h2>
-            <div class="plots">
+            <div class="plots" data-redraws=redraws>
                 {chart_canvas(reward, "plot-reward", move || if state.graph_run.get() {
                     "the return of each training episode, in units of its instance's reward scale"
                 } else {

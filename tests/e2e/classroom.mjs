@@ -198,6 +198,9 @@ try {
   await check('no main-thread task over 50 ms while training', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const { page: p, byId: id } = await openPage(ctx, server.base);
+    // The charts' first drawing (~70 ms, a canvas's first text) belongs to the page's load: wait
+    // until it is done, so that it is not counted as training's.
+    await p.waitForFunction(() => Number(document.querySelector('.plots-panel .plots')?.dataset.redraws) >= 1, null, { timeout: 30_000 });
     await p.evaluate(() => {
       window.longTasks = [];
       new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longTasks.push(e); })
@@ -214,7 +217,8 @@ try {
     const when = tasks.map(([t, d]) => `${d.toFixed(0)} ms at ${((t - started) / 1000).toFixed(2)} s`).join(', ');
     console.log(`    tasks over 50 ms while training the default set-up (${((done - started) / 1000).toFixed(1)} s): ${tasks.length}, longest ${longest.toFixed(0)} ms (${when})`);
     // Met in 5 runs of 5 on 2 cores with a load of 9; the first drawing on a canvas (~70 ms)
-    // happens at load, not here.
+    // happens at load, not here (waited for above: once, a 69 ms task landed 0.3 s into
+    // training when the click came before the load's drawing was done).
     assert.deepEqual(tasks, [], `main-thread tasks over 50 ms while training: ${when}`);
     await ctx.close();
   });

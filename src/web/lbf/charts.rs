@@ -103,10 +103,10 @@ pub fn LbfPlots(state: AppState) -> impl IntoView {
             }
         });
     };
-    redraw_throttled(move || state.lbf_progress.track(), 3, draw_one);
+    let redraws = redraw_throttled(move || state.lbf_progress.track(), 3, draw_one);
     let shown = move || state.lbf_progress.with(|h| !h.is_empty());
     view! {
-        <div class="plots" style:display=move || if shown() { "" } else { "none" }>
+        <div class="plots" data-redraws=redraws style:display=move || if shown() { "" } else { "none" }>
             {chart_canvas(reward, "lbf-plot-reward", || "the leader's return in each episode: the final structure's V less all singletons' V")}
             {chart_canvas(value, "lbf-plot-value", || "V(CS) of the structure each leader episode ended on, the best so far, and all singletons as a reference line")}
             {chart_canvas(followers, "lbf-plot-followers", || "the followers' V over each training epoch, for each structure they trained on in turn")}
