@@ -4,7 +4,8 @@
 //! for our scorers, the gain scorer's rollout at n = 100 and 1000, the lookahead scorer's first
 //! step (every pair of singletons valued by a forward pass: its costliest step) at n = 10, 30 and
 //! 100, and a lookahead update at M = 10 (Table 1's network); the graph leader's greedy rollout
-//! (size-independent network, default shape) at n = 100 and 1000.
+//! (size-independent network, default shape, with the next merge's feature and with the first
+//! feature set, without it) at n = 100 and 1000.
 
 use bridge_lab::core::{CoalitionStructure, Distribution, Instance};
 use bridge_lab::leader::gains::PackedGains;
@@ -117,10 +118,18 @@ fn graph_rollout(c: &mut Criterion) {
     group.sample_size(10);
     // Untrained: the same work per step as a trained one, and C-Link's number of steps.
     let net = GraphNetwork::new(GraphConfig::default(), 2).expect("valid");
+    let first = GraphConfig {
+        next_merge: false,
+        ..GraphConfig::default()
+    };
+    let first = GraphNetwork::new(first, 2).expect("valid");
     for n in [100, 1000] {
         let inst = instance(n);
         group.bench_function(BenchmarkId::new("graph_rollout", n), |b| {
             b.iter(|| net.rollout(&inst, Horizon::Full).expect("any size"))
+        });
+        group.bench_function(BenchmarkId::new("graph_rollout_first_features", n), |b| {
+            b.iter(|| first.rollout(&inst, Horizon::Full).expect("any size"))
         });
     }
     group.finish();

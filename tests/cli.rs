@@ -1094,6 +1094,56 @@ fn grasp_gives_a_partition_at_two_hundred_agents() {
 }
 
 #[test]
+fn next_merge_false_trains_the_first_feature_sets_graph_leader_which_still_runs() {
+    let dir = Scratch::new();
+    let features = |weights: &Path| {
+        let bytes = std::fs::read(weights).expect("written");
+        let len = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) as usize;
+        let header: serde_json::Value = serde_json::from_slice(&bytes[8..8 + len]).expect("json");
+        header["__metadata__"]["features"]
+            .as_str()
+            .map(String::from)
+    };
+    for (flag, want) in [("false", "graph-features/1"), ("true", "graph-features/2")] {
+        let weights = dir.path(&format!("graph-{flag}.safetensors"));
+        bridge(&[
+            "train",
+            "--network",
+            "graph",
+            "--next-merge",
+            flag,
+            "--agents",
+            "10..10",
+            "--dist",
+            "combined",
+            "--episodes",
+            "2",
+            "--validate-every",
+            "2",
+            "--seed",
+            "1",
+            "--out",
+            s(&weights),
+        ]);
+        assert_eq!(features(&weights).as_deref(), Some(want));
+        let sol = solve(&[
+            "solve",
+            "--algo",
+            "bridge",
+            "--weights",
+            s(&weights),
+            "--dist",
+            "combined",
+            "--agents",
+            "30",
+            "--seed",
+            "2",
+        ]);
+        assert!(sol.structure(30).is_ok(), "a partition of 30 agents");
+    }
+}
+
+#[test]
 fn a_graph_leader_trained_at_twenty_agents_runs_at_a_thousand() {
     let dir = Scratch::new();
     let weights = dir.path("graph.safetensors");
@@ -1299,6 +1349,20 @@ fn a_graph_leader_trained_at_twenty_agents_runs_at_a_thousand() {
             s(&dir.path("r.safetensors")),
         ],
         "--rounds does not apply to the paper's network",
+    );
+    check_refused(
+        &[
+            "train",
+            "--next-merge",
+            "false",
+            "--agents",
+            "5",
+            "--dist",
+            "agent_based",
+            "--out",
+            s(&dir.path("n.safetensors")),
+        ],
+        "--next-merge does not apply to the paper's network",
     );
     check_refused(
         &[

@@ -211,11 +211,16 @@ pub fn infer(
 
 /// The viewer's account of one state of the graph leader's rollout: the network's best
 /// candidate merges by Q (in reward units) with their true rewards; stopping is worth 0.
-fn graph_viewer_step(net: &GraphNetwork, state: &MergeState, ws: &mut Workspace) -> ViewerStep {
+fn graph_viewer_step(
+    net: &GraphNetwork,
+    state: &MergeState,
+    instance: &Instance,
+    ws: &mut Workspace,
+) -> ViewerStep {
     let scored = if state.is_done() {
         Vec::new()
     } else {
-        net.scored_candidates(state, ws)
+        net.scored_candidates(state, instance, ws)
     };
     graph_viewer_step_of(state, scored)
 }
@@ -263,7 +268,7 @@ fn graph_viewer_steps(
         net.start(instance, Horizon::Full),
         |state| match seen.next() {
             Some(scored) => graph_viewer_step_of(state, scored),
-            None => graph_viewer_step(net, state, &mut ws),
+            None => graph_viewer_step(net, state, instance, &mut ws),
         },
         |state, a, b| {
             let slot = |agent: usize| {

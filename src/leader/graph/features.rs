@@ -8,6 +8,10 @@
 //!   side's best merge, its margin over each side's best other merge, both sides' sizes and
 //!   per-agent values (as min and max, so the order of the sides does not matter), the merged
 //!   coalition's per-agent value, and the structure's two numbers.
+//! - With the next merge ([`GraphConfig::next_merge`], [`NEXT_MERGE_FEATURES`] more per candidate):
+//!   the merged coalition's best next merge reward over all other coalitions
+//!   ([`MergeState::next_merge`]). A greedy merge by reward sees pairs only; good structures
+//!   often hold triples whose values happen to be drawn high, which this shows one merge ahead.
 //! - The merge graph: each coalition's `k` best merges by reward, over which the network passes
 //!   messages.
 //! - The candidates: the best merges by reward (the greedy one first), the only actions scored.
@@ -16,17 +20,23 @@
 //! ([`MergeState`]); features are clamped to ±[`CLAMP`] so that one huge draw cannot saturate the
 //! network (the Q-value itself uses the unclamped reward).
 
+use super::network::GraphConfig;
 use super::state::MergeState;
+use crate::core::CharacteristicFunction;
 
 /// Numbers per coalition.
 pub const NODE_FEATURES: usize = 7;
-/// Numbers per candidate merge.
+/// Numbers per candidate merge without the next merge's.
 pub const EDGE_FEATURES: usize = 13;
+/// Numbers the next merge adds per candidate merge.
+pub const NEXT_MERGE_FEATURES: usize = 1;
 /// The bound of every feature's magnitude.
 pub const CLAMP: f32 = 20.0;
-/// The features' version, recorded in weight files: a network reads only the features it was
-/// trained on.
+/// The features' version without the next merge's, recorded in weight files: a network reads only
+/// the features it was trained on.
 pub const VERSION: &str = "graph-features/1";
+/// The features' version with the next merge's.
+pub const VERSION_NEXT_MERGE: &str = "graph-features/2";
 
 /// One structure as the network reads it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -85,9 +95,16 @@ fn insert_top<T: Copy>(list: &mut Vec<T>, cap: usize, item: T, better: impl Fn(T
     list.truncate(cap);
 }
 
-/// Reads `state` with each coalition's `k` best merges as its neighbours and the `candidates`
-/// best merges as the actions to score. `out` is reused between steps.
-pub fn observe(state: &MergeState, k: usize, candidates: usize, out: &mut Observation) {
+/// Reads `state` of `f` as `config` says: each coalition's `neighbours` best merges as its
+/// neighbours, the `candidates` best merges as the actions to score, and with `next_merge` what
+/// each candidate's merged coalition could get next. `out` is reused between steps.
+pub fn observe<F: CharacteristicFunction + ?Sized>(
+    state: &MergeState,
+    f: &F,
+    config: &GraphConfig,
+    out: &mut Observation,
+) {
+    let (k, candidates) = (config.neighbours, config.candidates);
     let m = state.len();
     let n = state.agents().max(1);
     let (rs, vs) = (state.reward_scale(), state.value_scale());
@@ -196,6 +213,9 @@ pub fn observe(state: &MergeState, k: usize, candidates: usize, out: &mut Observ
             clamp(paying_share),
         ]);
     }
+    if config.next_merge {
+        state.keep_next_merges(top.iter().map(|&(_, i, j)| (i, j)));
+    }
     out.candidates.clear();
     out.base.clear();
     out.rewards.clear();
@@ -241,6 +261,10 @@ pub fn observe(state: &MergeState, k: usize, candidates: usize, out: &mut Observ
             clamp(per_agent),
             clamp(paying_share),
         ]);
+        if config.next_merge {
+            out.edges
+                .push(clamp(finite(state.next_merge(f, i, j)) / rs));
+        }
     }
 }
 
@@ -249,6 +273,15 @@ mod tests {
     use super::*;
     use crate::core::{CharacteristicFunction, Distribution, Instance};
     use crate::leader::Horizon;
+
+    fn reads(neighbours: usize, candidates: usize, next_merge: bool) -> GraphConfig {
+        GraphConfig {
+            neighbours,
+            candidates,
+            next_merge,
+            ..GraphConfig::default()
+        }
+    }
 
     #[test]
     fn candidates_are_the_best_merges_in_clink_order_and_neighbours_the_best_partners() {
@@ -261,7 +294,7 @@ mod tests {
         let mut state = MergeState::new(&f, Horizon::Full);
         state.merge(1, 7, &f);
         let mut obs = Observation::default();
-        observe(&state, 3, 6, &mut obs);
+        observe(&state, &f, &reads(3, 6, false), &mut obs);
         let m = state.len();
         let mut all: Vec<(f64, usize, usize)> = (0..m)
             .flat_map(|i| (i + 1..m).map(move |j| (i, j)))
@@ -295,7 +328,7 @@ mod tests {
     }
 
     #[test]
-    fn the_kept_lists_give_the_same_observation_as_scanning_every_pair() {
+    fn the_kept_lists_and_next_merges_give_the_same_observation_as_scanning_every_pair() {
         use rand::{Rng, SeedableRng};
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(9);
         for name in Distribution::NAMES {
@@ -306,8 +339,8 @@ mod tests {
             let mut kept = MergeState::new(&f, Horizon::Full).tracking(16);
             let (mut a, mut b) = (Observation::default(), Observation::default());
             while plain.len() > 1 {
-                observe(&plain, 4, 16, &mut a);
-                observe(&kept, 4, 16, &mut b);
+                observe(&plain, &f, &reads(4, 16, true), &mut a);
+                observe(&kept, &f, &reads(4, 16, true), &mut b);
                 assert_eq!(a, b, "{name} at {} coalitions", plain.len());
                 // Merge the best pair half the time (as a leader does), else any pair.
                 let (i, j) = if rng.random::<bool>() {
@@ -319,7 +352,55 @@ mod tests {
                 };
                 plain.merge(i, j, &f);
                 kept.merge(i, j, &f);
+                // The kept next merges' rewards, reused by the merge, are the ones asked anew.
+                for a in 0..plain.len() {
+                    for b in (0..plain.len()).filter(|&b| b != a) {
+                        let (x, y) = (plain.reward(a, b), kept.reward(a, b));
+                        assert_eq!(x.to_bits(), y.to_bits(), "{name}: {a} {b}");
+                    }
+                }
+                assert_eq!(plain.value().to_bits(), kept.value().to_bits());
             }
+        }
+    }
+
+    #[test]
+    fn the_next_merge_is_the_merged_coalitions_best_next_reward() {
+        let f = Instance::generate(Distribution::from_name("combined").expect("known"), 12, 4)
+            .expect("valid");
+        let mut state = MergeState::new(&f, Horizon::Full);
+        state.merge(2, 5, &f);
+        let (mut plain, mut ahead) = (Observation::default(), Observation::default());
+        observe(&state, &f, &reads(3, 5, false), &mut plain);
+        observe(&state, &f, &reads(3, 5, true), &mut ahead);
+        assert_eq!(plain.candidates, ahead.candidates);
+        let width = EDGE_FEATURES + NEXT_MERGE_FEATURES;
+        assert_eq!(ahead.edges.len(), 5 * width);
+        for (e, &(i, j)) in ahead.candidates.iter().enumerate() {
+            let row = &ahead.edges[e * width..(e + 1) * width];
+            assert_eq!(
+                &row[..EDGE_FEATURES],
+                &plain.edges[e * EDGE_FEATURES..(e + 1) * EDGE_FEATURES]
+            );
+            let mut cs = state.structure();
+            cs.merge(i as usize, j as usize).expect("legal");
+            let merged = state
+                .coalition(i as usize)
+                .union(&state.coalition(j as usize));
+            let at = cs
+                .coalitions()
+                .iter()
+                .position(|c| *c == merged)
+                .expect("merged");
+            let best = (0..cs.len())
+                .filter(|&c| c != at)
+                .map(|c| f.merge_reward(&cs.coalitions()[at], &cs.coalitions()[c]))
+                .fold(f64::NEG_INFINITY, f64::max);
+            let want = (best / state.reward_scale()) as f32;
+            assert!(
+                (row[EDGE_FEATURES] - want.clamp(-CLAMP, CLAMP)).abs() < 1e-4,
+                "{e}"
+            );
         }
     }
 }

@@ -20,7 +20,9 @@
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use super::features::{Observation, EDGE_FEATURES, NODE_FEATURES};
+use super::features::{
+    Observation, EDGE_FEATURES, NEXT_MERGE_FEATURES, NODE_FEATURES, VERSION, VERSION_NEXT_MERGE,
+};
 use crate::leader::error::{Error, Result};
 use crate::nn::mlp::{Activations, Mlp};
 
@@ -35,6 +37,11 @@ pub struct GraphConfig {
     pub neighbours: usize,
     /// Candidate merges scored per step (the best by reward, the greedy one among them), 16.
     pub candidates: usize,
+    /// Whether each candidate also reads its merged coalition's best next merge reward
+    /// ([`MergeState::next_merge`](super::MergeState::next_merge)), on: it doubled the gain
+    /// over C-Link on the validation instances for about a third more time at 100 agents
+    /// (RESULTS.md); off reads the first feature set (`graph-features/1`).
+    pub next_merge: bool,
 }
 
 impl Default for GraphConfig {
@@ -44,11 +51,31 @@ impl Default for GraphConfig {
             rounds: 2,
             neighbours: 4,
             candidates: 16,
+            next_merge: true,
         }
     }
 }
 
 impl GraphConfig {
+    /// Numbers per candidate merge: [`EDGE_FEATURES`], with the next merge's after them.
+    pub fn edge_features(&self) -> usize {
+        EDGE_FEATURES
+            + if self.next_merge {
+                NEXT_MERGE_FEATURES
+            } else {
+                0
+            }
+    }
+
+    /// The feature set's version, recorded in weight files.
+    pub fn features_version(&self) -> &'static str {
+        if self.next_merge {
+            VERSION_NEXT_MERGE
+        } else {
+            VERSION
+        }
+    }
+
     /// Checks the shape is usable, naming what is not.
     pub fn validate(&self) -> Result<()> {
         let bad = |what: &str| Err(Error::BadParams(what.to_string()));
@@ -89,7 +116,7 @@ pub struct Pass {
     h: Vec<Vec<f32>>,
     /// `m × 2H` inputs of each round.
     inputs: Vec<Vec<f32>>,
-    /// `candidates × (2H + EDGE_FEATURES)`: the scorer's inputs.
+    /// `candidates × (2H + edge features)`: the scorer's inputs.
     pair_inputs: Vec<f32>,
     /// The scorer's activations per candidate.
     pair_acts: Vec<Activations>,
@@ -129,7 +156,7 @@ impl GraphNetwork {
             .map(|_| Mlp::seeded(&[2 * h, h], &mut rng))
             .collect();
         // The heads' last layers at zero: the correction starts at exactly 0.
-        let scorer = zero_last(&[2 * h + EDGE_FEATURES, h, 1], &mut rng);
+        let scorer = zero_last(&[2 * h + config.edge_features(), h, 1], &mut rng);
         let value = zero_last(&[h, h, 1], &mut rng);
         Ok(Self {
             config,
@@ -169,7 +196,7 @@ impl GraphNetwork {
             .into_iter()
             .map(|r| Mlp::from_params(&[2 * h, h], r).ok_or_else(|| shape("message layer")))
             .collect::<Result<Vec<_>>>()?;
-        let scorer = Mlp::from_params(&[2 * h + EDGE_FEATURES, h, 1], scorer)
+        let scorer = Mlp::from_params(&[2 * h + config.edge_features(), h, 1], scorer)
             .ok_or_else(|| shape("scorer"))?;
         let value = Mlp::from_params(&[h, h, 1], value).ok_or_else(|| shape("value head"))?;
         Ok(Self {
@@ -272,7 +299,13 @@ impl GraphNetwork {
         } else {
             0.0
         };
-        let width = 2 * h + EDGE_FEATURES;
+        let edges = self.config.edge_features();
+        debug_assert_eq!(
+            obs.edges.len(),
+            obs.candidates.len() * edges,
+            "observed as configured"
+        );
+        let width = 2 * h + edges;
         let k = obs.candidates.len();
         pass.pair_inputs.clear();
         pass.pair_acts.resize_with(k, Activations::default);
@@ -288,7 +321,7 @@ impl GraphNetwork {
             pass.pair_inputs
                 .extend(ha.iter().zip(hb).map(|(x, y)| x * y));
             pass.pair_inputs
-                .extend_from_slice(&obs.edges[e * EDGE_FEATURES..(e + 1) * EDGE_FEATURES]);
+                .extend_from_slice(&obs.edges[e * edges..(e + 1) * edges]);
             let y = self.scorer.forward(
                 &pass.pair_inputs[start..start + width],
                 &mut pass.pair_acts[e],
@@ -302,7 +335,7 @@ impl GraphNetwork {
     pub fn backward(&self, obs: &Observation, pass: &Pass, dq: &[f32], grad: &mut Gradients) {
         let (m, h) = (obs.m, self.config.hidden);
         let layers = self.rounds.len() + 1;
-        let width = 2 * h + EDGE_FEATURES;
+        let width = 2 * h + self.config.edge_features();
         let top = &pass.h[layers - 1];
         let mut dh = vec![0.0f32; m * h];
         let mut scratch: [Vec<f32>; 2] = Default::default();
@@ -430,7 +463,8 @@ mod tests {
     use crate::leader::Horizon;
     use rand::Rng;
 
-    fn observation() -> Observation {
+    /// An observation of a 14-agent instance two merges in, read as `config` says.
+    fn observation(config: &GraphConfig) -> Observation {
         let f = Instance::generate(
             Distribution::from_name("modified_normal").expect("known"),
             14,
@@ -441,15 +475,20 @@ mod tests {
         state.merge(0, 3, &f);
         state.merge(2, 8, &f);
         let mut obs = Observation::default();
-        observe(&state, 3, 8, &mut obs);
+        observe(&state, &f, config, &mut obs);
         obs
     }
 
     #[test]
     fn an_untrained_network_corrects_nothing() {
-        let net = GraphNetwork::new(GraphConfig::default(), 4).expect("valid");
+        let config = GraphConfig {
+            neighbours: 3,
+            candidates: 8,
+            ..GraphConfig::default()
+        };
+        let net = GraphNetwork::new(config.clone(), 4).expect("valid");
         let mut pass = Pass::default();
-        net.forward(&observation(), &mut pass);
+        net.forward(&observation(&config), &mut pass);
         assert_eq!(pass.corrections.len(), 8);
         assert!(pass.corrections.iter().all(|&c| c == 0.0));
     }
@@ -461,8 +500,9 @@ mod tests {
             rounds: 2,
             neighbours: 3,
             candidates: 8,
+            next_merge: true,
         };
-        let mut net = GraphNetwork::new(config, 7).expect("valid");
+        let mut net = GraphNetwork::new(config.clone(), 7).expect("valid");
         // Give the zero last layer values, so that every layer's gradient is non-zero.
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
         for head in [&mut net.scorer, &mut net.value] {
@@ -472,7 +512,7 @@ mod tests {
                 .for_each(|p| *p += rng.random_range(-0.3..0.3));
             *head = Mlp::from_params(head.sizes(), params).expect("same sizes");
         }
-        let obs = observation();
+        let obs = observation(&config);
         let dq: Vec<f32> = (0..8)
             .map(|e| {
                 if e % 3 == 0 {

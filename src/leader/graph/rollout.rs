@@ -7,7 +7,7 @@
 //! order; so with a zero correction the rollout is C-Link's structure, merge for merge.
 
 use super::features::{observe, Observation};
-use super::network::{GraphNetwork, Pass};
+use super::network::{GraphConfig, GraphNetwork, Pass};
 use super::state::MergeState;
 use crate::core::{CharacteristicFunction, Step};
 use crate::leader::error::Result;
@@ -59,11 +59,15 @@ pub struct ScoredMerge {
 }
 
 impl GraphNetwork {
-    /// The greedy action in `state` (which must not be done); `ws` keeps the observation and
-    /// the pass it was chosen from.
-    pub fn choose(&self, state: &MergeState, ws: &mut Workspace) -> Action {
-        let c = self.config();
-        observe(state, c.neighbours, c.candidates, &mut ws.observation);
+    /// The greedy action in `state` of `f` (which must not be done); `ws` keeps the observation
+    /// and the pass it was chosen from.
+    pub fn choose<F: CharacteristicFunction + ?Sized>(
+        &self,
+        state: &MergeState,
+        f: &F,
+        ws: &mut Workspace,
+    ) -> Action {
+        observe(state, f, self.config(), &mut ws.observation);
         self.forward(&ws.observation, &mut ws.pass);
         match best_candidate(&ws.observation, &ws.pass.corrections) {
             Some((e, _)) => {
@@ -76,9 +80,13 @@ impl GraphNetwork {
 
     /// The candidates the network scores in `state` (the best merges by reward, C-Link's
     /// order) with their Q-values: what [`choose`](Self::choose) picks from.
-    pub fn scored_candidates(&self, state: &MergeState, ws: &mut Workspace) -> Vec<ScoredMerge> {
-        let c = self.config();
-        observe(state, c.neighbours, c.candidates, &mut ws.observation);
+    pub fn scored_candidates<F: CharacteristicFunction + ?Sized>(
+        &self,
+        state: &MergeState,
+        f: &F,
+        ws: &mut Workspace,
+    ) -> Vec<ScoredMerge> {
+        observe(state, f, self.config(), &mut ws.observation);
         self.forward(&ws.observation, &mut ws.pass);
         scored_from(state, ws)
     }
@@ -107,7 +115,7 @@ impl GraphNetwork {
         f: &F,
     ) -> Rollout {
         let mut ws = Workspace::default();
-        drive(state, f, |state| self.choose(state, &mut ws))
+        drive(state, f, |state| self.choose(state, f, &mut ws))
     }
 
     /// [`rollout_from`](Self::rollout_from), handing `watch` every state it chooses in with the
@@ -121,7 +129,7 @@ impl GraphNetwork {
     ) -> Rollout {
         let mut ws = Workspace::default();
         drive(state, f, |state| {
-            let action = self.choose(state, &mut ws);
+            let action = self.choose(state, f, &mut ws);
             watch(state, scored_from(state, &ws));
             action
         })
@@ -153,8 +161,14 @@ fn scored_from(state: &MergeState, ws: &Workspace) -> Vec<ScoredMerge> {
 /// one (see [`MergeState::tracking`]), or each step scans every pair.
 pub fn clink_rollout<F: CharacteristicFunction + ?Sized>(state: MergeState, f: &F) -> Rollout {
     let mut observation = Observation::default();
+    let greedy = GraphConfig {
+        neighbours: 1,
+        candidates: 1,
+        next_merge: false,
+        ..GraphConfig::default()
+    };
     drive(state, f, |state| {
-        observe(state, 1, 1, &mut observation);
+        observe(state, f, &greedy, &mut observation);
         match best_candidate(&observation, &[0.0]) {
             Some((e, _)) => {
                 let (i, j) = observation.candidates[e];
@@ -198,6 +212,15 @@ mod tests {
     #[test]
     fn the_untrained_network_is_clink_on_every_distribution() {
         let net = GraphNetwork::new(GraphConfig::default(), 11).expect("valid");
+        // With the first feature set too (no next merge): an untrained network reads neither.
+        let first = GraphNetwork::new(
+            GraphConfig {
+                next_merge: false,
+                ..GraphConfig::default()
+            },
+            11,
+        )
+        .expect("valid");
         for name in Distribution::NAMES {
             for (n, seed) in [(2, 0), (9, 1), (25, 2), (60, 3), (130, 4)] {
                 let f = Instance::generate(Distribution::from_name(name).expect("known"), n, seed)
@@ -208,6 +231,11 @@ mod tests {
                 let fast = clink_rollout(net.start(&f, Horizon::Full), &f);
                 assert_eq!(fast.structure, want, "{name}, {n} agents, seed {seed}");
                 assert_eq!(fast.steps, rollout.steps, "{name}, {n} agents, seed {seed}");
+                let first = first.rollout(&f, Horizon::Full).expect("any size");
+                assert_eq!(
+                    first.steps, rollout.steps,
+                    "{name}, {n} agents, seed {seed}"
+                );
                 let value = rollout.structure.value(&f);
                 assert!((rollout.value - value).abs() <= 1e-9 * value.abs().max(1.0));
             }
@@ -221,7 +249,7 @@ mod tests {
         let f = Instance::generate(d, 30, 2).expect("valid");
         let state = net.start(&f, Horizon::Full);
         let mut ws = Workspace::default();
-        let scored = net.scored_candidates(&state, &mut ws);
+        let scored = net.scored_candidates(&state, &f, &mut ws);
         assert_eq!(scored.len(), net.config().candidates);
         for s in &scored {
             // Untrained: the correction is zero, so Q is the reward.
@@ -235,7 +263,10 @@ mod tests {
             .iter()
             .max_by(|a, b| a.q.total_cmp(&b.q))
             .expect("candidates");
-        assert_eq!(net.choose(&state, &mut ws), Action::Merge(best.i, best.j));
+        assert_eq!(
+            net.choose(&state, &f, &mut ws),
+            Action::Merge(best.i, best.j)
+        );
     }
 
     #[test]

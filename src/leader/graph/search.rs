@@ -160,7 +160,7 @@ impl GraphNetwork {
                 if node.state.is_done() {
                     continue;
                 }
-                observe(&node.state, c.neighbours, c.candidates, &mut ws.observation);
+                observe(&node.state, f, c, &mut ws.observation);
                 self.forward(&ws.observation, &mut ws.pass);
                 let obs = &ws.observation;
                 scored.clear();
@@ -341,7 +341,7 @@ mod tests {
     #[test]
     fn a_budget_spent_at_once_leaves_the_better_rollout_and_a_bad_width_is_refused() {
         let net = perturbed();
-        let f = instance("combined", 20, 4);
+        let f = instance("combined", 40, 4);
         let s = net
             .search(&f, Horizon::Full, &SearchParams { width: 8 }, &mut || false)
             .expect("valid");
@@ -350,7 +350,11 @@ mod tests {
         let reference = clink_rollout(net.start(&f, Horizon::Full), &f).value;
         assert_eq!(s.rollout.value, greedy.max(reference));
         assert_ne!(s.found, Found::Beam);
-        // A budget of three levels stops after three.
+        // A budget of three levels stops after three (unbudgeted, the beam goes deeper).
+        let whole = net
+            .search(&f, Horizon::Full, &SearchParams { width: 8 }, &mut || true)
+            .expect("valid");
+        assert!(whole.levels > 3, "{} levels", whole.levels);
         let mut asked = 0;
         let s = net
             .search(&f, Horizon::Full, &SearchParams { width: 8 }, &mut || {

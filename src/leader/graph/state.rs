@@ -7,6 +7,8 @@
 //! row of rewards (`m` value calls). The structure's order of coalitions (smallest member) is the
 //! order of the live slots, so indices `i < j` here are [`Action::Merge`](crate::leader::Action)'s.
 
+use std::cell::RefCell;
+
 use crate::core::{CharacteristicFunction, Coalition, CoalitionStructure, Step};
 use crate::leader::mdp::{merge_ends, Horizon};
 
@@ -32,6 +34,24 @@ pub struct MergeState {
     lists: Vec<Vec<(f64, usize)>>,
     /// By slot: how many of the coalition's merges pay (reward > 0).
     paying: Vec<usize>,
+    /// While tracked, the next merges asked for ([`next_merge`](Self::next_merge)), kept up to
+    /// date merge by merge. A cache (filled while observing, which reads the state), hence the
+    /// cell.
+    next: RefCell<Vec<NextMerge>>,
+}
+
+/// The merges a pair's union could make next.
+#[derive(Clone, Debug)]
+struct NextMerge {
+    /// The pair's slots, `a < b`.
+    key: (usize, usize),
+    /// `v(C_a ∪ C_b)`.
+    value: f64,
+    /// By slot: the merge reward of `C_a ∪ C_b` with that slot's coalition (stale for `a`,
+    /// `b` and freed slots); the rewards the new coalition would have if the pair merged.
+    row: Vec<f64>,
+    /// The largest of them over the live slots (−∞ if none).
+    best: f64,
 }
 
 /// Whether `(r1, slot1)` ranks before `(r2, slot2)` in a coalition's list.
@@ -107,6 +127,7 @@ impl MergeState {
             track: 0,
             lists: Vec::new(),
             paying: Vec::new(),
+            next: RefCell::default(),
         }
     }
 
@@ -161,6 +182,56 @@ impl MergeState {
             }
         }
         self.paying[a] = paying;
+    }
+
+    /// The best merge reward the coalition made by merging `i` and `j` would have next, with any
+    /// other coalition (−∞ if none is left): what a merge sets up one step ahead (the graph
+    /// leader's next-merge feature). `m` value calls. While tracked, kept between steps for the
+    /// pairs asked for: a merge then costs each kept pair one value call (its reward with the
+    /// merged coalition), and merging a kept pair reuses its rewards instead of asking again.
+    pub fn next_merge<F: CharacteristicFunction + ?Sized>(&self, f: &F, i: usize, j: usize) -> f64 {
+        let key = (
+            self.alive[i].min(self.alive[j]),
+            self.alive[i].max(self.alive[j]),
+        );
+        if self.track > 0 {
+            if let Some(e) = self.next.borrow().iter().find(|e| e.key == key) {
+                return e.best;
+            }
+        }
+        let union = self.coalitions[key.0].union(&self.coalitions[key.1]);
+        // As `merge` computes the merged coalition's rewards, so that it can take them as they are.
+        let v = f.value(&union);
+        let mut row = vec![f64::NEG_INFINITY; if self.track > 0 { self.n } else { 0 }];
+        let mut best = f64::NEG_INFINITY;
+        for &s in self.alive.iter().filter(|&&s| s != key.0 && s != key.1) {
+            let gain = f.value(&union.union(&self.coalitions[s])) - v - self.values[s];
+            best = best.max(gain);
+            if let Some(x) = row.get_mut(s) {
+                *x = gain;
+            }
+        }
+        if self.track > 0 {
+            self.next.borrow_mut().push(NextMerge {
+                key,
+                value: v,
+                row,
+                best,
+            });
+        }
+        best
+    }
+
+    /// Forgets the kept next merges of every pair but `pairs` (indices into the structure), so
+    /// that merges keep only the candidates' up to date.
+    pub(crate) fn keep_next_merges(&self, pairs: impl Iterator<Item = (usize, usize)>) {
+        let keys: Vec<(usize, usize)> = pairs
+            .map(|(i, j)| {
+                let (a, b) = (self.alive[i], self.alive[j]);
+                (a.min(b), a.max(b))
+            })
+            .collect();
+        self.next.borrow_mut().retain(|e| keys.contains(&e.key));
     }
 
     /// The number of agents `n`.
@@ -240,7 +311,14 @@ impl MergeState {
         let union = a.union(&b);
         self.alive.remove(j);
         self.coalitions[keep] = union;
-        self.values[keep] = f.value(&union);
+        // The merged pair's value and rewards, if kept for its next merge: the same numbers.
+        let known = self
+            .next
+            .get_mut()
+            .iter()
+            .position(|e| e.key == (keep, gone))
+            .map(|at| self.next.get_mut().swap_remove(at));
+        self.values[keep] = known.as_ref().map_or_else(|| f.value(&union), |e| e.value);
         let v = self.values[keep];
         let n = self.n;
         for k in 0..self.alive.len() {
@@ -248,7 +326,10 @@ impl MergeState {
             if s == keep {
                 continue;
             }
-            let r = f.value(&union.union(&self.coalitions[s])) - v - self.values[s];
+            let r = match &known {
+                Some(e) => e.row[s],
+                None => f.value(&union.union(&self.coalitions[s])) - v - self.values[s],
+            };
             let (old_keep, old_gone) = (self.rewards[s * n + keep], self.rewards[s * n + gone]);
             self.rewards[keep * n + s] = r;
             self.rewards[s * n + keep] = r;
@@ -279,6 +360,21 @@ impl MergeState {
         if self.track > 0 {
             self.rebuild_list(keep);
             self.lists[gone].clear();
+            let (coalitions, alive) = (&self.coalitions, &self.alive);
+            self.next.get_mut().retain_mut(|e| {
+                let (p, q) = e.key;
+                if [p, q].iter().any(|s| *s == keep || *s == gone) {
+                    return false;
+                }
+                let pair = coalitions[p].union(&coalitions[q]);
+                e.row[keep] = f.value(&pair.union(&union)) - e.value - v;
+                e.best = alive
+                    .iter()
+                    .filter(|&&s| s != p && s != q)
+                    .map(|&s| e.row[s])
+                    .fold(f64::NEG_INFINITY, f64::max);
+                true
+            });
         }
         self.steps_left -= 1;
         self.value += reward;

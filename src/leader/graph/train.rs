@@ -470,7 +470,7 @@ impl GraphTrainer {
         let (mut loss_sum, mut loss_count) = (0.0, 0usize);
         while !state.is_done() {
             let mut obs = Observation::default();
-            observe(&state, config.neighbours, config.candidates, &mut obs);
+            observe(&state, &f, &config, &mut obs);
             self.online.forward(&obs, &mut self.pass);
             let epsilon = p.epsilon_after(self.env_steps);
             let choice = if rng.random::<f64>() < epsilon && !obs.candidates.is_empty() {

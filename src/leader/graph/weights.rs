@@ -1,7 +1,7 @@
 //! The graph leader's weights as safetensors (SPEC section 3), through
 //! [`crate::nn::tensors_file`]: format `bridge-leader/1` with `network = graph`, the shape
 //! (`hidden`, `rounds`, `neighbours`, `candidates`), the feature set (`features`, with the node
-//! and edge feature counts) and `trained_on`. No `max_agents`: the file runs at any size.
+//! and edge feature counts: `graph-features/1`, or `/2` with the next merge's) and `trained_on`. No `max_agents`: the file runs at any size.
 //!
 //! Tensors (`f32`, PyTorch's `[out, in]` layout): `encoder.{weight,bias}`,
 //! `rounds.R.{weight,bias}`, `scorer.0.{weight,bias}`, `scorer.1.{weight,bias}`,
@@ -9,7 +9,9 @@
 
 use candle_core::{Device, Tensor};
 
-use super::features::{EDGE_FEATURES, NODE_FEATURES, VERSION};
+use super::features::{
+    EDGE_FEATURES, NEXT_MERGE_FEATURES, NODE_FEATURES, VERSION, VERSION_NEXT_MERGE,
+};
 use super::network::{GraphConfig, GraphNetwork};
 use crate::leader::error::{Error, Result};
 use crate::leader::weights::FORMAT;
@@ -45,9 +47,9 @@ pub fn to_bytes(net: &GraphNetwork, trained_on: &str) -> Result<Vec<u8>> {
         .meta("rounds", c.rounds)
         .meta("neighbours", c.neighbours)
         .meta("candidates", c.candidates)
-        .meta("features", VERSION)
+        .meta("features", c.features_version())
         .meta("node_features", NODE_FEATURES)
-        .meta("edge_features", EDGE_FEATURES)
+        .meta("edge_features", c.edge_features())
         .meta("trained_on", trained_on);
     let (encoder, rounds, scorer) = net.layers();
     add_layers(&mut file, "encoder", encoder)?;
@@ -99,18 +101,29 @@ pub fn from_bytes(bytes: &[u8]) -> Result<(GraphNetwork, String)> {
         file.meta_usize("node_features")?,
         file.meta_usize("edge_features")?,
     );
-    if features != VERSION || nodes != NODE_FEATURES || edges != EDGE_FEATURES {
+    let next_merge = match features {
+        VERSION => Some(false),
+        VERSION_NEXT_MERGE => Some(true),
+        _ => None,
+    };
+    let Some(next_merge) = next_merge.filter(|&ahead| {
+        let want = EDGE_FEATURES + if ahead { NEXT_MERGE_FEATURES } else { 0 };
+        nodes == NODE_FEATURES && edges == want
+    }) else {
         return Err(Error::Weights(format!(
             "the network was trained on features `{features}` ({nodes} per coalition, {edges} per \
-             merge); this build reads `{VERSION}` ({NODE_FEATURES}, {EDGE_FEATURES}): retrain it \
-             with this build's `bridge train --network graph`"
+             merge); this build reads `{VERSION}` ({NODE_FEATURES}, {EDGE_FEATURES}) or \
+             `{VERSION_NEXT_MERGE}` ({NODE_FEATURES}, {}): retrain it with this build's `bridge \
+             train --network graph`",
+            EDGE_FEATURES + NEXT_MERGE_FEATURES
         )));
-    }
+    };
     let config = GraphConfig {
         hidden: file.meta_usize("hidden")?,
         rounds: file.meta_usize("rounds")?,
         neighbours: file.meta_usize("neighbours")?,
         candidates: file.meta_usize("candidates")?,
+        next_merge,
     };
     config
         .validate()
@@ -124,7 +137,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<(GraphNetwork, String)> {
     let rounds = (0..config.rounds)
         .map(|r| read_layers(&file, &format!("rounds.{r}"), &[2 * h, h]))
         .collect::<Result<Vec<_>>>()?;
-    let scorer = read_layers(&file, "scorer", &[2 * h + EDGE_FEATURES, h, 1])?;
+    let scorer = read_layers(&file, "scorer", &[2 * h + config.edge_features(), h, 1])?;
     let value = read_layers(&file, "value", &[h, h, 1])?;
     let net = GraphNetwork::from_parts(config, encoder, rounds, scorer, value)?;
     Ok((net, file.meta_or_default("trained_on")))
@@ -150,6 +163,17 @@ mod tests {
         let (back, trained_on) = from_bytes(&bytes).expect("reads");
         assert_eq!(back, net);
         assert_eq!(trained_on, "test");
+        // The first feature set's network (no next merge) still reads.
+        let first = GraphNetwork::new(
+            GraphConfig {
+                next_merge: false,
+                ..Default::default()
+            },
+            3,
+        )
+        .expect("valid");
+        let (back, _) = from_bytes(&to_bytes(&first, "first").expect("writes")).expect("reads");
+        assert_eq!(back, first);
 
         let err = |bytes: &[u8]| {
             from_bytes(bytes)
