@@ -40,7 +40,7 @@ const TERMS: [(&str, &str); 48] = [
     ("return lower bound", "a target is never below what the episode actually got after that step."),
     ("network size M", "the most agents the paper's network takes: its input is an M × M matrix, so a leader trained for M agents runs on instances of up to M."),
     ("continue training (few-shot)", "more episodes from the current leader instead of a fresh one, as the paper's few-shot tables do."),
-    ("graph leader", "ours, not the paper's: a network that reads each possible merge's reward and the coalitions' values instead of an M × M matrix, so one trained file runs on any number of agents. Its Q-value is a merge's reward plus a learned correction, so untrained it merges exactly as C-Link does."),
+    ("graph leader", "ours, not the paper's: a network that reads each possible merge's reward, the best reward the merged coalition could get next, and the coalitions' values instead of an M × M matrix, so one trained file runs on any number of agents. Its Q-value is a merge's reward plus a learned correction, so untrained it merges exactly as C-Link does."),
     ("reward scale", "the graph leader's unit for an instance: the mean of the positive rewards of its first merges. Dividing by it lets instances of any size and distribution share one network and one plot."),
     ("rollout (greedy)", "the trained leader run on an instance: from all singletons, at each step the action of highest Q-value, with no random moves, until it stops."),
     ("checkpoint and validation", "a copy of the network kept during training; the graph leader keeps the one that did best on validation instances (set aside, never trained on), scored as its value divided by C-Link's."),
