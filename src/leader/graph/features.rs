@@ -38,6 +38,21 @@ pub const VERSION: &str = "graph-features/1";
 /// The features' version with the next merge's.
 pub const VERSION_NEXT_MERGE: &str = "graph-features/2";
 
+/// Numbers per candidate merge: [`EDGE_FEATURES`], with the next merge's after them if
+/// `next_merge`.
+pub fn edge_features(next_merge: bool) -> usize {
+    EDGE_FEATURES + if next_merge { NEXT_MERGE_FEATURES } else { 0 }
+}
+
+/// The feature set's version recorded in weight files, with or without the next merge's.
+pub fn version(next_merge: bool) -> &'static str {
+    if next_merge {
+        VERSION_NEXT_MERGE
+    } else {
+        VERSION
+    }
+}
+
 /// One structure as the network reads it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Observation {

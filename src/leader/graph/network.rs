@@ -20,9 +20,7 @@
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use super::features::{
-    Observation, EDGE_FEATURES, NEXT_MERGE_FEATURES, NODE_FEATURES, VERSION, VERSION_NEXT_MERGE,
-};
+use super::features::{self, Observation, NODE_FEATURES};
 use crate::leader::error::{Error, Result};
 use crate::nn::mlp::{Activations, Mlp};
 
@@ -57,23 +55,14 @@ impl Default for GraphConfig {
 }
 
 impl GraphConfig {
-    /// Numbers per candidate merge: [`EDGE_FEATURES`], with the next merge's after them.
+    /// Numbers per candidate merge ([`features::edge_features`]).
     pub fn edge_features(&self) -> usize {
-        EDGE_FEATURES
-            + if self.next_merge {
-                NEXT_MERGE_FEATURES
-            } else {
-                0
-            }
+        features::edge_features(self.next_merge)
     }
 
-    /// The feature set's version, recorded in weight files.
+    /// The feature set's version, recorded in weight files ([`features::version`]).
     pub fn features_version(&self) -> &'static str {
-        if self.next_merge {
-            VERSION_NEXT_MERGE
-        } else {
-            VERSION
-        }
+        features::version(self.next_merge)
     }
 
     /// Checks the shape is usable, naming what is not.

@@ -190,10 +190,7 @@ impl MergeState {
     /// pairs asked for: a merge then costs each kept pair one value call (its reward with the
     /// merged coalition), and merging a kept pair reuses its rewards instead of asking again.
     pub fn next_merge<F: CharacteristicFunction + ?Sized>(&self, f: &F, i: usize, j: usize) -> f64 {
-        let key = (
-            self.alive[i].min(self.alive[j]),
-            self.alive[i].max(self.alive[j]),
-        );
+        let key = self.slot_pair(i, j);
         if self.track > 0 {
             if let Some(e) = self.next.borrow().iter().find(|e| e.key == key) {
                 return e.best;
@@ -222,15 +219,16 @@ impl MergeState {
         best
     }
 
+    /// The slots of coalitions `i` and `j`, the smaller first: a kept next merge's key.
+    fn slot_pair(&self, i: usize, j: usize) -> (usize, usize) {
+        let (a, b) = (self.alive[i], self.alive[j]);
+        (a.min(b), a.max(b))
+    }
+
     /// Forgets the kept next merges of every pair but `pairs` (indices into the structure), so
     /// that merges keep only the candidates' up to date.
     pub(crate) fn keep_next_merges(&self, pairs: impl Iterator<Item = (usize, usize)>) {
-        let keys: Vec<(usize, usize)> = pairs
-            .map(|(i, j)| {
-                let (a, b) = (self.alive[i], self.alive[j]);
-                (a.min(b), a.max(b))
-            })
-            .collect();
+        let keys: Vec<(usize, usize)> = pairs.map(|(i, j)| self.slot_pair(i, j)).collect();
         self.next.borrow_mut().retain(|e| keys.contains(&e.key));
     }
 

@@ -1,7 +1,8 @@
 //! The graph leader's weights as safetensors (SPEC section 3), through
 //! [`crate::nn::tensors_file`]: format `bridge-leader/1` with `network = graph`, the shape
 //! (`hidden`, `rounds`, `neighbours`, `candidates`), the feature set (`features`, with the node
-//! and edge feature counts: `graph-features/1`, or `/2` with the next merge's) and `trained_on`. No `max_agents`: the file runs at any size.
+//! and edge feature counts: `graph-features/1`, or `/2` with the next merge's) and `trained_on`.
+//! No `max_agents`: the file runs at any size.
 //!
 //! Tensors (`f32`, PyTorch's `[out, in]` layout): `encoder.{weight,bias}`,
 //! `rounds.R.{weight,bias}`, `scorer.0.{weight,bias}`, `scorer.1.{weight,bias}`,
@@ -10,7 +11,7 @@
 use candle_core::{Device, Tensor};
 
 use super::features::{
-    EDGE_FEATURES, NEXT_MERGE_FEATURES, NODE_FEATURES, VERSION, VERSION_NEXT_MERGE,
+    edge_features, version, EDGE_FEATURES, NODE_FEATURES, VERSION, VERSION_NEXT_MERGE,
 };
 use super::network::{GraphConfig, GraphNetwork};
 use crate::leader::error::{Error, Result};
@@ -101,21 +102,18 @@ pub fn from_bytes(bytes: &[u8]) -> Result<(GraphNetwork, String)> {
         file.meta_usize("node_features")?,
         file.meta_usize("edge_features")?,
     );
-    let next_merge = match features {
-        VERSION => Some(false),
-        VERSION_NEXT_MERGE => Some(true),
-        _ => None,
-    };
-    let Some(next_merge) = next_merge.filter(|&ahead| {
-        let want = EDGE_FEATURES + if ahead { NEXT_MERGE_FEATURES } else { 0 };
-        nodes == NODE_FEATURES && edges == want
+    // The feature set whose version and counts the file states, if this build reads it.
+    let Some(next_merge) = [false, true].into_iter().find(|&next_merge| {
+        features == version(next_merge)
+            && nodes == NODE_FEATURES
+            && edges == edge_features(next_merge)
     }) else {
         return Err(Error::Weights(format!(
             "the network was trained on features `{features}` ({nodes} per coalition, {edges} per \
              merge); this build reads `{VERSION}` ({NODE_FEATURES}, {EDGE_FEATURES}) or \
              `{VERSION_NEXT_MERGE}` ({NODE_FEATURES}, {}): retrain it with this build's `bridge \
              train --network graph`",
-            EDGE_FEATURES + NEXT_MERGE_FEATURES
+            edge_features(true)
         )));
     };
     let config = GraphConfig {
