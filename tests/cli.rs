@@ -1256,7 +1256,7 @@ fn a_graph_leader_trained_at_twenty_agents_runs_at_a_thousand() {
             "--time-ms",
             "5",
         ],
-        "--time-ms is the graph leader's beam time",
+        "--time-ms is the graph leader's search time",
     );
     check_refused(
         &[

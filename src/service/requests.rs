@@ -307,6 +307,7 @@ pub fn infer_graph(
             // `bridge solve`'s width, so the page's solution is the command line's.
             &SearchParams {
                 width: SolveOptions::default().beam,
+                widen: false,
             },
             &mut || true,
             Some(&mut |_, scored| seen.push(scored)),
@@ -419,7 +420,10 @@ mod tests {
                 .search_watched(
                     &instance,
                     Horizon::Full,
-                    &SearchParams { width: 1 },
+                    &SearchParams {
+                        width: 1,
+                        widen: false,
+                    },
                     &mut || true,
                     Some(&mut |_, scored| seen.push(scored)),
                 )

@@ -113,11 +113,12 @@ pub struct SolveArgs {
     #[arg(long)]
     pub weights: Option<PathBuf>,
     /// Beam width for --algo bridge (1 = the paper's greedy rollout). The graph leader always
-    /// keeps the better of its greedy rollout and C-Link's, then runs a beam of this width
-    /// within --time-ms.
+    /// keeps the better of its greedy rollout and C-Link's; with 2 or more it then runs beams
+    /// from this width, doubled while 80 % of --time-ms lasts, and GRASP's local search from
+    /// the best structure for the rest (whose moves then replace the merge trace).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub beam: u64,
-    /// Milliseconds the graph leader's beam may take after its two rollouts (default
+    /// Milliseconds the graph leader's search may take, its two rollouts included (default
     /// 10 with --beam 2 or more; the result then depends on the machine's speed).
     #[arg(long, value_parser = parse_milliseconds)]
     pub time_ms: Option<f64>,
@@ -540,7 +541,7 @@ pub enum BudgetArg {
     Seconds(f64),
 }
 
-/// The graph leader's beam time when `--time-ms` is not given.
+/// The graph leader's search time when `--time-ms` is not given.
 pub const DEFAULT_BEAM_MS: f64 = 10.0;
 
 /// Reads a positive number of milliseconds.

@@ -31,7 +31,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
         bail!("bridge takes no --budget; the graph leader's beam takes --time-ms");
     }
     if args.time_ms.is_some() && !(algorithm == Algorithm::Bridge && graph) {
-        bail!("--time-ms is the graph leader's beam time: it applies to --algo bridge with graph leader weights only");
+        bail!("--time-ms is the graph leader's search time: it applies to --algo bridge with graph leader weights only");
     }
     let start = Instant::now();
     let clock = || start.elapsed().as_secs_f64();

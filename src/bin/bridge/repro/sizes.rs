@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use anyhow::Result;
-use bridge_lab::algorithms::{Algorithm, Budget, SolveOptions};
+use bridge_lab::algorithms::{Algorithm, Budget, SolveOptions, GRAPH_BEAM_SHARE};
 use bridge_lab::core::{Distribution, Instance};
 use bridge_lab::leader::graph::train::ratio;
 use bridge_lab::leader::Horizon;
@@ -45,12 +45,13 @@ const BOTH: &str = "graph+clink";
 /// The beam's width in the beam row ([`bridge_lab::leader::graph::SearchParams::default`]'s).
 const BEAM_WIDTH: usize = 2;
 
-/// The beam's time after the two rollouts, in seconds (`bridge solve`'s default).
+/// The search's time, the two rollouts included, in seconds (`bridge solve`'s default).
 const BEAM_SECONDS: f64 = 0.010;
 
-/// The row of the search with a beam: both rollouts, then a beam of [`BEAM_WIDTH`] for at most
-/// [`BEAM_SECONDS`].
-const BEAM: &str = "graph+beam2@10ms";
+/// The row of the search within [`BEAM_SECONDS`] (`bridge solve --beam 2`): both rollouts,
+/// beams from [`BEAM_WIDTH`] wide, widened while [`GRAPH_BEAM_SHARE`] of the time lasts, then
+/// GRASP's local search from the best structure with the rest.
+const BEAM: &str = "graph+beam+ls@10ms";
 
 /// The leader's rows, each compared with the references below.
 const OURS: [&str; 3] = ["graph", BOTH, BEAM];
@@ -324,7 +325,8 @@ impl Experiment for AcrossSizes<'_> {
              instance (so its values, not only its times, depend on the machine and its load, \
              and can differ between runs, `--jobs` and shards); `graph` is the leader's greedy rollout alone, `{BOTH}` the better of it and C-Link's \
              (the untrained network's) rollout, `bridge solve`'s default, and `{BEAM}` both \
-             rollouts and then a beam of {BEAM_WIDTH} for at most {beam_ms:.0} ms (so machine-dependent too); \
+             rollouts, then beams from {BEAM_WIDTH} wide, widened while {share:.0} % of {beam_ms:.0} ms last, then GRASP's \
+             local search from the best structure for the rest (so machine-dependent too); \
              their times are measured, each on its own.\n",
             self.args.seeds,
             if train_seconds > 0.0 {
@@ -333,6 +335,7 @@ impl Experiment for AcrossSizes<'_> {
                 String::new()
             },
             beam_ms = BEAM_SECONDS * 1000.0,
+            share = GRAPH_BEAM_SHARE * 100.0,
         );
         md += "\n## The leader against C-Link, SALDAE and CSG-UCT (all six distributions)\n\n";
         md += &header("");
