@@ -119,7 +119,7 @@ fn graph_rollout(c: &mut Criterion) {
     // Untrained: the same work per step as a trained one, and C-Link's number of steps.
     let net = GraphNetwork::new(GraphConfig::default(), 2).expect("valid");
     let first = GraphConfig {
-        next_merge: false,
+        features: bridge_lab::leader::graph::FeatureSet::First,
         ..GraphConfig::default()
     };
     let first = GraphNetwork::new(first, 2).expect("valid");

@@ -1094,7 +1094,7 @@ fn grasp_gives_a_partition_at_two_hundred_agents() {
 }
 
 #[test]
-fn next_merge_false_trains_the_first_feature_sets_graph_leader_which_still_runs() {
+fn every_feature_set_trains_a_graph_leader_that_records_it_and_runs() {
     let dir = Scratch::new();
     let features = |weights: &Path| {
         let bytes = std::fs::read(weights).expect("written");
@@ -1104,13 +1104,17 @@ fn next_merge_false_trains_the_first_feature_sets_graph_leader_which_still_runs(
             .as_str()
             .map(String::from)
     };
-    for (flag, want) in [("false", "graph-features/1"), ("true", "graph-features/2")] {
+    for (flag, want) in [
+        ("first", "graph-features/1"),
+        ("next-merge", "graph-features/2"),
+        ("next-merge-gain", "graph-features/3"),
+    ] {
         let weights = dir.path(&format!("graph-{flag}.safetensors"));
         bridge(&[
             "train",
             "--network",
             "graph",
-            "--next-merge",
+            "--features",
             flag,
             "--agents",
             "10..10",
@@ -1353,8 +1357,8 @@ fn a_graph_leader_trained_at_twenty_agents_runs_at_a_thousand() {
     check_refused(
         &[
             "train",
-            "--next-merge",
-            "false",
+            "--features",
+            "first",
             "--agents",
             "5",
             "--dist",
@@ -1362,7 +1366,19 @@ fn a_graph_leader_trained_at_twenty_agents_runs_at_a_thousand() {
             "--out",
             s(&dir.path("n.safetensors")),
         ],
-        "--next-merge does not apply to the paper's network",
+        "--features does not apply to the paper's network",
+    );
+    check_refused(
+        &[
+            "train",
+            "--network",
+            "graph",
+            "--features",
+            "next",
+            "--out",
+            s(&dir.path("n.safetensors")),
+        ],
+        "`next` is not a feature set of the graph leader: give first, next-merge, next-merge-gain",
     );
     check_refused(
         &[

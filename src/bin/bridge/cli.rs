@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use bridge_lab::leader::graph::GraphTraining;
+use bridge_lab::leader::graph::{FeatureSet, GraphTraining};
 use bridge_lab::leader::network::Scorer;
 use bridge_lab::leader::DqnParams;
 use clap::parser::ValueSource;
@@ -174,11 +174,12 @@ pub struct TrainArgs {
     /// merge scored from its own features only).
     #[arg(long, default_value_t = 2, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=8))]
     pub rounds: usize,
-    /// Graph network: each candidate merge also reads its merged coalition's best next merge
-    /// reward (about a third more time at 100 agents; RESULTS.md); false gives the first
-    /// feature set's network.
-    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
-    pub next_merge: bool,
+    /// Graph network: what each candidate merge reads beyond the first feature set:
+    /// next-merge-gain (its merged coalition's best next merge reward less the better of the
+    /// two sides' best other merges; the default), next-merge (that reward alone, session 16's
+    /// leader) or first (neither, about a third less time at 100 agents; RESULTS.md).
+    #[arg(long, default_value = "next-merge-gain", value_parser = parse_feature_set, value_name = "SET")]
+    pub features: FeatureSet,
     /// The most agents the network takes (M); defaults to the instance's n, or --init's.
     #[arg(long)]
     pub max_agents: Option<usize>,
@@ -364,7 +365,7 @@ impl TrainArgs {
                 if self.init.is_some() {
                     refuse_given(
                         matches,
-                        &["rounds", "next_merge"],
+                        &["rounds", "features"],
                         "with --init: the rounds and features are those of the weights continued",
                     )?;
                 }
@@ -372,7 +373,7 @@ impl TrainArgs {
             }
             Network::Paper => refuse_given(
                 matches,
-                &["rounds", "next_merge", "validate_every"],
+                &["rounds", "features", "validate_every"],
                 "to the paper's network (they are --network graph's)",
             ),
         }
@@ -543,6 +544,17 @@ pub enum BudgetArg {
 
 /// The graph leader's search time when `--time-ms` is not given.
 pub const DEFAULT_BEAM_MS: f64 = 10.0;
+
+/// Reads a graph leader's feature set by its name.
+fn parse_feature_set(text: &str) -> Result<FeatureSet, String> {
+    FeatureSet::from_name(text).ok_or_else(|| {
+        let names: Vec<&str> = FeatureSet::ALL.iter().map(|s| s.name()).collect();
+        format!(
+            "`{text}` is not a feature set of the graph leader: give {}",
+            names.join(", ")
+        )
+    })
+}
 
 /// Reads a positive number of milliseconds.
 fn parse_milliseconds(text: &str) -> Result<f64, String> {

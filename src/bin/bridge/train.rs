@@ -211,7 +211,7 @@ fn run_graph(args: TrainArgs) -> Result<()> {
         None => {
             let config = GraphConfig {
                 rounds: args.rounds,
-                next_merge: args.next_merge,
+                features: args.features,
                 ..GraphConfig::default()
             };
             (GraphNetwork::new(config, seed)?, None)

@@ -8,10 +8,15 @@
 //!   side's best merge, its margin over each side's best other merge, both sides' sizes and
 //!   per-agent values (as min and max, so the order of the sides does not matter), the merged
 //!   coalition's per-agent value, and the structure's two numbers.
-//! - With the next merge ([`GraphConfig::next_merge`], [`NEXT_MERGE_FEATURES`] more per candidate):
-//!   the merged coalition's best next merge reward over all other coalitions
+//! - With the next merge ([`FeatureSet::NextMerge`], [`NEXT_MERGE_FEATURES`] more per
+//!   candidate): the merged coalition's best next merge reward over all other coalitions
 //!   ([`MergeState::next_merge`]). A greedy merge by reward sees pairs only; good structures
 //!   often hold triples whose values happen to be drawn high, which this shows one merge ahead.
+//! - With the next merge's gain ([`FeatureSet::NextMergeGain`], the default): that reward less
+//!   the better of the two sides' best merges with anyone but each other, what the merge adds
+//!   to what either side could already get. A best over `m` coalitions grows with `m` when
+//!   rewards are noisy (agent-based values); the difference of two such bests does not, so the
+//!   number means the same at 30 and at 100 agents as at the training sizes.
 //! - The merge graph: each coalition's `k` best merges by reward, over which the network passes
 //!   messages.
 //! - The candidates: the best merges by reward (the greedy one first), the only actions scored.
@@ -32,24 +37,61 @@ pub const EDGE_FEATURES: usize = 13;
 pub const NEXT_MERGE_FEATURES: usize = 1;
 /// The bound of every feature's magnitude.
 pub const CLAMP: f32 = 20.0;
-/// The features' version without the next merge's, recorded in weight files: a network reads only
-/// the features it was trained on.
-pub const VERSION: &str = "graph-features/1";
-/// The features' version with the next merge's.
-pub const VERSION_NEXT_MERGE: &str = "graph-features/2";
 
-/// Numbers per candidate merge: [`EDGE_FEATURES`], with the next merge's after them if
-/// `next_merge`.
-pub fn edge_features(next_merge: bool) -> usize {
-    EDGE_FEATURES + if next_merge { NEXT_MERGE_FEATURES } else { 0 }
+/// Which numbers the network reads per candidate merge; recorded in weight files by its
+/// [`version`](Self::version), so that a network reads only the features it was trained on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FeatureSet {
+    /// The first set, [`EDGE_FEATURES`] numbers (sessions 8-15).
+    First,
+    /// The first set and the merged coalition's best next merge reward (session 16).
+    NextMerge,
+    /// The first set and the next merge's gain over the sides' best other merges (session 17;
+    /// more instances at or above C-Link at 30 and 100 agents, RESULTS.md).
+    #[default]
+    NextMergeGain,
 }
 
-/// The feature set's version recorded in weight files, with or without the next merge's.
-pub fn version(next_merge: bool) -> &'static str {
-    if next_merge {
-        VERSION_NEXT_MERGE
-    } else {
-        VERSION
+impl FeatureSet {
+    /// Every set, oldest first.
+    pub const ALL: [Self; 3] = [Self::First, Self::NextMerge, Self::NextMergeGain];
+
+    /// The set's name on the command line (`bridge train --network graph --features NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::First => "first",
+            Self::NextMerge => "next-merge",
+            Self::NextMergeGain => "next-merge-gain",
+        }
+    }
+
+    /// The set named `name`, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// The version recorded in weight files.
+    pub fn version(self) -> &'static str {
+        match self {
+            Self::First => "graph-features/1",
+            Self::NextMerge => "graph-features/2",
+            Self::NextMergeGain => "graph-features/3",
+        }
+    }
+
+    /// Whether the set reads the merged coalition's next merge ([`MergeState::next_merge`]).
+    pub fn reads_next_merge(self) -> bool {
+        self != Self::First
+    }
+
+    /// Numbers per candidate merge.
+    pub fn edge_features(self) -> usize {
+        EDGE_FEATURES
+            + if self.reads_next_merge() {
+                NEXT_MERGE_FEATURES
+            } else {
+                0
+            }
     }
 }
 
@@ -83,6 +125,18 @@ struct Side {
     paying: usize,
 }
 
+impl Side {
+    /// The coalition's best merge reward with anyone but `partner` (an index): its second best
+    /// if `partner` is its best partner.
+    fn best_without(&self, partner: usize) -> f64 {
+        if self.best_partner == partner {
+            self.second
+        } else {
+            self.best
+        }
+    }
+}
+
 fn clamp(x: f64) -> f32 {
     (x as f32).clamp(-CLAMP, CLAMP)
 }
@@ -111,8 +165,8 @@ fn insert_top<T: Copy>(list: &mut Vec<T>, cap: usize, item: T, better: impl Fn(T
 }
 
 /// Reads `state` of `f` as `config` says: each coalition's `neighbours` best merges as its
-/// neighbours, the `candidates` best merges as the actions to score, and with `next_merge` what
-/// each candidate's merged coalition could get next. `out` is reused between steps.
+/// neighbours, the `candidates` best merges as the actions to score, and, as its feature set
+/// says, what each candidate's merged coalition could get next. `out` is reused between steps.
 pub fn observe<F: CharacteristicFunction + ?Sized>(
     state: &MergeState,
     f: &F,
@@ -228,7 +282,7 @@ pub fn observe<F: CharacteristicFunction + ?Sized>(
             clamp(paying_share),
         ]);
     }
-    if config.next_merge {
+    if config.features.reads_next_merge() {
         state.keep_next_merges(top.iter().map(|&(_, i, j)| (i, j)));
     }
     out.candidates.clear();
@@ -238,14 +292,7 @@ pub fn observe<F: CharacteristicFunction + ?Sized>(
     for (rank, &(r, i, j)) in top.iter().enumerate() {
         let (a, b) = (&sides[i], &sides[j]);
         // The margin over the side's best other merge: its second best if this is its best.
-        let margin = |side: &Side, partner: usize| {
-            let other = if side.best_partner == partner {
-                side.second
-            } else {
-                side.best
-            };
-            finite(r - other) / rs
-        };
+        let margin = |side: &Side, partner: usize| finite(r - side.best_without(partner)) / rs;
         let (ma, mb) = (margin(a, j), margin(b, i));
         let (sa, sb) = (
             state.coalition(i).len() as f64,
@@ -276,9 +323,16 @@ pub fn observe<F: CharacteristicFunction + ?Sized>(
             clamp(per_agent),
             clamp(paying_share),
         ]);
-        if config.next_merge {
-            out.edges
-                .push(clamp(finite(state.next_merge(f, i, j)) / rs));
+        match config.features {
+            FeatureSet::First => {}
+            FeatureSet::NextMerge => out
+                .edges
+                .push(clamp(finite(state.next_merge(f, i, j)) / rs)),
+            FeatureSet::NextMergeGain => {
+                let alone = finite(a.best_without(j).max(b.best_without(i)));
+                let gain = finite(state.next_merge(f, i, j)) - alone;
+                out.edges.push(clamp(gain / rs));
+            }
         }
     }
 }
@@ -289,11 +343,11 @@ mod tests {
     use crate::core::{CharacteristicFunction, Distribution, Instance};
     use crate::leader::Horizon;
 
-    fn reads(neighbours: usize, candidates: usize, next_merge: bool) -> GraphConfig {
+    fn reads(neighbours: usize, candidates: usize, features: FeatureSet) -> GraphConfig {
         GraphConfig {
             neighbours,
             candidates,
-            next_merge,
+            features,
             ..GraphConfig::default()
         }
     }
@@ -309,7 +363,7 @@ mod tests {
         let mut state = MergeState::new(&f, Horizon::Full);
         state.merge(1, 7, &f);
         let mut obs = Observation::default();
-        observe(&state, &f, &reads(3, 6, false), &mut obs);
+        observe(&state, &f, &reads(3, 6, FeatureSet::First), &mut obs);
         let m = state.len();
         let mut all: Vec<(f64, usize, usize)> = (0..m)
             .flat_map(|i| (i + 1..m).map(move |j| (i, j)))
@@ -354,8 +408,8 @@ mod tests {
             let mut kept = MergeState::new(&f, Horizon::Full).tracking(16);
             let (mut a, mut b) = (Observation::default(), Observation::default());
             while plain.len() > 1 {
-                observe(&plain, &f, &reads(4, 16, true), &mut a);
-                observe(&kept, &f, &reads(4, 16, true), &mut b);
+                observe(&plain, &f, &reads(4, 16, FeatureSet::NextMergeGain), &mut a);
+                observe(&kept, &f, &reads(4, 16, FeatureSet::NextMergeGain), &mut b);
                 assert_eq!(a, b, "{name} at {} coalitions", plain.len());
                 // Merge the best pair half the time (as a leader does), else any pair.
                 let (i, j) = if rng.random::<bool>() {
@@ -386,8 +440,16 @@ mod tests {
         let mut state = MergeState::new(&f, Horizon::Full);
         state.merge(2, 5, &f);
         let (mut plain, mut ahead) = (Observation::default(), Observation::default());
-        observe(&state, &f, &reads(3, 5, false), &mut plain);
-        observe(&state, &f, &reads(3, 5, true), &mut ahead);
+        let mut gain = Observation::default();
+        observe(&state, &f, &reads(3, 5, FeatureSet::First), &mut plain);
+        observe(&state, &f, &reads(3, 5, FeatureSet::NextMerge), &mut ahead);
+        observe(
+            &state,
+            &f,
+            &reads(3, 5, FeatureSet::NextMergeGain),
+            &mut gain,
+        );
+        assert_eq!(plain.candidates, gain.candidates);
         assert_eq!(plain.candidates, ahead.candidates);
         let width = EDGE_FEATURES + NEXT_MERGE_FEATURES;
         assert_eq!(ahead.edges.len(), 5 * width);
@@ -416,6 +478,15 @@ mod tests {
                 (row[EDGE_FEATURES] - want.clamp(-CLAMP, CLAMP)).abs() < 1e-4,
                 "{e}"
             );
+            // Its gain: less the better of the sides' best merges with anyone but each other.
+            let (i, j) = (i as usize, j as usize);
+            let alone = (0..state.len())
+                .filter(|&c| c != i && c != j)
+                .flat_map(|c| [state.reward(i, c), state.reward(j, c)])
+                .fold(f64::NEG_INFINITY, f64::max);
+            let want = ((best - alone) / state.reward_scale()) as f32;
+            let got = gain.edges[e * width + EDGE_FEATURES];
+            assert!((got - want.clamp(-CLAMP, CLAMP)).abs() < 1e-4, "{e}");
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod state;
 pub mod train;
 pub mod weights;
 
+pub use features::FeatureSet;
 pub use network::{GraphConfig, GraphNetwork};
 pub use search::{Found, SearchParams, Searched};
 pub use state::MergeState;

@@ -20,7 +20,7 @@
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use super::features::{self, Observation, NODE_FEATURES};
+use super::features::{FeatureSet, Observation, NODE_FEATURES};
 use crate::leader::error::{Error, Result};
 use crate::nn::mlp::{Activations, Mlp};
 
@@ -35,11 +35,11 @@ pub struct GraphConfig {
     pub neighbours: usize,
     /// Candidate merges scored per step (the best by reward, the greedy one among them), 16.
     pub candidates: usize,
-    /// Whether each candidate also reads its merged coalition's best next merge reward
-    /// ([`MergeState::next_merge`](super::MergeState::next_merge)), on: it doubled the gain
-    /// over C-Link on the validation instances for about a third more time at 100 agents
-    /// (RESULTS.md); off reads the first feature set (`graph-features/1`).
-    pub next_merge: bool,
+    /// What each candidate merge reads beyond the first set, by default the next merge's gain
+    /// ([`FeatureSet::NextMergeGain`]): the next merge doubled the gain over C-Link on the
+    /// validation instances for about a third more time at 100 agents, and its gain over the
+    /// sides' best other merges put more instances at or above C-Link (RESULTS.md).
+    pub features: FeatureSet,
 }
 
 impl Default for GraphConfig {
@@ -49,20 +49,20 @@ impl Default for GraphConfig {
             rounds: 2,
             neighbours: 4,
             candidates: 16,
-            next_merge: true,
+            features: FeatureSet::default(),
         }
     }
 }
 
 impl GraphConfig {
-    /// Numbers per candidate merge ([`features::edge_features`]).
+    /// Numbers per candidate merge ([`FeatureSet::edge_features`]).
     pub fn edge_features(&self) -> usize {
-        features::edge_features(self.next_merge)
+        self.features.edge_features()
     }
 
-    /// The feature set's version, recorded in weight files ([`features::version`]).
+    /// The feature set's version, recorded in weight files ([`FeatureSet::version`]).
     pub fn features_version(&self) -> &'static str {
-        features::version(self.next_merge)
+        self.features.version()
     }
 
     /// Checks the shape is usable, naming what is not.
@@ -489,7 +489,7 @@ mod tests {
             rounds: 2,
             neighbours: 3,
             candidates: 8,
-            next_merge: true,
+            features: FeatureSet::NextMergeGain,
         };
         let mut net = GraphNetwork::new(config.clone(), 7).expect("valid");
         // Give the zero last layer values, so that every layer's gradient is non-zero.

@@ -6,7 +6,7 @@
 //! Ties: the larger raw reward, then the candidate listed first (smaller indices), C-Link's own
 //! order; so with a zero correction the rollout is C-Link's structure, merge for merge.
 
-use super::features::{observe, Observation};
+use super::features::{observe, FeatureSet, Observation};
 use super::network::{GraphConfig, GraphNetwork, Pass};
 use super::state::MergeState;
 use crate::core::{CharacteristicFunction, Step};
@@ -164,7 +164,7 @@ pub fn clink_rollout<F: CharacteristicFunction + ?Sized>(state: MergeState, f: &
     let greedy = GraphConfig {
         neighbours: 1,
         candidates: 1,
-        next_merge: false,
+        features: FeatureSet::First,
         ..GraphConfig::default()
     };
     drive(state, f, |state| {
@@ -215,7 +215,7 @@ mod tests {
         // With the first feature set too (no next merge): an untrained network reads neither.
         let first = GraphNetwork::new(
             GraphConfig {
-                next_merge: false,
+                features: FeatureSet::First,
                 ..GraphConfig::default()
             },
             11,

@@ -1,7 +1,8 @@
 //! The graph leader's weights as safetensors (SPEC section 3), through
 //! [`crate::nn::tensors_file`]: format `bridge-leader/1` with `network = graph`, the shape
 //! (`hidden`, `rounds`, `neighbours`, `candidates`), the feature set (`features`, with the node
-//! and edge feature counts: `graph-features/1`, or `/2` with the next merge's) and `trained_on`.
+//! and edge feature counts: `graph-features/1`, `/2` with the next merge's, `/3` with its gain;
+//! [`FeatureSet`]) and `trained_on`.
 //! No `max_agents`: the file runs at any size.
 //!
 //! Tensors (`f32`, PyTorch's `[out, in]` layout): `encoder.{weight,bias}`,
@@ -10,9 +11,7 @@
 
 use candle_core::{Device, Tensor};
 
-use super::features::{
-    edge_features, version, EDGE_FEATURES, NODE_FEATURES, VERSION, VERSION_NEXT_MERGE,
-};
+use super::features::{FeatureSet, NODE_FEATURES};
 use super::network::{GraphConfig, GraphNetwork};
 use crate::leader::error::{Error, Result};
 use crate::leader::weights::FORMAT;
@@ -103,17 +102,24 @@ pub fn from_bytes(bytes: &[u8]) -> Result<(GraphNetwork, String)> {
         file.meta_usize("edge_features")?,
     );
     // The feature set whose version and counts the file states, if this build reads it.
-    let Some(next_merge) = [false, true].into_iter().find(|&next_merge| {
-        features == version(next_merge)
-            && nodes == NODE_FEATURES
-            && edges == edge_features(next_merge)
+    let Some(set) = FeatureSet::ALL.into_iter().find(|set| {
+        features == set.version() && nodes == NODE_FEATURES && edges == set.edge_features()
     }) else {
+        let known: Vec<String> = FeatureSet::ALL
+            .iter()
+            .map(|set| {
+                format!(
+                    "`{}` ({NODE_FEATURES}, {})",
+                    set.version(),
+                    set.edge_features()
+                )
+            })
+            .collect();
         return Err(Error::Weights(format!(
             "the network was trained on features `{features}` ({nodes} per coalition, {edges} per \
-             merge); this build reads `{VERSION}` ({NODE_FEATURES}, {EDGE_FEATURES}) or \
-             `{VERSION_NEXT_MERGE}` ({NODE_FEATURES}, {}): retrain it with this build's `bridge \
-             train --network graph`",
-            edge_features(true)
+             merge); this build reads {}: retrain it with this build's `bridge train --network \
+             graph`",
+            known.join(", ")
         )));
     };
     let config = GraphConfig {
@@ -121,7 +127,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<(GraphNetwork, String)> {
         rounds: file.meta_usize("rounds")?,
         neighbours: file.meta_usize("neighbours")?,
         candidates: file.meta_usize("candidates")?,
-        next_merge,
+        features: set,
     };
     config
         .validate()
@@ -161,17 +167,19 @@ mod tests {
         let (back, trained_on) = from_bytes(&bytes).expect("reads");
         assert_eq!(back, net);
         assert_eq!(trained_on, "test");
-        // The first feature set's network (no next merge) still reads.
-        let first = GraphNetwork::new(
-            GraphConfig {
-                next_merge: false,
-                ..Default::default()
-            },
-            3,
-        )
-        .expect("valid");
-        let (back, _) = from_bytes(&to_bytes(&first, "first").expect("writes")).expect("reads");
-        assert_eq!(back, first);
+        // The earlier feature sets' networks still read, each as its own set.
+        for set in FeatureSet::ALL {
+            let older = GraphNetwork::new(
+                GraphConfig {
+                    features: set,
+                    ..Default::default()
+                },
+                3,
+            )
+            .expect("valid");
+            let (back, _) = from_bytes(&to_bytes(&older, "older").expect("writes")).expect("reads");
+            assert_eq!(back, older, "{set:?}");
+        }
 
         let err = |bytes: &[u8]| {
             from_bytes(bytes)
@@ -202,9 +210,9 @@ mod tests {
             .meta("rounds", 2)
             .meta("neighbours", 4)
             .meta("candidates", 16)
-            .meta("features", VERSION)
+            .meta("features", FeatureSet::default().version())
             .meta("node_features", NODE_FEATURES)
-            .meta("edge_features", EDGE_FEATURES);
+            .meta("edge_features", FeatureSet::default().edge_features());
         let (encoder, rounds, scorer) = net.layers();
         add_layers(&mut w, "encoder", encoder).expect("adds");
         for (r, layer) in rounds.iter().enumerate() {
@@ -221,5 +229,6 @@ mod tests {
         w.meta("features", "graph-features/0");
         let e = err(&w.to_bytes().expect("writes"));
         assert!(e.contains("retrain"), "{e}");
+        assert!(e.contains("`graph-features/3` (7, 14)"), "{e}");
     }
 }
