@@ -244,7 +244,9 @@ fn a_custom_grid_from_a_file_trains_and_plays() {
 #[test]
 fn a_run_killed_and_restarted_ends_as_an_uninterrupted_one() {
     let whole = tempfile::tempdir().expect("temp dir");
+    let started = Instant::now();
     let out = bridge_with(&args(whole.path(), &[]));
+    let whole_run = started.elapsed();
     succeeded(&out);
 
     let broken = tempfile::tempdir().expect("temp dir");
@@ -260,13 +262,15 @@ fn a_run_killed_and_restarted_ends_as_an_uninterrupted_one() {
         .spawn()
         .expect("the bridge binary runs");
     // Kill it (SIGKILL) mid-run, a while after its first checkpoint: most likely in the middle
-    // of a follower training, so the restart goes back to the last checkpoint before it.
+    // of a follower training, so the restart goes back to the last checkpoint before it. The
+    // while is a tenth of the uninterrupted run (at most 300 ms), so that a fast build (release,
+    // a fast machine) is still running when killed.
     let saved = ckpt.join("bridge-lbf-checkpoint.json");
     let start = Instant::now();
     while !saved.exists() && start.elapsed() < Duration::from_secs(120) {
         std::thread::sleep(Duration::from_millis(5));
     }
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep((whole_run / 10).min(Duration::from_millis(300)));
     child.kill().expect("killed");
     let status = child.wait().expect("reaped");
     assert!(
