@@ -294,8 +294,8 @@ pub const OPTIMA: &[(&str, u64, f64, usize)] = &[
 ];
 
 /// The graph leader's weights the references below were recorded with (the leader `bridge repro
-/// scale` trains: 3 000 episodes on 10..60 agents, checkpoint of episode 1 500, with the next
-/// merge's feature).
+/// scale` trains: 3 000 episodes on 10..60 agents, checkpoint of episode 1 250, with the next
+/// merge's gain, `graph-features/3`).
 pub const GRAPH_LEADER: &[u8] = include_bytes!("../data/graph-leader.safetensors");
 
 /// `(distribution, agents, seed, greedy v(CS), its coalitions, v(CS) of the search with a beam of

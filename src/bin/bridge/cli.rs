@@ -114,8 +114,9 @@ pub struct SolveArgs {
     pub weights: Option<PathBuf>,
     /// Beam width for --algo bridge (1 = the paper's greedy rollout). The graph leader always
     /// keeps the better of its greedy rollout and C-Link's; with 2 or more it then runs beams
-    /// from this width, doubled while 80 % of --time-ms lasts, and GRASP's local search from
-    /// the best structure for the rest (whose moves then replace the merge trace).
+    /// from this width, doubled while most of --time-ms lasts, and GRASP's local search from
+    /// the best structure for the rest (with the full horizon; its moves then replace the merge
+    /// trace).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub beam: u64,
     /// Milliseconds the graph leader's search may take, its two rollouts included (default
@@ -177,8 +178,8 @@ pub struct TrainArgs {
     /// Graph network: what each candidate merge reads beyond the first feature set:
     /// next-merge-gain (its merged coalition's best next merge reward less the better of the
     /// two sides' best other merges; the default), next-merge (that reward alone, session 16's
-    /// leader) or first (neither, about a third less time at 100 agents; RESULTS.md).
-    #[arg(long, default_value = "next-merge-gain", value_parser = parse_feature_set, value_name = "SET")]
+    /// leader) or first (neither, about a fifth less time at 100 agents; RESULTS.md).
+    #[arg(long, default_value_t = FeatureSet::default(), value_parser = parse_feature_set, value_name = "SET")]
     pub features: FeatureSet,
     /// The most agents the network takes (M); defaults to the instance's n, or --init's.
     #[arg(long)]
@@ -543,7 +544,7 @@ pub enum BudgetArg {
 }
 
 /// The graph leader's search time when `--time-ms` is not given.
-pub const DEFAULT_BEAM_MS: f64 = 10.0;
+pub const DEFAULT_SEARCH_MS: f64 = 10.0;
 
 /// Reads a graph leader's feature set by its name.
 fn parse_feature_set(text: &str) -> Result<FeatureSet, String> {

@@ -7,7 +7,7 @@ use bridge_lab::algorithms::{Algorithm, Budget, SolveOptions};
 use bridge_lab::core::MAX_AGENTS;
 use bridge_lab::leader::Horizon;
 
-use crate::cli::{BudgetArg, SolveArgs, DEFAULT_BEAM_MS};
+use crate::cli::{BudgetArg, SolveArgs, DEFAULT_SEARCH_MS};
 use crate::instance_args::{generated_instance, read_instance, read_leader, Leader};
 use crate::output;
 
@@ -28,7 +28,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
     };
     let graph = matches!(leader, Some(Leader::Graph(_)));
     if algorithm == Algorithm::Bridge && args.budget.is_some() {
-        bail!("bridge takes no --budget; the graph leader's beam takes --time-ms");
+        bail!("bridge takes no --budget; the graph leader's search takes --time-ms");
     }
     if args.time_ms.is_some() && !(algorithm == Algorithm::Bridge && graph) {
         bail!("--time-ms is the graph leader's search time: it applies to --algo bridge with graph leader weights only");
@@ -37,7 +37,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
     let clock = || start.elapsed().as_secs_f64();
     let beam_ms = args
         .time_ms
-        .or((graph && args.beam > 1).then_some(DEFAULT_BEAM_MS));
+        .or((graph && args.beam > 1).then_some(DEFAULT_SEARCH_MS));
     let budget = args.budget.map(|b| match b {
         BudgetArg::Iterations(k) => Budget::Iterations(k),
         BudgetArg::Seconds(limit) => Budget::Seconds {

@@ -52,6 +52,13 @@ pub enum FeatureSet {
     NextMergeGain,
 }
 
+impl std::fmt::Display for FeatureSet {
+    /// The set's [`name`](Self::name).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl FeatureSet {
     /// Every set, oldest first.
     pub const ALL: [Self; 3] = [Self::First, Self::NextMerge, Self::NextMergeGain];

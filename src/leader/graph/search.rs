@@ -117,7 +117,8 @@ fn coalition_hash(c: &Coalition) -> u64 {
 
 impl GraphNetwork {
     /// The best of the greedy rollout, C-Link's, and a beam of `params.width` that runs while
-    /// `more()` says so (asked before each level), on `f` within `horizon`.
+    /// `more()` says so (asked before each level), then, with `params.widen`, wider beams while
+    /// it still says so; on `f` within `horizon`.
     pub fn search<F: CharacteristicFunction + ?Sized>(
         &self,
         f: &F,
