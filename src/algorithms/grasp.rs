@@ -118,9 +118,6 @@ pub fn local_search_from<F: CharacteristicFunction + ?Sized>(
     if !more() {
         return cs.clone();
     }
-    let single: Vec<f64> = (0..f.agents())
-        .map(|a| f.value(&Coalition::singleton(a)))
-        .collect();
     let coalitions = cs.coalitions().to_vec();
     let values = coalitions.iter().map(|c| f.value(c)).collect();
     let mut partial = Partial {
@@ -128,15 +125,16 @@ pub fn local_search_from<F: CharacteristicFunction + ?Sized>(
         coalitions,
         values,
     };
-    let mut hood = Neighbourhood::new(&partial, &single);
-    while more() {
-        match hood.best_move(&partial) {
-            Some(mv) => hood.apply(&mut partial, mv),
-            None => break,
-        }
-    }
+    local_search(&mut partial, &singles(f), more);
     CoalitionStructure::from_coalitions(f.agents(), partial.coalitions)
         .expect("moves keep a partition")
+}
+
+/// `v({a})` of every agent `a`.
+fn singles<F: CharacteristicFunction + ?Sized>(f: &F) -> Vec<f64> {
+    (0..f.agents())
+        .map(|a| f.value(&Coalition::singleton(a)))
+        .collect()
 }
 
 /// The best iteration's total and coalitions, in slot order.
@@ -145,9 +143,7 @@ fn best_of_iterations<F: CharacteristicFunction + ?Sized>(
     seed: u64,
     more: &mut dyn FnMut(usize) -> bool,
 ) -> (f64, Vec<Coalition>) {
-    let single: Vec<f64> = (0..f.agents())
-        .map(|a| f.value(&Coalition::singleton(a)))
-        .collect();
+    let single = singles(f);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut best: Option<(f64, Vec<Coalition>)> = None;
     let mut done = 0;
@@ -155,7 +151,7 @@ fn best_of_iterations<F: CharacteristicFunction + ?Sized>(
         done += 1;
         let alpha: f64 = rng.random();
         let mut cs = construct(f, &single, alpha, &mut rng);
-        local_search(&mut cs, &single);
+        local_search(&mut cs, &single, &mut || true);
         let value = cs.total();
         if best.as_ref().is_none_or(|(v, _)| value > *v) {
             best = Some((value, cs.coalitions));
@@ -225,11 +221,19 @@ fn construct<'f, F: CharacteristicFunction + ?Sized>(
     cs
 }
 
-/// Steepest ascent over shift, extract, swap and merge moves; `single` holds `v({a})`.
-fn local_search<F: CharacteristicFunction + ?Sized>(cs: &mut Partial<'_, F>, single: &[f64]) {
+/// Steepest ascent over shift, extract, swap and merge moves while `more()` says so (asked
+/// before each move); `single` holds `v({a})`.
+fn local_search<F: CharacteristicFunction + ?Sized>(
+    cs: &mut Partial<'_, F>,
+    single: &[f64],
+    more: &mut dyn FnMut() -> bool,
+) {
     let mut hood = Neighbourhood::new(cs, single);
-    while let Some(mv) = hood.best_move(cs) {
-        hood.apply(cs, mv);
+    while more() {
+        match hood.best_move(cs) {
+            Some(mv) => hood.apply(cs, mv),
+            None => break,
+        }
     }
 }
 

@@ -46,33 +46,20 @@ fn graph_search(
     instance: &Instance,
     options: &SolveOptions<'_>,
 ) -> Result<Solution> {
-    let timed = match options.budget {
-        Some(Budget::Seconds { limit, clock }) if options.beam > 1 => Some((clock(), limit, clock)),
+    let seconds = match options.budget {
+        Some(Budget::Seconds { limit, clock }) => Some((clock(), limit, clock)),
         _ => None,
     };
-    let polish = timed.filter(|_| options.horizon == Horizon::Full);
-    let searched = match timed {
-        Some((start, limit, clock)) => graph.search(
-            instance,
-            options.horizon,
-            &SearchParams::anytime(options.beam),
-            &mut || clock() - start < GRAPH_BEAM_SHARE * limit,
-        )?,
-        None => {
-            let mut more: Box<dyn FnMut() -> bool + '_> = match options.budget {
-                Some(Budget::Seconds { limit, clock }) => {
-                    let start = clock();
-                    Box::new(move || clock() - start < limit)
-                }
-                _ => Box::new(|| true),
-            };
-            let params = SearchParams {
-                width: options.beam,
-                widen: false,
-            };
-            graph.search(instance, options.horizon, &params, &mut *more)?
-        }
+    // With a beam and a time budget: widened beams for their share, the local search after.
+    let timed = seconds.filter(|_| options.beam > 1);
+    let (params, share) = match timed {
+        Some(_) => (SearchParams::anytime(options.beam), GRAPH_BEAM_SHARE),
+        None => (SearchParams::beam(options.beam), 1.0),
     };
+    let searched = graph.search(instance, options.horizon, &params, &mut || {
+        seconds.is_none_or(|(start, limit, clock)| clock() - start < share * limit)
+    })?;
+    let polish = timed.filter(|_| options.horizon == Horizon::Full);
     let rollout = searched.rollout;
     let mut solution = Solution::new(Algorithm::Bridge.name(), &rollout.structure, instance);
     solution.steps = Some(rollout.steps);

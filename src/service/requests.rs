@@ -305,10 +305,7 @@ pub fn infer_graph(
             &instance,
             Horizon::Full,
             // `bridge solve`'s width, so the page's solution is the command line's.
-            &SearchParams {
-                width: SolveOptions::default().beam,
-                widen: false,
-            },
+            &SearchParams::beam(SolveOptions::default().beam),
             &mut || true,
             Some(&mut |_, scored| seen.push(scored)),
         )
@@ -420,10 +417,7 @@ mod tests {
                 .search_watched(
                     &instance,
                     Horizon::Full,
-                    &SearchParams {
-                        width: 1,
-                        widen: false,
-                    },
+                    &SearchParams::beam(1),
                     &mut || true,
                     Some(&mut |_, scored| seen.push(scored)),
                 )

@@ -434,15 +434,7 @@ pub fn graph_mismatches() -> Vec<String> {
             .expect("a valid size");
             let greedy = net.rollout(&f, Horizon::Full).expect("any size");
             let search = net
-                .search(
-                    &f,
-                    Horizon::Full,
-                    &SearchParams {
-                        width: 2,
-                        widen: false,
-                    },
-                    &mut || true,
-                )
+                .search(&f, Horizon::Full, &SearchParams::beam(2), &mut || true)
                 .expect("valid")
                 .rollout;
             let got: (&str, usize, u64, f64, usize, f64, usize) = (

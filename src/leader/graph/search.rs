@@ -50,14 +50,19 @@ impl Default for SearchParams {
     /// seeds 1 000..1 004 of every distribution; at 100 agents the two rollouts take most of
     /// the 10 ms, see RESULTS.md).
     fn default() -> Self {
-        Self {
-            width: 2,
-            widen: false,
-        }
+        Self::beam(2)
     }
 }
 
 impl SearchParams {
+    /// One beam of `width`, not widened (1: none): what runs without a time budget.
+    pub fn beam(width: usize) -> Self {
+        Self {
+            width,
+            widen: false,
+        }
+    }
+
     /// A beam of `width`, widened while a time budget lasts (`bridge solve`'s with
     /// `--time-ms`).
     pub fn anytime(width: usize) -> Self {
@@ -361,15 +366,7 @@ mod tests {
                 let reference = clink(&f).value(&f);
                 for width in [1, 3] {
                     let s = net
-                        .search(
-                            &f,
-                            Horizon::Full,
-                            &SearchParams {
-                                width,
-                                widen: false,
-                            },
-                            &mut || true,
-                        )
+                        .search(&f, Horizon::Full, &SearchParams::beam(width), &mut || true)
                         .expect("valid");
                     let v = s.rollout.value;
                     assert!(
@@ -453,15 +450,7 @@ mod tests {
         let net = perturbed();
         let f = instance("combined", 40, 4);
         let s = net
-            .search(
-                &f,
-                Horizon::Full,
-                &SearchParams {
-                    width: 8,
-                    widen: false,
-                },
-                &mut || false,
-            )
+            .search(&f, Horizon::Full, &SearchParams::beam(8), &mut || false)
             .expect("valid");
         assert_eq!(s.levels, 0);
         let greedy = net.rollout(&f, Horizon::Full).expect("any size").value;
@@ -470,43 +459,19 @@ mod tests {
         assert_ne!(s.found, Found::Beam);
         // A budget of three levels stops after three (unbudgeted, the beam goes deeper).
         let whole = net
-            .search(
-                &f,
-                Horizon::Full,
-                &SearchParams {
-                    width: 8,
-                    widen: false,
-                },
-                &mut || true,
-            )
+            .search(&f, Horizon::Full, &SearchParams::beam(8), &mut || true)
             .expect("valid");
         assert!(whole.levels > 3, "{} levels", whole.levels);
         let mut asked = 0;
         let s = net
-            .search(
-                &f,
-                Horizon::Full,
-                &SearchParams {
-                    width: 8,
-                    widen: false,
-                },
-                &mut || {
-                    asked += 1;
-                    asked <= 3
-                },
-            )
+            .search(&f, Horizon::Full, &SearchParams::beam(8), &mut || {
+                asked += 1;
+                asked <= 3
+            })
             .expect("valid");
         assert_eq!(s.levels, 3);
         let err = net
-            .search(
-                &f,
-                Horizon::Full,
-                &SearchParams {
-                    width: 0,
-                    widen: false,
-                },
-                &mut || true,
-            )
+            .search(&f, Horizon::Full, &SearchParams::beam(0), &mut || true)
             .expect_err("width 0")
             .to_string();
         assert!(err.contains("give 1 (no beam) to 1000"), "{err}");
